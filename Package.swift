@@ -1,0 +1,66 @@
+// swift-tools-version:6.0
+// Vesicle: an exact event-driven spiking-network simulator with Bayesian synapses.
+// Modules follow the one-way data flow of DESIGN.md:
+//   VesicleDSL -> VesicleModel <- VesicleEngine -> VesicleSynapses, VesicleIO
+// so the compiler enforces that the engine never sees text and the parser never sees the engine.
+import PackageDescription
+
+let package = Package(
+    name: "Vesicle",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "vesicle", targets: ["vesicle"]),
+        .library(name: "VesicleEngine", targets: ["VesicleEngine"]),
+        .library(name: "VesicleDSL", targets: ["VesicleDSL"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    ],
+    targets: [
+        // FFTW3 through pkg-config; Debian package libfftw3-dev.
+        .systemLibrary(
+            name: "CFFTW",
+            pkgConfig: "fftw3",
+            providers: [.apt(["libfftw3-dev"])]
+        ),
+        // Plain values in canonical units (ms, mV, pA, pF, Hz); no behaviour.
+        .target(name: "VesicleModel"),
+        // File formats and atomic, streaming writers.
+        .target(name: "VesicleIO"),
+        // Bayesian synapse mathematics: posterior, release modes, learning rules, teachers.
+        .target(name: "VesicleSynapses", dependencies: ["VesicleModel"]),
+        // FFT and direct convolution, kernel shapes.
+        .target(name: "VesicleKernels", dependencies: ["CFFTW"]),
+        // Scheduler, neuron models, builder, RNG streams, recorders.
+        .target(
+            name: "VesicleEngine",
+            dependencies: [
+                "VesicleModel", "VesicleSynapses", "VesicleIO",
+                .product(name: "Collections", package: "swift-collections"),
+            ]
+        ),
+        // Lexer, parser, AST, checker, diagnostics: text -> NetworkSpec.
+        .target(name: "VesicleDSL", dependencies: ["VesicleModel"]),
+        // Statistics over recordings.
+        .target(name: "VesicleAnalysis", dependencies: ["VesicleKernels"]),
+        .executableTarget(
+            name: "vesicle",
+            dependencies: [
+                "VesicleModel", "VesicleEngine", "VesicleDSL", "VesicleKernels",
+                "VesicleAnalysis", "VesicleIO", "VesicleSynapses",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "VesicleEngineTests", dependencies: ["VesicleEngine", "VesicleModel", "VesicleAnalysis"]),
+        .testTarget(name: "VesicleDSLTests", dependencies: ["VesicleDSL", "VesicleModel"]),
+        .testTarget(name: "VesicleKernelsTests", dependencies: ["VesicleKernels", "CFFTW"]),
+        .testTarget(name: "VesicleSynapsesTests", dependencies: ["VesicleSynapses", "VesicleModel"]),
+        .testTarget(name: "VesicleIOTests", dependencies: ["VesicleIO"]),
+        .testTarget(name: "VesicleAnalysisTests", dependencies: ["VesicleAnalysis"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["VesicleDSL", "VesicleEngine", "VesicleModel", "VesicleAnalysis"]
+        ),
+    ]
+)

@@ -1,0 +1,1 @@
+// Module VesicleAnalysis: see DESIGN.md.

@@ -1,0 +1,1 @@
+// Module VesicleDSL: see DESIGN.md.

@@ -1,0 +1,1 @@
+// Module VesicleEngine: see DESIGN.md.

@@ -1,0 +1,1 @@
+// Module VesicleIO: see DESIGN.md.

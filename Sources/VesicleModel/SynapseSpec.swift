@@ -1,0 +1,173 @@
+// Synapse types, feedback and teachers (MODEL.md §3-§5), as plain values.
+
+/// A named synapse type that projections refer to.
+public struct SynapseTypeSpec: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case `static`
+        case bayesian(BayesianSynapseSpec)
+    }
+
+    public var name: String
+    public var kind: Kind
+
+    public init(name: String, kind: Kind) {
+        self.name = name
+        self.kind = kind
+    }
+
+    public static let staticSynapse = SynapseTypeSpec(name: "static", kind: .static)
+}
+
+/// Whether the Gaussian posterior is over the log-weight or the weight itself (MODEL.md §3).
+public enum PosteriorLink: String, Sendable, Equatable {
+    case log
+    case identity
+}
+
+/// What amplitude a synapse releases on a presynaptic spike (MODEL.md §3, release table).
+public enum ReleaseMode: Sendable, Equatable {
+    case mean
+    case posterior
+    case gaussian
+    /// Variance k * m, k in mV (0.0877 mV in the paper).
+    case fixedRatio(k: Double)
+
+    public var name: String {
+        switch self {
+        case .mean: return "mean"
+        case .posterior: return "posterior"
+        case .gaussian: return "gaussian"
+        case .fixedRatio: return "fixed_ratio"
+        }
+    }
+}
+
+/// The learning rule a Bayesian synapse follows (MODEL.md §4-§5).
+public enum LearningRule: Sendable, Equatable {
+    case none
+    case supervised
+    case cerebellar
+    case reinforcement
+    /// Fixed-rate baselines with learning rate eta.
+    case classicalSupervised(eta: Double)
+    case classicalCerebellar(eta: Double)
+    case classicalReinforcement(eta: Double)
+    /// Synaptic Filter, diagonal form (MODEL.md §5).
+    case synapticFilter
+    /// Its gradient baseline.
+    case gradient(eta: Double)
+
+    public var name: String {
+        switch self {
+        case .none: return "none"
+        case .supervised: return "supervised"
+        case .cerebellar: return "cerebellar"
+        case .reinforcement: return "reinforcement"
+        case .classicalSupervised: return "classical_supervised"
+        case .classicalCerebellar: return "classical_cerebellar"
+        case .classicalReinforcement: return "classical_reinforcement"
+        case .synapticFilter: return "synaptic_filter"
+        case .gradient: return "gradient"
+        }
+    }
+
+    /// Rules that learn from a teacher's feedback (MODEL.md §4) rather than from spikes.
+    public var needsFeedback: Bool {
+        switch self {
+        case .supervised, .cerebellar, .reinforcement,
+             .classicalSupervised, .classicalCerebellar, .classicalReinforcement:
+            return true
+        default:
+            return false
+        }
+    }
+}
+
+/// How sigma_delta^2 is computed (MODEL.md §4).
+public enum SigmaDeltaMode: Sendable, Equatable {
+    case exact
+    case constant
+    /// Exact during the first tau, then the constant stationary average (the published runs).
+    case exactThenConstant
+}
+
+public struct BayesianSynapseSpec: Sendable, Equatable {
+    public var link: PosteriorLink = .log
+    /// OU prior: mean, stationary variance, time constant (ms).
+    public var priorMean: Double = -0.669
+    public var priorVariance: Double = 0.07448
+    public var priorTau: Double = 1_000_000
+    public var release: ReleaseMode = .mean
+    public var rule: LearningRule = .none
+    /// Variance the synapse assumes for released PSPs in sigma_delta^2: r2 = k m (mV); nil = from release mode.
+    public var assumedReleaseRatio: Double? = nil
+    public var sigmaDelta: SigmaDeltaMode = .exactThenConstant
+    /// Initial posterior mean and variance; nil = the prior's.
+    public var initialMean: Distribution? = nil
+    public var initialVariance: Double? = nil
+    /// Synaptic Filter settings (MODEL.md §5): PSP kernel time constant (ms), g0 (Hz), beta (1/mV).
+    public var filterTauEpsilon: Double = 25
+    public var filterG0: Double = 1
+    public var filterBeta: Double = 1
+
+    public init() {}
+}
+
+/// Feedback to a learning population (MODEL.md §4): once per bin, the error against a teacher.
+public struct FeedbackSpec: Sendable, Equatable {
+    /// The learning (postsynaptic) population.
+    public var target: String
+    /// Bin length, ms (10 ms in the paper).
+    public var bin: Double = 10
+    /// Membrane noise s.d. sigma_0, mV.
+    public var noiseSD: Double = 2
+    /// Cerebellar threshold in units of sigma_0 (theta_f = -2.1 sigma_0).
+    public var cerebellarThreshold: Double = -2.1
+    public var teacher: TeacherSpec
+
+    public init(target: String, bin: Double = 10, noiseSD: Double = 2, cerebellarThreshold: Double = -2.1,
+                teacher: TeacherSpec) {
+        self.target = target
+        self.bin = bin
+        self.noiseSD = noiseSD
+        self.cerebellarThreshold = cerebellarThreshold
+        self.teacher = teacher
+    }
+}
+
+/// Target log-weights that drift by an OU process (MODEL.md §4, Teacher).
+public struct TeacherSpec: Sendable, Equatable {
+    public var priorMean: Double = -0.669
+    public var priorVariance: Double = 0.07448
+    /// ms
+    public var tau: Double = 1_000_000
+    /// Initial target log-weights; nil = draw from the stationary prior.
+    public var initial: Distribution? = nil
+
+    public init() {}
+}
+
+/// What to record and where.
+public struct RecordingSpec: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case spikes
+        /// Membrane potential sampled every `interval` ms.
+        case membrane(interval: Double)
+        /// Every release of the projection's synapses (optionally the first `limit` synapses only).
+        case releases(projection: String, limit: Int?)
+        /// Posterior (mu, sigma2) and teacher of the first `limit` synapses every `interval` ms.
+        case posterior(projection: String, interval: Double, limit: Int?)
+    }
+
+    public var kind: Kind
+    /// For spikes and membrane: the neurons; for releases and posterior, unused.
+    public var source: PopulationSlice?
+    /// File name inside the output directory; nil = a name derived from the recording.
+    public var file: String?
+
+    public init(kind: Kind, source: PopulationSlice? = nil, file: String? = nil) {
+        self.kind = kind
+        self.source = source
+        self.file = file
+    }
+}

@@ -1,0 +1,1 @@
+// Module VesicleSynapses: see DESIGN.md.

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Vesicle: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vesicle",
+        abstract: "An exact event-driven spiking-network simulator with Bayesian synapses.",
+        subcommands: []
+    )
+}
