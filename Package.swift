@@ -26,17 +26,19 @@ let package = Package(
         ),
         // Plain values in canonical units (ms, mV, pA, pF, Hz); no behaviour.
         .target(name: "VesicleModel"),
+        // Seeded, independent random streams per purpose.
+        .target(name: "VesicleRandom"),
         // File formats and atomic, streaming writers.
         .target(name: "VesicleIO"),
         // Bayesian synapse mathematics: posterior, release modes, learning rules, teachers.
-        .target(name: "VesicleSynapses", dependencies: ["VesicleModel"]),
+        .target(name: "VesicleSynapses", dependencies: ["VesicleModel", "VesicleRandom"]),
         // FFT and direct convolution, kernel shapes.
         .target(name: "VesicleKernels", dependencies: ["CFFTW"]),
         // Scheduler, neuron models, builder, RNG streams, recorders.
         .target(
             name: "VesicleEngine",
             dependencies: [
-                "VesicleModel", "VesicleSynapses", "VesicleIO",
+                "VesicleModel", "VesicleRandom", "VesicleSynapses", "VesicleIO", "VesicleKernels",
                 .product(name: "Collections", package: "swift-collections"),
             ]
         ),
@@ -48,14 +50,15 @@ let package = Package(
             name: "vesicle",
             dependencies: [
                 "VesicleModel", "VesicleEngine", "VesicleDSL", "VesicleKernels",
-                "VesicleAnalysis", "VesicleIO", "VesicleSynapses",
+                "VesicleAnalysis", "VesicleIO", "VesicleSynapses", "VesicleRandom",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .testTarget(name: "VesicleRandomTests", dependencies: ["VesicleRandom"]),
         .testTarget(name: "VesicleEngineTests", dependencies: ["VesicleEngine", "VesicleModel", "VesicleAnalysis"]),
         .testTarget(name: "VesicleDSLTests", dependencies: ["VesicleDSL", "VesicleModel"]),
         .testTarget(name: "VesicleKernelsTests", dependencies: ["VesicleKernels", "CFFTW"]),
-        .testTarget(name: "VesicleSynapsesTests", dependencies: ["VesicleSynapses", "VesicleModel"]),
+        .testTarget(name: "VesicleSynapsesTests", dependencies: ["VesicleSynapses", "VesicleModel", "VesicleRandom"]),
         .testTarget(name: "VesicleIOTests", dependencies: ["VesicleIO"]),
         .testTarget(name: "VesicleAnalysisTests", dependencies: ["VesicleAnalysis"]),
         .testTarget(

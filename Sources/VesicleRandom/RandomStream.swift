@@ -1,0 +1,127 @@
+// Random streams (DESIGN.md, Randomness): one user seed, independent streams per purpose and index,
+// so that a result never depends on iteration order, on which recorders exist, or on thread count.
+//
+// Generator: xoshiro256** (Blackman & Vigna 2018), seeded by SplitMix64. Both are tiny, fast and
+// have published reference outputs, which the tests check.
+
+/// What a stream is used for. Distinct purposes never share a stream, whatever the indices.
+public enum StreamPurpose: UInt64, Sendable {
+    case connectivity = 1
+    case initialState = 2
+    case externalInput = 3
+    case poissonSource = 4
+    case release = 5
+    case teacher = 6
+    case feedbackNoise = 7
+    case escapeNoise = 8
+    case weights = 9
+    case delays = 10
+    case posteriorInit = 11
+    case rates = 12
+}
+
+/// SplitMix64: used only to expand seeds into generator state.
+@inlinable
+public func splitMix64(_ state: inout UInt64) -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+}
+
+/// xoshiro256**: a 256-bit-state generator with period 2^256 - 1.
+public struct RandomStream: RandomNumberGenerator, Sendable {
+    @usableFromInline var s0: UInt64
+    @usableFromInline var s1: UInt64
+    @usableFromInline var s2: UInt64
+    @usableFromInline var s3: UInt64
+    @usableFromInline var spareNormal: Double = .nan
+
+    /// A stream from raw state words (for reference-vector tests).
+    public init(state: (UInt64, UInt64, UInt64, UInt64)) {
+        (s0, s1, s2, s3) = state
+        precondition(s0 | s1 | s2 | s3 != 0, "xoshiro state must not be all zero")
+    }
+
+    /// The stream for (seed, purpose, index). Mixing each component through SplitMix64 before combining
+    /// keeps nearby seeds and indices far apart in state space.
+    public init(seed: UInt64, purpose: StreamPurpose, index: UInt64 = 0) {
+        var mixer = seed
+        var key = splitMix64(&mixer)
+        var p = purpose.rawValue &* 0xD1B5_4A32_D192_ED03
+        key ^= splitMix64(&p)
+        var i = index &* 0xAEF1_7502_108E_F2D9 &+ 0x632B_E59B_D9B4_E019
+        key ^= splitMix64(&i)
+        var state = key
+        s0 = splitMix64(&state)
+        s1 = splitMix64(&state)
+        s2 = splitMix64(&state)
+        s3 = splitMix64(&state)
+        if s0 | s1 | s2 | s3 == 0 { s0 = 1 }
+    }
+
+    @inlinable @inline(__always)
+    public mutating func next() -> UInt64 {
+        let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
+        let t = s1 << 17
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = (s3 << 45) | (s3 >> 19)
+        return result
+    }
+
+    /// Uniform on [0, 1) with 53 random bits.
+    @inlinable @inline(__always)
+    public mutating func uniform() -> Double {
+        Double(next() >> 11) * 0x1.0p-53
+    }
+
+    /// Uniform on (0, 1]: safe to take the logarithm of.
+    @inlinable @inline(__always)
+    public mutating func uniformPositive() -> Double {
+        Double((next() >> 11) &+ 1) * 0x1.0p-53
+    }
+
+    /// Exponential with rate 1 (inversion: exact in distribution up to the 53-bit uniform grid).
+    @inlinable @inline(__always)
+    public mutating func exponential() -> Double {
+        -log(uniformPositive())
+    }
+
+    /// Standard normal by the Box-Muller transform; the second variate of each pair is kept for the next call.
+    @inlinable
+    public mutating func normal() -> Double {
+        if !spareNormal.isNaN {
+            let z = spareNormal
+            spareNormal = .nan
+            return z
+        }
+        let r = (-2 * log(uniformPositive())).squareRoot()
+        let angle = 2 * Double.pi * uniform()
+        spareNormal = r * sin(angle)
+        return r * cos(angle)
+    }
+
+    /// Uniform integer in 0..<bound without modulo bias (Lemire's method).
+    @inlinable
+    public mutating func index(below bound: Int) -> Int {
+        precondition(bound > 0)
+        let b = UInt64(bound)
+        var m = next().multipliedFullWidth(by: b)
+        if m.low < b {
+            let threshold = (0 &- b) % b
+            while m.low < threshold { m = next().multipliedFullWidth(by: b) }
+        }
+        return Int(m.high)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
