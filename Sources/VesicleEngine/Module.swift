@@ -1,1 +1,0 @@
-// Module VesicleEngine: see DESIGN.md.

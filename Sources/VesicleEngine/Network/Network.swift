@@ -1,0 +1,105 @@
+import VesicleModel
+
+/// The dynamics behind one population.
+enum PopulationDynamics {
+    case lifDelta(LIFDeltaPopulation)
+    case lifExp(LIFExpPopulation)
+    case source(SourcePopulation)
+
+    /// Neurons whose spikes are computed by the simulation bound the min-delay window.
+    var isDynamic: Bool {
+        if case .source = self { return false }
+        return true
+    }
+}
+
+/// One projection as built: its synapses and its two ends.
+public struct BuiltProjection: Sendable {
+    public let name: String
+    public let sourcePopulation: Int
+    public let targetPopulation: Int
+    public let synapses: SynapseTable
+}
+
+/// All outgoing synapses of a population that share one delay: one queue entry per spike and class.
+struct DelayClass {
+    struct Member {
+        let projection: Int
+        /// nil for a projection with a uniform delay; else the delay step of the row's sub-range.
+        let steps: UInt16?
+    }
+
+    let delay: Double
+    var members: [Member]
+}
+
+/// A constant-current change at a time (start or stop of a current input).
+struct BiasChange {
+    let time: Double
+    let population: Int
+    let range: Range<Int>
+    let deltaCurrent: Double
+}
+
+/// A built network: structure-of-arrays state ready for the simulator (DESIGN.md data flow).
+public final class Network {
+    public let spec: NetworkSpec
+    /// Names of the populations in order, including hidden ones made for spike-time inputs.
+    public let populationNames: [String]
+    public let populationSizes: [Int]
+    /// Global index of each population's first neuron.
+    public let populationOffsets: [Int]
+    public let projections: [BuiltProjection]
+    /// Populations created for `InputSpec.spikeTimes` inputs; they are never recorded.
+    public let hiddenPopulationCount: Int
+    var dynamics: [PopulationDynamics]
+    var delayClasses: [[DelayClass]]
+    var populationOfNeuron: [Int32]
+    var biasChanges: [BiasChange]
+    let spikes: WindowSpikes
+    /// Shortest delay from a neuron whose spikes the simulation computes: the window length.
+    public let minimumDelay: Double?
+    /// Wall-clock seconds spent building.
+    public internal(set) var buildSeconds: Double = 0
+
+    init(spec: NetworkSpec, populationNames: [String], populationSizes: [Int], populationOffsets: [Int],
+         projections: [BuiltProjection], hiddenPopulationCount: Int, dynamics: [PopulationDynamics],
+         delayClasses: [[DelayClass]], biasChanges: [BiasChange], spikes: WindowSpikes, minimumDelay: Double?) {
+        self.spec = spec
+        self.populationNames = populationNames
+        self.populationSizes = populationSizes
+        self.populationOffsets = populationOffsets
+        self.projections = projections
+        self.hiddenPopulationCount = hiddenPopulationCount
+        self.dynamics = dynamics
+        self.delayClasses = delayClasses
+        self.biasChanges = biasChanges
+        self.spikes = spikes
+        self.minimumDelay = minimumDelay
+        var owner = [Int32](repeating: 0, count: populationSizes.reduce(0, +))
+        for (p, (offset, size)) in zip(populationOffsets, populationSizes).enumerated() {
+            for j in offset..<(offset + size) { owner[j] = Int32(p) }
+        }
+        populationOfNeuron = owner
+    }
+
+    public var neuronCount: Int { populationSizes.reduce(0, +) }
+    public var synapseCount: Int { projections.reduce(0) { $0 + $1.synapses.synapseCount } }
+    /// Bytes of synapse storage, per-source row indices included.
+    public var synapseStorageBytes: Int { projections.reduce(0) { $0 + $1.synapses.storageBytes } }
+
+    public func populationIndex(named name: String) -> Int? { populationNames.firstIndex(of: name) }
+
+    /// Membrane potential of a neuron at time t, bringing it forward (for tests and samplers).
+    public func potential(population p: Int, neuron j: Int, at t: Double) -> Double? {
+        switch dynamics[p] {
+        case .lifDelta(let pop):
+            pop.advance(j, before: t)
+            return pop.potential(j, at: t)
+        case .lifExp(let pop):
+            return pop.potential(j, at: t)
+        case .source:
+            return nil
+        }
+    }
+}

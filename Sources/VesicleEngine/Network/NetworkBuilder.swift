@@ -1,0 +1,166 @@
+import Foundation
+import VesicleModel
+import VesicleRandom
+
+/// NetworkSpec -> Network: validates everything the Swift API can get wrong, draws connectivity,
+/// initial states and input streams from the run's seed, and lays out structure-of-arrays state.
+public enum NetworkBuilder {
+    public static func build(_ spec: NetworkSpec) throws -> Network {
+        let started = DispatchTime.now().uptimeNanoseconds
+        try validate(spec)
+        let seed = spec.simulation.seed
+        var populations = spec.populations
+        var projectionSpecs = spec.projections
+        // Spike-time inputs become hidden one-neuron sources projecting all_to_all to their targets.
+        var hidden = 0
+        for input in spec.inputs {
+            guard case .spikeTimes(let times) = input.kind else { continue }
+            let name = "input:\(input.name)"
+            populations.append(PopulationSpec(name: name, size: 1, model: .spikeSource(times: [times.sorted()])))
+            hidden += 1
+            for (k, target) in input.targets.enumerated() {
+                projectionSpecs.append(ProjectionSpec(
+                    name: "\(name)->\(target.population)#\(k)", source: PopulationSlice(population: name), target: target,
+                    rule: .allToAll, weight: .constant(input.weight), delay: .constant(input.delay)))
+            }
+        }
+        let names = populations.map(\.name)
+        let sizes = populations.map(\.size)
+        var offsets: [Int] = []
+        var total = 0
+        for s in sizes { offsets.append(total); total += s }
+        guard total <= Int(UInt32.max) else { throw NetworkError("the network has \(total) neurons; at most \(UInt32.max) are supported") }
+        let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+
+        // Poisson drives per target neuron.
+        var drives: [[(neuron: Int, rateHz: Double, weight: Double, from: Double, until: Double, stream: RandomStream)]] =
+            Array(repeating: [], count: populations.count)
+        var biasChanges: [BiasChange] = []
+        var initialBias = [[Double]](repeating: [], count: populations.count)
+        for (p, pop) in populations.enumerated() { initialBias[p] = Array(repeating: 0, count: pop.size) }
+        for (inputIndex, input) in spec.inputs.enumerated() {
+            for target in input.targets {
+                let p = index[target.population]!
+                let range = target.range ?? 0..<populations[p].size
+                switch input.kind {
+                case .poisson(let rate):
+                    for j in range {
+                        let global = UInt64(offsets[p] + j)
+                        let stream = RandomStream(seed: seed, purpose: .externalInput,
+                                                  index: UInt64(inputIndex) << 40 | global)
+                        // A delayed Poisson train is a Poisson train shifted by the delay.
+                        drives[p].append((j, rate, input.weight, input.start + input.delay, input.stop + input.delay, stream))
+                    }
+                case .constantCurrent(let amplitude, let start, let stop):
+                    if start <= 0 {
+                        for j in range { initialBias[p][j] += amplitude }
+                    } else {
+                        biasChanges.append(BiasChange(time: start, population: p, range: range, deltaCurrent: amplitude))
+                    }
+                    if stop.isFinite {
+                        biasChanges.append(BiasChange(time: stop, population: p, range: range, deltaCurrent: -amplitude))
+                    }
+                case .spikeTimes:
+                    break
+                }
+            }
+        }
+        biasChanges.sort { ($0.time, $0.population, $0.range.lowerBound) < ($1.time, $1.population, $1.range.lowerBound) }
+
+        let spikes = WindowSpikes()
+        var dynamics: [PopulationDynamics] = []
+        for (p, pop) in populations.enumerated() {
+            var initRNG = RandomStream(seed: seed, purpose: .initialState, index: UInt64(p))
+            let offset = UInt32(offsets[p])
+            switch pop.model {
+            case .lifDelta(var params), .lifExp(var params):
+                let bias = initialBias[p]
+                let uniformBias = bias.allSatisfy { $0 == bias.first }
+                if uniformBias, let b = bias.first { params.biasCurrent += b }
+                let initial = try (0..<pop.size).map { _ -> Double in
+                    guard let d = pop.initialPotential else { return params.restingPotential }
+                    return try ConnectivityBuilder.draw(d, &initRNG, what: "initial potential", projection: pop.name)
+                }
+                let table = PoissonDriveTable(neuronCount: pop.size, drives: drives[p])
+                if case .lifDelta = pop.model {
+                    let group = LIFDeltaPopulation(parameters: params, count: pop.size, offset: offset,
+                                                   initialPotential: initial, drives: table, spikes: spikes)
+                    if !uniformBias { for j in 0..<pop.size where bias[j] != 0 { group.changeBias(j..<(j + 1), by: bias[j], at: 0) } }
+                    dynamics.append(.lifDelta(group))
+                } else {
+                    let group = LIFExpPopulation(parameters: params, count: pop.size, offset: offset,
+                                                 initialPotential: initial, drives: table, spikes: spikes)
+                    if !uniformBias { for j in 0..<pop.size where bias[j] != 0 { group.changeBias(j..<(j + 1), by: bias[j], at: 0) } }
+                    dynamics.append(.lifExp(group))
+                }
+            case .poissonSource(let rate, let deadTime):
+                var rateRNG = RandomStream(seed: seed, purpose: .rates, index: UInt64(p))
+                var rates: [Double] = []
+                var next: [Double] = []
+                var streams: [RandomStream] = []
+                for j in 0..<pop.size {
+                    let nu = try ConnectivityBuilder.draw(rate, &rateRNG, what: "rate", projection: pop.name)
+                    guard nu >= 0, nu.isFinite, nu * deadTime / 1000 < 1 else {
+                        throw NetworkError("population '\(pop.name)': rate \(nu) Hz is impossible with a dead time of \(deadTime) ms (needs 0 <= rate < 1000/dead time)")
+                    }
+                    // The spec's rate is the mean firing rate; the hazard after the dead time is
+                    // 1 / (1/nu - dead time).
+                    let hazard = nu > 0 ? 1 / (1000 / nu - deadTime) : 0
+                    var s = RandomStream(seed: seed, purpose: .poissonSource, index: UInt64(offsets[p] + j))
+                    rates.append(hazard)
+                    next.append(hazard > 0 ? s.exponential() / hazard : .infinity)
+                    streams.append(s)
+                }
+                dynamics.append(.source(SourcePopulation(count: pop.size, offset: offset,
+                                                         kind: .poisson(rates: rates, deadTime: deadTime, next: next, streams: streams))))
+            case .spikeSource(let times):
+                let perNeuron = times.count == 1 ? Array(repeating: times[0].sorted(), count: pop.size) : times.map { $0.sorted() }
+                dynamics.append(.source(SourcePopulation(count: pop.size, offset: offset,
+                                                         kind: .times(times: perNeuron, cursor: Array(repeating: 0, count: pop.size)))))
+            case .linearReadout:
+                throw NetworkError("population '\(pop.name)': linear_readout neurons are run by the feedback-learning driver, not by the spiking simulator")
+            }
+        }
+
+        // Synapses.
+        var built: [BuiltProjection] = []
+        for (q, proj) in projectionSpecs.enumerated() {
+            let s = index[proj.source.population]!, t = index[proj.target.population]!
+            if let type = spec.synapseType(named: proj.synapseType), case .bayesian = type.kind {
+                throw NetworkError("projection '\(proj.name)': Bayesian synapses in spiking networks are not supported by the engine yet")
+            }
+            let builder = ConnectivityBuilder(
+                spec: proj, sourceSize: sizes[s], targetSize: sizes[t],
+                sourceRange: proj.source.range ?? 0..<sizes[s], targetRange: proj.target.range ?? 0..<sizes[t],
+                samePopulation: s == t, seed: seed, index: UInt64(q), delayResolution: spec.simulation.delayResolution)
+            built.append(BuiltProjection(name: proj.name, sourcePopulation: s, targetPopulation: t, synapses: try builder.build()))
+        }
+
+        // Delay classes per source population.
+        var classes = [[DelayClass]](repeating: [], count: populations.count)
+        var minimumDelay: Double?
+        for (q, proj) in built.enumerated() {
+            let table = proj.synapses
+            var keyed: [(Double, UInt16?)] = []
+            if let d = table.uniformDelay {
+                keyed = [(d, nil)]
+            } else {
+                keyed = Set(table.delaySteps).sorted().map { (Double($0) * table.delayResolution, $0) }
+            }
+            for (delay, steps) in keyed {
+                if dynamics[proj.sourcePopulation].isDynamic { minimumDelay = min(minimumDelay ?? delay, delay) }
+                if let c = classes[proj.sourcePopulation].firstIndex(where: { $0.delay == delay }) {
+                    classes[proj.sourcePopulation][c].members.append(.init(projection: q, steps: steps))
+                } else {
+                    classes[proj.sourcePopulation].append(DelayClass(delay: delay, members: [.init(projection: q, steps: steps)]))
+                }
+            }
+        }
+
+        let network = Network(spec: spec, populationNames: names, populationSizes: sizes, populationOffsets: offsets,
+                              projections: built, hiddenPopulationCount: hidden, dynamics: dynamics,
+                              delayClasses: classes, biasChanges: biasChanges, spikes: spikes, minimumDelay: minimumDelay)
+        network.buildSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        return network
+    }
+}

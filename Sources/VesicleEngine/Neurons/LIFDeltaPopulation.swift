@@ -1,0 +1,145 @@
+import Foundation
+import VesicleModel
+
+/// Hot per-neuron state of a `lif_delta` neuron, packed so that a delivery touches one cache line.
+///
+/// The membrane potential is stored scaled (MODEL.md §2): V(t) = V_inf + scaled * exp(-(t - epoch)/tau_m)
+/// for t >= refractoryUntil. A PSP of amplitude J at time t adds J exp((t - epoch)/tau_m) to `scaled`, so
+/// one exponential per delivered spike and projection serves all its targets, and the integration
+/// between events is exact. `epoch` is moved forward every window so that the scale factors stay
+/// near 1 and no precision is lost.
+struct LIFDeltaState {
+    var scaled: Double
+    var refractoryUntil: Double
+    /// Earliest next arrival of the neuron's Poisson drives (infinity if none).
+    var nextDrive: Double
+    /// theta - V_inf: the threshold relative to the asymptote. Negative means the neuron reaches
+    /// threshold by drift alone, at the analytic time tau_m ln(scaled / gap).
+    var thresholdGap: Double
+}
+
+/// A population of current-based LIF neurons with delta synapses (NEST iaf_psc_delta semantics,
+/// continuous spike times): PSPs are voltage jumps, inputs that arrive during the refractory
+/// period are dropped, a jump that reaches threshold fires at the arrival time.
+final class LIFDeltaPopulation {
+    let parameters: LIFParameters
+    let count: Int
+    /// Global index of local neuron 0.
+    let offset: UInt32
+    let tau: Double
+    let state: UnsafeMutablePointer<LIFDeltaState>
+    let asymptote: UnsafeMutablePointer<Double>
+    var epoch: Double = 0
+    var drives: PoissonDriveTable
+    let spikes: WindowSpikes
+
+    init(parameters: LIFParameters, count: Int, offset: UInt32, initialPotential: [Double],
+         drives: PoissonDriveTable, spikes: WindowSpikes) {
+        self.parameters = parameters
+        self.count = count
+        self.offset = offset
+        self.tau = parameters.tauM
+        self.drives = drives
+        self.spikes = spikes
+        state = .allocate(capacity: max(count, 1))
+        asymptote = .allocate(capacity: max(count, 1))
+        let vInf = parameters.asymptoticPotential
+        for j in 0..<count {
+            asymptote[j] = vInf
+            state[j] = LIFDeltaState(scaled: initialPotential[j] - vInf, refractoryUntil: -.infinity,
+                                     nextDrive: drives.isEmpty ? .infinity : drives.earliest(of: j),
+                                     thresholdGap: parameters.threshold - vInf)
+        }
+    }
+
+    deinit {
+        state.deallocate()
+        asymptote.deallocate()
+    }
+
+    /// Membrane potential of local neuron j at time t (t not before its last update).
+    func potential(_ j: Int, at t: Double) -> Double {
+        let s = state[j]
+        if t < s.refractoryUntil { return parameters.resetPotential }
+        return asymptote[j] + s.scaled * exp(-(t - epoch) / tau)
+    }
+
+    @inline(__always)
+    func fire(_ j: Int, at t: Double) {
+        spikes.append(time: t, neuron: offset &+ UInt32(j))
+        let until = t + parameters.refractoryPeriod
+        state[j].refractoryUntil = until
+        state[j].scaled = (parameters.resetPotential - asymptote[j]) * exp((until - epoch) / tau)
+    }
+
+    /// Brings neuron j forward to just before `t`: consumes its drive arrivals and drift crossings
+    /// that happen strictly before t, in time order.
+    @inline(__always)
+    func advance(_ j: Int, before t: Double) {
+        if state[j].thresholdGap >= 0 {
+            while state[j].nextDrive < t { receiveDrive(j) }
+        } else {
+            advanceWithDrift(j, before: t)
+        }
+    }
+
+    @inline(__always)
+    private func receiveDrive(_ j: Int) {
+        let arrival = state[j].nextDrive
+        let w = drives.consumeEarliest(of: j)
+        state[j].nextDrive = drives.earliest(of: j)
+        receive(j, weight: w, at: arrival, scale: exp((arrival - epoch) / tau))
+    }
+
+    /// Asymptote above threshold: the next event is either a drive arrival or the analytic crossing.
+    private func advanceWithDrift(_ j: Int, before t: Double) {
+        while true {
+            let gap = state[j].thresholdGap
+            let scaled = state[j].scaled
+            // V - V_inf = scaled e^{-(s - epoch)/tau} < gap < 0 until s = epoch + tau ln(scaled/gap).
+            let crossing = scaled < gap ? max(epoch + tau * log(scaled / gap), state[j].refractoryUntil)
+                                        : state[j].refractoryUntil
+            let arrival = state[j].nextDrive
+            if crossing < t && crossing <= arrival {
+                fire(j, at: crossing)
+            } else if arrival < t {
+                receiveDrive(j)
+            } else {
+                return
+            }
+        }
+    }
+
+    /// A PSP of amplitude `weight` at time t; `scale` = exp((t - epoch)/tau).
+    @inline(__always)
+    func receive(_ j: Int, weight: Double, at t: Double, scale: Double) {
+        if t < state[j].refractoryUntil { return }
+        state[j].scaled += weight * scale
+        if weight > 0 && state[j].scaled >= state[j].thresholdGap * scale { fire(j, at: t) }
+    }
+
+    /// Moves the epoch to `newEpoch`, rescaling every neuron exactly.
+    func rebase(to newEpoch: Double) {
+        let factor = exp(-(newEpoch - epoch) / tau)
+        for j in 0..<count { state[j].scaled *= factor }
+        epoch = newEpoch
+    }
+
+    /// Changes the constant input of the neurons in `range` at time t by `deltaCurrent` pA, keeping V continuous.
+    func changeBias(_ range: Range<Int>, by deltaCurrent: Double, at t: Double) {
+        let deltaV = tau * deltaCurrent / parameters.capacitance
+        let scale = exp((t - epoch) / tau)
+        for j in range {
+            advance(j, before: t)
+            asymptote[j] += deltaV
+            state[j].thresholdGap = parameters.threshold - asymptote[j]
+            // V = V_inf + scaled/scale is unchanged, so scaled absorbs the shift of V_inf.
+            if t >= state[j].refractoryUntil {
+                state[j].scaled -= deltaV * scale
+            } else {
+                state[j].scaled = (parameters.resetPotential - asymptote[j])
+                    * exp((state[j].refractoryUntil - epoch) / tau)
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import VesicleModel
+
+struct LIFExpState {
+    var potential: Double
+    var excitatoryCurrent: Double
+    var inhibitoryCurrent: Double
+    var lastUpdate: Double
+    var refractoryUntil: Double
+    var nextDrive: Double
+}
+
+/// A population of current-based LIF neurons with exponential synaptic currents (NEST iaf_psc_exp
+/// semantics, continuous spike times): a PSP of amplitude w pA jumps the excitatory current if
+/// w >= 0, the inhibitory one otherwise; during the refractory period V is clamped at reset while
+/// the currents keep decaying and integrating input. Threshold crossings between events are found by
+/// `ExponentialCurrentTrajectory.firstCrossing`, which never misses one.
+final class LIFExpPopulation {
+    let parameters: LIFParameters
+    let count: Int
+    let offset: UInt32
+    let state: UnsafeMutablePointer<LIFExpState>
+    let asymptote: UnsafeMutablePointer<Double>
+    var drives: PoissonDriveTable
+    let spikes: WindowSpikes
+
+    init(parameters: LIFParameters, count: Int, offset: UInt32, initialPotential: [Double],
+         drives: PoissonDriveTable, spikes: WindowSpikes) {
+        self.parameters = parameters
+        self.count = count
+        self.offset = offset
+        self.drives = drives
+        self.spikes = spikes
+        state = .allocate(capacity: max(count, 1))
+        asymptote = .allocate(capacity: max(count, 1))
+        for j in 0..<count {
+            asymptote[j] = parameters.asymptoticPotential
+            state[j] = LIFExpState(potential: initialPotential[j], excitatoryCurrent: 0, inhibitoryCurrent: 0,
+                                   lastUpdate: 0, refractoryUntil: -.infinity,
+                                   nextDrive: drives.isEmpty ? .infinity : drives.earliest(of: j))
+        }
+    }
+
+    deinit {
+        state.deallocate()
+        asymptote.deallocate()
+    }
+
+    func potential(_ j: Int, at t: Double) -> Double {
+        advance(j, to: t)
+        return state[j].potential
+    }
+
+    /// Brings neuron j to time t, consuming drive arrivals strictly before t.
+    @inline(__always)
+    func advance(_ j: Int, to t: Double) {
+        while state[j].nextDrive < t {
+            let arrival = state[j].nextDrive
+            let w = drives.consumeEarliest(of: j)
+            state[j].nextDrive = drives.earliest(of: j)
+            propagate(j, to: arrival)
+            addCurrent(j, w)
+        }
+        propagate(j, to: t)
+    }
+
+    /// A PSP of `weight` pA at time t.
+    @inline(__always)
+    func receive(_ j: Int, weight: Double, at t: Double) {
+        advance(j, to: t)
+        addCurrent(j, weight)
+    }
+
+    @inline(__always)
+    private func addCurrent(_ j: Int, _ w: Double) {
+        if w >= 0 { state[j].excitatoryCurrent += w } else { state[j].inhibitoryCurrent += w }
+    }
+
+    private func decayCurrents(_ j: Int, over h: Double) {
+        state[j].excitatoryCurrent *= exp(-h / parameters.tauSynExcitatory)
+        state[j].inhibitoryCurrent *= exp(-h / parameters.tauSynInhibitory)
+    }
+
+    private func fire(_ j: Int, at t: Double) {
+        spikes.append(time: t, neuron: offset &+ UInt32(j))
+        state[j].potential = parameters.resetPotential
+        state[j].refractoryUntil = t + parameters.refractoryPeriod
+    }
+
+    /// Exact propagation with no input in (lastUpdate, t].
+    private func propagate(_ j: Int, to t: Double) {
+        while state[j].lastUpdate < t {
+            let last = state[j].lastUpdate
+            if last < state[j].refractoryUntil {
+                let end = min(state[j].refractoryUntil, t)
+                decayCurrents(j, over: end - last)
+                state[j].potential = parameters.resetPotential
+                state[j].lastUpdate = end
+                continue
+            }
+            if state[j].potential >= parameters.threshold {
+                fire(j, at: last)
+                continue
+            }
+            let h = t - last
+            let trajectory = ExponentialCurrentTrajectory(
+                asymptote: asymptote[j], tauM: parameters.tauM, capacitance: parameters.capacitance,
+                tauE: parameters.tauSynExcitatory, tauI: parameters.tauSynInhibitory,
+                v0: state[j].potential, iE0: state[j].excitatoryCurrent, iI0: state[j].inhibitoryCurrent)
+            if let s = trajectory.firstCrossing(threshold: parameters.threshold, within: h) {
+                decayCurrents(j, over: s)
+                state[j].lastUpdate = last + s
+                fire(j, at: last + s)
+            } else {
+                state[j].potential = trajectory.potential(at: h)
+                decayCurrents(j, over: h)
+                state[j].lastUpdate = t
+            }
+        }
+    }
+
+    /// Changes the constant input of the neurons in `range` at time t by `deltaCurrent` pA.
+    func changeBias(_ range: Range<Int>, by deltaCurrent: Double, at t: Double) {
+        for j in range {
+            advance(j, to: t)
+            asymptote[j] += parameters.tauM * deltaCurrent / parameters.capacitance
+        }
+    }
+}

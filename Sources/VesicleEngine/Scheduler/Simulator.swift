@@ -1,0 +1,249 @@
+import Foundation
+import VesicleModel
+
+/// Counters of one run.
+public struct SimulationCounters: Sendable {
+    /// Synaptic events delivered from spikes of the network's neurons and sources (one per synapse).
+    public var recurrentEvents: Int = 0
+    /// Poisson drive arrivals consumed (including those dropped in refractoriness).
+    public var externalEvents: Int = 0
+    public var spikes: Int = 0
+    public var windows: Int = 0
+    public var simulatedTime: Double = 0
+}
+
+/// Drives a built network through time (DESIGN.md, One scheduler).
+///
+/// Time advances in windows no longer than the minimum delay D from any neuron whose spikes the
+/// simulation computes. No spike emitted in a window can arrive inside it, so within a window every
+/// neuron can be integrated independently and exactly; the window boundaries are where spikes are
+/// queued and where partitions will later synchronise (threads now, ranks later).
+///
+/// Within a window, happenings are processed in this documented order:
+/// 1. source spikes (Poisson and spike-time sources) with emission < window end are queued;
+/// 2. queued deliveries with arrival < window end, together with bias changes and membrane samples,
+///    in order of time; at equal times a bias change precedes deliveries, which precede samples;
+///    deliveries are ordered by (time, source index, delay class) and within one by synapse order;
+/// 3. before any input at time t, the target is brought forward through its own Poisson arrivals and
+///    drift crossings strictly before t;
+/// 4. at the window end every neuron is brought forward to it.
+public final class Simulator {
+    public let network: Network
+    public private(set) var counters = SimulationCounters()
+    public private(set) var time: Double = 0
+    var queue: any EventQueue
+    let window: Double
+    var recorded: [[Bool]]
+    var membraneSamplers: [(population: Int, range: Range<Int>, interval: Double)] = []
+    var nextBiasChange = 0
+    var deliveries: [SpikeDelivery] = []
+    let sourceSpikes = WindowSpikes()
+
+    public init(network: Network, queue kind: EventQueueKind = .binaryHeap) {
+        self.network = network
+        window = network.minimumDelay ?? 1.0
+        switch kind {
+        case .binaryHeap: queue = BinaryHeapQueue()
+        case .collectionsHeap: queue = CollectionsHeapQueue()
+        case .calendar: queue = CalendarQueue(origin: 0, width: network.minimumDelay ?? 1.0)
+        }
+        recorded = network.populationSizes.map { Array(repeating: false, count: $0) }
+        for rec in network.spec.recordings {
+            guard let source = rec.source, let p = network.populationIndex(named: source.population) else { continue }
+            let range = source.range ?? 0..<network.populationSizes[p]
+            switch rec.kind {
+            case .spikes:
+                for j in range { recorded[p][j] = true }
+            case .membrane(let interval):
+                membraneSamplers.append((p, range, interval))
+            default:
+                break
+            }
+        }
+    }
+
+    /// Records the spikes of every neuron of every visible population.
+    public func recordAllSpikes() {
+        for p in 0..<(recorded.count - network.hiddenPopulationCount) {
+            for j in recorded[p].indices { recorded[p][j] = true }
+        }
+    }
+
+    /// Runs warm-up plus duration (the spec's), or until `end` if given.
+    /// `shouldStop` is polled once per window; on true the run stops at that clean window boundary.
+    public func run(until end: Double? = nil, observer: SimulationObserver? = nil,
+                    shouldStop: () -> Bool = { false }, progress: ((Double) -> Void)? = nil) {
+        let stopTime = end ?? (network.spec.simulation.warmup + network.spec.simulation.duration)
+        let recordFrom = network.spec.simulation.warmup
+        while time < stopTime {
+            let windowEnd = min(time + window, stopTime)
+            step(to: windowEnd, observer: observer, recordFrom: recordFrom)
+            counters.windows += 1
+            progress?(time)
+            if shouldStop() { break }
+        }
+        counters.simulatedTime = time
+        counters.externalEvents = network.dynamics.reduce(0) { total, d in
+            switch d {
+            case .lifDelta(let pop): return total + pop.drives.consumed
+            case .lifExp(let pop): return total + pop.drives.consumed
+            case .source: return total
+            }
+        }
+    }
+
+    private func step(to end: Double, observer: SimulationObserver?, recordFrom: Double) {
+        let spikes = network.spikes
+        // 1. Sources emit for the whole window; their deliveries are queued before any is popped.
+        sourceSpikes.removeAll()
+        for case .source(let source) in network.dynamics { source.emit(before: end, into: sourceSpikes) }
+        queueDeliveries(of: sourceSpikes)
+
+        // 2. Deliveries, bias changes and samples in time order.
+        deliveries.removeAll(keepingCapacity: true)
+        queue.popAll(before: end, into: &deliveries)
+        var sampleTimes: [Double] = []
+        for s in membraneSamplers {
+            var k = (time / s.interval).rounded(.up)
+            while k * s.interval < end { sampleTimes.append(k * s.interval); k += 1 }
+        }
+        sampleTimes = Array(Set(sampleTimes)).sorted()
+        var sampleIndex = 0
+        for d in deliveries {
+            applyBiasChanges(before: d.time, inclusive: true)
+            while sampleIndex < sampleTimes.count && sampleTimes[sampleIndex] < d.time {
+                sample(at: sampleTimes[sampleIndex], observer: observer); sampleIndex += 1
+            }
+            deliver(d)
+        }
+        applyBiasChanges(before: end, inclusive: false)
+        while sampleIndex < sampleTimes.count {
+            applyBiasChanges(before: sampleTimes[sampleIndex], inclusive: true)
+            sample(at: sampleTimes[sampleIndex], observer: observer); sampleIndex += 1
+        }
+
+        // 3. Every neuron to the window end; spikes of the window are recorded and queued.
+        spikes.removeAll()
+        for dynamics in network.dynamics {
+            switch dynamics {
+            case .lifDelta(let pop):
+                for j in 0..<pop.count { pop.advance(j, before: end) }
+                pop.rebase(to: end)
+            case .lifExp(let pop):
+                for j in 0..<pop.count { pop.advance(j, to: end) }
+            case .source:
+                break
+            }
+        }
+        queueDeliveries(of: spikes)
+        for k in 0..<sourceSpikes.count { spikes.append(time: sourceSpikes.times[k], neuron: sourceSpikes.neurons[k]) }
+        record(spikes, observer: observer, recordFrom: recordFrom)
+        time = end
+    }
+
+    private func applyBiasChanges(before t: Double, inclusive: Bool) {
+        let changes = network.biasChanges
+        while nextBiasChange < changes.count {
+            let c = changes[nextBiasChange]
+            guard inclusive ? c.time <= t : c.time < t else { return }
+            switch network.dynamics[c.population] {
+            case .lifDelta(let pop): pop.changeBias(c.range, by: c.deltaCurrent, at: c.time)
+            case .lifExp(let pop): pop.changeBias(c.range, by: c.deltaCurrent, at: c.time)
+            case .source: break
+            }
+            nextBiasChange += 1
+        }
+    }
+
+    private func sample(at t: Double, observer: SimulationObserver?) {
+        guard let observer, t >= network.spec.simulation.warmup else { return }
+        for s in membraneSamplers {
+            for j in s.range {
+                if let v = network.potential(population: s.population, neuron: j, at: t) {
+                    observer.membrane(population: s.population, neuron: j, time: t, potential: v)
+                }
+            }
+        }
+    }
+
+    /// Queues one delivery per spike and delay class, in (time, neuron) order.
+    private func queueDeliveries(of spikes: WindowSpikes) {
+        spikes.sort()
+        counters.spikes += spikes.count
+        for k in 0..<spikes.count {
+            let g = Int(spikes.neurons[k])
+            let p = Int(network.populationOfNeuron[g])
+            for (c, cls) in network.delayClasses[p].enumerated() {
+                queue.push(SpikeDelivery(time: spikes.times[k] + cls.delay, source: UInt32(g), delayClass: UInt32(c)))
+            }
+        }
+    }
+
+    /// Hands the window's recorded spikes to the observer, sorted by (time, global neuron index).
+    private func record(_ spikes: WindowSpikes, observer: SimulationObserver?, recordFrom: Double) {
+        defer { spikes.removeAll() }
+        guard let observer else { return }
+        spikes.sort()
+        for k in 0..<spikes.count {
+            let t = spikes.times[k]
+            guard t >= recordFrom else { continue }
+            let g = Int(spikes.neurons[k])
+            let p = Int(network.populationOfNeuron[g])
+            let local = g - network.populationOffsets[p]
+            if recorded[p][local] { observer.spike(population: p, neuron: local, time: t) }
+        }
+    }
+
+    /// Fans one delivery out to its targets.
+    @inline(__always)
+    private func deliver(_ d: SpikeDelivery) {
+        let g = Int(d.source)
+        let p = Int(network.populationOfNeuron[g])
+        let local = g - network.populationOffsets[p]
+        let t = d.time
+        for member in network.delayClasses[p][Int(d.delayClass)].members {
+            let projection = network.projections[member.projection]
+            let table = projection.synapses
+            let range: Range<Int>
+            if let steps = member.steps {
+                range = table.range(ofRow: local, delaySteps: steps)
+            } else {
+                range = table.rowStart[local]..<table.rowStart[local + 1]
+            }
+            if range.isEmpty { continue }
+            counters.recurrentEvents += range.count
+            switch network.dynamics[projection.targetPopulation] {
+            case .lifDelta(let pop):
+                deliverDelta(table, range, to: pop, at: t)
+            case .lifExp(let pop):
+                table.targets.withUnsafeBufferPointer { targets in
+                    for k in range { pop.receive(Int(targets[k]), weight: table.weight(at: k), at: t) }
+                }
+            case .source:
+                break
+            }
+        }
+    }
+
+    @inline(__always)
+    private func deliverDelta(_ table: SynapseTable, _ range: Range<Int>, to pop: LIFDeltaPopulation, at t: Double) {
+        let scale = exp((t - pop.epoch) / pop.tau)
+        table.targets.withUnsafeBufferPointer { targets in
+            if let w = table.uniformWeight {
+                for k in range {
+                    let j = Int(targets[k])
+                    pop.advance(j, before: t)
+                    pop.receive(j, weight: w, at: t, scale: scale)
+                }
+            } else {
+                table.weights.withUnsafeBufferPointer { weights in
+                    for k in range {
+                        let j = Int(targets[k])
+                        pop.advance(j, before: t)
+                        pop.receive(j, weight: Double(weights[k]), at: t, scale: scale)
+                    }
+                }
+            }
+        }
+    }
+}
