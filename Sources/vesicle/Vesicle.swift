@@ -5,6 +5,6 @@ struct Vesicle: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vesicle",
         abstract: "An exact event-driven spiking-network simulator with Bayesian synapses.",
-        subcommands: []
+        subcommands: [BenchCommand.self]
     )
 }

@@ -5,52 +5,68 @@ import VesicleRandom
 /// its next arrival and consumes arrivals lazily when it is brought forward, which is exact because
 /// inter-arrival times are drawn as exact exponentials (MODEL.md §2, DESIGN.md Lazy state).
 ///
-/// A neuron may have several drives; they are kept in compressed rows by neuron.
-struct PoissonDriveTable {
+/// A neuron may have several drives; they are kept in compressed rows by neuron. Storage is raw
+/// memory owned by this object: it sits on the hottest path, where array uniqueness and
+/// exclusivity checks would cost more than the arithmetic.
+final class PoissonDriveTable {
+    let neuronCount: Int
+    let driveCount: Int
     /// Drives of local neuron j are rowStart[j] ..< rowStart[j + 1].
-    var rowStart: [Int32]
-    var rate: [Double]          // per ms
-    var weight: [Double]
-    var activeFrom: [Double]
-    var activeUntil: [Double]
-    var next: [Double]
-    var streams: [RandomStream]
+    private let rowStart: UnsafeMutablePointer<Int32>
+    private let rate: UnsafeMutablePointer<Double>          // per ms
+    private let weight: UnsafeMutablePointer<Double>
+    private let activeUntil: UnsafeMutablePointer<Double>
+    private let next: UnsafeMutablePointer<Double>
+    private let streams: UnsafeMutablePointer<RandomStream>
+    /// Every neuron has exactly one drive, and drive j belongs to neuron j.
+    private let oneEach: Bool
+    private let zigguratLayers = ExponentialZiggurat.layers
+    private let zigguratDensities = ExponentialZiggurat.densities
     /// Arrivals consumed so far (the external event count).
-    var consumed = 0
+    private(set) var consumed = 0
 
-    init(neuronCount: Int) {
-        rowStart = Array(repeating: 0, count: neuronCount + 1)
-        rate = []; weight = []; activeFrom = []; activeUntil = []; next = []; streams = []
-    }
+    var isEmpty: Bool { driveCount == 0 }
 
-    var isEmpty: Bool { rate.isEmpty }
-
-    /// Builds the table from (neuron, rate Hz, weight, from, until, stream) in neuron order.
+    /// Builds the table from (neuron, rate Hz, weight, from, until, stream), kept in neuron order.
     init(neuronCount: Int, drives: [(neuron: Int, rateHz: Double, weight: Double, from: Double, until: Double,
                                     stream: RandomStream)]) {
-        self.init(neuronCount: neuronCount)
+        self.neuronCount = neuronCount
+        driveCount = drives.count
+        rowStart = .allocate(capacity: neuronCount + 1)
+        rate = .allocate(capacity: max(drives.count, 1))
+        weight = .allocate(capacity: max(drives.count, 1))
+        activeUntil = .allocate(capacity: max(drives.count, 1))
+        next = .allocate(capacity: max(drives.count, 1))
+        streams = .allocate(capacity: max(drives.count, 1))
         let sorted = drives.enumerated().sorted { ($0.element.neuron, $0.offset) < ($1.element.neuron, $1.offset) }
-        var counts = [Int32](repeating: 0, count: neuronCount + 1)
-        for (_, d) in sorted { counts[d.neuron + 1] += 1 }
-        for j in 0..<neuronCount { counts[j + 1] += counts[j] }
-        rowStart = counts
-        for (_, d) in sorted {
-            rate.append(d.rateHz / 1000)
-            weight.append(d.weight)
-            activeFrom.append(d.from)
-            activeUntil.append(d.until)
+        rowStart.initialize(repeating: 0, count: neuronCount + 1)
+        for (_, d) in sorted { rowStart[d.neuron + 1] += 1 }
+        for j in 0..<neuronCount { rowStart[j + 1] += rowStart[j] }
+        var oneEach = drives.count == neuronCount
+        for (k, (_, d)) in sorted.enumerated() {
+            if d.neuron != k { oneEach = false }
+            rate[k] = d.rateHz / 1000
+            weight[k] = d.weight
+            activeUntil[k] = d.until
             var s = d.stream
-            let first = d.rateHz > 0 ? d.from + s.exponential() / (d.rateHz / 1000) : .infinity
-            next.append(first < d.until ? first : .infinity)
-            streams.append(s)
+            let first = d.rateHz > 0 ? d.from + s.exponential() / rate[k] : .infinity
+            next[k] = first < d.until ? first : .infinity
+            (streams + k).initialize(to: s)
         }
+        self.oneEach = oneEach
+    }
+
+    deinit {
+        rowStart.deallocate(); rate.deallocate(); weight.deallocate()
+        activeUntil.deallocate(); next.deallocate()
+        streams.deinitialize(count: driveCount); streams.deallocate()
     }
 
     /// Earliest next arrival of neuron j's drives.
     @inline(__always)
     func earliest(of j: Int) -> Double {
+        if oneEach { return next[j] }
         let lo = Int(rowStart[j]), hi = Int(rowStart[j + 1])
-        if hi - lo == 1 { return next[lo] }
         var t = Double.infinity
         for k in lo..<hi where next[k] < t { t = next[k] }
         return t
@@ -58,15 +74,15 @@ struct PoissonDriveTable {
 
     /// Consumes neuron j's earliest arrival: returns its weight and draws that drive's next arrival.
     @inline(__always)
-    mutating func consumeEarliest(of j: Int) -> Double {
-        let lo = Int(rowStart[j]), hi = Int(rowStart[j + 1])
-        var k = lo
-        if hi - lo > 1 {
-            for m in (lo + 1)..<hi where next[m] < next[k] { k = m }
+    func consumeEarliest(of j: Int) -> Double {
+        var k = j
+        if !oneEach {
+            let lo = Int(rowStart[j]), hi = Int(rowStart[j + 1])
+            k = lo
+            for m in lo..<hi where next[m] < next[k] { k = m }
         }
-        let t = next[k]
-        consumed += 1
-        let candidate = t + streams[k].exponential() / rate[k]
+        consumed &+= 1
+        let candidate = next[k] + streams[k].exponentialZiggurat(layers: zigguratLayers, densities: zigguratDensities) / rate[k]
         next[k] = candidate < activeUntil[k] ? candidate : .infinity
         return weight[k]
     }

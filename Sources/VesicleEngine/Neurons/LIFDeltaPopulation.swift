@@ -27,10 +27,11 @@ final class LIFDeltaPopulation {
     /// Global index of local neuron 0.
     let offset: UInt32
     let tau: Double
+    let inverseTau: Double
     let state: UnsafeMutablePointer<LIFDeltaState>
     let asymptote: UnsafeMutablePointer<Double>
     var epoch: Double = 0
-    var drives: PoissonDriveTable
+    let drives: PoissonDriveTable
     let spikes: WindowSpikes
 
     init(parameters: LIFParameters, count: Int, offset: UInt32, initialPotential: [Double],
@@ -39,6 +40,7 @@ final class LIFDeltaPopulation {
         self.count = count
         self.offset = offset
         self.tau = parameters.tauM
+        self.inverseTau = 1 / parameters.tauM
         self.drives = drives
         self.spikes = spikes
         state = .allocate(capacity: max(count, 1))
@@ -88,7 +90,7 @@ final class LIFDeltaPopulation {
         let arrival = state[j].nextDrive
         let w = drives.consumeEarliest(of: j)
         state[j].nextDrive = drives.earliest(of: j)
-        receive(j, weight: w, at: arrival, scale: exp((arrival - epoch) / tau))
+        receive(j, weight: w, at: arrival, scale: smallArgumentExp((arrival - epoch) * inverseTau))
     }
 
     /// Asymptote above threshold: the next event is either a drive arrival or the analytic crossing.
@@ -116,6 +118,28 @@ final class LIFDeltaPopulation {
         if t < state[j].refractoryUntil { return }
         state[j].scaled += weight * scale
         if weight > 0 && state[j].scaled >= state[j].thresholdGap * scale { fire(j, at: t) }
+    }
+
+    /// Delivers one PSP of amplitude `weight` at time t to each local neuron in `targets`.
+    @inline(__always)
+    func deliver(weight: Double, at t: Double, to targets: UnsafeBufferPointer<UInt32>) {
+        let scale = smallArgumentExp((t - epoch) * inverseTau)
+        for target in targets {
+            let j = Int(target)
+            advance(j, before: t)
+            receive(j, weight: weight, at: t, scale: scale)
+        }
+    }
+
+    /// The same with one weight per synapse.
+    @inline(__always)
+    func deliver(weights: UnsafeBufferPointer<Float>, at t: Double, to targets: UnsafeBufferPointer<UInt32>) {
+        let scale = smallArgumentExp((t - epoch) * inverseTau)
+        for (target, weight) in zip(targets, weights) {
+            let j = Int(target)
+            advance(j, before: t)
+            receive(j, weight: Double(weight), at: t, scale: scale)
+        }
     }
 
     /// Moves the epoch to `newEpoch`, rescaling every neuron exactly.

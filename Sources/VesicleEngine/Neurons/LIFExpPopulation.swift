@@ -21,7 +21,7 @@ final class LIFExpPopulation {
     let offset: UInt32
     let state: UnsafeMutablePointer<LIFExpState>
     let asymptote: UnsafeMutablePointer<Double>
-    var drives: PoissonDriveTable
+    let drives: PoissonDriveTable
     let spikes: WindowSpikes
 
     init(parameters: LIFParameters, count: Int, offset: UInt32, initialPotential: [Double],

@@ -30,7 +30,7 @@ final class SourcePopulation {
             for j in 0..<count where rates[j] > 0 {
                 while next[j] < end {
                     spikes.append(time: next[j], neuron: offset + UInt32(j))
-                    next[j] += deadTime + streams[j].exponential() / rates[j]
+                    next[j] += deadTime + streams[j].exponentialZiggurat() / rates[j]
                 }
             }
             kind = .poisson(rates: rates, deadTime: deadTime, next: next, streams: streams)

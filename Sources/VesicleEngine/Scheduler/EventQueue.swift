@@ -113,19 +113,17 @@ public struct CalendarQueue: EventQueue {
 
     public mutating func popAll(before limit: Double, into out: inout [SpikeDelivery]) {
         let start = out.count
-        // Drain every bucket whose window ends at or before `limit`, plus the partial one.
-        let lastWindow = window(of: limit)
-        while firstWindow <= lastWindow {
+        // Drain the current bucket; move on only past windows that end at or before `limit`, so the
+        // calendar never runs ahead of time and later pushes always land in their own bucket.
+        while true {
             let slot = firstWindow % buckets.count
             var keep: [SpikeDelivery] = []
             for d in buckets[slot] {
                 if d.time < limit { out.append(d) } else { keep.append(d) }
             }
-            if !keep.isEmpty {
-                buckets[slot] = keep
-                break
-            }
-            buckets[slot].removeAll(keepingCapacity: true)
+            buckets[slot] = keep
+            let windowEnd = origin + Double(firstWindow + 1) * width
+            guard keep.isEmpty, windowEnd <= limit else { break }
             firstWindow += 1
             // Overflow deliveries that now fit in the calendar move into it.
             var moved: [SpikeDelivery] = []

@@ -123,7 +123,6 @@ public final class Simulator {
         }
 
         // 3. Every neuron to the window end; spikes of the window are recorded and queued.
-        spikes.removeAll()
         for dynamics in network.dynamics {
             switch dynamics {
             case .lifDelta(let pop):
@@ -227,21 +226,13 @@ public final class Simulator {
 
     @inline(__always)
     private func deliverDelta(_ table: SynapseTable, _ range: Range<Int>, to pop: LIFDeltaPopulation, at t: Double) {
-        let scale = exp((t - pop.epoch) / pop.tau)
         table.targets.withUnsafeBufferPointer { targets in
+            let slice = UnsafeBufferPointer(rebasing: targets[range])
             if let w = table.uniformWeight {
-                for k in range {
-                    let j = Int(targets[k])
-                    pop.advance(j, before: t)
-                    pop.receive(j, weight: w, at: t, scale: scale)
-                }
+                pop.deliver(weight: w, at: t, to: slice)
             } else {
                 table.weights.withUnsafeBufferPointer { weights in
-                    for k in range {
-                        let j = Int(targets[k])
-                        pop.advance(j, before: t)
-                        pop.receive(j, weight: Double(weights[k]), at: t, scale: scale)
-                    }
+                    pop.deliver(weights: UnsafeBufferPointer(rebasing: weights[range]), at: t, to: slice)
                 }
             }
         }

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `vesicle bench ...`: benchmarks are commands that print their figures (BENCHMARKS.md).
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Run a reference benchmark and print its figures (last line: one JSON object).",
+        subcommands: [BenchBrunelCommand.self, BenchQueueCommand.self]
+    )
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import VesicleEngine
+
+/// Measures the three event queues on the scheduler's access pattern: each window pushes the
+/// window's spikes (arrival = spike time + delay) and pops everything before the next window end.
+struct BenchQueueCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "queue", abstract: "Compare binary heap, swift-collections Heap and calendar queue.")
+
+    @Option(help: "Spikes per window (Brunel C at N = 12 500: about 700).")
+    var spikesPerWindow: Int = 700
+
+    @Option(help: "Number of windows.")
+    var windows: Int = 20_000
+
+    @Option(help: "Window (minimum delay), ms.")
+    var window: Double = 1.5
+
+    func run() throws {
+        print(MachineDescription.summary)
+        var json = JSONLine()
+        json.add("benchmark", "queue")
+        var baseline = 0.0
+        for kind in EventQueueKind.allCases {
+            var queue: any EventQueue
+            switch kind {
+            case .binaryHeap: queue = BinaryHeapQueue()
+            case .collectionsHeap: queue = CollectionsHeapQueue()
+            case .calendar: queue = CalendarQueue(origin: 0, width: window)
+            }
+            var rng = SystemRandomNumberGenerator()
+            var out: [SpikeDelivery] = []
+            var checksum = 0.0
+            let clock = ContinuousClock()
+            let cost = clock.measure {
+                for w in 0..<windows {
+                    let start = Double(w) * window
+                    for s in 0..<spikesPerWindow {
+                        let t = start + Double.random(in: 0..<window, using: &rng)
+                        queue.push(SpikeDelivery(time: t + window, source: UInt32(s), delayClass: 0))
+                    }
+                    out.removeAll(keepingCapacity: true)
+                    queue.popAll(before: start + window, into: &out)
+                    if let first = out.first { checksum += first.time }
+                }
+            }
+            let seconds = Double(cost.components.seconds) + Double(cost.components.attoseconds) * 1e-18
+            let perOperation = seconds / Double(windows * spikesPerWindow) * 1e9
+            if kind == .binaryHeap { baseline = seconds }
+            print(String(format: "%-17@ %.3f s, %.1f ns per push+pop, %.2fx binary heap (checksum %.0f)",
+                         kind.rawValue as NSString, seconds, perOperation, seconds / baseline, checksum))
+            json.add("\(kind.rawValue)_ns_per_event", perOperation)
+        }
+        json.add("cores", MachineDescription.cores)
+        json.add("cpu", MachineDescription.cpuModel)
+        print(json.text)
+    }
+}
