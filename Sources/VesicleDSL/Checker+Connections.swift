@@ -1,0 +1,220 @@
+// Lowering of `input` and `connect` statements.
+
+import VesicleModel
+
+extension Checker {
+    static let connectionRules = ["all_to_all", "one_to_one", "fixed_indegree", "fixed_outdegree", "pairwise_bernoulli"]
+    static let inputKinds = ["poisson", "spike_times", "current"]
+
+    /// Clauses by keyword; a repeated clause is a `duplicate-definition`.
+    func clauseTable(_ clauses: [Clause]) -> [String: Clause] {
+        var table: [String: Clause] = [:]
+        for clause in clauses {
+            if let earlier = table[clause.keyword.text] {
+                report(.duplicateDefinition, "'\(clause.keyword.text)' is given twice", at: clause.keyword.range,
+                       notes: ["first given at line \(earlier.keyword.range.line), column \(earlier.keyword.range.column)"])
+                continue
+            }
+            table[clause.keyword.text] = clause
+        }
+        return table
+    }
+
+    func lowerInput(_ statement: Statement, name: Name, source: Expression, targets: [Expression], clauses: [Clause]) {
+        guard definitions[name.text]?.range == name.range else { return }
+        attempt { () throws(Reported) in
+            let table = clauseTable(clauses)
+            var resolved: [ResolvedSlice] = []
+            var failed = false
+            for target in targets {
+                do { resolved.append(try populationReference(target)) } catch { failed = true }
+            }
+            let (kindName, arguments) = try callParts(source, among: Self.inputKinds, what: "input kind")
+            let owner = "input kind '\(kindName.text)'"
+            if failed { throw Reported() }
+            let start = try table["start"].map { c throws(Reported) in try nonNegative(c.value, .time, "start") } ?? 0
+            let stop = try table["stop"].map { c throws(Reported) in try positive(c.value, .time, "stop") } ?? .infinity
+            if start >= stop, let clause = table["stop"] {
+                throw fail(.outOfRange, "stop must come after start", at: clause.range)
+            }
+            var input = InputSpec(name: name.text, kind: .poisson(rate: 0), targets: resolved.map(\.slice), start: start, stop: stop)
+            switch kindName.text {
+            case "current":
+                let bound = try bind(arguments, to: ["amplitude"], required: ["amplitude"], of: owner, at: source.range)
+                input.kind = .constantCurrent(amplitude: try quantity(bound["amplitude"]!, .current, "the amplitude of a current input"),
+                                              start: start, stop: stop)
+                for keyword in ["weight", "delay"] {
+                    if let clause = table[keyword] {
+                        warn("'\(keyword)' is ignored for a current input", at: clause.keyword.range)
+                    }
+                }
+                for target in resolved where target.population.model.lifParameters == nil {
+                    throw fail(.invalidValue, "a current input needs integrate-and-fire targets; '\(target.population.name)' is a \(target.population.model.name)",
+                               at: target.range)
+                }
+            default:
+                if kindName.text == "poisson" {
+                    let bound = try bind(arguments, to: ["rate"], required: ["rate"], of: owner, at: source.range)
+                    let rate = try nonNegative(bound["rate"]!, .frequency, "the rate of a Poisson input")
+                    input.kind = .poisson(rate: rate)
+                } else {
+                    let bound = try bind(arguments, to: ["times"], required: ["times"], of: owner, at: source.range)
+                    let trains = try spikeTimes(bound["times"]!)
+                    guard trains.count == 1 else {
+                        throw fail(.invalidValue, "spike_times takes one list of times, delivered to every target", at: bound["times"]!.range)
+                    }
+                    input.kind = .spikeTimes(trains[0])
+                }
+                let weightDimension = try commonWeightDimension(resolved)
+                guard let weight = table["weight"] else {
+                    throw fail(.missingParameter, "a spike input needs 'weight', the PSP amplitude of each input spike",
+                               at: statement.keywordRange, notes: ["e.g. 'weight 0.1 \(weightDimension.storageUnit)'"])
+                }
+                input.weight = try quantity(weight.value, weightDimension, "the weight of an input spike")
+                if let delay = table["delay"] {
+                    input.delay = try positive(delay.value, .time, "the delay of an input")
+                }
+            }
+            spec.inputs.append(input)
+            inputRanges.append(statement.range)
+        }
+    }
+
+    /// A delay: a time, or a distribution of times, that can never be zero or negative.
+    func delayValue(_ expression: Expression) throws(Reported) -> DistributionValue {
+        let delay = try distribution(expression, .time, "a delay")
+        try checkDelayIsPositive(delay, at: expression.range)
+        return delay
+    }
+
+    /// Named check `out-of-range` for delays: every possible draw must be > 0.
+    func checkDelayIsPositive(_ delay: DistributionValue, at range: SourceRange) throws(Reported) {
+        if delay.bounds.lowerBound <= 0 {
+            let hint = delay.distribution.isConstant ? [] : ["clip the distribution: normal(mean, sd, clip = positive), or a uniform range above 0"]
+            throw fail(.outOfRange, "a delay must be positive; this one can be \(Quantity(delay.bounds.lowerBound, .time).formatted)",
+                       at: range, notes: hint)
+        }
+    }
+
+    func lowerConnection(_ statement: Statement, sources: [Expression], targets: [Expression], rule: Expression, clauses: [Clause]) {
+        attempt { () throws(Reported) in
+            let table = clauseTable(clauses)
+            var resolvedSources: [ResolvedSlice] = []
+            var resolvedTargets: [ResolvedSlice] = []
+            var failed = false
+            for source in sources {
+                do { resolvedSources.append(try populationReference(source)) } catch { failed = true }
+            }
+            for target in targets {
+                do { resolvedTargets.append(try populationReference(target)) } catch { failed = true }
+            }
+            let (ruleName, ruleArguments) = try callParts(rule, among: Self.connectionRules, what: "connection rule")
+            if failed { throw Reported() }
+            let weightDimension = try commonWeightDimension(resolvedTargets)
+
+            var synapseTypeName = "static"
+            var synapseRange = statement.keywordRange
+            if let clause = table["using"] {
+                synapseRange = clause.value.range
+                guard let typeName = clause.value.identifier else {
+                    throw fail(.invalidValue, "'using' takes a synapse type name", at: clause.value.range)
+                }
+                guard spec.synapseType(named: typeName) != nil else {
+                    if definitions[typeName]?.kind == .synapse { throw Reported() }
+                    let candidates = spec.synapseTypes.map(\.name) + definitions.filter { $0.value.kind == .synapse }.map(\.key)
+                    throw checkUndefinedName(typeName, kind: "synapse type", candidates: candidates, at: clause.value.range)
+                }
+                synapseTypeName = typeName
+            }
+            let isBayesian = spec.synapseType(named: synapseTypeName).map { if case .bayesian = $0.kind { return true } else { return false } } ?? false
+
+            var weight = DistributionValue(distribution: .constant(1), dimension: weightDimension)
+            var weightRange = statement.keywordRange
+            if let clause = table["weight"] {
+                weight = try distribution(clause.value, weightDimension, "a synaptic weight")
+                weightRange = clause.value.range
+            } else if !isBayesian {
+                throw fail(.missingParameter, "connect needs 'weight', the PSP amplitude", at: statement.keywordRange,
+                           notes: ["e.g. 'weight 0.1 \(weightDimension.storageUnit)' (bayesian synapses take their weight from the posterior)"])
+            }
+            guard let delayClause = table["delay"] else {
+                throw fail(.missingParameter, "connect needs 'delay', the transmission delay", at: statement.keywordRange,
+                           notes: ["e.g. 'delay 1.5 ms'"])
+            }
+            let delay = try delayValue(delayClause.value)
+            let autapses = try table["autapses"].map { c throws(Reported) in try boolean(c.value, "autapses") } ?? true
+            let multapses = try table["multapses"].map { c throws(Reported) in try boolean(c.value, "multapses") } ?? true
+            let customName = try table["as"].map { c throws(Reported) in try string(c.value, "a projection name") }
+            if customName != nil, resolvedSources.count * resolvedTargets.count != 1, let clause = table["as"] {
+                throw fail(.invalidValue, "'as' names one projection, but this statement makes \(resolvedSources.count * resolvedTargets.count)",
+                           at: clause.range)
+            }
+            let owner = "connection rule '\(ruleName.text)'"
+            for source in resolvedSources {
+                for target in resolvedTargets {
+                    let connectionRule = try connectionRule(ruleName, ruleArguments, owner: owner, range: rule.range,
+                                                            source: source, target: target)
+                    let projectionName = customName ?? "\(source.label)->\(target.label)"
+                    if spec.projections.contains(where: { $0.name == projectionName }) {
+                        throw fail(.duplicateDefinition, "projection '\(projectionName)' is already defined", at: statement.range,
+                                   notes: ["name this one differently with: as \"\(projectionName)_2\""])
+                    }
+                    spec.projections.append(ProjectionSpec(
+                        name: projectionName, source: source.slice, target: target.slice, rule: connectionRule,
+                        allowAutapses: autapses, allowMultapses: multapses, synapseType: synapseTypeName,
+                        weight: weight.distribution, delay: delay.distribution))
+                    projectionOrigins.append(ProjectionOrigin(statement: statement.range, rule: rule.range,
+                                                              synapseType: synapseRange, delay: delayClause.value.range,
+                                                              weight: weightRange))
+                }
+            }
+        }
+    }
+
+    private func connectionRule(_ name: Name, _ arguments: [Argument], owner: String, range: SourceRange,
+                                source: ResolvedSlice, target: ResolvedSlice) throws(Reported) -> ConnectionRule {
+        switch name.text {
+        case "all_to_all":
+            _ = try bind(arguments, to: [], of: owner, at: range)
+            return .allToAll
+        case "one_to_one":
+            _ = try bind(arguments, to: [], of: owner, at: range)
+            guard source.count == target.count else {
+                throw fail(.outOfRange, "one_to_one needs equal sizes, but \(source.label) has \(source.count) neurons and \(target.label) has \(target.count)",
+                           at: range)
+            }
+            return .oneToOne
+        case "pairwise_bernoulli":
+            let bound = try bind(arguments, to: ["p"], required: ["p"], of: owner, at: range)
+            let p = try quantity(bound["p"]!, .dimensionless, "the connection probability p")
+            guard p >= 0, p <= 1 else {
+                throw fail(.outOfRange, "a probability must lie in [0, 1], found \(p)", at: bound["p"]!.range)
+            }
+            return .pairwiseBernoulli(p)
+        default:
+            let bound = try bind(arguments, to: ["k"], required: ["k"], of: owner, at: range)
+            let isIndegree = name.text == "fixed_indegree"
+            let k = try integer(bound["k"]!, isIndegree ? "the in-degree k" : "the out-degree k", minimum: 0)
+            let pool = isIndegree ? source : target
+            try checkDegree(k, isIndegree: isIndegree, pool: pool, at: bound["k"]!.range)
+            return isIndegree ? .fixedIndegree(k) : .fixedOutdegree(k)
+        }
+    }
+
+    /// Named check `out-of-range` for degrees: k partners are drawn from a pool that must hold at
+    /// least k neurons (with multapses NEST would repeat partners, but such a network is almost
+    /// always a mistake in the sizes, so it is refused).
+    func checkDegree(_ k: Int, isIndegree: Bool, pool: ResolvedSlice, at range: SourceRange) throws(Reported) {
+        guard k > pool.count else { return }
+        let what = isIndegree ? "in-degree \(k) is larger than the source \(pool.label) (\(pool.count) neurons)"
+                              : "out-degree \(k) is larger than the target \(pool.label) (\(pool.count) neurons)"
+        throw fail(.outOfRange, what, at: range)
+    }
+}
+
+extension Distribution {
+    var constantValue: Double? {
+        if case .constant(let value) = self { return value }
+        return nil
+    }
+}
