@@ -97,63 +97,53 @@ extension Checker {
     }
 
     func lowerConnection(_ statement: Statement, sources: [Expression], targets: [Expression], rule: Expression, clauses: [Clause]) {
-        attempt { () throws(Reported) in
-            let table = clauseTable(clauses)
-            var resolvedSources: [ResolvedSlice] = []
-            var resolvedTargets: [ResolvedSlice] = []
-            var failed = false
-            for source in sources {
-                do { resolvedSources.append(try populationReference(source)) } catch { failed = true }
+        // Each part is checked on its own so that independent errors in one statement are all reported.
+        var failed = false
+        let table = clauseTable(clauses)
+        let resolvedSources = sources.compactMap { e in collect(&failed) { () throws(Reported) in try populationReference(e) } }
+        var targetsFailed = false
+        let resolvedTargets = targets.compactMap { e in collect(&targetsFailed) { () throws(Reported) in try populationReference(e) } }
+        failed = failed || targetsFailed
+        let connectionRule = collect(&failed) { () throws(Reported) in try self.connectionRule(rule) }
+        let weightDimension = targetsFailed ? nil : collect(&failed) { () throws(Reported) in try commonWeightDimension(resolvedTargets) }
+        let synapseTypeName = collect(&failed) { () throws(Reported) in try synapseTypeReference(table["using"]) }
+        let isBayesian = synapseTypeName.flatMap { spec.synapseType(named: $0) }
+            .map { if case .bayesian = $0.kind { return true } else { return false } } ?? false
+        var weight: DistributionValue?
+        if let clause = table["weight"] {
+            if let weightDimension {
+                weight = collect(&failed) { () throws(Reported) in try distribution(clause.value, weightDimension, "a synaptic weight") }
             }
-            for target in targets {
-                do { resolvedTargets.append(try populationReference(target)) } catch { failed = true }
-            }
-            let (ruleName, ruleArguments) = try callParts(rule, among: Self.connectionRules, what: "connection rule")
-            if failed { throw Reported() }
-            let weightDimension = try commonWeightDimension(resolvedTargets)
-
-            var synapseTypeName = "static"
-            var synapseRange = statement.keywordRange
-            if let clause = table["using"] {
-                synapseRange = clause.value.range
-                guard let typeName = clause.value.identifier else {
-                    throw fail(.invalidValue, "'using' takes a synapse type name", at: clause.value.range)
-                }
-                guard spec.synapseType(named: typeName) != nil else {
-                    if definitions[typeName]?.kind == .synapse { throw Reported() }
-                    let candidates = spec.synapseTypes.map(\.name) + definitions.filter { $0.value.kind == .synapse }.map(\.key)
-                    throw checkUndefinedName(typeName, kind: "synapse type", candidates: candidates, at: clause.value.range)
-                }
-                synapseTypeName = typeName
-            }
-            let isBayesian = spec.synapseType(named: synapseTypeName).map { if case .bayesian = $0.kind { return true } else { return false } } ?? false
-
-            var weight = DistributionValue(distribution: .constant(1), dimension: weightDimension)
-            var weightRange = statement.keywordRange
-            if let clause = table["weight"] {
-                weight = try distribution(clause.value, weightDimension, "a synaptic weight")
-                weightRange = clause.value.range
-            } else if !isBayesian {
-                throw fail(.missingParameter, "connect needs 'weight', the PSP amplitude", at: statement.keywordRange,
-                           notes: ["e.g. 'weight 0.1 \(weightDimension.storageUnit)' (bayesian synapses take their weight from the posterior)"])
-            }
-            guard let delayClause = table["delay"] else {
-                throw fail(.missingParameter, "connect needs 'delay', the transmission delay", at: statement.keywordRange,
-                           notes: ["e.g. 'delay 1.5 ms'"])
-            }
-            let delay = try delayValue(delayClause.value)
-            let autapses = try table["autapses"].map { c throws(Reported) in try boolean(c.value, "autapses") } ?? true
-            let multapses = try table["multapses"].map { c throws(Reported) in try boolean(c.value, "multapses") } ?? true
-            let customName = try table["as"].map { c throws(Reported) in try string(c.value, "a projection name") }
-            if customName != nil, resolvedSources.count * resolvedTargets.count != 1, let clause = table["as"] {
-                throw fail(.invalidValue, "'as' names one projection, but this statement makes \(resolvedSources.count * resolvedTargets.count)",
-                           at: clause.range)
-            }
-            let owner = "connection rule '\(ruleName.text)'"
-            for source in resolvedSources {
-                for target in resolvedTargets {
-                    let connectionRule = try connectionRule(ruleName, ruleArguments, owner: owner, range: rule.range,
-                                                            source: source, target: target)
+        } else if isBayesian, let weightDimension {
+            // Bayesian synapses take their magnitude from the posterior; the sign defaults to excitatory.
+            weight = DistributionValue(distribution: .constant(1), dimension: weightDimension)
+        } else if synapseTypeName != nil {
+            failed = true
+            report(.missingParameter, "connect needs 'weight', the PSP amplitude", at: statement.keywordRange,
+                   notes: ["e.g. 'weight 0.1 mV' (bayesian synapses take their weight from the posterior)"])
+        }
+        var delay: DistributionValue?
+        if let clause = table["delay"] {
+            delay = collect(&failed) { () throws(Reported) in try delayValue(clause.value) }
+        } else {
+            failed = true
+            report(.missingParameter, "connect needs 'delay', the transmission delay", at: statement.keywordRange,
+                   notes: ["e.g. 'delay 1.5 ms'"])
+        }
+        let autapses = collect(&failed) { () throws(Reported) in try table["autapses"].map { c throws(Reported) in try boolean(c.value, "autapses") } ?? true }
+        let multapses = collect(&failed) { () throws(Reported) in try table["multapses"].map { c throws(Reported) in try boolean(c.value, "multapses") } ?? true }
+        let customName = collect(&failed) { () throws(Reported) in try table["as"].map { c throws(Reported) in try string(c.value, "a projection name") } }
+        let pairs = resolvedSources.count * resolvedTargets.count
+        if let clause = table["as"], customName != nil, pairs > 1 {
+            failed = true
+            report(.invalidValue, "'as' names one projection, but this statement makes \(pairs)", at: clause.range)
+        }
+        guard !failed, let connectionRule, let synapseTypeName, let weight, let delay,
+              let autapses, let multapses, let customName else { return }
+        for source in resolvedSources {
+            for target in resolvedTargets {
+                attempt { () throws(Reported) in
+                    try checkRuleFits(connectionRule, source: source, target: target, at: rule.range)
                     let projectionName = customName ?? "\(source.label)->\(target.label)"
                     if spec.projections.contains(where: { $0.name == projectionName }) {
                         throw fail(.duplicateDefinition, "projection '\(projectionName)' is already defined", at: statement.range,
@@ -163,41 +153,73 @@ extension Checker {
                         name: projectionName, source: source.slice, target: target.slice, rule: connectionRule,
                         allowAutapses: autapses, allowMultapses: multapses, synapseType: synapseTypeName,
                         weight: weight.distribution, delay: delay.distribution))
-                    projectionOrigins.append(ProjectionOrigin(statement: statement.range, rule: rule.range,
-                                                              synapseType: synapseRange, delay: delayClause.value.range,
-                                                              weight: weightRange))
+                    projectionOrigins.append(ProjectionOrigin(
+                        statement: statement.range, rule: rule.range,
+                        synapseType: table["using"]?.value.range ?? statement.keywordRange,
+                        delay: table["delay"]?.value.range ?? statement.keywordRange,
+                        weight: table["weight"]?.value.range ?? statement.keywordRange))
                 }
             }
         }
     }
 
-    private func connectionRule(_ name: Name, _ arguments: [Argument], owner: String, range: SourceRange,
-                                source: ResolvedSlice, target: ResolvedSlice) throws(Reported) -> ConnectionRule {
+    /// The synapse type named by a `using` clause; "static" without one.
+    private func synapseTypeReference(_ clause: Clause?) throws(Reported) -> String {
+        guard let clause else { return "static" }
+        guard let typeName = clause.value.identifier else {
+            throw fail(.invalidValue, "'using' takes a synapse type name", at: clause.value.range)
+        }
+        guard spec.synapseType(named: typeName) != nil else {
+            if definitions[typeName]?.kind == .synapse { throw Reported() }
+            let candidates = spec.synapseTypes.map(\.name) + definitions.filter { $0.value.kind == .synapse }.map(\.key)
+            throw checkUndefinedName(typeName, kind: "synapse type", candidates: candidates, at: clause.value.range)
+        }
+        return typeName
+    }
+
+    private func connectionRule(_ expression: Expression) throws(Reported) -> ConnectionRule {
+        let (name, arguments) = try callParts(expression, among: Self.connectionRules, what: "connection rule")
+        let owner = "connection rule '\(name.text)'"
         switch name.text {
         case "all_to_all":
-            _ = try bind(arguments, to: [], of: owner, at: range)
+            _ = try bind(arguments, to: [], of: owner, at: expression.range)
             return .allToAll
         case "one_to_one":
-            _ = try bind(arguments, to: [], of: owner, at: range)
-            guard source.count == target.count else {
-                throw fail(.outOfRange, "one_to_one needs equal sizes, but \(source.label) has \(source.count) neurons and \(target.label) has \(target.count)",
-                           at: range)
-            }
+            _ = try bind(arguments, to: [], of: owner, at: expression.range)
             return .oneToOne
         case "pairwise_bernoulli":
-            let bound = try bind(arguments, to: ["p"], required: ["p"], of: owner, at: range)
-            let p = try quantity(bound["p"]!, .dimensionless, "the connection probability p")
-            guard p >= 0, p <= 1 else {
-                throw fail(.outOfRange, "a probability must lie in [0, 1], found \(p)", at: bound["p"]!.range)
-            }
-            return .pairwiseBernoulli(p)
+            let bound = try bind(arguments, to: ["p"], required: ["p"], of: owner, at: expression.range)
+            return .pairwiseBernoulli(try probability(bound["p"]!, "the connection probability p"))
         default:
-            let bound = try bind(arguments, to: ["k"], required: ["k"], of: owner, at: range)
+            let bound = try bind(arguments, to: ["k"], required: ["k"], of: owner, at: expression.range)
             let isIndegree = name.text == "fixed_indegree"
             let k = try integer(bound["k"]!, isIndegree ? "the in-degree k" : "the out-degree k", minimum: 0)
-            let pool = isIndegree ? source : target
-            try checkDegree(k, isIndegree: isIndegree, pool: pool, at: bound["k"]!.range)
             return isIndegree ? .fixedIndegree(k) : .fixedOutdegree(k)
+        }
+    }
+
+    /// Named check `out-of-range` for probabilities: p must lie in [0, 1].
+    func probability(_ expression: Expression, _ what: String) throws(Reported) -> Double {
+        let p = try quantity(expression, .dimensionless, what)
+        guard p >= 0, p <= 1 else {
+            throw fail(.outOfRange, "\(what) must lie in [0, 1], found \(p)", at: expression.range)
+        }
+        return p
+    }
+
+    /// Checks that depend on the sizes of one source-target pair.
+    private func checkRuleFits(_ rule: ConnectionRule, source: ResolvedSlice, target: ResolvedSlice,
+                               at range: SourceRange) throws(Reported) {
+        switch rule {
+        case .oneToOne where source.count != target.count:
+            throw fail(.outOfRange, "one_to_one needs equal sizes, but \(source.label) has \(source.count) neurons and \(target.label) has \(target.count)",
+                       at: range)
+        case .fixedIndegree(let k):
+            try checkDegree(k, isIndegree: true, pool: source, at: range)
+        case .fixedOutdegree(let k):
+            try checkDegree(k, isIndegree: false, pool: target, at: range)
+        default:
+            break
         }
     }
 

@@ -10,20 +10,23 @@ extension Checker {
     /// Evaluates `expression` and requires `dimension`; `what` names the value in messages.
     func quantity(_ expression: Expression, _ dimension: Dimension, _ what: String) throws(Reported) -> Double {
         let result = try evaluate(expression)
-        try checkDimension(result, expected: dimension, what: what, at: expression.range)
+        try checkDimension(result, expected: dimension, what: what, at: expression.range, expression: expression)
         return result.value
     }
 
     /// Named check `dimension-mismatch`: a value of the wrong physical dimension.
-    func checkDimension(_ value: Quantity, expected: Dimension, what: String, at range: SourceRange) throws(Reported) {
+    func checkDimension(_ value: Quantity, expected: Dimension, what: String, at range: SourceRange,
+                        expression: Expression? = nil) throws(Reported) {
         guard value.dimension != expected else { return }
         var notes: [String] = []
         if value.dimension.isDimensionless, let unit = Unit.preferred[expected] {
             notes.append("a plain number has no unit; write e.g. '\(value.formatted) \(unit)'")
-        } else {
-            notes.append("\(what) is \(expected.name) (\(expected.storageUnit)), this is \(value.dimension.name) (\(value.dimension.storageUnit))")
         }
-        throw fail(.dimensionMismatch, "\(what) must be \(expected.name), found \(value.dimension.name)", at: range, notes: notes)
+        if let name = expression?.identifier, let definition = definitions[name], definition.kind == .constant {
+            notes.append("'\(name)' is defined at line \(definition.range.line) as \(value.formatted)")
+        }
+        throw fail(.dimensionMismatch, "\(what) must be \(expected.described), found \(value.dimension.described)",
+                   at: range, notes: notes)
     }
 
     func evaluate(_ expression: Expression) throws(Reported) -> Quantity {
@@ -104,7 +107,7 @@ extension Checker {
         case .add, .subtract:
             guard a.dimension == b.dimension else {
                 let verb = op == .add ? "add" : "subtract"
-                throw fail(.dimensionMismatch, "cannot \(verb) \(a.dimension.name) (\(a.dimension.storageUnit)) and \(b.dimension.name) (\(b.dimension.storageUnit))",
+                throw fail(.dimensionMismatch, "cannot \(verb) \(a.dimension.described) and \(b.dimension.described)",
                            at: range)
             }
             return Quantity(op == .add ? a.value + b.value : a.value - b.value, a.dimension)
@@ -151,7 +154,7 @@ extension Checker {
             if name.text == "sqrt" {
                 guard x.value >= 0 else { throw fail(.outOfRange, "square root of a negative number", at: argumentRange) }
                 guard let root = x.squareRoot else {
-                    throw fail(.dimensionMismatch, "square root of \(x.dimension.name) (\(x.dimension.storageUnit)) has no dimension", at: argumentRange)
+                    throw fail(.dimensionMismatch, "the square root of \(x.dimension.described) has no dimension", at: argumentRange)
                 }
                 return root
             }

@@ -63,6 +63,14 @@ extension Checker {
                    notes: ["\(missing.count == 1 ? "this parameter has" : "these parameters have") no default"])
     }
 
+    /// Runs `body`; on an already-reported failure sets `failed` and returns nil.
+    func collect<T>(_ failed: inout Bool, _ body: () throws(Reported) -> T) -> T? {
+        do { return try body() } catch {
+            failed = true
+            return nil
+        }
+    }
+
     /// Runs `body` and swallows an already-reported failure, so one bad parameter does not hide others.
     func attempt(_ body: () throws(Reported) -> Void) {
         do { try body() } catch {}

@@ -54,20 +54,9 @@ extension Checker {
         let estimate = estimatedMemoryBytes(of: spec)
         guard UInt64(estimate) > memoryLimit else { return }
         report(.memoryLimit,
-               "the network needs an estimated \(Self.formatBytes(estimate)), more than the \(Self.formatBytes(Int(clamping: memoryLimit))) of memory available",
+               "the network needs an estimated \(ByteCount.formatted(estimate)), more than the \(ByteCount.formatted(Int(clamping: memoryLimit))) of memory available",
                at: simulationRange ?? .start,
                notes: ["\(spec.populations.reduce(0) { $0 + $1.size }) neurons; \(Self.formatCount(spec.projections.reduce(0) { $0 + expectedSynapseCount(of: $1, in: spec) })) synapses expected"])
-    }
-
-    static func formatBytes(_ bytes: Int) -> String {
-        let units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
-        var value = Double(bytes)
-        var index = 0
-        while value >= 1024, index < units.count - 1 {
-            value /= 1024
-            index += 1
-        }
-        return index == 0 ? "\(bytes) bytes" : String(format: "%.1f %@", value, units[index])
     }
 
     static func formatCount(_ count: Double) -> String {

@@ -62,8 +62,13 @@ struct Dimension: Sendable, Hashable, CustomStringConvertible {
         case .conductance: return "a conductance"
         case .charge: return "a charge"
         case .inverseVoltage: return "an inverse voltage"
-        default: return "a quantity of dimension \(formula)"
+        default: return "a quantity in \(formula)"
         }
+    }
+
+    /// The name with the storage unit, e.g. "a voltage (mV)", "a quantity in mV^2".
+    var described: String {
+        Unit.preferred[self] != nil ? "\(name) (\(storageUnit))" : name
     }
 
     /// The unit values of this dimension are stored in, e.g. "ms", "Hz", "1/mV", "ms^2 mV".

@@ -3,9 +3,12 @@
 enum Suggestion {
     /// The candidate closest to `word` by Damerau-Levenshtein distance (transpositions count once),
     /// if it is close enough to be a plausible typo: at most 1 edit for short words, about a third of
-    /// the length for longer ones. Case differences cost nothing extra beyond one edit per letter.
+    /// the length for longer ones, and any candidate that differs only in case.
     static func closest(to word: String, among candidates: [String]) -> String? {
-        let limit = max(1, min(3, word.count / 3))
+        // One- and two-letter names differ from every other short name by one edit, so only a
+        // difference in case is suggested for them.
+        let length = word.count
+        let limit = length <= 2 ? 0 : max(1, min(3, length / 3))
         var best: (name: String, distance: Int)?
         for candidate in candidates where candidate != word {
             let distance = editDistance(word, candidate)
