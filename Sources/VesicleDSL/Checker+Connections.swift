@@ -89,10 +89,11 @@ extension Checker {
 
     /// Named check `out-of-range` for delays: every possible draw must be > 0.
     func checkDelayIsPositive(_ delay: DistributionValue, at range: SourceRange) throws(Reported) {
-        if delay.bounds.lowerBound <= 0 {
+        if delay.canBeNonPositive {
             let hint = delay.distribution.isConstant ? [] : ["clip the distribution: normal(mean, sd, clip = positive), or a uniform range above 0"]
-            throw fail(.outOfRange, "a delay must be positive; this one can be \(Quantity(delay.bounds.lowerBound, .time).formatted)",
-                       at: range, notes: hint)
+            let found = delay.distribution.constantValue.map { "found \(Quantity($0, .time).formatted)" }
+                ?? "this distribution can draw zero or negative values"
+            throw fail(.outOfRange, "a delay must be positive; \(found)", at: range, notes: hint)
         }
     }
 

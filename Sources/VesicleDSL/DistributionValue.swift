@@ -6,6 +6,16 @@ struct DistributionValue: Sendable, Equatable {
     var distribution: Distribution
     var dimension: Dimension
 
+    /// Whether a draw can be zero or negative (a clipped normal redraws values of the wrong sign).
+    var canBeNonPositive: Bool {
+        switch distribution {
+        case .constant(let value): return value <= 0
+        case .uniform(let low, _): return low <= 0
+        case .normal(_, _, let clip): return clip != .positive
+        case .lognormal(_, _, let sign): return sign == .negative
+        }
+    }
+
     /// The lowest and highest values a draw can take (infinite for unbounded distributions).
     var bounds: ClosedRange<Double> {
         switch distribution {
