@@ -145,9 +145,13 @@ struct Lexer {
         }
         var range = start
         range.length = position - start.offset
-        guard let value = Double(text), value.isFinite else {
+        guard let value = Double(text) else {
+            diagnostics.append(Diagnostic(.error, .invalidNumber, "'\(text)' is not a valid number", path: path, range: range))
+            return .number(0)
+        }
+        guard value.isFinite else {
             diagnostics.append(Diagnostic(.error, .invalidNumber,
-                                          "number '\(text)' is not a finite double-precision value",
+                                          "number '\(text)' is too large for a double-precision value",
                                           path: path, range: range))
             return .number(0)
         }
