@@ -79,7 +79,8 @@ final class Checker {
 
     var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
-    func run(_ statements: [Statement]) -> NetworkSpec {
+    /// `syntaxFailed`: the lexer or parser reported errors, so whole-network checks would only add noise.
+    func run(_ statements: [Statement], syntaxFailed: Bool = false) -> NetworkSpec {
         checkDuplicateDefinitions(statements)
         // Declarations first, in dependency order, so that use does not depend on statement order
         // (constants excepted: a constant is visible after its `let`).
@@ -120,7 +121,7 @@ final class Checker {
                 lowerRecording(statement, what: what, subjects: subjects, clauses: clauses)
             }
         }
-        if !hasErrors { runNetworkChecks() }
+        if !hasErrors, !syntaxFailed { runNetworkChecks() }
         return spec
     }
 }

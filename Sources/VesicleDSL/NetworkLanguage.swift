@@ -34,7 +34,7 @@ public enum NetworkLanguage {
         let statements = parser.parseProgram()
         var diagnostics = lexer.diagnostics + parser.diagnostics
         let checker = Checker(path: path, memoryLimit: memoryLimit)
-        let spec = checker.run(statements)
+        let spec = checker.run(statements, syntaxFailed: diagnostics.contains { $0.severity == .error })
         diagnostics += checker.diagnostics
         diagnostics.sort { ($0.range.offset, $0.severity != .error ? 1 : 0) < ($1.range.offset, $1.severity != .error ? 1 : 0) }
         let failed = diagnostics.contains { $0.severity == .error }
