@@ -20,9 +20,9 @@ extension Checker {
             default: kind = .synapse
             }
             if reserved.contains(name.text) {
+                // Reported once here; the name is still registered so that its uses do not cascade.
                 report(.duplicateDefinition, "'\(name.text)' is reserved (a unit, keyword or built-in name) and cannot be redefined",
                        at: name.range)
-                continue
             }
             if let earlier = definitions[name.text] {
                 report(.duplicateDefinition, "'\(name.text)' is already defined", at: name.range,

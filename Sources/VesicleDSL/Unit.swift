@@ -1,5 +1,7 @@
 // The units a number may carry. A unit is only ever recognised directly after a number literal
-// (`1.5 ms`); a bare identifier is never a unit.
+// (`1.5 ms`); a bare identifier is never a unit. Unit symbols cannot be declared as names, because
+// `population P = 10 X` would read X as a unit; so no single capital letter is a unit (siemens
+// appears only with a prefix: mS, uS, nS, pS).
 
 struct Unit: Sendable {
     var symbol: String
@@ -29,7 +31,6 @@ struct Unit: Sendable {
         Unit(symbol: "kOhm", dimension: .resistance, scale: 1e-6),
         Unit(symbol: "MOhm", dimension: .resistance, scale: 1e-3),
         Unit(symbol: "GOhm", dimension: .resistance, scale: 1),
-        Unit(symbol: "S", dimension: .conductance, scale: 1e9),
         Unit(symbol: "mS", dimension: .conductance, scale: 1e6),
         Unit(symbol: "uS", dimension: .conductance, scale: 1_000),
         Unit(symbol: "nS", dimension: .conductance, scale: 1),
