@@ -22,61 +22,80 @@ extension Checker {
 
     func lowerInput(_ statement: Statement, name: Name, source: Expression, targets: [Expression], clauses: [Clause]) {
         guard definitions[name.text]?.range == name.range else { return }
-        attempt { () throws(Reported) in
-            let table = clauseTable(clauses)
-            var resolved: [ResolvedSlice] = []
-            var failed = false
-            for target in targets {
-                do { resolved.append(try populationReference(target)) } catch { failed = true }
+        // Each part is checked on its own so that independent errors in one statement are all reported.
+        var failed = false
+        let table = clauseTable(clauses)
+        var targetsFailed = false
+        let resolved = targets.compactMap { e in collect(&targetsFailed) { () throws(Reported) in try populationReference(e) } }
+        failed = targetsFailed
+        let kind = collect(&failed) { () throws(Reported) in try inputKind(source) }
+        let start = collect(&failed) { () throws(Reported) in
+            try table["start"].map { c throws(Reported) in try nonNegative(c.value, .time, "start") } ?? 0
+        }
+        let stop = collect(&failed) { () throws(Reported) in
+            try table["stop"].map { c throws(Reported) in try positive(c.value, .time, "stop") } ?? .infinity
+        }
+        if let start, let stop, start >= stop, let clause = table["stop"] {
+            failed = true
+            report(.outOfRange, "stop must come after start", at: clause.range)
+        }
+        var weight = 0.0
+        var delay = InputSpec(name: "", kind: .poisson(rate: 0), targets: []).delay
+        if case .constantCurrent? = kind {
+            for keyword in ["weight", "delay"] {
+                if let clause = table[keyword] { warn("'\(keyword)' is ignored for a current input", at: clause.keyword.range) }
             }
-            let (kindName, arguments) = try callParts(source, among: Self.inputKinds, what: "input kind")
-            let owner = "input kind '\(kindName.text)'"
-            if failed { throw Reported() }
-            let start = try table["start"].map { c throws(Reported) in try nonNegative(c.value, .time, "start") } ?? 0
-            let stop = try table["stop"].map { c throws(Reported) in try positive(c.value, .time, "stop") } ?? .infinity
-            if start >= stop, let clause = table["stop"] {
-                throw fail(.outOfRange, "stop must come after start", at: clause.range)
+            for target in resolved where target.population.model.lifParameters == nil {
+                failed = true
+                report(.invalidValue, "a current input needs integrate-and-fire targets; '\(target.population.name)' is a \(target.population.model.name)",
+                       at: target.range)
             }
-            var input = InputSpec(name: name.text, kind: .poisson(rate: 0), targets: resolved.map(\.slice), start: start, stop: stop)
-            switch kindName.text {
-            case "current":
-                let bound = try bind(arguments, to: ["amplitude"], required: ["amplitude"], of: owner, at: source.range)
-                input.kind = .constantCurrent(amplitude: try quantity(bound["amplitude"]!, .current, "the amplitude of a current input"),
-                                              start: start, stop: stop)
-                for keyword in ["weight", "delay"] {
-                    if let clause = table[keyword] {
-                        warn("'\(keyword)' is ignored for a current input", at: clause.keyword.range)
-                    }
-                }
-                for target in resolved where target.population.model.lifParameters == nil {
-                    throw fail(.invalidValue, "a current input needs integrate-and-fire targets; '\(target.population.name)' is a \(target.population.model.name)",
-                               at: target.range)
-                }
-            default:
-                if kindName.text == "poisson" {
-                    let bound = try bind(arguments, to: ["rate"], required: ["rate"], of: owner, at: source.range)
-                    let rate = try nonNegative(bound["rate"]!, .frequency, "the rate of a Poisson input")
-                    input.kind = .poisson(rate: rate)
+        } else {
+            if kind != nil, !targetsFailed,
+               let weightDimension = collect(&failed, { () throws(Reported) in try commonWeightDimension(resolved) }) {
+                if let clause = table["weight"] {
+                    weight = collect(&failed) { () throws(Reported) in
+                        try quantity(clause.value, weightDimension, "the weight of an input spike")
+                    } ?? 0
                 } else {
-                    let bound = try bind(arguments, to: ["times"], required: ["times"], of: owner, at: source.range)
-                    let trains = try spikeTimes(bound["times"]!)
-                    guard trains.count == 1 else {
-                        throw fail(.invalidValue, "spike_times takes one list of times, delivered to every target", at: bound["times"]!.range)
-                    }
-                    input.kind = .spikeTimes(trains[0])
-                }
-                let weightDimension = try commonWeightDimension(resolved)
-                guard let weight = table["weight"] else {
-                    throw fail(.missingParameter, "a spike input needs 'weight', the PSP amplitude of each input spike",
-                               at: statement.keywordRange, notes: ["e.g. 'weight 0.1 \(weightDimension.storageUnit)'"])
-                }
-                input.weight = try quantity(weight.value, weightDimension, "the weight of an input spike")
-                if let delay = table["delay"] {
-                    input.delay = try positive(delay.value, .time, "the delay of an input")
+                    failed = true
+                    report(.missingParameter, "a spike input needs 'weight', the PSP amplitude of each input spike",
+                           at: statement.keywordRange, notes: ["e.g. 'weight 0.1 \(weightDimension.storageUnit)'"])
                 }
             }
-            spec.inputs.append(input)
-            inputRanges.append(statement.range)
+            if let clause = table["delay"] {
+                delay = collect(&failed) { () throws(Reported) in try positive(clause.value, .time, "the delay of an input") } ?? delay
+            }
+        }
+        guard !failed, var kind, let start, let stop else { return }
+        if case .constantCurrent(let amplitude, _, _) = kind {
+            kind = .constantCurrent(amplitude: amplitude, start: start, stop: stop)
+        }
+        spec.inputs.append(InputSpec(name: name.text, kind: kind, targets: resolved.map(\.slice), weight: weight,
+                                     delay: delay, start: start, stop: stop))
+        inputRanges.append(statement.range)
+    }
+
+    /// `poisson(rate = ...)`, `spike_times(times = ...)` or `current(amplitude = ...)`; a current's
+    /// window is filled in from the statement's start and stop.
+    private func inputKind(_ source: Expression) throws(Reported) -> InputSpec.Kind {
+        let (kindName, arguments) = try callParts(source, among: Self.inputKinds, what: "input kind")
+        let owner = "input kind '\(kindName.text)'"
+        switch kindName.text {
+        case "current":
+            let bound = try bind(arguments, to: ["amplitude"], required: ["amplitude"], of: owner, at: source.range)
+            let amplitude = try quantity(bound["amplitude"]!, .current, "the amplitude of a current input")
+            return .constantCurrent(amplitude: amplitude, start: 0, stop: .infinity)
+        case "poisson":
+            let bound = try bind(arguments, to: ["rate"], required: ["rate"], of: owner, at: source.range)
+            return .poisson(rate: try nonNegative(bound["rate"]!, .frequency, "the rate of a Poisson input"))
+        default:
+            let bound = try bind(arguments, to: ["times"], required: ["times"], of: owner, at: source.range)
+            let trains = try spikeTimes(bound["times"]!)
+            guard trains.count == 1 else {
+                throw fail(.invalidValue, "spike_times takes one list of times, delivered to every target", at: bound["times"]!.range)
+            }
+            return .spikeTimes(trains[0])
         }
     }
 

@@ -165,3 +165,33 @@ final class LoweringTests: XCTestCase {
         XCTAssertEqual(statements.first?.range, SourceRange(offset: 0, length: 25, line: 1, column: 1))
     }
 }
+
+final class IssueSketchTests: XCTestCase {
+    /// The sketch from the issue that introduced the language compiles as written.
+    func testIssueSketchCompiles() throws {
+        let spec = try XCTUnwrap(cleanSpec("""
+            # Brunel (2000), regime C
+            let J = 0.1 mV
+            let g = 5
+            neuron lif = lif_delta(tau_m = 20 ms, C_m = 250 pF, E_L = 0 mV, V_th = 20 mV, V_reset = 10 mV, t_ref = 2 ms)
+            population E = 10000 lif { V_m = uniform(0 mV, 20 mV) }
+            population I = 2500 lif { V_m = uniform(0 mV, 20 mV) }
+            input ext = poisson(rate = 20 kHz) -> E, I weight J delay 1.5 ms
+            connect E -> E, I fixed_indegree(1000) weight J delay 1.5 ms      # makes projections "E->E", "E->I"
+            connect I -> E, I fixed_indegree(250) weight -g * J delay 1.5 ms
+            synapse plastic = bayesian(prior_mean = -0.669, prior_var = 0.07448, tau = 1000 s, release = posterior, rule = supervised)
+            feedback E { bin = 10 ms, sigma_0 = 2 mV, teacher = ou(mean = -0.669, var = 0.07448, tau = 1000 s) }
+            record spikes E, I
+            record releases "E->E" limit 1000
+            simulate 1000 ms warmup 100 ms seed 1
+            output "runs/brunel"
+            """))
+        XCTAssertEqual(spec.projections.map(\.name), ["E->E", "E->I", "I->E", "I->I"])
+        XCTAssertEqual(spec.projections[2].weight, .constant(-0.5))
+    }
+
+    func testIndependentInputErrorsAreAllReported() {
+        let result = compile(minimalNetwork + "input x = poisson(rate = 5 mV) -> E, Q weight 1 ms delay -1 ms start 5 ms stop 1 ms")
+        XCTAssertEqual(errors(result.diagnostics).map(\.check), [.dimensionMismatch, .undefinedName, .outOfRange, .outOfRange])
+    }
+}
