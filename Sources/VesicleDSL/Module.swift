@@ -1,1 +1,0 @@
-// Module VesicleDSL: see DESIGN.md.

@@ -1,0 +1,63 @@
+// The entry point: network file text -> NetworkSpec plus diagnostics.
+
+import Foundation
+import VesicleModel
+
+public enum NetworkLanguage {
+    /// Parses, checks and lowers `source`. Returns a spec only if there are no errors. Never traps.
+    /// `path` is used in diagnostics and as the directory `file("...")` paths are relative to.
+    public static func compile(source: String, path: String) -> (spec: NetworkSpec?, diagnostics: [Diagnostic]) {
+        compile(source: source, path: path, memoryLimit: ProcessInfo.processInfo.physicalMemory)
+    }
+
+    /// Reads and compiles a file; an unreadable file or invalid UTF-8 is a diagnostic.
+    public static func compile(fileAt path: String) -> (spec: NetworkSpec?, diagnostics: [Diagnostic]) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return (nil, [Diagnostic(.error, .unreadableFile, "cannot read the file", path: path, range: .start)])
+        }
+        return compile(bytes: [UInt8](data), path: path)
+    }
+
+    /// Compiles raw bytes; invalid UTF-8 is reported at the first bad byte.
+    static func compile(bytes: [UInt8], path: String,
+                        memoryLimit: UInt64 = ProcessInfo.processInfo.physicalMemory) -> (spec: NetworkSpec?, diagnostics: [Diagnostic]) {
+        if let range = firstInvalidUTF8(in: bytes) {
+            return (nil, [Diagnostic(.error, .unreadableFile, "the file is not valid UTF-8 text", path: path, range: range)])
+        }
+        return compile(source: String(decoding: bytes, as: UTF8.self), path: path, memoryLimit: memoryLimit)
+    }
+
+    static func compile(source: String, path: String, memoryLimit: UInt64) -> (spec: NetworkSpec?, diagnostics: [Diagnostic]) {
+        var lexer = Lexer(source: source, path: path)
+        let tokens = lexer.tokenize()
+        var parser = Parser(tokens: tokens, path: path)
+        let statements = parser.parseProgram()
+        var diagnostics = lexer.diagnostics + parser.diagnostics
+        let checker = Checker(path: path, memoryLimit: memoryLimit)
+        let spec = checker.run(statements, syntaxFailed: diagnostics.contains { $0.severity == .error })
+        diagnostics += checker.diagnostics
+        diagnostics.sort { ($0.range.offset, $0.severity != .error ? 1 : 0) < ($1.range.offset, $1.severity != .error ? 1 : 0) }
+        let failed = diagnostics.contains { $0.severity == .error }
+        return (failed ? nil : spec, diagnostics)
+    }
+
+    /// Location of the first byte that does not start or continue a valid UTF-8 sequence.
+    static func firstInvalidUTF8(in bytes: [UInt8]) -> SourceRange? {
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        var offset = 0
+        var line = 1
+        var column = 1
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                offset += String(scalar).utf8.count
+                if scalar == "\n" { line += 1; column = 1 } else { column += 1 }
+            case .emptyInput:
+                return nil
+            case .error:
+                return SourceRange(offset: offset, length: 1, line: line, column: column)
+            }
+        }
+    }
+}

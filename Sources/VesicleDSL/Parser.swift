@@ -1,0 +1,145 @@
+// Hand-written recursive-descent parser (grammar: docs/LANGUAGE.md). A syntax error abandons the
+// current statement only: the parser resynchronises on the next line that starts with a statement
+// keyword, so every independent error in a file is reported in one run. Recursion is bounded by
+// `nestingLimit`, so no input (10 000 nested parentheses, say) can overflow the stack.
+
+struct Parser {
+    /// Deepest expression tree accepted; far beyond any real network file.
+    static let nestingLimit = 200
+
+    struct Failure: Error {
+        var diagnostic: Diagnostic
+    }
+
+    private let tokens: [Token]
+    private let path: String
+    private var index = 0
+    private var depth = 0
+    private(set) var diagnostics: [Diagnostic] = []
+
+    init(tokens: [Token], path: String) {
+        self.tokens = tokens
+        self.path = path
+    }
+
+    mutating func parseProgram() -> [Statement] {
+        var statements: [Statement] = []
+        while !current.isEndOfFile {
+            let start = index
+            do {
+                statements.append(try parseStatement())
+                try expectEndOfStatement(statements[statements.count - 1])
+            } catch {
+                diagnostics.append(error.diagnostic)
+                synchronise(after: start)
+            }
+        }
+        return statements
+    }
+
+    // MARK: Tokens
+
+    var current: Token { tokens[index] }
+
+    func peek(_ offset: Int) -> Token { tokens[min(index + offset, tokens.count - 1)] }
+
+    private var previous: Token { tokens[max(index - 1, 0)] }
+
+    @discardableResult
+    mutating func advance() -> Token {
+        let token = tokens[index]
+        if index < tokens.count - 1 { index += 1 }
+        return token
+    }
+
+    mutating func take(_ kind: Token.Kind) -> Bool {
+        guard current.kind == kind else { return false }
+        advance()
+        return true
+    }
+
+    mutating func expect(_ kind: Token.Kind, _ what: String) throws(Failure) -> Token {
+        guard current.kind == kind else { throw failure("expected \(what), found \(current.spelling)") }
+        return advance()
+    }
+
+    mutating func expectName(_ what: String) throws(Failure) -> Name {
+        guard let text = current.identifier else { throw failure("expected \(what), found \(current.spelling)") }
+        return Name(text: text, range: advance().range)
+    }
+
+    func failure(_ message: String, at range: SourceRange? = nil, suggestion: String? = nil,
+                 notes: [String] = []) -> Failure {
+        Failure(diagnostic: Diagnostic(.error, .syntax, message, path: path, range: range ?? current.range,
+                                       suggestion: suggestion, notes: notes))
+    }
+
+    /// A token that begins a new statement: a statement keyword first on its line.
+    func beginsStatement(_ token: Token) -> Bool {
+        token.isEndOfFile || (token.startsLine && token.identifier.flatMap(StatementKeyword.init(rawValue:)) != nil)
+    }
+
+    private mutating func synchronise(after start: Int) {
+        if index == start { advance() }
+        while !beginsStatement(current) { advance() }
+    }
+
+    private mutating func expectEndOfStatement(_ statement: Statement) throws(Failure) {
+        guard !current.isEndOfFile, !current.startsLine else { return }
+        var suggestion: String?
+        var notes: [String] = []
+        if let name = current.identifier {
+            if case .number = previous.kind, let unit = Suggestion.closest(to: name, among: Unit.all.map(\.symbol)) {
+                throw failure("unknown unit '\(name)'", suggestion: unit, notes: ["known units: " + Unit.all.map(\.symbol).joined(separator: " ")])
+            }
+            if let keyword = StatementKeyword(rawValue: keywordText(of: statement)) {
+                let clauses = keyword.clauseKeywords
+                suggestion = Suggestion.closest(to: name, among: clauses)
+                if !clauses.isEmpty { notes.append("'\(keyword.rawValue)' accepts: " + clauses.joined(separator: ", ")) }
+            }
+        }
+        throw failure("unexpected \(current.spelling) after the statement; each statement starts on its own line",
+                      suggestion: suggestion, notes: notes)
+    }
+
+    private func keywordText(of statement: Statement) -> String {
+        switch statement.kind {
+        case .constant: return "let"
+        case .neuron: return "neuron"
+        case .population: return "population"
+        case .input: return "input"
+        case .synapse: return "synapse"
+        case .connect: return "connect"
+        case .feedback: return "feedback"
+        case .record: return "record"
+        case .simulate: return "simulate"
+        case .output: return "output"
+        }
+    }
+
+    // MARK: Nesting
+
+    mutating func enterNesting() throws(Failure) {
+        depth += 1
+        if depth > Self.nestingLimit {
+            throw Failure(diagnostic: Diagnostic(.error, .nestingLimit,
+                                                 "expression nested deeper than \(Self.nestingLimit) levels",
+                                                 path: path, range: current.range))
+        }
+    }
+
+    mutating func leaveNesting() { depth -= 1 }
+
+    func checkDepth(_ expression: Expression) throws(Failure) -> Expression {
+        guard expression.depth <= Self.nestingLimit else {
+            throw Failure(diagnostic: Diagnostic(.error, .nestingLimit,
+                                                 "expression nested deeper than \(Self.nestingLimit) levels",
+                                                 path: path, range: expression.range))
+        }
+        return expression
+    }
+
+    func range(from start: SourceRange) -> SourceRange {
+        start.union(previous.range)
+    }
+}
