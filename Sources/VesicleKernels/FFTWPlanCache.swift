@@ -27,6 +27,10 @@ public final class FFTWPlanCache: Sendable {
     /// The process-wide cache, with measured plans (see `Rigor.measure`).
     public static let shared = FFTWPlanCache(rigor: .measure(timeLimitSeconds: 1))
 
+    /// Estimated plans for one-off transforms (correlograms), where measuring would cost more
+    /// than it saves.
+    public static let oneOff = FFTWPlanCache(rigor: .estimate)
+
     static let plannerLock = Mutex(())
 
     public let rigor: Rigor
