@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import VesicleKernels
 
 /// `vesicle bench convolve`: FFT path, direct path and bare FFTW transforms (BENCHMARKS.md §4).
@@ -48,7 +47,8 @@ struct BenchConvolveCommand: ParsableCommand {
             kernelLengths: kernelLengths.isEmpty ? nil : kernelLengths,
             channelCounts: channels.isEmpty ? nil : channels,
             directBudgetSeconds: directBudget,
-            progress: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
-        print(report)
+            progress: { line in print(line) })
+        // The progress lines are the report; its last line, the JSON object, closes it.
+        print(report.split(separator: "\n").last ?? "")
     }
 }
