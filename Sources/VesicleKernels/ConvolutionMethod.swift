@@ -31,10 +31,10 @@ public enum FFTLength {
 
     /// Streaming transform length for a kernel of K samples: the power of two >= 8K (segment
     /// length N - K + 1 >= 7N/8, within a few percent of the minimum of N log N / (N - K + 1)),
-    /// at least 4096 so that per-call costs are amortised over long segments. When the whole
+    /// at least 8192 so that per-segment costs (copies, tail, calls) are amortised. When the whole
     /// signal (n samples) fits a shorter fast length, that single transform is used instead.
     public static func overlapAdd(kernelLength k: Int, signalLength n: Int? = nil) -> Int {
-        var streaming = 4096
+        var streaming = 8192
         while streaming < 8 * k { streaming *= 2 }
         if let n, n > 0 {
             let single = nextFast(n + k - 1)

@@ -205,7 +205,7 @@ public final class StreamingConvolver {
                             }
                             for j in max(0, t - s)..<t { pending[j] = convolved[s + j] }
                         }
-                        for i in overlap..<s { out[i] = convolved[i] }
+                        if overlap < s { (out + overlap).update(from: convolved + overlap, count: s - overlap) }
                     }
                     c0 += b
                 }
