@@ -1,0 +1,250 @@
+import Foundation
+
+/// `vesicle bench convolve` (BENCHMARKS.md §4): for each kernel length and channel count, the time
+/// of the FFT path (overlap-add through `StreamingConvolver`), of the direct path, and of the bare
+/// FFTW transforms the FFT path performs (the same r2c + c2r calls on the same plans and buffers,
+/// `StreamingConvolver.runBareTransforms`), with the ratios FFT/bare and direct/FFT.
+///
+/// Channels are processed in groups of at most 2^23 samples (64 MiB) so that 1000 channels of
+/// 10^7 samples fit in memory; every channel of every group is convolved and timed. Plan creation
+/// and the kernel spectrum are outside the timings (they are paid once per run). When the direct
+/// path would take longer than `directBudgetSeconds`, it is timed on one channel of a shorter
+/// signal and scaled by the ratio of samples (its cost is exactly K multiply-adds per output
+/// sample), and marked extrapolated.
+public enum ConvolutionBenchmark {
+    public struct Row: Sendable, Codable, Equatable {
+        public let kernelLength: Int
+        public let channels: Int
+        public let signalLength: Int
+        public let fftLength: Int
+        public let fftSeconds: Double
+        public let bareTransformSeconds: Double
+        public let directSeconds: Double
+        public let directExtrapolated: Bool
+        public var fftOverBare: Double { fftSeconds / bareTransformSeconds }
+        public var directOverFFT: Double { directSeconds / fftSeconds }
+    }
+
+    struct Report: Codable {
+        let benchmark: String
+        let machine: MachineDescription
+        let signalLength: Int
+        let planner: String
+        let crossoverKernelLength: Int
+        let calibration: [CalibrationPoint]
+        let rows: [JSONRow]
+        let targetDirectOverFFTAtLeast10FromK1024: Bool
+        let targetFFTWithin1_5OfBare: Bool
+    }
+
+    struct CalibrationPoint: Codable {
+        let kernelLength: Int
+        let fftSeconds: Double
+        let directSeconds: Double
+    }
+
+    struct JSONRow: Codable {
+        let kernelLength: Int
+        let channels: Int
+        let signalLength: Int
+        let fftLength: Int
+        let fftSeconds: Double
+        let bareTransformSeconds: Double
+        let directSeconds: Double
+        let directExtrapolated: Bool
+        let fftOverBare: Double
+        let directOverFFT: Double
+    }
+
+    public static let defaultKernelLengths = (3...16).map { 1 << $0 } + [100, 1000, 10_007]
+    public static let quickKernelLengths = [8, 64, 1024, 8192]
+
+    /// The (kernel length, channels) rows: every kernel length at each of `channelCounts`, plus the
+    /// channel sweep 1, 10, 100, 1000 at K = 1024 (in the default run).
+    public static func rows(quick: Bool, kernelLengths: [Int]?, channelCounts: [Int]?) -> [(Int, Int)] {
+        let lengths = (kernelLengths ?? (quick ? quickKernelLengths : defaultKernelLengths)).sorted()
+        let channels = channelCounts ?? (quick ? [1, 16] : [1, 100])
+        var rows: [(Int, Int)] = []
+        for k in lengths { for c in channels { rows.append((k, c)) } }
+        if kernelLengths == nil && channelCounts == nil && !quick {
+            for c in [10, 1000] { rows.append((1024, c)) }
+            rows.sort { ($0.0, $0.1) < ($1.0, $1.1) }
+        }
+        return rows
+    }
+
+    /// Runs the benchmark and returns the report; its last line is one JSON object with every
+    /// figure. `progress` receives a line per finished row while it runs.
+    public static func run(
+        quick: Bool, signalLength: Int? = nil, kernelLengths: [Int]? = nil, channelCounts: [Int]? = nil,
+        directBudgetSeconds: Double = 3, progress: ((String) -> Void)? = nil
+    ) throws -> String {
+        let n = signalLength ?? (quick ? 1 << 14 : 100_000)
+        guard n > 0, n <= 10_000_000 else {
+            throw ConvolutionError.invalidArgument("signal length must lie in 1...10^7, got \(n)")
+        }
+        let plan = rows(quick: quick, kernelLengths: kernelLengths, channelCounts: channelCounts)
+        guard plan.allSatisfy({ $0.0 >= 1 && $0.0 <= 1 << 20 && $0.1 >= 1 && $0.1 <= 100_000 }) else {
+            throw ConvolutionError.invalidArgument("kernel lengths must lie in 1...2^20 and channels in 1...10^5")
+        }
+        let machine = MachineDescription.current()
+        var lines: [String] = []
+        func emit(_ line: String) {
+            lines.append(line)
+            progress?(line)
+        }
+        emit("vesicle bench convolve\(quick ? " --quick" : "")")
+        emit("machine: \(machine.cores) cores, \(machine.cpuModel); \(machine.fftw)")
+        emit("signal: \(n) samples per channel; plans: FFTW_MEASURE (1 s planning limit), batched r2c/c2r, cached")
+
+        let calibration = ConvolutionCrossover.calibrate()
+        emit("calibration (1 channel, 32768 samples), kernel length: fft ms / direct ms")
+        emit(calibration.measurements.map {
+            "  K=\($0.kernelLength): \(format($0.fftSeconds * 1e3)) / \(format($0.directSeconds * 1e3))"
+        }.joined(separator: "\n"))
+        emit("crossover: direct below K = \(calibration.crossover), FFT from it (recomputed on demand, once per process)")
+        emit(header)
+
+        var results: [Row] = []
+        for (k, c) in plan {
+            let row = try measure(kernelLength: k, channels: c, signalLength: n, directBudgetSeconds: directBudgetSeconds)
+            results.append(row)
+            emit(describe(row))
+        }
+        let large = results.filter { $0.kernelLength >= 1024 }
+        let speedTarget = large.allSatisfy { $0.directOverFFT >= 10 }
+        let overheadTarget = results.allSatisfy { $0.fftOverBare <= 1.5 }
+        emit("target direct/FFT >= 10 at K >= 1024: \(speedTarget ? "met" : "missed")"
+            + (large.isEmpty ? "" : " (lowest \(format(large.map(\.directOverFFT).min()!)))"))
+        emit("target FFT/bare <= 1.5: \(overheadTarget ? "met" : "missed")"
+            + (results.isEmpty ? "" : " (highest \(format(results.map(\.fftOverBare).max()!)))"))
+
+        let report = Report(
+            benchmark: "convolve", machine: machine, signalLength: n,
+            planner: "FFTW_MEASURE, 1 s limit", crossoverKernelLength: calibration.crossover,
+            calibration: calibration.measurements.map {
+                CalibrationPoint(kernelLength: $0.kernelLength, fftSeconds: $0.fftSeconds, directSeconds: $0.directSeconds)
+            },
+            rows: results.map {
+                JSONRow(kernelLength: $0.kernelLength, channels: $0.channels, signalLength: $0.signalLength,
+                        fftLength: $0.fftLength, fftSeconds: $0.fftSeconds, bareTransformSeconds: $0.bareTransformSeconds,
+                        directSeconds: $0.directSeconds, directExtrapolated: $0.directExtrapolated,
+                        fftOverBare: $0.fftOverBare, directOverFFT: $0.directOverFFT)
+            },
+            targetDirectOverFFTAtLeast10FromK1024: speedTarget, targetFFTWithin1_5OfBare: overheadTarget)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = String(decoding: try encoder.encode(report), as: UTF8.self)
+        lines.append(json)
+        return lines.joined(separator: "\n")
+    }
+
+    static let header = "kernel  channels  fft_len  fft_s       direct_s      bare_s      fft/bare  direct/fft"
+
+    static func describe(_ row: Row) -> String {
+        let direct = format(row.directSeconds, width: 10) + (row.directExtrapolated ? "*" : " ")
+        return pad("\(row.kernelLength)", 6) + "  " + pad("\(row.channels)", 8) + "  " + pad("\(row.fftLength)", 7)
+            + "  " + format(row.fftSeconds, width: 10) + "  " + direct + "  " + format(row.bareTransformSeconds, width: 10)
+            + "  " + format(row.fftOverBare, width: 8) + "  " + format(row.directOverFFT, width: 10)
+            + (row.directExtrapolated ? "  (* extrapolated)" : "")
+    }
+
+    static func measure(kernelLength k: Int, channels: Int, signalLength n: Int, directBudgetSeconds: Double) throws -> Row {
+        var generator = SplitMix64(seed: UInt64(k) &* 1_000_003 &+ UInt64(channels))
+        let kernel = (0..<k).map { _ in generator.nextUnit() }
+        let group = max(1, min(channels, (1 << 23) / n))
+        let input = (0..<(group * n)).map { _ in generator.nextUnit() - 0.5 }
+        var output = Array(repeating: 0.0, count: group * n)
+
+        func groups() -> [Int] {
+            var sizes = Array(repeating: group, count: channels / group)
+            if channels % group != 0 { sizes.append(channels % group) }
+            return sizes
+        }
+        var convolvers: [Int: StreamingConvolver] = [:]
+        for size in Set(groups()) {
+            convolvers[size] = try StreamingConvolver(kernel: kernel, channels: size, method: .fft, expectedSignalLength: n)
+        }
+        let fftLength: Int
+        if case .fft(let length) = convolvers[group]!.path { fftLength = length } else { fftLength = 0 }
+
+        func timeFFT() -> (seconds: Double, segments: [Int: Int]) {
+            var total = 0.0
+            var segments: [Int: Int] = [:]
+            for size in groups() {
+                let convolver = convolvers[size]!
+                convolver.reset()
+                let before = convolver.segmentsTransformed
+                let start = ContinuousClock.now
+                input.withUnsafeBufferPointer { x in
+                    output.withUnsafeMutableBufferPointer { y in
+                        convolver.process(input: UnsafeBufferPointer(rebasing: x[0..<(size * n)]), length: n,
+                                          output: UnsafeMutableBufferPointer(rebasing: y[0..<(size * n)]))
+                    }
+                }
+                total += (ContinuousClock.now - start).seconds
+                segments[size] = convolver.segmentsTransformed - before
+            }
+            return (total, segments)
+        }
+        func timeBare(_ segments: [Int: Int]) -> Double {
+            var total = 0.0
+            for size in groups() {
+                let start = ContinuousClock.now
+                convolvers[size]!.runBareTransforms(segments: segments[size]!)
+                total += (ContinuousClock.now - start).seconds
+            }
+            return total
+        }
+        // Short rows are repeated (best of 3) to get above timer and scheduling noise.
+        var (fftSeconds, segments) = timeFFT()
+        var bareSeconds = timeBare(segments)
+        if fftSeconds < 0.3 {
+            for _ in 0..<2 {
+                fftSeconds = min(fftSeconds, timeFFT().seconds)
+                bareSeconds = min(bareSeconds, timeBare(segments))
+            }
+        }
+
+        let sampleLength = min(n, max(2048, 20_000_000 / k))
+        let sampler = try StreamingConvolver(kernel: kernel, channels: 1, method: .direct)
+        let sampleInput = try MultichannelSignal(channels: 1, length: sampleLength, samples: Array(input.prefix(sampleLength)))
+        let sampleStart = ContinuousClock.now
+        _ = try sampler.process(sampleInput)
+        let sampleSeconds = (ContinuousClock.now - sampleStart).seconds
+        let estimate = sampleSeconds * Double(n) / Double(sampleLength) * Double(channels)
+        var directSeconds = estimate
+        var extrapolated = true
+        if estimate <= directBudgetSeconds {
+            extrapolated = false
+            directSeconds = 0
+            for size in groups() {
+                let direct = try StreamingConvolver(kernel: kernel, channels: size, method: .direct)
+                let start = ContinuousClock.now
+                input.withUnsafeBufferPointer { x in
+                    output.withUnsafeMutableBufferPointer { y in
+                        direct.process(input: UnsafeBufferPointer(rebasing: x[0..<(size * n)]), length: n,
+                                       output: UnsafeMutableBufferPointer(rebasing: y[0..<(size * n)]))
+                    }
+                }
+                directSeconds += (ContinuousClock.now - start).seconds
+            }
+        }
+        return Row(kernelLength: k, channels: channels, signalLength: n, fftLength: fftLength, fftSeconds: fftSeconds,
+                   bareTransformSeconds: bareSeconds, directSeconds: directSeconds, directExtrapolated: extrapolated)
+    }
+
+    static func format(_ value: Double, width: Int = 0) -> String {
+        let text: String
+        if value == 0 || (abs(value) >= 0.01 && abs(value) < 10_000) {
+            text = String(format: "%.4g", value)
+        } else {
+            text = String(format: "%.3e", value)
+        }
+        return pad(text, width)
+    }
+
+    static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
+    }
+}
