@@ -38,9 +38,10 @@ public enum PNGRenderer {
             let width = Double(RGBARaster.textWidth(note, scale: 1))
             raster.drawText(note, x: left + area.width / 2 - width / 2, y: panel.frame.y + 22, color: .gray, scale: 1)
         }
+        let legendWidth = Double(panel.legend.map { RGBARaster.textWidth($0.label) }.max() ?? 0) + 30
         for (k, entry) in panel.legend.enumerated() {
             let y = top + 8 + Double(k) * 16
-            let x = right - 150
+            let x = right - legendWidth
             raster.fillRectangle(x0: x, y0: y, x1: x + 11, y1: y + 9, color: entry.color)
             raster.drawText(entry.label, x: x + 18, y: y, color: .black)
         }
@@ -74,14 +75,9 @@ public enum PNGRenderer {
                 previous = p
             }
         case .band(let xs, let lower, let upper, let color):
-            // Vertical spans between consecutive samples: exact for the step-like traces plotted here.
-            for k in xs.indices where k < lower.count && k < upper.count {
-                guard xs[k].isFinite, lower[k].isFinite, upper[k].isFinite else { continue }
-                let nextX = k + 1 < xs.count && xs[k + 1].isFinite ? xs[k + 1] : xs[k]
-                let a = panel.pixel(x: xs[k], y: upper[k])
-                let b = panel.pixel(x: nextX, y: lower[k])
-                raster.fillRectangle(x0: a.x, y0: a.y, x1: max(a.x, b.x - 1), y1: b.y, color: color, clip: clip)
-            }
+            let samples = xs.indices.filter { $0 < lower.count && $0 < upper.count && xs[$0].isFinite && lower[$0].isFinite && upper[$0].isFinite }
+            let outline = samples.map { panel.pixel(x: xs[$0], y: upper[$0]) } + samples.reversed().map { panel.pixel(x: xs[$0], y: lower[$0]) }
+            raster.fillPolygon(outline, color: color, clip: clip)
         case .bars(let edges, let heights, let color):
             for k in heights.indices where k + 1 < edges.count && heights[k] > 0 {
                 let a = panel.pixel(x: edges[k], y: heights[k])

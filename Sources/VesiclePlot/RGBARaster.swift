@@ -60,6 +60,38 @@ public struct RGBARaster: Sendable, Equatable {
         }
     }
 
+    /// Fills a polygon (even-odd rule) by scanlines through pixel centres, so each pixel is
+    /// blended once however many vertices share it.
+    public mutating func fillPolygon(_ points: [(x: Double, y: Double)], color: PlotColor, clip: (Int, Int, Int, Int)? = nil) {
+        let finite = points.filter { $0.x.isFinite && $0.y.isFinite }
+        guard finite.count >= 3 else { return }
+        let top = max(0, Int(finite.map(\.y).min()!.rounded(.down)))
+        let bottom = min(height - 1, Int(finite.map(\.y).max()!.rounded(.up)))
+        guard top <= bottom else { return }
+        var crossings: [Double] = []
+        for row in top...bottom {
+            let y = Double(row) + 0.5
+            crossings.removeAll(keepingCapacity: true)
+            var previous = finite[finite.count - 1]
+            for point in finite {
+                if (point.y <= y) != (previous.y <= y) {
+                    crossings.append(previous.x + (y - previous.y) / (point.y - previous.y) * (point.x - previous.x))
+                }
+                previous = point
+            }
+            crossings.sort()
+            var k = 0
+            while k + 1 < crossings.count {
+                let start = max(0, Int((crossings[k] - 0.5).rounded(.up)))
+                let end = min(width - 1, Int((crossings[k + 1] - 0.5).rounded(.down)))
+                if start <= end {
+                    for x in start...end { blend(x: x, y: row, color: color, clip: clip) }
+                }
+                k += 2
+            }
+        }
+    }
+
     /// A straight line of `thickness` pixels (Bresenham, thickened with a square pen).
     public mutating func drawLine(
         x0: Double, y0: Double, x1: Double, y1: Double, color: PlotColor, thickness: Int = 1,

@@ -93,7 +93,7 @@ public enum ReleaseFigure {
             if let fit = variability.fit {
                 let xs = (0...200).map { pow(10, log10(xScale.lower) + Double($0) / 200 * log10(xScale.upper / xScale.lower)) }
                 marks.append(.line(x: xs, y: xs.map(fit), color: PlotColor.series(1), width: 2, dashed: false))
-                legend.append(LegendEntry("fit y = (a/nu)(sqrt(1+nu/nu0)-1)", PlotColor.series(1)))
+                legend.append(LegendEntry("fit (a/nu)(sqrt(1+nu/nu0)-1)", PlotColor.series(1)))
             }
             panels.append(PlotPanel(
                 frame: frame(), xScale: xScale, yScale: yScale, title: "Normalized variability against presynaptic rate",
@@ -112,7 +112,7 @@ public enum ReleaseFigure {
                 let upper = zip(series.mean, sd).map { $0 + 2 * $1 }
                 marks.append(.band(x: series.time, lower: lower, upper: upper, color: color.withAlpha(60)))
                 marks.append(.line(x: series.time, y: series.mean, color: color, width: 1.5, dashed: false))
-                legend.append(LegendEntry("synapse \(series.synapse): mean +- 2 sd", color))
+                legend.append(LegendEntry("synapse \(series.synapse): mu +- 2 sd", color))
                 if !series.teacher.isEmpty {
                     marks.append(.line(x: series.teacherTime, y: series.teacher, color: .black, width: 1, dashed: true))
                     values += series.teacher

@@ -74,9 +74,11 @@ public enum SVGRenderer {
         if let note = panel.note {
             out += text(note, x: area.x + area.width / 2, y: panel.frame.y + 32, size: 10, color: .gray)
         }
+        // Helvetica at 11 px averages under 6.5 px per character.
+        let legendWidth = Double(panel.legend.map(\.label.count).max() ?? 0) * 6.5 + 30
         for (k, entry) in panel.legend.enumerated() {
             let y = area.y + 8 + Double(k) * 16
-            let x = area.x + area.width - 150
+            let x = area.x + area.width - legendWidth
             out += "<rect x=\"\(number(x))\" y=\"\(number(y))\" width=\"12\" height=\"10\" fill=\"\(entry.color.hex)\"/>\n"
             out += text(entry.label, x: x + 18, y: y + 9, size: 11, anchor: "start")
         }

@@ -32,6 +32,22 @@ final class PNGEncoderTests: XCTestCase {
         XCTAssertEqual(raster.pixel(x: 1, y: 0), .white)
     }
 
+    func testPolygonFillCoversPixelCentresOnce() throws {
+        // A half-transparent 10 x 4 rectangle given as a polygon with a redundant vertex: the 40
+        // pixels whose centres lie inside are blended exactly once (all the same shade).
+        var raster = try RGBARaster(width: 20, height: 10)
+        let shade = PlotColor(red: 0, green: 0, blue: 0, alpha: 128)
+        raster.fillPolygon([(2, 3), (7, 3), (12, 3), (12, 7), (2, 7)], color: shade)
+        var covered = 0
+        for y in 0..<10 {
+            for x in 0..<20 where raster.pixel(x: x, y: y) != .white {
+                XCTAssertEqual(raster.pixel(x: x, y: y), PlotColor(red: 127, green: 127, blue: 127, alpha: 255))
+                covered += 1
+            }
+        }
+        XCTAssertEqual(covered, 40)
+    }
+
     func testInvalidSizeThrows() {
         XCTAssertThrowsError(try RGBARaster(width: 0, height: 10))
         XCTAssertThrowsError(try RGBARaster(width: 10, height: 100_000))
