@@ -119,4 +119,52 @@ final class PythonInteropTests: XCTestCase {
             }
         }
     }
+
+    func testToolsLoaderReadsEveryFormat() throws {
+        let tools = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Tools").path
+        guard FileManager.default.fileExists(atPath: tools + "/vesicle_io.py") else {
+            throw XCTSkip("Tools/vesicle_io.py is not next to the tests")
+        }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let run = try RunDirectory(path: directory.path, force: false)
+        let spikes = try SpikeRasterWriter(directory: run, populations: ["E", "I"], formats: [.csv, .npy, .hdf5])
+        let release = try ReleaseLogWriter(directory: run, formats: [.csv, .npy, .hdf5])
+        let trace = try TraceWriter(directory: run, name: "V_m", formats: [.csv, .npy, .hdf5])
+        for k in 0..<60 {
+            try spikes.append(population: k % 2, neuron: k % 7, time: Double(k) * 0.25)
+            try release.append(time: Double(k), synapse: k % 3, pre: k % 3, post: 0, amplitude: 0.5, mu: -0.5, sigma2: 0.1)
+            try trace.append(time: Double(k), index: k % 4, value: Double(k) - 0.5)
+        }
+        try spikes.finish(complete: true)
+        try release.finish(complete: true)
+        try trace.finish(complete: true)
+        let script = """
+        import sys, json
+        sys.path.insert(0, sys.argv[1])
+        import vesicle_io as v
+        out = {}
+        for fmt in ('csv', 'npy', 'hdf5'):
+            s = v.load_spikes(sys.argv[2], fmt)
+            r = v.load_release(sys.argv[2], fmt)
+            t = v.load_trace(sys.argv[2], 'V_m', fmt=fmt)
+            out[fmt] = [sorted(s), float(s['E'][1].sum()), int(s['I'][0].sum()), float(r['time_ms'].sum()),
+                        int(r['synapse'].sum()), float(t['value'].sum()), int(t['neuron'].sum())]
+        print(json.dumps(out))
+        """
+        let text = try runPython(script, arguments: [tools, directory.path])
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: [Any]])
+        // E: k even, t = k/4 summed over k = 0, 2, ..., 58 -> 217.5; I: neurons (k mod 7) over odd k -> 87.
+        for format in ["csv", "npy", "hdf5"] {
+            let values = try XCTUnwrap(json[format])
+            XCTAssertEqual(values[0] as? [String], ["E", "I"], format)
+            XCTAssertEqual(values[1] as? Double, 217.5, format)
+            XCTAssertEqual(values[2] as? Int, (0..<60).filter { $0 % 2 == 1 }.reduce(0) { $0 + $1 % 7 }, format)
+            XCTAssertEqual(values[3] as? Double, 1770, format)
+            XCTAssertEqual(values[4] as? Int, 60, format)
+            XCTAssertEqual(values[5] as? Double, 1740, format)
+            XCTAssertEqual(values[6] as? Int, 90, format)
+        }
+    }
 }
