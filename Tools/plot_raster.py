@@ -19,6 +19,8 @@ def main():
     parser.add_argument("run")
     parser.add_argument("--max-neurons", type=int, default=100)
     parser.add_argument("--bin", type=float, default=5.0, help="rate bin (ms)")
+    parser.add_argument("--from", dest="start", type=float, default=0.0, help="window start (ms)")
+    parser.add_argument("--to", dest="stop", type=float, default=None, help="window end (ms)")
     parser.add_argument("--output", default=None)
     args = parser.parse_args()
 
@@ -30,21 +32,21 @@ def main():
     spikes = vesicle_io.load_spikes(args.run)
     metadata = vesicle_io.load_metadata(args.run) or {}
     sizes = {p["name"]: p["neurons"] for p in metadata.get("populations", [])}
-    end = metadata.get("simulated_time_ms") or max((t.max() for _, t in spikes.values() if t.size), default=1.0)
+    end = args.stop or metadata.get("simulated_time_ms") or max((t.max() for _, t in spikes.values() if t.size), default=1.0)
 
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 7.6), sharex=True, gridspec_kw={"height_ratios": [2, 1]})
     row = 0
     ticks, labels = [], []
-    edges = np.arange(0, end + args.bin, args.bin)
+    edges = np.arange(args.start, end + args.bin, args.bin)
     for k, (population, (neurons, times)) in enumerate(spikes.items()):
         n = sizes.get(population, int(neurons.max()) + 1 if neurons.size else 1)
         kept = min(n, args.max_neurons)
         chosen = np.array([j * n // kept for j in range(kept)], dtype=np.uint64)
         rows = {int(neuron): r for r, neuron in enumerate(chosen)}
-        mask = np.isin(neurons, chosen)
+        mask = np.isin(neurons, chosen) & (times >= args.start) & (times <= end)
         y = np.array([row + rows[int(neuron)] for neuron in neurons[mask]])
         colour = "C%d" % k
-        top.plot(times[mask], y, ",", color=colour, marker="s", markersize=1, linestyle="none",
+        top.plot(times[mask], y, color=colour, marker="s", markersize=1, linestyle="none",
                  label="%s (%d of %d drawn)" % (population, kept, n))
         ticks.append(row + kept / 2)
         labels.append(population)
@@ -55,6 +57,7 @@ def main():
     top.invert_yaxis()
     top.set_title("Spike raster (evenly spaced neurons floor(jN/K); rates use all neurons)")
     top.legend(loc="upper right")
+    bottom.set_xlim(args.start, end)
     bottom.set_xlabel("time (ms)")
     bottom.set_ylabel("rate (Hz)")
     bottom.set_title("Population rate (bins of %g ms)" % args.bin)
