@@ -24,12 +24,26 @@ let package = Package(
             pkgConfig: "fftw3",
             providers: [.apt(["libfftw3-dev"])]
         ),
+        // HDF5 (SONATA spike files) through pkg-config; Debian package libhdf5-dev.
+        .systemLibrary(
+            name: "CHDF5",
+            pkgConfig: "hdf5",
+            providers: [.apt(["libhdf5-dev"])]
+        ),
+        // zlib (deflate and CRC-32 for PNG) through pkg-config; Debian package zlib1g-dev.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // Plain values in canonical units (ms, mV, pA, pF, Hz); no behaviour.
         .target(name: "VesicleModel"),
         // Seeded, independent random streams per purpose.
         .target(name: "VesicleRandom"),
         // File formats and atomic, streaming writers.
-        .target(name: "VesicleIO"),
+        .target(name: "VesicleIO", dependencies: ["CHDF5"]),
+        // Figures: SVG natively, PNG through zlib.
+        .target(name: "VesiclePlot", dependencies: ["CZlib"]),
         // Bayesian synapse mathematics: posterior, release modes, learning rules, teachers.
         .target(name: "VesicleSynapses", dependencies: ["VesicleModel", "VesicleRandom"]),
         // FFT and direct convolution, kernel shapes.
@@ -50,7 +64,7 @@ let package = Package(
             name: "vesicle",
             dependencies: [
                 "VesicleModel", "VesicleEngine", "VesicleDSL", "VesicleKernels",
-                "VesicleAnalysis", "VesicleIO", "VesicleSynapses", "VesicleRandom",
+                "VesicleAnalysis", "VesicleIO", "VesiclePlot", "VesicleSynapses", "VesicleRandom",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -60,6 +74,7 @@ let package = Package(
         .testTarget(name: "VesicleKernelsTests", dependencies: ["VesicleKernels", "CFFTW"]),
         .testTarget(name: "VesicleSynapsesTests", dependencies: ["VesicleSynapses", "VesicleModel", "VesicleRandom"]),
         .testTarget(name: "VesicleIOTests", dependencies: ["VesicleIO"]),
+        .testTarget(name: "VesiclePlotTests", dependencies: ["VesiclePlot", "CZlib"]),
         .testTarget(name: "VesicleAnalysisTests", dependencies: ["VesicleAnalysis"]),
         .testTarget(
             name: "EndToEndTests",

@@ -1,0 +1,63 @@
+import Glibc
+
+/// Fixed-width binary records (one 64-bit word per column) streamed to a hidden scratch file.
+/// NumPy and HDF5 need every column's length before the first byte, so recorders spill here
+/// during the run and assemble the real files at the end, in chunks: memory stays bounded by the
+/// write buffer and the chunk size, however long the run.
+final class ColumnSpill {
+    let columns: Int
+    private let file: AtomicOutputFile
+    private(set) var records: Int = 0
+    private var path: String { file.temporaryPath }
+
+    init(path: String, columns: Int) throws {
+        self.columns = columns
+        file = try AtomicOutputFile(path: path, bufferCapacity: 1 << 16)
+    }
+
+    func append(_ words: [UInt64]) throws {
+        for word in words { try file.writeLittleEndian(word) }
+        records += 1
+    }
+
+    func closeForReading() throws {
+        try file.close()
+    }
+
+    /// Calls `body` with consecutive chunks of whole records (row-major words, little-endian
+    /// decoded) and the number of records in the chunk.
+    func forEachChunk(recordsPerChunk: Int = 8192, _ body: ([UInt64], Int) throws -> Void) throws {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw VesicleIOError.readFailed(path: path, reason: systemErrorText())
+        }
+        defer { close(descriptor) }
+        var words = [UInt64](repeating: 0, count: recordsPerChunk * columns)
+        var remaining = records
+        while remaining > 0 {
+            let chunk = min(remaining, recordsPerChunk)
+            let byteCount = chunk * columns * 8
+            var offset = 0
+            try words.withUnsafeMutableBytes { raw in
+                while offset < byteCount {
+                    let got = read(descriptor, raw.baseAddress! + offset, byteCount - offset)
+                    if got < 0, errno == EINTR { continue }
+                    guard got > 0 else {
+                        throw VesicleIOError.readFailed(
+                            path: path, reason: got < 0 ? systemErrorText() : "scratch file is shorter than recorded")
+                    }
+                    offset += got
+                }
+            }
+            for i in 0..<(chunk * columns) { words[i] = UInt64(littleEndian: words[i]) }
+            try body(words, chunk)
+            remaining -= chunk
+        }
+    }
+
+    /// Deletes the scratch file.
+    func remove() {
+        try? file.close()
+        unlink(path)
+    }
+}

@@ -1,1 +1,0 @@
-// Module VesicleIO: see DESIGN.md.

@@ -1,0 +1,89 @@
+import Foundation
+
+/// What a run directory's `metadata.json` records: enough to reproduce the run (network file and
+/// its SHA-256, seed, version) and to know whether its files are whole (`completed`, and the
+/// simulated time reached when it stopped early).
+public struct RunMetadata: Codable, Equatable, Sendable {
+    /// Size and spike count of one population.
+    public struct Population: Codable, Equatable, Sendable {
+        public var name: String
+        public var neurons: Int
+        public var spikes: Int
+        public init(name: String, neurons: Int, spikes: Int) {
+            self.name = name
+            self.neurons = neurons
+            self.spikes = spikes
+        }
+    }
+
+    public var vesicleVersion: String
+    /// Path of the network file as given, or nil for a network built in code.
+    public var networkFile: String?
+    /// Lower-case hex SHA-256 of the network file's bytes.
+    public var networkSHA256: String?
+    public var seed: UInt64
+    /// Requested simulated duration (ms).
+    public var durationMs: Double
+    /// Simulated time reached (ms); equals `durationMs` for a completed run.
+    public var simulatedTimeMs: Double
+    /// Wall-clock time of the simulation (s).
+    public var wallTimeSeconds: Double
+    public var completed: Bool
+    /// Why the run stopped early ("SIGINT", an error message), nil when completed.
+    public var stopReason: String?
+    public var populations: [Population]
+    public var releases: Int
+    /// Output files, relative to the run directory.
+    public var files: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case vesicleVersion = "vesicle_version"
+        case networkFile = "network_file"
+        case networkSHA256 = "network_sha256"
+        case seed
+        case durationMs = "duration_ms"
+        case simulatedTimeMs = "simulated_time_ms"
+        case wallTimeSeconds = "wall_time_s"
+        case completed
+        case stopReason = "stop_reason"
+        case populations
+        case releases
+        case files
+    }
+
+    public init(
+        vesicleVersion: String, networkFile: String? = nil, networkSHA256: String? = nil, seed: UInt64,
+        durationMs: Double, simulatedTimeMs: Double, wallTimeSeconds: Double, completed: Bool,
+        stopReason: String? = nil, populations: [Population] = [], releases: Int = 0, files: [String] = []
+    ) {
+        self.vesicleVersion = vesicleVersion
+        self.networkFile = networkFile
+        self.networkSHA256 = networkSHA256
+        self.seed = seed
+        self.durationMs = durationMs
+        self.simulatedTimeMs = simulatedTimeMs
+        self.wallTimeSeconds = wallTimeSeconds
+        self.completed = completed
+        self.stopReason = stopReason
+        self.populations = populations
+        self.releases = releases
+        self.files = files
+    }
+
+    /// Pretty, key-sorted JSON so two runs diff cleanly.
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(self)
+    }
+
+    public static func read(path: String) throws -> RunMetadata {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw VesicleIOError.readFailed(path: path, reason: error.localizedDescription)
+        }
+        do { return try JSONDecoder().decode(RunMetadata.self, from: data) } catch {
+            throw VesicleIOError.malformed(path: path, reason: "not Vesicle run metadata (\(error))")
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+
+/// Everything `vesicle analyze` and `vesicle plot` read from a run directory: the metadata when
+/// present, the spike raster with each population's size, and whether a release log exists.
+/// Without metadata (files from elsewhere), a population's size is its largest neuron index + 1
+/// and the duration is the last spike time.
+public struct RunRecording: Sendable {
+    public var directory: String
+    public var metadata: RunMetadata?
+    public var raster: SpikeRaster?
+    /// Neurons per population of `raster`.
+    public var populationSizes: [Int]
+    /// Simulated time covered (ms).
+    public var simulatedTime: Double
+
+    public static func load(directory: String) throws -> RunRecording {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw VesicleIOError.readFailed(path: directory, reason: "not a run directory")
+        }
+        let metadataPath = directory + "/" + RunDirectory.metadataName
+        let metadata = FileManager.default.fileExists(atPath: metadataPath) ? try RunMetadata.read(path: metadataPath) : nil
+        var raster: SpikeRaster?
+        let layout = SpikeRasterWriter.layout(populations: [])
+        if RecordTableReader.availableFormat(directory: directory, layout: layout) != nil {
+            raster = try SpikeRaster.read(directory: directory, populations: metadata?.populations.map(\.name))
+        }
+        var sizes: [Int] = []
+        if let raster {
+            for (p, name) in raster.populations.enumerated() {
+                let largest = raster.neurons[p].max().map { Int($0) + 1 } ?? 0
+                if let declared = metadata?.populations.first(where: { $0.name == name }) {
+                    guard largest <= declared.neurons else {
+                        throw VesicleIOError.malformed(
+                            path: directory,
+                            reason: "population \(name) has \(declared.neurons) neurons in metadata.json but a spike of neuron \(largest - 1)")
+                    }
+                    sizes.append(declared.neurons)
+                } else {
+                    sizes.append(largest)
+                }
+            }
+        }
+        let lastSpike = raster?.times.compactMap { $0.max() }.max() ?? 0
+        let simulated = metadata?.simulatedTimeMs ?? lastSpike
+        return RunRecording(
+            directory: directory, metadata: metadata, raster: raster, populationSizes: sizes, simulatedTime: simulated)
+    }
+
+    public var hasReleaseLog: Bool { ReleaseLog.exists(directory: directory) }
+}

@@ -1,0 +1,125 @@
+import Foundation
+
+/// The spikes of one population, as the raster figure needs them.
+public struct PopulationSpikes: Sendable {
+    public var name: String
+    /// Number of neurons (rates are per neuron, silent ones included).
+    public var neuronCount: Int
+    public var neurons: [UInt64]
+    public var times: [Double]
+    public init(name: String, neuronCount: Int, neurons: [UInt64], times: [Double]) {
+        self.name = name
+        self.neuronCount = neuronCount
+        self.neurons = neurons
+        self.times = times
+    }
+}
+
+/// A spike raster over the population rate (`vesicle plot raster`).
+///
+/// Downsampling rule, stated in the figure: of a population of N neurons at most K are drawn,
+/// those with indices `floor(j N / K)` for j = 0..<K (evenly spread); K starts at
+/// `maxNeuronsPerPopulation` and shrinks in proportion if the dots drawn would exceed
+/// `maxDots`. The rate panel always uses every spike of every neuron.
+public enum RasterFigure {
+    public struct Selection: Equatable, Sendable {
+        /// Neuron indices drawn, per population, in row order.
+        public var neurons: [[Int]]
+        public var dots: Int
+    }
+
+    /// The neurons drawn for each population under the rule above.
+    public static func select(_ populations: [PopulationSpikes], maxNeuronsPerPopulation: Int, maxDots: Int) -> Selection {
+        func choose(_ limit: Int) -> [[Int]] {
+            populations.map { p in
+                let k = min(p.neuronCount, max(1, limit))
+                return (0..<k).map { j in j * p.neuronCount / k }
+            }
+        }
+        func dots(_ chosen: [[Int]]) -> Int {
+            zip(populations, chosen).reduce(0) { total, pair in
+                let set = Set(pair.1.map(UInt64.init))
+                return total + pair.0.neurons.reduce(0) { $0 + (set.contains($1) ? 1 : 0) }
+            }
+        }
+        var limit = max(1, maxNeuronsPerPopulation)
+        var chosen = choose(limit)
+        var count = dots(chosen)
+        while count > maxDots, limit > 1 {
+            limit = max(1, Int(Double(limit) * Double(maxDots) / Double(count) * 0.95))
+            chosen = choose(limit)
+            count = dots(chosen)
+        }
+        return Selection(neurons: chosen, dots: count)
+    }
+
+    /// A bin width of 1, 2 or 5 times a power of ten giving about `target` bins over `span` ms.
+    public static func rateBin(span: Double, target: Int = 400) -> Double {
+        let raw = max(span, 1e-6) / Double(target)
+        let magnitude = pow(10, floor(log10(raw)))
+        return [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? raw
+    }
+
+    public static func make(
+        populations: [PopulationSpikes], from: Double, to: Double, maxNeuronsPerPopulation: Int = 100,
+        maxDots: Int = 200_000, width: Int = 1000, height: Int = 760
+    ) throws -> Figure {
+        guard !populations.isEmpty else { throw PlotError.noData("no populations") }
+        guard to > from else { throw PlotError.noData("empty time window \(from)...\(to) ms") }
+        let selection = select(populations, maxNeuronsPerPopulation: maxNeuronsPerPopulation, maxDots: maxDots)
+        let totalRows = selection.neurons.reduce(0) { $0 + $1.count }
+        var marks: [PlotMark] = []
+        var categories: [(Double, String)] = []
+        var legend: [LegendEntry] = []
+        var rowOffset = 0
+        for (p, population) in populations.enumerated() {
+            let rows = selection.neurons[p]
+            var rowOf: [UInt64: Int] = [:]
+            for (row, neuron) in rows.enumerated() { rowOf[UInt64(neuron)] = row }
+            var xs: [Double] = []
+            var ys: [Double] = []
+            for (neuron, time) in zip(population.neurons, population.times) where time >= from && time <= to {
+                if let row = rowOf[neuron] {
+                    xs.append(time)
+                    // The first population sits at the top.
+                    ys.append(Double(totalRows - rowOffset - row) - 0.5)
+                }
+            }
+            let color = PlotColor.series(p)
+            marks.append(.points(x: xs, y: ys, color: color, size: 2))
+            categories.append((Double(totalRows - rowOffset) - Double(rows.count) / 2, population.name))
+            legend.append(LegendEntry("\(population.name) (\(population.neuronCount))", color))
+            rowOffset += rows.count
+        }
+        let drawn = zip(populations, selection.neurons).map { "\($0.name) \($1.count) of \($0.neuronCount)" }
+        let note = "Drawn: \(drawn.joined(separator: ", ")) neurons, evenly spaced indices floor(jN/K); rates use all neurons"
+        let xScale = AxisScale(lower: from, upper: to)
+        let rasterHeight = Double(height) * 0.64
+        let raster = PlotPanel(
+            frame: PlotRect(x: 0, y: 0, width: Double(width), height: rasterHeight),
+            xScale: xScale, yScale: AxisScale(lower: 0, upper: Double(max(totalRows, 1))),
+            title: "Spike raster", xLabel: "time (ms)", yLabel: "neuron", marks: marks, legend: legend,
+            note: note, yCategories: categories)
+
+        let bin = rateBin(span: to - from)
+        let binCount = max(1, Int(((to - from) / bin).rounded(.up)))
+        let centres = (0..<binCount).map { from + (Double($0) + 0.5) * bin }
+        var rateMarks: [PlotMark] = []
+        var peak = 0.0
+        for (p, population) in populations.enumerated() {
+            var counts = [Double](repeating: 0, count: binCount)
+            for time in population.times where time >= from && time < to {
+                counts[min(binCount - 1, Int((time - from) / bin))] += 1
+            }
+            let rates = counts.map { $0 / Double(max(1, population.neuronCount)) / (bin / 1000) }
+            peak = max(peak, rates.max() ?? 0)
+            rateMarks.append(.line(x: centres, y: rates, color: PlotColor.series(p), width: 1.5, dashed: false))
+        }
+        let ratePanel = PlotPanel(
+            frame: PlotRect(x: 0, y: rasterHeight, width: Double(width), height: Double(height) - rasterHeight),
+            xScale: xScale, yScale: AxisScale(lower: 0, upper: peak > 0 ? peak * 1.1 : 1),
+            title: "Population rate (bins of \(AxisScale.label(bin, step: bin)) ms)", xLabel: "time (ms)",
+            yLabel: "rate (Hz)", marks: rateMarks)
+        return Figure(width: width, height: height, panels: [raster, ratePanel])
+    }
+}

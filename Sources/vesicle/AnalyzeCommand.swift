@@ -1,0 +1,216 @@
+import ArgumentParser
+import Foundation
+import VesicleAnalysis
+import VesicleIO
+
+/// `vesicle analyze RUN`: per-population spike statistics and, when the run logged releases,
+/// the PSP variability study of MODEL.md §6; prints a table and writes `RUN/analysis.json`.
+struct AnalyzeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analyze",
+        abstract: "Rates, CV of ISI, Fano factor and synchrony per population; PSP variability against presynaptic rate.",
+        discussion: """
+        Statistics follow SpikeTrainStatistics: CV over neurons with at least 2 intervals, Fano factor of \
+        single-neuron counts in --fano-bin bins (population variance, ddof 0) over neurons that fired, \
+        synchrony as the spike-count form of Golomb's chi in 1 ms bins. Release statistics use synapses \
+        with at least 2 releases; the fit is y = (a/nu)(sqrt(1 + nu/nu0) - 1) by least squares in log y.
+        """)
+
+    @Argument(help: ArgumentHelp("Run directory written by `vesicle run`.", valueName: "run"))
+    var directory: String
+
+    @Option(help: "Start of the analysed window (ms); e.g. 100 to skip a warm-up.")
+    var from: Double = 0
+
+    @Option(help: "End of the analysed window (ms); default: the simulated time reached.")
+    var to: Double?
+
+    @Option(name: .customLong("fano-bin"), help: "Bin width for the Fano factor (ms).")
+    var fanoBin: Double = 100
+
+    @Option(help: "Where to write the JSON report (default: RUN/analysis.json).")
+    var output: String?
+
+    func validate() throws {
+        guard from >= 0, from.isFinite else { throw ValidationError("--from must be a time >= 0 ms") }
+        if let to { guard to > from, to.isFinite else { throw ValidationError("--to must be after --from") } }
+        guard fanoBin > 0, fanoBin.isFinite else { throw ValidationError("--fano-bin must be > 0 ms") }
+    }
+
+    func run() throws {
+        let recording = try RunRecording.load(directory: directory)
+        let end = to ?? recording.simulatedTime
+        guard end > from else {
+            throw ValidationError("the analysed window \(from)...\(end) ms is empty; pass --to")
+        }
+        var report = AnalysisReport(run: directory, fromMs: from, toMs: end, fanoBinMs: fanoBin, complete: recording.metadata?.completed)
+        if let raster = recording.raster {
+            for (p, name) in raster.populations.enumerated() {
+                let trains = try raster.trains(population: p, neuronCount: recording.populationSizes[p])
+                let stats = SpikeTrainStatistics.compute(times: trains, from: from, to: end, fanoBin: fanoBin)
+                report.populations.append(.init(name: name, statistics: stats))
+            }
+        }
+        if recording.hasReleaseLog {
+            let log = try ReleaseLog.read(directory: directory)
+            let inWindow = log.time.indices.filter { log.time[$0] >= from && log.time[$0] < end }
+            let summaries = ReleaseStatistics.summarize(
+                synapse: inWindow.map { log.synapse[$0] }, presynaptic: inWindow.map { log.pre[$0] },
+                amplitude: inWindow.map { log.amplitude[$0] }, duration: end - from)
+            report.release = ReleaseReport(summaries: summaries)
+        }
+        guard !report.populations.isEmpty || report.release != nil else {
+            throw ValidationError("'\(directory)' holds neither a spike raster nor a release log")
+        }
+        print(report.table())
+        let path = output ?? directory + "/analysis.json"
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        do {
+            try (try encoder.encode(report)).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw VesicleIOError.writeFailed(path: path, reason: error.localizedDescription)
+        }
+        print("wrote \(path)")
+    }
+}
+
+/// The JSON written by `vesicle analyze`; undefined statistics (NaN) are `null`.
+struct AnalysisReport: Encodable {
+    struct Population: Encodable {
+        var name: String
+        var neurons: Int
+        var spikes: Int
+        var rateHz: Double?
+        var cv: Double?
+        var neuronsWithCV: Int
+        var fano: Double?
+        var synchrony: Double?
+
+        init(name: String, statistics s: SpikeTrainStatistics) {
+            self.name = name
+            neurons = s.neurons
+            spikes = s.spikes
+            rateHz = finite(s.rate)
+            cv = finite(s.cv)
+            neuronsWithCV = s.neuronsWithCV
+            fano = finite(s.fano)
+            synchrony = finite(s.synchrony)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name, neurons, spikes, cv, fano, synchrony
+            case rateHz = "rate_hz"
+            case neuronsWithCV = "neurons_with_cv"
+        }
+    }
+
+    struct Synapse: Encodable {
+        var synapse: UInt64
+        var pre: UInt64
+        var releases: Int
+        var meanAmplitude: Double?
+        var amplitudeVariance: Double?
+        var normalizedVariability: Double?
+        var presynapticRateHz: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case synapse, pre, releases
+            case meanAmplitude = "mean_amplitude"
+            case amplitudeVariance = "amplitude_variance"
+            case normalizedVariability = "normalized_variability"
+            case presynapticRateHz = "presynaptic_rate_hz"
+        }
+    }
+
+    var run: String
+    var fromMs: Double
+    var toMs: Double
+    var fanoBinMs: Double
+    var complete: Bool?
+    var populations: [Population] = []
+    var release: ReleaseReport?
+
+    enum CodingKeys: String, CodingKey {
+        case run, complete, populations, release
+        case fromMs = "from_ms"
+        case toMs = "to_ms"
+        case fanoBinMs = "fano_bin_ms"
+    }
+
+    init(run: String, fromMs: Double, toMs: Double, fanoBinMs: Double, complete: Bool?) {
+        self.run = run
+        self.fromMs = fromMs
+        self.toMs = toMs
+        self.fanoBinMs = fanoBinMs
+        self.complete = complete
+    }
+
+    func table() -> String {
+        var lines: [String] = []
+        if complete == false { lines.append("note: the run did not complete; statistics cover the part recorded") }
+        lines.append(String(format: "window %.1f-%.1f ms, Fano bins %.0f ms", fromMs, toMs, fanoBinMs))
+        if !populations.isEmpty {
+            lines.append("population   neurons     spikes   rate (Hz)       CV     Fano  synchrony")
+            for p in populations {
+                lines.append(
+                    p.name.padding(toLength: max(10, p.name.count), withPad: " ", startingAt: 0)
+                        + String(format: " %9d %10d", p.neurons, p.spikes)
+                        + " " + column(p.rateHz, 11, "%.3f") + " " + column(p.cv, 8, "%.3f")
+                        + " " + column(p.fano, 8, "%.3f") + " " + column(p.synchrony, 10, "%.4f"))
+            }
+        }
+        if let release {
+            lines.append("release log: \(release.synapses.count) synapses with >= 2 releases")
+            if let a = release.fitA, let nu0 = release.fitNu0Hz {
+                lines.append(String(format: "fit y = (a/nu)(sqrt(1+nu/nu0)-1): a = %.4g, nu0 = %.4g Hz, rms log residual %.3f",
+                                    a, nu0, release.fitLogResidual ?? .nan))
+            } else {
+                lines.append("fit: not enough synapses with positive variability")
+            }
+            lines.append("log-log slope of variability against rate: " + column(release.logLogSlope, 0, "%.3f"))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private func column(_ value: Double?, _ width: Int, _ format: String) -> String {
+        let text = value.map { String(format: format, $0) } ?? "-"
+        return String(repeating: " ", count: max(0, width - text.count)) + text
+    }
+}
+
+/// Release statistics of `vesicle analyze` (MODEL.md §6, variability against rate).
+struct ReleaseReport: Encodable {
+    var synapses: [AnalysisReport.Synapse]
+    var fitA: Double?
+    var fitNu0Hz: Double?
+    var fitLogResidual: Double?
+    var logLogSlope: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case synapses
+        case fitA = "fit_a"
+        case fitNu0Hz = "fit_nu0_hz"
+        case fitLogResidual = "fit_log_residual"
+        case logLogSlope = "log_log_slope"
+    }
+
+    init(summaries: [SynapseReleaseSummary]) {
+        synapses = summaries.map {
+            AnalysisReport.Synapse(
+                synapse: $0.synapse, pre: $0.presynaptic, releases: $0.releases, meanAmplitude: finite($0.meanAmplitude),
+                amplitudeVariance: finite($0.amplitudeVariance), normalizedVariability: finite($0.normalizedVariability),
+                presynapticRateHz: finite($0.presynapticRate))
+        }
+        let rates = summaries.map(\.presynapticRate)
+        let variability = summaries.map(\.normalizedVariability)
+        let fit = ReleaseStatistics.fitVariability(rates: rates, variability: variability)
+        fitA = fit?.a
+        fitNu0Hz = fit?.nu0
+        fitLogResidual = fit?.logResidual
+        logLogSlope = finite(ReleaseStatistics.logLogSlope(x: rates, y: variability))
+    }
+}
+
+/// NaN and infinities become nil (JSON `null`).
+func finite(_ value: Double) -> Double? { value.isFinite ? value : nil }
