@@ -1,0 +1,115 @@
+// Posterior storage for the spiking engine (DESIGN.md, Memory; MODEL.md §3, lazy state).
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import VesicleModel
+import VesicleRandom
+
+/// Structure-of-arrays posteriors (mu, sigma2) of Bayesian synapses, grouped in presynaptic rows.
+///
+/// All synapses of a row are touched together, at the row's presynaptic spikes, so the time of the
+/// last update is stored per row, not per synapse, and a row is relaxed toward the prior lazily with
+/// one exponential (MODEL.md §3). With `Scalar = Float` a synapse costs 8 bytes here; with the
+/// engine's 4-byte target index, 12 bytes per Bayesian synapse (BENCHMARKS.md §1).
+///
+/// Exactness of Float storage: arithmetic is done in Double and every store rounds to Float, a
+/// relative error of at most 2^-24 ~ 6e-8 per store. The relaxation is a contraction toward the
+/// prior, so these errors do not grow: after any number of updates the stored value is within a few
+/// 1e-7 (relative) of the Double computation (checked in `BayesianSynapseTableTests`). That is far
+/// below the posterior's own spread, but it is not exact; the feedback learner and any test against
+/// an independent computation should use `Scalar = Double`.
+public struct BayesianSynapseTable<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
+    public let prior: OrnsteinUhlenbeckPrior
+    public let link: PosteriorLink
+    public let release: ReleaseMode
+    /// Row r owns synapses `rowOffsets[r] ..< rowOffsets[r + 1]`.
+    public let rowOffsets: [Int]
+    @usableFromInline var storedMu: [Scalar]
+    @usableFromInline var storedSigma2: [Scalar]
+    @usableFromInline var storedRowTime: [Double]
+
+    /// Posterior means, one per synapse (valid at their row's time).
+    public var mu: [Scalar] { storedMu }
+    /// Posterior variances, one per synapse (valid at their row's time).
+    public var sigma2: [Scalar] { storedSigma2 }
+    /// Time (ms) to which each row's posteriors have been relaxed.
+    public var rowTime: [Double] { storedRowTime }
+
+    /// A table whose synapse `i` starts at (`initialMean[i]`, `initialVariance`) at time 0.
+    public init(rowOffsets: [Int], prior: OrnsteinUhlenbeckPrior, link: PosteriorLink, release: ReleaseMode,
+                initialMean: [Double], initialVariance: Double) throws {
+        try release.validate()
+        try SynapseError.require(initialVariance > 0 && initialVariance.isFinite, "initial sigma2",
+                                 initialVariance, "> 0")
+        guard let first = rowOffsets.first, first == 0, rowOffsets.last == initialMean.count,
+              zip(rowOffsets, rowOffsets.dropFirst()).allSatisfy({ $0 <= $1 }) else {
+            throw SynapseError.unsupportedNetwork(
+                "row offsets must rise from 0 to the synapse count (\(initialMean.count))")
+        }
+        for (i, m) in initialMean.enumerated() where !m.isFinite {
+            throw SynapseError.invalidParameter(name: "initial mean of synapse \(i)", value: m, expected: "finite")
+        }
+        self.prior = prior
+        self.link = link
+        self.release = release
+        self.rowOffsets = rowOffsets
+        storedMu = initialMean.map { Scalar($0) }
+        storedSigma2 = Array(repeating: Scalar(initialVariance), count: initialMean.count)
+        storedRowTime = Array(repeating: 0, count: rowOffsets.count - 1)
+    }
+
+    public var rowCount: Int { storedRowTime.count }
+    public var synapseCount: Int { storedMu.count }
+    /// Bytes of posterior state per synapse (8 for Float, 16 for Double), excluding per-row times.
+    public static var bytesPerSynapse: Int { 2 * MemoryLayout<Scalar>.stride }
+
+    /// Relaxes every posterior of `row` to `time` (ms) with the closed form, one exponential per row.
+    /// Times earlier than the row's are a caller error and leave the row unchanged.
+    @inlinable
+    public mutating func bringRow(_ row: Int, to time: Double) {
+        let elapsed = time - storedRowTime[row]
+        if !(elapsed > 0) { return }
+        let d = prior.decay(over: elapsed)
+        let d2 = d * d
+        let m0 = prior.mean, v0 = prior.variance
+        for i in rowOffsets[row]..<rowOffsets[row + 1] {
+            storedMu[i] = Scalar(m0 + (Double(storedMu[i]) - m0) * d)
+            storedSigma2[i] = Scalar(v0 + (Double(storedSigma2[i]) - v0) * d2)
+        }
+        storedRowTime[row] = time
+    }
+
+    /// Posterior of synapse `i` as stored (valid at its row's time).
+    @inlinable
+    public func posterior(_ i: Int) -> (mu: Double, sigma2: Double) {
+        (Double(storedMu[i]), Double(storedSigma2[i]))
+    }
+
+    /// The PSP magnitude synapse `i` releases (MODEL.md §3), from its stored posterior; bring its row
+    /// up to date first. The caller applies the connection's sign.
+    @inlinable
+    public func releaseAmplitude(_ i: Int, rng: inout RandomStream) -> Double {
+        VesicleSynapses.releaseAmplitude(mu: Double(storedMu[i]), sigma2: Double(storedSigma2[i]), mode: release,
+                                         link: link, rng: &rng)
+    }
+
+    /// Adds a learning increment to synapse `i`, at `time` (ms, for the error message). A posterior
+    /// that would become non-finite or non-positive stops with an error naming the synapse; it is not clamped.
+    @inlinable
+    public mutating func apply(_ increment: PosteriorIncrement, to i: Int, at time: Double) throws {
+        let newMu = Double(storedMu[i]) + increment.mu
+        let newSigma2 = Double(storedSigma2[i]) + increment.sigma2
+        guard newMu.isFinite, newSigma2.isFinite, newSigma2 > 0,
+              Scalar(newSigma2) > 0, Scalar(newMu).isFinite else {
+            throw SynapseError.posteriorLeftDomain(synapse: i, time: time, mu: newMu, sigma2: newSigma2)
+        }
+        storedMu[i] = Scalar(newMu)
+        storedSigma2[i] = Scalar(newSigma2)
+    }
+}
+
+/// The engine's compact table: Float32 posteriors, 8 bytes per synapse.
+public typealias CompactBayesianSynapseTable = BayesianSynapseTable<Float>

@@ -1,1 +1,0 @@
-// Module VesicleSynapses: see DESIGN.md.

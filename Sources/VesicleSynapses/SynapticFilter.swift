@@ -1,0 +1,148 @@
+// Spike-based learning: the Synaptic Filter in diagonal form and its gradient baseline (MODEL.md §5).
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import VesicleModel
+import VesicleRandom
+
+/// One Synaptic Filter step of the diagonal form (MODEL.md §5) for posteriors (mu_i, sigma2_i), traces
+/// x_i, output y (0 or 1) in a step of length `h` ms, before the prior terms:
+/// `gbar h = g_0 h exp(beta mu.x + beta^2 sum_i sigma2_i x_i^2 / 2)`,
+/// `d mu_i = beta sigma2_i x_i (y - gbar h)`, `d sigma2_i = -gbar h beta^2 sigma2_i^2 x_i^2`.
+/// `g0` is per ms. Returns gbar h.
+@discardableResult
+public func synapticFilterUpdate(mu: inout [Double], sigma2: inout [Double], x: [Double], y: Double,
+                                 beta: Double, g0: Double, h: Double) -> Double {
+    var drive = 0.0
+    var spread = 0.0
+    for i in x.indices {
+        drive += mu[i] * x[i]
+        spread += sigma2[i] * x[i] * x[i]
+    }
+    let expected = g0 * h * exp(beta * drive + 0.5 * beta * beta * spread)
+    for i in x.indices where x[i] != 0 {
+        let s = sigma2[i] * x[i]
+        mu[i] += beta * s * (y - expected)
+        sigma2[i] -= expected * beta * beta * s * s
+    }
+    return expected
+}
+
+/// The gradient baseline (MODEL.md §5): `d mu_i = eta beta x_i (y - g_0 h exp(beta mu.x))`.
+public func synapticGradientUpdate(mu: inout [Double], x: [Double], y: Double, eta: Double, beta: Double,
+                                   g0: Double, h: Double) {
+    var drive = 0.0
+    for i in x.indices { drive += mu[i] * x[i] }
+    let error = y - g0 * h * exp(beta * drive)
+    for i in x.indices where x[i] != 0 { mu[i] += eta * beta * x[i] * error }
+}
+
+/// Time-stepped simulation of an escape-noise neuron whose drifting weights a learner infers from
+/// its output spikes (MODEL.md §5).
+///
+/// Per step `[t, t + h)`: the traces at `t` (exact: each decays by e^(-h/tau_eps) per step and every
+/// input spike at time s <= t adds e^(-(t - s)/tau_eps), with s at its real time, not the grid);
+/// the teacher neuron spikes with probability `1 - exp(-g(u*) h)`, `u* = sum w*_i x_i`; the rule's
+/// update; the teacher weights take the exact OU transition over h; the posterior (filter only)
+/// relaxes toward the prior exactly over h. The gradient rule has no prior term.
+public struct SynapticFilterExperiment {
+    public let parameters: SynapticFilterParameters
+    public private(set) var stepIndex = 0
+    public private(set) var outputSpikes = 0
+    public private(set) var metrics = TrackingMetrics()
+
+    /// Posterior means and variances; index `inputCount` is the bias input.
+    public private(set) var mu: [Double]
+    public private(set) var sigma2: [Double]
+    /// Teacher weights w*.
+    public private(set) var target: [Double]
+    /// Traces at the start of the next step.
+    public private(set) var trace: [Double]
+    private var nextSpike: [Double]
+    private var inputStreams: [RandomStream]
+    private var teacherStream: RandomStream
+    private var outputStream: RandomStream
+    private let hazard: Double
+    private let traceDecay: Double
+    private let priorDecay: Double
+    private let burnInStep: Int
+    private let metricEvery: Int
+
+    public init(parameters p: SynapticFilterParameters) throws {
+        try p.validate()
+        parameters = p
+        let n = p.inputCount + 1
+        hazard = p.inputRate / 1000 / (1 - p.inputRate / 1000 * p.refractoryPeriod)
+        traceDecay = exp(-p.step / p.tauEpsilon)
+        priorDecay = p.prior.decay(over: p.step)
+        burnInStep = Int(((p.burnIn ?? 2 * p.prior.tau) / p.step).rounded(.up))
+        metricEvery = max(1, Int((p.metricInterval / p.step).rounded()))
+        mu = Array(repeating: p.prior.mean, count: n)
+        let isFilter = p.rule == .synapticFilter
+        sigma2 = Array(repeating: isFilter ? (p.initialVariance ?? p.prior.variance) : 0, count: n)
+        teacherStream = RandomStream(seed: p.seed, purpose: .teacher)
+        target = []
+        for _ in 0..<n { target.append(p.prior.stationarySample(rng: &teacherStream)) }
+        trace = Array(repeating: 0, count: n)
+        trace[p.inputCount] = 1
+        inputStreams = (0..<p.inputCount).map { RandomStream(seed: p.seed, purpose: .poissonSource, index: UInt64($0)) }
+        nextSpike = []
+        for i in 0..<p.inputCount { nextSpike.append(inputStreams[i].exponential() / hazard) }
+        outputStream = RandomStream(seed: p.seed, purpose: .escapeNoise)
+    }
+
+    public var time: Double { Double(stepIndex) * parameters.step }
+
+    public mutating func run(until end: Double) throws {
+        while time < end { try step() }
+    }
+
+    private mutating func step() throws {
+        let p = parameters
+        let t = time
+        let beta = p.beta
+        let g0 = p.g0 / 1000
+        var drive = 0.0
+        for i in target.indices { drive += target[i] * trace[i] }
+        let y: Double = outputStream.uniform() < -expm1(-g0 * p.step * exp(beta * drive)) ? 1 : 0
+        if y == 1 { outputSpikes += 1 }
+
+        switch p.rule {
+        case .synapticFilter:
+            synapticFilterUpdate(mu: &mu, sigma2: &sigma2, x: trace, y: y, beta: beta, g0: g0, h: p.step)
+            for i in mu.indices {
+                p.prior.relax(mu: &mu[i], sigma2: &sigma2[i], decay: priorDecay)
+                if !(mu[i].isFinite && sigma2[i].isFinite && sigma2[i] > 0) {
+                    throw SynapseError.posteriorLeftDomain(synapse: i, time: t + p.step, mu: mu[i], sigma2: sigma2[i])
+                }
+            }
+        case .gradient(let eta):
+            synapticGradientUpdate(mu: &mu, x: trace, y: y, eta: eta, beta: beta, g0: g0, h: p.step)
+            for i in mu.indices where !mu[i].isFinite {
+                throw SynapseError.posteriorLeftDomain(synapse: i, time: t + p.step, mu: mu[i], sigma2: 0)
+            }
+        default:
+            break
+        }
+        for i in target.indices {
+            target[i] = p.prior.transition(target[i], decay: priorDecay, rng: &teacherStream)
+        }
+
+        // Traces at the start of the next step, t + h.
+        let end = t + p.step
+        for i in 0..<p.inputCount {
+            trace[i] *= traceDecay
+            while nextSpike[i] <= end {
+                trace[i] += exp(-(end - nextSpike[i]) / p.tauEpsilon)
+                nextSpike[i] += p.refractoryPeriod + inputStreams[i].exponential() / hazard
+            }
+        }
+        stepIndex += 1
+        if stepIndex > burnInStep && stepIndex % metricEvery == 0 {
+            for i in 0..<p.inputCount { metrics.add(mu: mu[i], sigma2: sigma2[i], target: target[i]) }
+        }
+    }
+}

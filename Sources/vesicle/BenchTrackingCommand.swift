@@ -1,0 +1,102 @@
+// `vesicle bench tracking`: BENCHMARKS.md §3, the paper's tracking experiment.
+
+import ArgumentParser
+import Foundation
+import VesicleModel
+import VesicleSynapses
+
+struct BenchTrackingCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tracking",
+        abstract: "Time the paper's tracking experiment (MODEL.md §6) and extrapolate to its Figure 3.",
+        discussion: """
+            Prints simulated seconds per wall second, synapse updates per second and the time the \
+            paper's Figure 3 (500 tau per configuration, 32 configurations per rule) would take on \
+            2 cores, against the authors' Python (2.7 million synapse updates per second). The last \
+            line is one JSON object with every figure.
+            """
+    )
+
+    @Option(help: "supervised, cerebellar or reinforcement (or classical_supervised etc. with --eta).")
+    var rule: String = "supervised"
+
+    @Option(help: "Number of Poisson inputs (default 1000; 100 for reinforcement).")
+    var inputs: Int?
+
+    @Option(help: "Teacher and prior time constant, e.g. 1000s (default 1000s; 5000s for reinforcement).")
+    var tau: String?
+
+    @Option(help: "Simulated time, e.g. 5000s or 2h (default 5 tau).")
+    var duration: String?
+
+    @Option(help: "Learning rate of a classical rule.")
+    var eta: Double = 0.01
+
+    @Option(help: "Seed of every random stream.")
+    var seed: UInt64 = 1
+
+    func run() throws {
+        let learningRule = try parseRule()
+        let tauMs = try tau.map { try Self.milliseconds($0, option: "--tau") }
+        let durationMs = try duration.map { try Self.milliseconds($0, option: "--duration") }
+        let machine = Self.machine()
+        print("vesicle bench tracking: \(CommandLine.arguments.dropFirst().joined(separator: " "))")
+        print("machine: \(machine.cores) cores, \(machine.model)")
+        let r = try runTrackingBenchmark(rule: learningRule, inputs: inputs, tau: tauMs, duration: durationMs,
+                                         seed: seed, cores: 2)
+        print("rule \(r.rule), \(r.inputs) inputs, tau \(r.tauSeconds) s, \(r.simulatedSeconds) s simulated "
+              + "(\(r.bins) bins) in \(Self.format(r.wallSeconds)) s wall")
+        print("simulated seconds per wall second: \(Self.format(r.simulatedSecondsPerWallSecond))")
+        print("synapse updates per second (inputs x bins / wall, clocked equivalent): "
+              + "\(Self.format(r.synapseBinUpdatesPerSecond)) (authors' Python: 2.7e6)")
+        print("synapse updates per second actually made (event-driven touches): "
+              + "\(Self.format(r.touchedSynapseUpdatesPerSecond))")
+        print("log-weight MSE after 2 tau: \(Self.format(r.meanSquaredError)), calibration \(Self.format(r.calibration))")
+        print("Figure 3 for this rule (32 x 500 tau) on \(r.figure3Cores) cores: \(Self.format(r.figure3Hours * 60)) min; "
+              + "authors' Python: \(Self.format(r.figure3PythonCoreHours)) core-hours; speed-up \(Self.format(r.speedupOverPython))x")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var object = try JSONSerialization.jsonObject(with: encoder.encode(r)) as? [String: Any] ?? [:]
+        object["benchmark"] = "tracking"
+        object["cores"] = machine.cores
+        object["cpu"] = machine.model
+        let line = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        print(String(decoding: line, as: UTF8.self))
+    }
+
+    private func parseRule() throws -> LearningRule {
+        switch rule {
+        case "supervised": return .supervised
+        case "cerebellar": return .cerebellar
+        case "reinforcement": return .reinforcement
+        case "classical_supervised": return .classicalSupervised(eta: eta)
+        case "classical_cerebellar": return .classicalCerebellar(eta: eta)
+        case "classical_reinforcement": return .classicalReinforcement(eta: eta)
+        default:
+            throw ValidationError("unknown --rule '\(rule)': expected supervised, cerebellar or reinforcement "
+                                  + "(or classical_supervised, classical_cerebellar, classical_reinforcement)")
+        }
+    }
+
+    /// "1000s", "250ms", "2h", "30min" or a bare number of seconds, in ms.
+    static func milliseconds(_ text: String, option: String) throws -> Double {
+        let units: [(String, Double)] = [("ms", 1), ("min", 60_000), ("s", 1_000), ("h", 3_600_000)]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            if let value = Double(text.dropLast(suffix.count)), value > 0, value.isFinite { return value * scale }
+            throw ValidationError("\(option) '\(text)': expected a positive duration such as 1000s")
+        }
+        if let value = Double(text), value > 0, value.isFinite { return value * 1_000 }
+        throw ValidationError("\(option) '\(text)': expected a positive duration such as 1000s, 250ms, 2h")
+    }
+
+    static func machine() -> (cores: Int, model: String) {
+        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let model = cpuinfo.split(separator: "\n")
+            .first { $0.hasPrefix("model name") }
+            .flatMap { $0.split(separator: ":", maxSplits: 1).last }
+            .map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown"
+        return (ProcessInfo.processInfo.activeProcessorCount, model)
+    }
+
+    static func format(_ x: Double) -> String { String(format: "%.4g", x) }
+}
