@@ -52,7 +52,7 @@ let package = Package(
         .target(
             name: "VesicleEngine",
             dependencies: [
-                "VesicleModel", "VesicleRandom", "VesicleSynapses", "VesicleIO", "VesicleKernels",
+                "VesicleModel", "VesicleRandom", "VesicleSynapses", "VesicleKernels",
                 .product(name: "Collections", package: "swift-collections"),
             ]
         ),

@@ -228,6 +228,9 @@ public struct FeedbackExperiment {
         let signal = FeedbackBinSignal(rule: p.rule, delta: delta, sigmaDelta2: sigmaDelta2,
                                        sigma0: p.noiseSD, threshold: threshold)
 
+        // The posterior each release was drawn from, for release logs (before this bin's increments).
+        let releasedPosterior = binObserver == nil ? [] : spiking.map { (mu[$0], sigma2[$0]) }
+
         // Increments, then the one-bin relaxation of bin k.
         let oneBin = p.prior.decay(over: p.bin)
         let measuring = !variability.isEmpty && k > burnInBin
@@ -254,7 +257,8 @@ public struct FeedbackExperiment {
 
         if let observer = binObserver {
             observer(FeedbackBinRecord(time: Double(k) * p.bin, delta: delta, sigmaDelta2: sigmaDelta2,
-                                       spikingInputs: spiking, released: released))
+                                       spikingInputs: spiking, released: released,
+                                       releasedMu: releasedPosterior.map(\.0), releasedSigma2: releasedPosterior.map(\.1)))
         }
         if k > burnInBin && k % metricEvery == 0 { sampleMetrics() }
         if !p.tracedSynapses.isEmpty && k % traceEvery == 0 { sampleTraces() }

@@ -64,4 +64,7 @@ public struct FeedbackBinRecord: Sendable, Equatable {
     public var spikingInputs: [Int]
     /// Their released amplitudes, in the same order.
     public var released: [Double]
+    /// The posterior (mu, sigma2) each release was drawn from, in the same order.
+    public var releasedMu: [Double] = []
+    public var releasedSigma2: [Double] = []
 }

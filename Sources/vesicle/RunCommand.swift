@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import VesicleDSL
+import VesicleIO
+import VesicleModel
+
+/// `vesicle run FILE`: compile, check, build and simulate a network file; write its recordings.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a network file (.vsl) and write its recordings and metadata into a run directory.")
+
+    @Argument(help: "The network file.")
+    var file: String
+
+    @Option(name: .long, help: "Output directory (overrides the file's `output`; default runs/<file name>).")
+    var out: String?
+
+    @Option(help: "Seed (overrides the file's).")
+    var seed: UInt64?
+
+    @Option(help: "Simulated time after warm-up, ms (overrides the file's).")
+    var duration: Double?
+
+    @Option(help: "Output formats, comma-separated: csv, npy, hdf5.")
+    var format: String = "csv"
+
+    @Flag(help: "Replace the recordings of an earlier run in the same directory.")
+    var force = false
+
+    @Flag(help: "No progress line on stderr.")
+    var quiet = false
+
+    func validate() throws {
+        for name in format.split(separator: ",") where OutputFormat(rawValue: String(name)) == nil {
+            throw ValidationError("unknown format '\(name)'; choose from csv, npy, hdf5")
+        }
+        if let duration, !(duration > 0 && duration.isFinite) { throw ValidationError("--duration must be > 0 ms") }
+    }
+
+    var formats: Set<OutputFormat> { Set(format.split(separator: ",").compactMap { OutputFormat(rawValue: String($0)) }) }
+
+    func run() throws {
+        let (compiled, diagnostics) = NetworkLanguage.compile(fileAt: file)
+        let sourceData = FileManager.default.contents(atPath: file) ?? Data()
+        let source = String(decoding: sourceData, as: UTF8.self)
+        for diagnostic in diagnostics {
+            FileHandle.standardError.write(Data(diagnostic.rendered(source: source).utf8))
+        }
+        guard var spec = compiled else { throw ExitCode(1) }
+        if let seed { spec.simulation.seed = seed }
+        if let duration { spec.simulation.duration = duration }
+        let directoryPath = out ?? spec.simulation.outputDirectory
+            ?? "runs/" + URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        let directory: RunDirectory
+        do { directory = try RunDirectory(path: directoryPath, force: force) } catch {
+            throw CommandFailure("\(error)")
+        }
+        var metadata = RunMetadata(
+            vesicleVersion: VesicleVersion.current, networkFile: file,
+            networkSHA256: SHA256.hex(of: SHA256.hash([UInt8](sourceData))), seed: spec.simulation.seed,
+            durationMs: spec.simulation.duration, simulatedTimeMs: 0, wallTimeSeconds: 0, completed: false)
+        try directory.start(metadata: metadata)
+        let started = Date()
+        let outcome: RunOutcome
+        do {
+            if spec.feedbacks.isEmpty {
+                outcome = try SpikingRun(spec: spec, directory: directory, formats: formats, quiet: quiet).execute()
+            } else {
+                outcome = try FeedbackRun(spec: spec, directory: directory, formats: formats, quiet: quiet).execute()
+            }
+        } catch {
+            metadata.wallTimeSeconds = Date().timeIntervalSince(started)
+            metadata.stopReason = "error: \(error)"
+            try? directory.finish(metadata: metadata)
+            throw CommandFailure("\(error)")
+        }
+        metadata.wallTimeSeconds = Date().timeIntervalSince(started)
+        metadata.simulatedTimeMs = outcome.simulatedTime
+        metadata.completed = outcome.stopReason == nil
+        metadata.stopReason = outcome.stopReason
+        metadata.populations = outcome.populations
+        metadata.releases = outcome.releases
+        try directory.finish(metadata: metadata)
+        for line in outcome.summary { print(line) }
+        print("wrote \(directoryPath) (\(metadata.completed ? "complete" : "partial: \(outcome.stopReason ?? "")"))")
+        if !metadata.completed { throw ExitCode(130) }
+    }
+}
+
+/// What a run reports back to the command.
+struct RunOutcome {
+    var simulatedTime: Double
+    var stopReason: String?
+    var populations: [RunMetadata.Population]
+    var releases: Int
+    var summary: [String]
+}
+
+/// An error message for the user, printed without a stack of type names.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = "error: " + description }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import VesicleEngine
+import VesicleIO
+import VesicleModel
+
+/// A spiking network run: the engine's observer streams into the run directory's writers.
+struct SpikingRun {
+    let spec: NetworkSpec
+    let directory: RunDirectory
+    let formats: Set<OutputFormat>
+    let quiet: Bool
+
+    func execute() throws -> RunOutcome {
+        let network = try NetworkBuilder.build(spec)
+        let visible = network.populationNames.count - network.hiddenPopulationCount
+        let names = Array(network.populationNames.prefix(visible))
+        let recorder = try StreamingRecorder(directory: directory, populations: names, spec: spec, formats: formats)
+        let simulator = Simulator(network: network)
+        let stop = StopSignal()
+        defer { stop.uninstall() }
+        let total = spec.simulation.warmup + spec.simulation.duration
+        let progress = ProgressReporter(duration: total, quiet: quiet)
+        simulator.run(observer: recorder, shouldStop: { stop.shouldStop || recorder.failure != nil },
+                      progress: { progress.update(simulatedTime: $0) })
+        progress.finish()
+        let reason: String? = recorder.failure.map { "write failed: \($0)" } ?? stop.reason
+        try recorder.finish(complete: reason == nil)
+        let counts = recorder.spikeCounts
+        let populations = names.enumerated().map {
+            RunMetadata.Population(name: $1, neurons: network.populationSizes[$0], spikes: counts[$0])
+        }
+        var summary = [String(format: "%d neurons, %d synapses, built in %.3f s; simulated %.1f ms",
+                              network.neuronCount, network.synapseCount, network.buildSeconds, simulator.time)]
+        for p in populations {
+            let seconds = spec.simulation.duration / 1000
+            summary.append(String(format: "  %@: %d spikes recorded (%.2f Hz per neuron over the recorded time)",
+                                  p.name as NSString, p.spikes, Double(p.spikes) / Double(p.neurons) / seconds))
+        }
+        if let failure = recorder.failure { throw CommandFailure("\(failure)") }
+        return RunOutcome(simulatedTime: simulator.time, stopReason: reason, populations: populations, releases: 0,
+                          summary: summary)
+    }
+}
+
+/// Streams spikes and membrane samples to disk in bounded memory. A write error is kept and stops
+/// the run at the next window boundary (the observer protocol cannot throw).
+final class StreamingRecorder: SimulationObserver {
+    let raster: SpikeRasterWriter?
+    var traces: [Int: TraceWriter] = [:]
+    private(set) var failure: Error?
+    private(set) var spikeCounts: [Int]
+
+    init(directory: RunDirectory, populations: [String], spec: NetworkSpec, formats: Set<OutputFormat>) throws {
+        spikeCounts = Array(repeating: 0, count: populations.count)
+        let recordsSpikes = spec.recordings.contains { $0.kind == .spikes }
+        raster = recordsSpikes ? try SpikeRasterWriter(directory: directory, populations: populations, formats: formats) : nil
+        for rec in spec.recordings {
+            guard case .membrane = rec.kind, let source = rec.source,
+                  let p = populations.firstIndex(of: source.population), traces[p] == nil else { continue }
+            traces[p] = try TraceWriter(directory: directory, name: "membrane_\(source.population)", formats: formats)
+        }
+    }
+
+    func spike(population: Int, neuron: Int, time: Double) {
+        guard failure == nil else { return }
+        spikeCounts[population] += 1
+        do { try raster?.append(population: population, neuron: neuron, time: time) } catch { failure = error }
+    }
+
+    func membrane(population: Int, neuron: Int, time: Double, potential: Double) {
+        guard failure == nil else { return }
+        do { try traces[population]?.append(time: time, index: neuron, value: potential) } catch { failure = error }
+    }
+
+    func finish(complete: Bool) throws {
+        try raster?.finish(complete: complete)
+        for (_, trace) in traces.sorted(by: { $0.key < $1.key }) { try trace.finish(complete: complete) }
+    }
+}
