@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "VesicleAnalysisTests", dependencies: ["VesicleAnalysis"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["VesicleDSL", "VesicleEngine", "VesicleModel", "VesicleAnalysis"]
+            dependencies: ["VesicleDSL", "VesicleEngine", "VesicleModel", "VesicleAnalysis", "VesicleSynapses"]
         ),
     ]
 )
