@@ -73,7 +73,6 @@ extension Checker {
         }
         spec.inputs.append(InputSpec(name: name.text, kind: kind, targets: resolved.map(\.slice), weight: weight,
                                      delay: delay, start: start, stop: stop))
-        inputRanges.append(statement.range)
     }
 
     /// `poisson(rate = ...)`, `spike_times(times = ...)` or `current(amplitude = ...)`; a current's
@@ -174,10 +173,8 @@ extension Checker {
                         allowAutapses: autapses, allowMultapses: multapses, synapseType: synapseTypeName,
                         weight: weight.distribution, delay: delay.distribution))
                     projectionOrigins.append(ProjectionOrigin(
-                        statement: statement.range, rule: rule.range,
                         synapseType: table["using"]?.value.range ?? statement.keywordRange,
-                        delay: table["delay"]?.value.range ?? statement.keywordRange,
-                        weight: table["weight"]?.value.range ?? statement.keywordRange))
+                        delay: table["delay"]?.value.range ?? statement.keywordRange))
                 }
             }
         }
@@ -251,12 +248,5 @@ extension Checker {
         let what = isIndegree ? "in-degree \(k) is larger than the source \(pool.label) (\(pool.count) neurons)"
                               : "out-degree \(k) is larger than the target \(pool.label) (\(pool.count) neurons)"
         throw fail(.outOfRange, what, at: range)
-    }
-}
-
-extension Distribution {
-    var constantValue: Double? {
-        if case .constant(let value) = self { return value }
-        return nil
     }
 }

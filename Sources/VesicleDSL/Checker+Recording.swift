@@ -50,7 +50,6 @@ extension Checker {
                             : .posterior(projection: projection, interval: interval ?? 1, limit: limit)
                         spec.recordings.append(RecordingSpec(kind: kind, file: file))
                     }
-                    recordingRanges.append(subject.range)
                 } catch {}
             }
         }
