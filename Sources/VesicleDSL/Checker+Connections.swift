@@ -164,10 +164,11 @@ extension Checker {
                 attempt { () throws(Reported) in
                     try checkRuleFits(connectionRule, source: source, target: target, at: rule.range)
                     let projectionName = customName ?? "\(source.label)->\(target.label)"
-                    if spec.projections.contains(where: { $0.name == projectionName }) {
+                    if projectionNames.contains(projectionName) {
                         throw fail(.duplicateDefinition, "projection '\(projectionName)' is already defined", at: statement.range,
                                    notes: ["name this one differently with: as \"\(projectionName)_2\""])
                     }
+                    projectionNames.insert(projectionName)
                     spec.projections.append(ProjectionSpec(
                         name: projectionName, source: source.slice, target: target.slice, rule: connectionRule,
                         allowAutapses: autapses, allowMultapses: multapses, synapseType: synapseTypeName,

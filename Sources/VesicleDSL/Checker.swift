@@ -45,6 +45,7 @@ final class Checker {
     var spec = NetworkSpec(synapseTypes: [.staticSynapse])
     var populationRanges: [String: SourceRange] = [:]
     var projectionOrigins: [ProjectionOrigin] = []
+    var projectionNames: Set<String> = []
     var feedbackRanges: [String: SourceRange] = [:]
     var simulationRange: SourceRange?
     var outputRange: SourceRange?
