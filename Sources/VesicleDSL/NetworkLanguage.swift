@@ -19,7 +19,7 @@ public enum NetworkLanguage {
     }
 
     /// Compiles raw bytes; invalid UTF-8 is reported at the first bad byte.
-    static func compile(bytes: [UInt8], path: String,
+    public static func compile(bytes: [UInt8], path: String,
                         memoryLimit: UInt64 = ProcessInfo.processInfo.physicalMemory) -> (spec: NetworkSpec?, diagnostics: [Diagnostic]) {
         if let range = firstInvalidUTF8(in: bytes) {
             return (nil, [Diagnostic(.error, .unreadableFile, "the file is not valid UTF-8 text", path: path, range: range)])
