@@ -1,7 +1,7 @@
 // libFuzzer entry point for the network language: any byte string must compile or produce
 // diagnostics, never trap. Build and run as docs/LANGUAGE.md, "Fuzzing", shows.
 // Without -DFUZZING the same target is a replay driver: `VesicleDSLFuzz FILE...` compiles each
-// file (e.g. a crash input libFuzzer saved) and prints its diagnostics.
+// file (e.g. a crash input libFuzzer saved) and prints whether it was accepted.
 
 import VesicleDSL
 
