@@ -36,7 +36,11 @@ public enum NetworkLanguage {
         let checker = Checker(path: path, memoryLimit: memoryLimit)
         let spec = checker.run(statements, syntaxFailed: diagnostics.contains { $0.severity == .error })
         diagnostics += checker.diagnostics
-        diagnostics.sort { ($0.range.offset, $0.severity != .error ? 1 : 0) < ($1.range.offset, $1.severity != .error ? 1 : 0) }
+        // In file order; at one position errors first; otherwise in the order the checks found them.
+        diagnostics = diagnostics.enumerated().sorted {
+            ($0.element.range.offset, $0.element.severity == .error ? 0 : 1, $0.offset)
+                < ($1.element.range.offset, $1.element.severity == .error ? 0 : 1, $1.offset)
+        }.map(\.element)
         let failed = diagnostics.contains { $0.severity == .error }
         return (failed ? nil : spec, diagnostics)
     }
