@@ -68,6 +68,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // libFuzzer target for the network language (build with --sanitize=fuzzer -Xswiftc -DFUZZING);
+        // without the flag it replays saved inputs.
+        .executableTarget(name: "VesicleDSLFuzz", dependencies: ["VesicleDSL"], path: "Fuzz/VesicleDSLFuzz"),
         .testTarget(name: "VesicleRandomTests", dependencies: ["VesicleRandom"]),
         .testTarget(name: "VesicleEngineTests", dependencies: ["VesicleEngine", "VesicleModel", "VesicleAnalysis"]),
         .testTarget(name: "VesicleDSLTests", dependencies: ["VesicleDSL", "VesicleModel"]),

@@ -73,7 +73,6 @@ extension Checker {
         }
         spec.inputs.append(InputSpec(name: name.text, kind: kind, targets: resolved.map(\.slice), weight: weight,
                                      delay: delay, start: start, stop: stop))
-        inputRanges.append(statement.range)
     }
 
     /// `poisson(rate = ...)`, `spike_times(times = ...)` or `current(amplitude = ...)`; a current's
@@ -165,19 +164,18 @@ extension Checker {
                 attempt { () throws(Reported) in
                     try checkRuleFits(connectionRule, source: source, target: target, at: rule.range)
                     let projectionName = customName ?? "\(source.label)->\(target.label)"
-                    if spec.projections.contains(where: { $0.name == projectionName }) {
+                    if projectionNames.contains(projectionName) {
                         throw fail(.duplicateDefinition, "projection '\(projectionName)' is already defined", at: statement.range,
                                    notes: ["name this one differently with: as \"\(projectionName)_2\""])
                     }
+                    projectionNames.insert(projectionName)
                     spec.projections.append(ProjectionSpec(
                         name: projectionName, source: source.slice, target: target.slice, rule: connectionRule,
                         allowAutapses: autapses, allowMultapses: multapses, synapseType: synapseTypeName,
                         weight: weight.distribution, delay: delay.distribution))
                     projectionOrigins.append(ProjectionOrigin(
-                        statement: statement.range, rule: rule.range,
                         synapseType: table["using"]?.value.range ?? statement.keywordRange,
-                        delay: table["delay"]?.value.range ?? statement.keywordRange,
-                        weight: table["weight"]?.value.range ?? statement.keywordRange))
+                        delay: table["delay"]?.value.range ?? statement.keywordRange))
                 }
             }
         }
@@ -251,12 +249,5 @@ extension Checker {
         let what = isIndegree ? "in-degree \(k) is larger than the source \(pool.label) (\(pool.count) neurons)"
                               : "out-degree \(k) is larger than the target \(pool.label) (\(pool.count) neurons)"
         throw fail(.outOfRange, what, at: range)
-    }
-}
-
-extension Distribution {
-    var constantValue: Double? {
-        if case .constant(let value) = self { return value }
-        return nil
     }
 }

@@ -46,7 +46,30 @@ extension Checker {
 
     func lowerNeuron(name: Name, model: Expression) {
         guard definitions[name.text]?.range == name.range else { return }
-        attempt { () throws(Reported) in neurons[name.text] = try neuronModel(model) }
+        do {
+            neurons[name.text] = try neuronModel(model)
+        } catch {
+            neurons[name.text] = fallbackModel(for: model)
+        }
+    }
+
+    /// The model with default parameters, standing in for a model whose parameters had errors, so
+    /// that the populations using it are still checked (the file fails either way).
+    func fallbackModel(for expression: Expression) -> NeuronModel? {
+        let name: String
+        switch expression.kind {
+        case .identifier(let text): name = text
+        case .call(let callee, _): name = callee.text
+        default: return nil
+        }
+        switch name {
+        case "lif_delta": return .lifDelta(LIFParameters())
+        case "lif_exp": return .lifExp(LIFParameters())
+        case "linear_readout": return .linearReadout(LinearReadoutParameters())
+        case "poisson_source": return .poissonSource(rate: .constant(0), refractoryPeriod: 0)
+        case "spike_source": return .spikeSource(times: [[]])
+        default: return neurons[name]
+        }
     }
 
     /// A model call (`lif_delta(tau_m = 20 ms)`), a bare model name (all defaults) or a `neuron` name.
@@ -136,8 +159,10 @@ extension Checker {
         case (_, nil): throw fail(.missingParameter, "\(owner) with escape noise needs 'delta_V' as well as 'rho_0'", at: range)
         }
         if p.resetPotential >= p.threshold, bound["V_reset"] != nil || bound["V_th"] != nil {
+            let defaulted = bound["V_th"] == nil ? ["V_th is not given, so it is its default, -55 mV"]
+                : bound["V_reset"] == nil ? ["V_reset is not given, so it is its default, -70 mV"] : []
             throw fail(.outOfRange, "V_reset (\(Quantity(p.resetPotential, .voltage).formatted)) must lie below V_th (\(Quantity(p.threshold, .voltage).formatted))",
-                       at: (bound["V_reset"] ?? bound["V_th"]!).range)
+                       at: (bound["V_reset"] ?? bound["V_th"]!).range, notes: defaulted)
         }
         return p
     }
@@ -218,7 +243,13 @@ extension Checker {
         guard definitions[name.text]?.range == name.range else { return }
         attempt { () throws(Reported) in
             let size = try integer(sizeExpression, "the size of population '\(name.text)'", minimum: 1, maximum: 1 << 40)
-            let neuronModel = try neuronModel(model)
+            let neuronModel: NeuronModel
+            do {
+                neuronModel = try self.neuronModel(model)
+            } catch {
+                guard let fallback = fallbackModel(for: model) else { throw Reported() }
+                neuronModel = fallback
+            }
             var population = PopulationSpec(name: name.text, size: size, model: neuronModel)
             if case .spikeSource(let trains) = neuronModel, trains.count != 1, trains.count != size {
                 throw fail(.invalidValue, "spike_source gives \(trains.count) spike trains for \(size) neurons; give one train, or one per neuron",

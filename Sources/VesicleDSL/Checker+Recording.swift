@@ -34,7 +34,7 @@ extension Checker {
                 throw fail(.invalidValue, "'to' names one file, but \(subjects.count) things are recorded", at: clause.range)
             }
             for subject in subjects {
-                do {
+                attempt { () throws(Reported) in
                     switch what.text {
                     case "spikes", "membrane":
                         let source = try populationReference(subject)
@@ -50,8 +50,7 @@ extension Checker {
                             : .posterior(projection: projection, interval: interval ?? 1, limit: limit)
                         spec.recordings.append(RecordingSpec(kind: kind, file: file))
                     }
-                    recordingRanges.append(subject.range)
-                } catch {}
+                }
             }
         }
     }

@@ -27,11 +27,9 @@ final class Checker {
 
     /// Where spec elements came from, for whole-network checks that point at the source.
     struct ProjectionOrigin {
-        var statement: SourceRange
-        var rule: SourceRange
+        /// The `using` clause's type name, or the `connect` keyword without one.
         var synapseType: SourceRange
         var delay: SourceRange
-        var weight: SourceRange
     }
 
     let path: String
@@ -47,9 +45,8 @@ final class Checker {
     var spec = NetworkSpec(synapseTypes: [.staticSynapse])
     var populationRanges: [String: SourceRange] = [:]
     var projectionOrigins: [ProjectionOrigin] = []
+    var projectionNames: Set<String> = []
     var feedbackRanges: [String: SourceRange] = [:]
-    var recordingRanges: [SourceRange] = []
-    var inputRanges: [SourceRange] = []
     var simulationRange: SourceRange?
     var outputRange: SourceRange?
 

@@ -2,6 +2,13 @@
 
 import VesicleModel
 
+extension Distribution {
+    var constantValue: Double? {
+        if case .constant(let value) = self { return value }
+        return nil
+    }
+}
+
 struct DistributionValue: Sendable, Equatable {
     var distribution: Distribution
     var dimension: Dimension

@@ -117,7 +117,9 @@ struct Lexer {
             while let b = current, b & 0xC0 == 0x80 { advance() }
             var range = start
             range.length = position - start.offset
-            let shown = byte < 0x80 && byte >= 0x20 ? "'\(Character(Unicode.Scalar(byte)))'" : "character"
+            let text = String(decoding: bytes[start.offset..<position], as: UTF8.self)
+            let printable = text.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F && $0 != "\u{FFFD}" }
+            let shown = printable ? "character '\(text)'" : "character"
             diagnostics.append(Diagnostic(.error, .syntax, "unexpected \(shown) in the network file",
                                           path: path, range: range))
             return nil

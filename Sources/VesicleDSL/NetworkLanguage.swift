@@ -19,7 +19,7 @@ public enum NetworkLanguage {
     }
 
     /// Compiles raw bytes; invalid UTF-8 is reported at the first bad byte.
-    static func compile(bytes: [UInt8], path: String,
+    public static func compile(bytes: [UInt8], path: String,
                         memoryLimit: UInt64 = ProcessInfo.processInfo.physicalMemory) -> (spec: NetworkSpec?, diagnostics: [Diagnostic]) {
         if let range = firstInvalidUTF8(in: bytes) {
             return (nil, [Diagnostic(.error, .unreadableFile, "the file is not valid UTF-8 text", path: path, range: range)])
@@ -36,7 +36,11 @@ public enum NetworkLanguage {
         let checker = Checker(path: path, memoryLimit: memoryLimit)
         let spec = checker.run(statements, syntaxFailed: diagnostics.contains { $0.severity == .error })
         diagnostics += checker.diagnostics
-        diagnostics.sort { ($0.range.offset, $0.severity != .error ? 1 : 0) < ($1.range.offset, $1.severity != .error ? 1 : 0) }
+        // In file order; at one position errors first; otherwise in the order the checks found them.
+        diagnostics = diagnostics.enumerated().sorted {
+            ($0.element.range.offset, $0.element.severity == .error ? 0 : 1, $0.offset)
+                < ($1.element.range.offset, $1.element.severity == .error ? 0 : 1, $1.offset)
+        }.map(\.element)
         let failed = diagnostics.contains { $0.severity == .error }
         return (failed ? nil : spec, diagnostics)
     }

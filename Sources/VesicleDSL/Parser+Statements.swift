@@ -6,7 +6,7 @@ extension Parser {
         guard let word = keywordToken.identifier, let keyword = StatementKeyword(rawValue: word) else {
             let keywords = StatementKeyword.allCases.map(\.rawValue)
             let suggestion = current.identifier.flatMap { Suggestion.closest(to: $0, among: keywords) }
-            throw failure("expected a statement (\(keywords.joined(separator: ", "))), found \(current.spelling)",
+            throw failure("expected a statement (\(keywords.joined(separator: ", "))), found \(found)",
                           suggestion: suggestion)
         }
         if !keywordToken.startsLine {
@@ -52,7 +52,7 @@ extension Parser {
         _ = try expect(.equals, "'=' after the population name")
         let size = try parseExpression()
         guard current.identifier != nil else {
-            throw failure("expected a neuron model after the population size, found \(current.spelling)",
+            throw failure("expected a neuron model after the population size, found \(found)",
                           notes: ["write e.g. 'population E = 800 lif' where 'lif' is a neuron, or an inline model such as lif_delta()"])
         }
         let model = try parseModelReference()
@@ -77,7 +77,7 @@ extension Parser {
         _ = try expect(.arrow, "'->' between sources and targets")
         let targets = try parseReferenceList()
         guard current.identifier != nil, !beginsStatement(current) else {
-            throw failure("expected a connection rule (all_to_all, one_to_one, fixed_indegree(k), fixed_outdegree(k), pairwise_bernoulli(p)), found \(current.spelling)")
+            throw failure("expected a connection rule (all_to_all, one_to_one, fixed_indegree(k), fixed_outdegree(k), pairwise_bernoulli(p)), found \(found)")
         }
         let rule = try parseModelReference()
         return .connect(sources: sources, targets: targets, rule: rule, clauses: try parseClauses(for: .connect))
@@ -143,7 +143,7 @@ extension Parser {
             _ = try expect(.equals, "'=' after '\(label.text)'")
             settings.append(Argument(label: label, value: try parseExpression()))
             if !take(.comma), current.kind != .rightBrace, !current.startsLine {
-                throw failure("expected ',' or '}' after the setting, found \(current.spelling)")
+                throw failure("expected ',' or '}' after the setting, found \(found)")
             }
         }
         advance()

@@ -59,19 +59,32 @@ struct Parser {
     }
 
     mutating func expect(_ kind: Token.Kind, _ what: String) throws(Failure) -> Token {
-        guard current.kind == kind else { throw failure("expected \(what), found \(current.spelling)") }
+        guard current.kind == kind else { throw failure("expected \(what), found \(found)") }
         return advance()
     }
 
     mutating func expectName(_ what: String) throws(Failure) -> Name {
-        guard let text = current.identifier else { throw failure("expected \(what), found \(current.spelling)") }
+        guard let text = current.identifier else { throw failure("expected \(what), found \(found)") }
         return Name(text: text, range: advance().range)
     }
 
     func failure(_ message: String, at range: SourceRange? = nil, suggestion: String? = nil,
                  notes: [String] = []) -> Failure {
-        Failure(diagnostic: Diagnostic(.error, .syntax, message, path: path, range: range ?? current.range,
+        Failure(diagnostic: Diagnostic(.error, .syntax, message, path: path, range: range ?? expectedAt,
                                        suggestion: suggestion, notes: notes))
+    }
+
+    /// The current token as "found ..." in messages; a token on a later line means the line ended.
+    var found: String {
+        current.startsLine && index > 0 && !current.isEndOfFile ? "the end of the line" : current.spelling
+    }
+
+    /// Where a missing token belongs: right after the previous token when the current one starts a new
+    /// line (the statement was cut short), otherwise at the current token.
+    private var expectedAt: SourceRange {
+        guard current.startsLine, index > 0 else { return current.range }
+        let last = previous.range
+        return SourceRange(offset: last.offset + last.length, length: 0, line: last.line, column: last.column + last.length)
     }
 
     /// A token that begins a new statement: a statement keyword first on its line.

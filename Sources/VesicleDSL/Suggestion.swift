@@ -1,21 +1,21 @@
 // "Did you mean" suggestions by edit distance.
 
 enum Suggestion {
-    /// The candidate closest to `word` by Damerau-Levenshtein distance (transpositions count once),
+    /// The candidate closest to `word` by optimal-string-alignment distance (a transposition is one edit),
     /// if it is close enough to be a plausible typo: at most 1 edit for short words, about a third of
     /// the length for longer ones, and any candidate that differs only in case.
     static func closest(to word: String, among candidates: [String]) -> String? {
-        // One- and two-letter names differ from every other short name by one edit, so only a
-        // difference in case is suggested for them.
+        // Every one- or two-letter name is one substitution away from every other, so for them only
+        // a difference in case or one inserted or deleted letter ("Ii" for "I") is suggested.
         let length = word.count
-        let limit = length <= 2 ? 0 : max(1, min(3, length / 3))
+        let limit = length <= 2 ? 1 : min(3, max(1, length / 3))
         var best: (name: String, distance: Int)?
         for candidate in candidates where candidate != word {
-            let distance = editDistance(word, candidate)
             let caseOnly = candidate.lowercased() == word.lowercased()
-            let effective = caseOnly ? 0 : distance
-            if effective <= limit, effective < (best?.distance ?? Int.max) {
-                best = (candidate, effective)
+            var distance = caseOnly ? 0 : editDistance(word, candidate)
+            if length <= 2, !caseOnly, candidate.count == length { distance = Int.max }
+            if distance <= limit, distance < (best?.distance ?? Int.max) {
+                best = (candidate, distance)
             }
         }
         return best?.name

@@ -3,7 +3,7 @@
 struct Token: Sendable, Equatable {
     enum Kind: Sendable, Equatable {
         case identifier(String)
-        /// A finite number literal; `text` is kept for messages.
+        /// A finite number literal (non-finite ones are diagnosed by the lexer and read as 0).
         case number(Double)
         case string(String)
         case leftParen, rightParen, leftBracket, rightBracket, leftBrace, rightBrace

@@ -59,4 +59,20 @@ final class DiagnosticRenderingTests: XCTestCase {
         let error = singleError(minimalNetwork + "conect E -> I all_to_all weight 1 mV delay 1 ms", .syntax)
         XCTAssertEqual(error?.suggestion, "connect")
     }
+
+    func testMissingClosingParenthesisPointsAtTheEndOfTheLine() {
+        let source = "let x = ((1)\nlet y = 2\n"
+        let error = singleError(source, .syntax)
+        XCTAssertEqual(error?.rendered(source: source), """
+            test.vsl:1:13: error: expected ')' to close the parenthesis opened at line 1, column 9, found the end of the line
+            let x = ((1)
+                        ^
+
+            """)
+    }
+
+    func testErrorsInLaterStatementsAreReportedAfterASyntaxError() {
+        let result = compile("let x = (1\nlet y = 1 ms + 1 mV\nlet z = q")
+        XCTAssertEqual(errors(result.diagnostics).map(\.check), [.syntax, .dimensionMismatch, .undefinedName])
+    }
 }

@@ -271,4 +271,20 @@ final class NamedCheckTests: XCTestCase {
                        [.dimensionMismatch, .undefinedName, .syntax, .sliceOutOfRange, .outOfRange])
         XCTAssertEqual(errors(result.diagnostics).map(\.line), [6, 7, 8, 9, 10])
     }
+
+    func testErrorsInANeuronDoNotHideErrorsWhereItIsUsed() {
+        let source = """
+            neuron cell = lif_delta(tau_m = 20 mV)
+            population P = 10 cell
+            connect P -> P all_to_all weight 1 pA delay 1 ms
+            record spikes P[5:50]
+            """
+        XCTAssertEqual(errors(compile(source).diagnostics).map(\.check), [.dimensionMismatch, .dimensionMismatch, .sliceOutOfRange])
+    }
+
+    func testResetAboveDefaultThresholdNamesTheDefault() {
+        let error = singleError("population P = 1 lif_delta(E_L = 0 mV, V_reset = 10 mV)\nrecord spikes P", .outOfRange)
+        XCTAssertEqual(error?.message, "V_reset (10 mV) must lie below V_th (-55 mV)")
+        XCTAssertEqual(error?.notes, ["V_th is not given, so it is its default, -55 mV"])
+    }
 }
