@@ -13,6 +13,8 @@ public struct NetworkSpec: Sendable, Equatable {
     public var projections: [ProjectionSpec]
     public var feedbacks: [FeedbackSpec]
     public var recordings: [RecordingSpec]
+    /// Kernels that kernel-driven projections refer to by name.
+    public var kernels: [KernelSpec] = []
 
     public init(
         simulation: SimulationSpec = SimulationSpec(),
@@ -53,6 +55,8 @@ public struct SimulationSpec: Sendable, Equatable {
     public var delayResolution: Double
     /// Directory that recorders write into; nil means the caller decides.
     public var outputDirectory: String?
+    /// Grid of kernel-driven input currents, ms: currents are piecewise constant on it.
+    public var kernelStep: Double = 0.1
 
     public init(duration: Double = 1000, warmup: Double = 0, seed: UInt64 = 1,
                 delayResolution: Double = 0.1, outputDirectory: String? = nil) {
@@ -259,6 +263,9 @@ public struct ProjectionSpec: Sendable, Equatable {
     public var weight: Distribution
     /// Transmission delay, ms, strictly positive.
     public var delay: Distribution
+    /// If set, the name of a KernelSpec: each spike then adds weight x kernel(t - t_spike - delay) to the
+    /// target's input current (pA), on the grid `simulation.kernelStep`, instead of a PSP jump.
+    public var kernel: String? = nil
 
     public init(name: String, source: PopulationSlice, target: PopulationSlice, rule: ConnectionRule,
                 allowAutapses: Bool = true, allowMultapses: Bool = true, synapseType: String = "static",
