@@ -3,7 +3,9 @@ import Foundation
 /// `vesicle bench convolve` (BENCHMARKS.md §4): for each kernel length and channel count, the time
 /// of the FFT path (overlap-add through `StreamingConvolver`), of the direct path, and of the bare
 /// FFTW transforms the FFT path performs (the same r2c + c2r calls on the same plans and buffers,
-/// `StreamingConvolver.runBareTransforms`), with the ratios FFT/bare and direct/FFT.
+/// `StreamingConvolver.runBareTransforms`), with the ratios FFT/bare and direct/FFT, and the time
+/// of one plain copy of the input to the output (the memory traffic that separates the FFT path
+/// from its bare transforms when the signals do not fit in cache).
 ///
 /// Channels are processed in groups of at most 2^23 samples (64 MiB) so that 1000 channels of
 /// 10^7 samples fit in memory; every channel of every group is convolved and timed. Plan creation
@@ -19,6 +21,9 @@ public enum ConvolutionBenchmark {
         public let fftLength: Int
         public let fftSeconds: Double
         public let bareTransformSeconds: Double
+        /// One copy of every input sample to the output array: the memory traffic any path pays
+        /// and the bare transforms do not.
+        public let copySeconds: Double
         public let directSeconds: Double
         public let directExtrapolated: Bool
         public var fftOverBare: Double { fftSeconds / bareTransformSeconds }
@@ -50,6 +55,7 @@ public enum ConvolutionBenchmark {
         let fftLength: Int
         let fftSeconds: Double
         let bareTransformSeconds: Double
+        let copySeconds: Double
         let directSeconds: Double
         let directExtrapolated: Bool
         let fftOverBare: Double
@@ -128,7 +134,7 @@ public enum ConvolutionBenchmark {
             rows: results.map {
                 JSONRow(kernelLength: $0.kernelLength, channels: $0.channels, signalLength: $0.signalLength,
                         fftLength: $0.fftLength, fftSeconds: $0.fftSeconds, bareTransformSeconds: $0.bareTransformSeconds,
-                        directSeconds: $0.directSeconds, directExtrapolated: $0.directExtrapolated,
+                        copySeconds: $0.copySeconds, directSeconds: $0.directSeconds, directExtrapolated: $0.directExtrapolated,
                         fftOverBare: $0.fftOverBare, directOverFFT: $0.directOverFFT)
             },
             targetDirectOverFFTAtLeast10FromK1024: speedTarget, targetFFTWithin1_5OfBare: overheadTarget)
@@ -139,13 +145,17 @@ public enum ConvolutionBenchmark {
         return lines.joined(separator: "\n")
     }
 
-    static let header = "kernel  channels  fft_len  fft_s       direct_s      bare_s      fft/bare  direct/fft"
+    static var header: String {
+        pad("kernel", 6) + "  " + pad("channels", 8) + "  " + pad("fft_len", 7) + "  " + pad("fft_s", 10) + "  "
+            + pad("direct_s", 10) + "   " + pad("bare_s", 10) + "  " + pad("copy_s", 10) + "  " + pad("fft/bare", 8)
+            + "  " + pad("direct/fft", 10)
+    }
 
     static func describe(_ row: Row) -> String {
         let direct = format(row.directSeconds, width: 10) + (row.directExtrapolated ? "*" : " ")
         return pad("\(row.kernelLength)", 6) + "  " + pad("\(row.channels)", 8) + "  " + pad("\(row.fftLength)", 7)
             + "  " + format(row.fftSeconds, width: 10) + "  " + direct + "  " + format(row.bareTransformSeconds, width: 10)
-            + "  " + format(row.fftOverBare, width: 8) + "  " + format(row.directOverFFT, width: 10)
+            + "  " + format(row.copySeconds, width: 10) + "  " + format(row.fftOverBare, width: 8) + "  " + format(row.directOverFFT, width: 10)
             + (row.directExtrapolated ? "  (* extrapolated)" : "")
     }
 
@@ -196,14 +206,34 @@ public enum ConvolutionBenchmark {
             }
             return total
         }
-        // Short rows are repeated (best of 3) to get above timer and scheduling noise.
+        func timeCopy() -> Double {
+            var total = 0.0
+            for size in groups() {
+                let start = ContinuousClock.now
+                input.withUnsafeBufferPointer { x in
+                    output.withUnsafeMutableBufferPointer { y in
+                        y.baseAddress!.update(from: x.baseAddress!, count: size * n)
+                    }
+                }
+                total += (ContinuousClock.now - start).seconds
+            }
+            return total
+        }
+        // Repetitions interleave the FFT path, the bare transforms and the copy, and keep the best
+        // of each, so that load from other processes on a shared machine hits all three alike;
+        // rows are repeated up to 5 times within about a second.
         var (fftSeconds, segments) = timeFFT()
         var bareSeconds = timeBare(segments)
-        if fftSeconds < 0.3 {
-            for _ in 0..<2 {
-                fftSeconds = min(fftSeconds, timeFFT().seconds)
-                bareSeconds = min(bareSeconds, timeBare(segments))
-            }
+        var copySeconds = timeCopy()
+        var spent = fftSeconds + bareSeconds + copySeconds
+        var repetitions = 1
+        while repetitions < 5 && spent < 1 {
+            let fft = timeFFT().seconds, bare = timeBare(segments), copy = timeCopy()
+            fftSeconds = min(fftSeconds, fft)
+            bareSeconds = min(bareSeconds, bare)
+            copySeconds = min(copySeconds, copy)
+            spent += fft + bare + copy
+            repetitions += 1
         }
 
         let sampleLength = min(n, max(2048, 20_000_000 / k))
@@ -231,7 +261,8 @@ public enum ConvolutionBenchmark {
             }
         }
         return Row(kernelLength: k, channels: channels, signalLength: n, fftLength: fftLength, fftSeconds: fftSeconds,
-                   bareTransformSeconds: bareSeconds, directSeconds: directSeconds, directExtrapolated: extrapolated)
+                   bareTransformSeconds: bareSeconds, copySeconds: copySeconds, directSeconds: directSeconds,
+                   directExtrapolated: extrapolated)
     }
 
     static func format(_ value: Double, width: Int = 0) -> String {
