@@ -83,7 +83,10 @@ public enum ConvolutionBenchmark {
     /// figure. `progress` receives a line per finished row while it runs.
     public static func run(
         quick: Bool, signalLength: Int? = nil, kernelLengths: [Int]? = nil, channelCounts: [Int]? = nil,
-        directBudgetSeconds: Double = 3, progress: ((String) -> Void)? = nil
+        directBudgetSeconds: Double = 3,
+        calibrationKernelLengths: [Int] = ConvolutionCrossover.defaultKernelLengths,
+        calibrationSignalLength: Int = 1 << 15,
+        progress: ((String) -> Void)? = nil
     ) throws -> String {
         let n = signalLength ?? (quick ? 1 << 14 : 100_000)
         guard n > 0, n <= 10_000_000 else {
@@ -103,8 +106,9 @@ public enum ConvolutionBenchmark {
         emit("machine: \(machine.cores) cores, \(machine.cpuModel); \(machine.fftw)")
         emit("signal: \(n) samples per channel; plans: FFTW_MEASURE (1 s planning limit), batched r2c/c2r, cached")
 
-        let calibration = ConvolutionCrossover.calibrate()
-        emit("calibration (1 channel, 32768 samples), kernel length: fft ms / direct ms")
+        let calibration = ConvolutionCrossover.calibrate(
+            kernelLengths: calibrationKernelLengths, signalLength: calibrationSignalLength)
+        emit("calibration (1 channel, \(calibrationSignalLength) samples), kernel length: fft ms / direct ms")
         emit(calibration.measurements.map {
             "  K=\($0.kernelLength): \(format($0.fftSeconds * 1e3)) / \(format($0.directSeconds * 1e3))"
         }.joined(separator: "\n"))
