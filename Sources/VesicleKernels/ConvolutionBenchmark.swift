@@ -32,6 +32,7 @@ public enum ConvolutionBenchmark {
 
     struct Report: Codable {
         let benchmark: String
+        let command: String
         let machine: MachineDescription
         let signalLength: Int
         let planner: String
@@ -80,12 +81,14 @@ public enum ConvolutionBenchmark {
     }
 
     /// Runs the benchmark and returns the report; its last line is one JSON object with every
-    /// figure. `progress` receives a line per finished row while it runs.
+    /// figure. `command` is the command line to print (default: reconstructed from `quick`);
+    /// `progress` receives each line of the report as soon as it is known.
     public static func run(
         quick: Bool, signalLength: Int? = nil, kernelLengths: [Int]? = nil, channelCounts: [Int]? = nil,
         directBudgetSeconds: Double = 3,
         calibrationKernelLengths: [Int] = ConvolutionCrossover.defaultKernelLengths,
         calibrationSignalLength: Int = 1 << 15,
+        command: String? = nil,
         progress: ((String) -> Void)? = nil
     ) throws -> String {
         let n = signalLength ?? (quick ? 1 << 14 : 100_000)
@@ -102,7 +105,8 @@ public enum ConvolutionBenchmark {
             lines.append(line)
             progress?(line)
         }
-        emit("vesicle bench convolve\(quick ? " --quick" : "")")
+        let commandLine = command ?? "vesicle bench convolve\(quick ? " --quick" : "")"
+        emit("command: \(commandLine)")
         emit("machine: \(machine.cores) cores, \(machine.cpuModel); \(machine.fftw)")
         emit("signal: \(n) samples per channel; plans: FFTW_MEASURE (1 s planning limit), batched r2c/c2r, cached")
 
@@ -130,7 +134,7 @@ public enum ConvolutionBenchmark {
             + (results.isEmpty ? "" : " (highest \(format(results.map(\.fftOverBare).max()!)))"))
 
         let report = Report(
-            benchmark: "convolve", machine: machine, signalLength: n,
+            benchmark: "convolve", command: commandLine, machine: machine, signalLength: n,
             planner: "FFTW_MEASURE, 1 s limit", crossoverKernelLength: calibration.crossover,
             calibration: calibration.measurements.map {
                 CalibrationPoint(kernelLength: $0.kernelLength, fftSeconds: $0.fftSeconds, directSeconds: $0.directSeconds)
