@@ -94,6 +94,14 @@ final class KernelInputTests: XCTestCase {
         XCTAssertEqual(SpikeBinning.gridIndex(of: 0, dt: 0.1), 0)
     }
 
+    /// Spikes far beyond the simulated range are left unbinned (no overflow of the grid index).
+    func testSpikesBeyondTheRangeAreIgnored() throws {
+        let kernel = try SampledKernel(.exponential(tau: 1), dt: 0.1)
+        let train = try WeightedSpikeTrain(times: [0.5, 1e300], weights: [1, 1])
+        let current = try KernelInputCurrent.compute([train], kernel: kernel, steps: 20, method: .direct, planCache: cache)
+        XCTAssertEqual(current[0, 19], exp(-(1.9 - 0.5)), accuracy: 1e-12)
+    }
+
     func testSpikeTrainValidation() {
         XCTAssertThrowsError(try WeightedSpikeTrain(times: [1, 2], weights: [1]))
         XCTAssertThrowsError(try WeightedSpikeTrain(times: [-1], weights: [1]))
