@@ -88,6 +88,24 @@ final class KernelInputTests: XCTestCase {
         XCTAssertEqual(traces[2, 399], 1, accuracy: 1e-12, "a spike on a grid point is counted there")
     }
 
+    /// Traces produced in blocks of 1, 37 and 250 steps equal the one-shot traces (1e-12).
+    func testTracesStreamedInBlocksEqualOneShot() throws {
+        let spikes = (0..<5).map { c in TestSignals.uniform(count: 30, seed: 500 + UInt64(c)).map { ($0 + 1) * 100 } }
+        let steps = 1000
+        let whole = try PresynapticTraces.compute(spikeTimes: spikes, tauEps: 25, dt: 0.2, steps: steps, method: .fft, planCache: cache)
+        for block in [1, 37, 250] {
+            let stream = try PresynapticTraces.stream(spikeTimes: spikes, tauEps: 25, dt: 0.2, method: .fftLength(4096), planCache: cache)
+            var start = 0
+            while start < steps {
+                let m = min(block, steps - start)
+                let part = try stream.next(steps: m)
+                for c in 0..<5 { for i in 0..<m { XCTAssertEqual(part[c, i], whole[c, start + i], accuracy: 1e-12 * 30) } }
+                start += m
+            }
+            XCTAssertEqual(stream.completedSteps, steps)
+        }
+    }
+
     func testSpikeGridIndexIsTheFirstGridPointAtOrAfterTheSpike() {
         XCTAssertEqual(SpikeBinning.gridIndex(of: 0.3, dt: 0.1), 3, "0.3/0.1 rounds to 2.9999999999999996; snapped")
         XCTAssertEqual(SpikeBinning.gridIndex(of: 0.31, dt: 0.1), 4)
