@@ -39,9 +39,19 @@ struct AnalyzeCommand: ParsableCommand {
 
     func run() throws {
         let recording = try RunRecording.load(directory: directory)
-        let end = to ?? recording.simulatedTime
+        guard recording.raster != nil || recording.hasReleaseLog else {
+            throw VesicleIOError.invalidArgument("'\(directory)' holds neither a spike raster nor a release log")
+        }
+        var end = to ?? recording.simulatedTime
+        var releaseLog: ReleaseLog?
+        if recording.hasReleaseLog {
+            let log = try ReleaseLog.read(directory: directory)
+            // Without metadata the window ends at the last recorded event.
+            if to == nil, recording.metadata == nil { end = max(end, log.time.max().map { $0.nextUp } ?? end) }
+            releaseLog = log
+        }
         guard end > from else {
-            throw ValidationError("the analysed window \(from)...\(end) ms is empty; pass --to")
+            throw VesicleIOError.invalidArgument("the analysed window \(from)...\(end) ms is empty; pass --to")
         }
         var report = AnalysisReport(run: directory, fromMs: from, toMs: end, fanoBinMs: fanoBin, complete: recording.metadata?.completed)
         if let raster = recording.raster {
@@ -51,16 +61,12 @@ struct AnalyzeCommand: ParsableCommand {
                 report.populations.append(.init(name: name, statistics: stats))
             }
         }
-        if recording.hasReleaseLog {
-            let log = try ReleaseLog.read(directory: directory)
+        if let log = releaseLog {
             let inWindow = log.time.indices.filter { log.time[$0] >= from && log.time[$0] < end }
             let summaries = ReleaseStatistics.summarize(
                 synapse: inWindow.map { log.synapse[$0] }, presynaptic: inWindow.map { log.pre[$0] },
                 amplitude: inWindow.map { log.amplitude[$0] }, duration: end - from)
             report.release = ReleaseReport(summaries: summaries)
-        }
-        guard !report.populations.isEmpty || report.release != nil else {
-            throw ValidationError("'\(directory)' holds neither a spike raster nor a release log")
         }
         print(report.table())
         let path = output ?? directory + "/analysis.json"

@@ -76,10 +76,10 @@ struct PlotRasterCommand: ParsableCommand {
     func run() throws {
         let recording = try RunRecording.load(directory: directory)
         guard let raster = recording.raster else {
-            throw ValidationError("'\(directory)' has no spike raster (spikes.h5, spikes.<population>.*.npy or spikes.csv)")
+            throw VesicleIOError.invalidArgument("'\(directory)' has no spike raster (spikes.h5, spikes.<population>.*.npy or spikes.csv)")
         }
         let end = to ?? max(recording.simulatedTime, from + 1)
-        guard end > from else { throw ValidationError("--to must be after --from") }
+        guard end > from else { throw VesicleIOError.invalidArgument("--to must be after --from") }
         let populations = raster.populations.indices.map { p in
             PopulationSpikes(
                 name: raster.populations[p], neuronCount: recording.populationSizes[p], neurons: raster.neurons[p],
@@ -113,7 +113,7 @@ struct PlotReleaseCommand: ParsableCommand {
 
     func run() throws {
         guard ReleaseLog.exists(directory: directory) else {
-            throw ValidationError("'\(directory)' has no release log (release.h5, release.*.npy or release.csv)")
+            throw VesicleIOError.invalidArgument("'\(directory)' has no release log (release.h5, release.*.npy or release.csv)")
         }
         let log = try ReleaseLog.read(directory: directory)
         let metadata = try? RunDirectory.metadata(of: directory)
@@ -130,7 +130,7 @@ struct PlotReleaseCommand: ParsableCommand {
         }
         let known = Set(log.synapse)
         if let missing = chosen.first(where: { !known.contains($0) }) {
-            throw ValidationError("synapse \(missing) never released in this run")
+            throw VesicleIOError.invalidArgument("synapse \(missing) never released in this run")
         }
         let histograms = chosen.map { id in
             ReleaseFigure.AmplitudeSample(synapse: id, amplitudes: log.synapse.indices.filter { log.synapse[$0] == id }.map { log.amplitude[$0] })
