@@ -31,10 +31,14 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Where to write the JSON report (default: RUN/analysis.json).")
     var output: String?
 
+    @Option(help: "Posterior parameterisation of the synapses (MODEL.md §3): log or identity.")
+    var link: String = WeightLink.log.rawValue
+
     func validate() throws {
         guard from >= 0, from.isFinite else { throw ValidationError("--from must be a time >= 0 ms") }
         if let to { guard to > from, to.isFinite else { throw ValidationError("--to must be after --from") } }
         guard fanoBin > 0, fanoBin.isFinite else { throw ValidationError("--fano-bin must be > 0 ms") }
+        guard WeightLink(rawValue: link) != nil else { throw ValidationError("--link must be log or identity") }
     }
 
     func run() throws {
@@ -65,7 +69,8 @@ struct AnalyzeCommand: ParsableCommand {
             let inWindow = log.time.indices.filter { log.time[$0] >= from && log.time[$0] < end }
             let summaries = ReleaseStatistics.summarize(
                 synapse: inWindow.map { log.synapse[$0] }, presynaptic: inWindow.map { log.pre[$0] },
-                amplitude: inWindow.map { log.amplitude[$0] }, duration: end - from)
+                amplitude: inWindow.map { log.amplitude[$0] }, duration: end - from,
+                mu: inWindow.map { log.mu[$0] }, sigma2: inWindow.map { log.sigma2[$0] }, link: WeightLink(rawValue: link) ?? .log)
             report.release = ReleaseReport(summaries: summaries)
         }
         print(report.table())
@@ -119,9 +124,11 @@ struct AnalysisReport: Encodable {
         var amplitudeVariance: Double?
         var normalizedVariability: Double?
         var presynapticRateHz: Double?
+        var posteriorNormalizedVariability: Double?
 
         enum CodingKeys: String, CodingKey {
             case synapse, pre, releases
+            case posteriorNormalizedVariability = "posterior_normalized_variability"
             case meanAmplitude = "mean_amplitude"
             case amplitudeVariance = "amplitude_variance"
             case normalizedVariability = "normalized_variability"
@@ -174,7 +181,11 @@ struct AnalysisReport: Encodable {
             } else {
                 lines.append("fit: not enough synapses with positive variability")
             }
-            lines.append("log-log slope of variability against rate: " + column(release.logLogSlope, 0, "%.3f"))
+            lines.append("log-log slope of PSP variance/mean against rate: " + column(release.logLogSlope, 0, "%.3f"))
+            if let a = release.posteriorFitA, let nu0 = release.posteriorFitNu0Hz {
+                lines.append(String(format: "posterior s2/m: fit a = %.4g, nu0 = %.4g Hz; log-log slope ", a, nu0)
+                    + column(release.posteriorLogLogSlope, 0, "%.3f"))
+            }
         }
         return lines.joined(separator: "\n")
     }
@@ -192,9 +203,16 @@ struct ReleaseReport: Encodable {
     var fitNu0Hz: Double?
     var fitLogResidual: Double?
     var logLogSlope: Double?
+    /// The same fit and slope for the time-averaged posterior s2/m (MODEL.md §6, Fig. 5).
+    var posteriorFitA: Double?
+    var posteriorFitNu0Hz: Double?
+    var posteriorLogLogSlope: Double?
 
     enum CodingKeys: String, CodingKey {
         case synapses
+        case posteriorFitA = "posterior_fit_a"
+        case posteriorFitNu0Hz = "posterior_fit_nu0_hz"
+        case posteriorLogLogSlope = "posterior_log_log_slope"
         case fitA = "fit_a"
         case fitNu0Hz = "fit_nu0_hz"
         case fitLogResidual = "fit_log_residual"
@@ -206,7 +224,8 @@ struct ReleaseReport: Encodable {
             AnalysisReport.Synapse(
                 synapse: $0.synapse, pre: $0.presynaptic, releases: $0.releases, meanAmplitude: finite($0.meanAmplitude),
                 amplitudeVariance: finite($0.amplitudeVariance), normalizedVariability: finite($0.normalizedVariability),
-                presynapticRateHz: finite($0.presynapticRate))
+                presynapticRateHz: finite($0.presynapticRate),
+                posteriorNormalizedVariability: finite($0.posteriorNormalizedVariability))
         }
         let rates = summaries.map(\.presynapticRate)
         let variability = summaries.map(\.normalizedVariability)
@@ -215,6 +234,11 @@ struct ReleaseReport: Encodable {
         fitNu0Hz = fit?.nu0
         fitLogResidual = fit?.logResidual
         logLogSlope = finite(ReleaseStatistics.logLogSlope(x: rates, y: variability))
+        let posterior = summaries.map(\.posteriorNormalizedVariability)
+        let posteriorFit = ReleaseStatistics.fitVariability(rates: rates, variability: posterior)
+        posteriorFitA = posteriorFit?.a
+        posteriorFitNu0Hz = posteriorFit?.nu0
+        posteriorLogLogSlope = finite(ReleaseStatistics.logLogSlope(x: rates, y: posterior))
     }
 }
 
