@@ -109,7 +109,14 @@ struct PlotReleaseCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Synapse indices to show in the histograms and posterior panels.")
     var synapses: [UInt64] = []
 
+    @Option(help: "Posterior parameterisation of the synapses (MODEL.md §3): log or identity.")
+    var link: String = WeightLink.log.rawValue
+
     @OptionGroup var options: PlotOutputOptions
+
+    func validate() throws {
+        guard WeightLink(rawValue: link) != nil else { throw ValidationError("--link must be log or identity") }
+    }
 
     func run() throws {
         guard ReleaseLog.exists(directory: directory) else {
@@ -119,7 +126,8 @@ struct PlotReleaseCommand: ParsableCommand {
         let metadata = try? RunDirectory.metadata(of: directory)
         let duration = metadata?.simulatedTimeMs ?? (log.time.max() ?? 0)
         let summaries = ReleaseStatistics.summarize(
-            synapse: log.synapse, presynaptic: log.pre, amplitude: log.amplitude, duration: duration)
+            synapse: log.synapse, presynaptic: log.pre, amplitude: log.amplitude, duration: duration,
+            mu: log.mu, sigma2: log.sigma2, link: WeightLink(rawValue: link) ?? .log)
         var chosen = synapses
         if chosen.isEmpty {
             let byRate = summaries.sorted { $0.presynapticRate < $1.presynapticRate }
@@ -143,8 +151,14 @@ struct PlotReleaseCommand: ParsableCommand {
         if let fit { label += String(format: "; fit a = %.3g, nu0 = %.3g Hz", fit.a, fit.nu0) }
         var curve: (@Sendable (Double) -> Double)?
         if let fit { curve = { nu in fit.value(at: nu) } }
+        let posteriorVariability = summaries.map(\.posteriorNormalizedVariability)
+        var posteriorCurve: (@Sendable (Double) -> Double)?
+        if let posteriorFit = ReleaseStatistics.fitVariability(rates: rates, variability: posteriorVariability) {
+            posteriorCurve = { nu in posteriorFit.value(at: nu) }
+        }
         let variabilityData = ReleaseFigure.VariabilityData(
-            rates: rates, variability: variability, fit: curve, fitLabel: label)
+            rates: rates, variability: variability, fit: curve, fitLabel: label,
+            posteriorVariability: posteriorVariability, posteriorFit: posteriorCurve)
         let posterior = try posteriorSeries(chosen: chosen, log: log)
         let figure = try ReleaseFigure.make(
             histograms: histograms, variability: variabilityData, posterior: posterior, width: options.width,
