@@ -29,7 +29,8 @@ final class NetworkFilesRunTests: XCTestCase {
     func testEveryFileIsCoveredHere() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.networks.path).filter { $0.hasSuffix(".vsl") }
         let covered: Set<String> = ["brunel_ai.vsl", "brunel_sr.vsl", "brunel_si_fast.vsl", "brunel_si_slow.vsl",
-                                    "brette_cuba.vsl", "single_neuron.vsl", "bayesian_small.vsl"]
+                                    "brette_cuba.vsl", "single_neuron.vsl", "bayesian_small.vsl",
+                                    "brunel_bayesian.vsl"]
         XCTAssertEqual(Set(files), covered, "a new network file needs a run test here")
     }
 
@@ -81,5 +82,40 @@ final class NetworkFilesRunTests: XCTestCase {
         try experiment.runPlanned()
         XCTAssertGreaterThan(releases, 1000)
         XCTAssertEqual(releases, experiment.synapseUpdates)
+    }
+
+    /// The Bayesian Brunel file is `ReferenceNetworks.brunelBayesian` plus its release and posterior
+    /// recordings; a short run releases a fresh sample at every delivery of the logged projection.
+    func testBayesianBrunelFileMatchesReferenceAndReleases() throws {
+        var spec = try compile("brunel_bayesian.vsl")
+        var reference = ReferenceNetworks.brunelBayesian()
+        reference.recordings = spec.recordings
+        XCTAssertEqual(spec, reference)
+        spec.simulation.duration = 20
+        spec.simulation.warmup = 0
+        let network = try NetworkBuilder.build(spec)
+        XCTAssertEqual(network.projections[0].bytesPerSynapse, 12)
+        final class Releases: SimulationObserver {
+            var count = 0
+            var amplitudes: [Double] = []
+            var snapshots = 0
+            func spike(population: Int, neuron: Int, time: Double) {}
+            func release(projection: Int, synapse: Int, pre: Int, post: Int, time: Double, amplitude: Double,
+                         mu: Double, sigma2: Double) {
+                count += 1
+                if amplitudes.count < 5000 { amplitudes.append(amplitude) }
+            }
+            func posterior(projection: Int, synapse: Int, time: Double, mu: Double, sigma2: Double) { snapshots += 1 }
+        }
+        let observer = Releases()
+        let simulator = Simulator(network: network)
+        simulator.run(observer: observer)
+        XCTAssertGreaterThan(observer.count, 1000)
+        // Posterior sampling: log-normal releases with mean 0.1 mV (prior mean chosen so), checked on
+        // the first 5000 logged releases to 5 standard errors (sd of a release: 0.1 sqrt(e^s2 - 1)).
+        let mean = observer.amplitudes.reduce(0, +) / Double(observer.amplitudes.count)
+        let sd = 0.1 * (exp(0.07448) - 1).squareRoot()
+        XCTAssertEqual(mean, 0.1, accuracy: 5 * sd / Double(observer.amplitudes.count).squareRoot())
+        XCTAssertEqual(observer.snapshots, 20 * 2)  // every 10 ms at t = 0 and 10, 20 synapses
     }
 }
