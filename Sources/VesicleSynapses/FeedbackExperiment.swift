@@ -56,6 +56,8 @@ public struct FeedbackExperiment {
     private var releaseStream: RandomStream
     private var noiseStream: RandomStream
     private var queue: SpikeBinQueue
+    private let priorBins: OrnsteinUhlenbeckBinTable
+    private let teacherBins: OrnsteinUhlenbeckBinTable
 
     private let relaxes: Bool
     private let constantSigmaDelta2: Double
@@ -84,8 +86,8 @@ public struct FeedbackExperiment {
         var rateStream = RandomStream(seed: p.seed, purpose: .rates)
         var rates = [Double]()
         rates.reserveCapacity(n)
-        for _ in 0..<n {
-            let r = try p.rate.draw(using: &rateStream, name: "rate")
+        for i in 0..<n {
+            let r = try p.explicitRates?[i] ?? p.rate.draw(using: &rateStream, name: "rate")
             try SynapseError.require(r >= 0 && r.isFinite, "rate", r, ">= 0 Hz")
             rates.append(r)
         }
@@ -134,7 +136,9 @@ public struct FeedbackExperiment {
         traceEvery = max(1, Int((p.traceInterval / p.bin).rounded()))
         variability = p.measuresVariability ? rates.map { SynapseVariability(rate: $0) } : []
 
-        queue = SpikeBinQueue(capacity: n)
+        priorBins = OrnsteinUhlenbeckBinTable(prior: p.prior, bin: p.bin)
+        teacherBins = OrnsteinUhlenbeckBinTable(prior: p.teacher, bin: p.bin)
+        queue = SpikeBinQueue(inputCount: n)
         for i in 0..<n { scheduleNextSpike(of: i, after: 0) }
     }
 
@@ -178,12 +182,18 @@ public struct FeedbackExperiment {
     private mutating func catchUp(_ i: Int) {
         let skipped = binIndex - lastBin[i]
         if skipped == 0 { return }
-        let elapsed = Double(skipped) * parameters.bin
-        target[i] = parameters.teacher.transition(
-            target[i], decay: parameters.teacher.decay(over: elapsed), rng: &teacherStreams[i])
-        if relaxes { parameters.prior.relax(mu: &mu[i], sigma2: &sigma2[i], over: elapsed) }
+        advanceTeacher(i, bins: skipped)
+        if relaxes { parameters.prior.relax(mu: &mu[i], sigma2: &sigma2[i], decay: priorBins.decay(bins: skipped)) }
         lastBin[i] = binIndex
         synapseUpdates += 1
+    }
+
+    /// The exact OU transition of target i over `n` bins (MODEL.md §4, Teacher).
+    @inline(__always)
+    private mutating func advanceTeacher(_ i: Int, bins n: Int) {
+        let m = parameters.teacher.mean
+        target[i] = m + (target[i] - m) * teacherBins.decay(bins: n)
+            + teacherBins.noiseSD(bins: n) * teacherStreams[i].normal()
     }
 
     private mutating func step() throws {
@@ -192,11 +202,8 @@ public struct FeedbackExperiment {
         let link = p.link
 
         spiking.removeAll(keepingCapacity: true)
-        while let b = queue.minimumBin, b == k {
-            let i = queue.popInput()
-            spiking.append(i)
-            scheduleNextSpike(of: i, after: k)
-        }
+        queue.drain(bin: k, into: &spiking)
+        for i in spiking { scheduleNextSpike(of: i, after: k) }
 
         // Teacher to bin k; posterior to the end of bin k-1; releases.
         released.removeAll(keepingCapacity: true)
@@ -207,14 +214,19 @@ public struct FeedbackExperiment {
         var exactSigmaDelta2 = p.noiseSD * p.noiseSD
         for i in spiking {
             let skipped = k - lastBin[i]
-            target[i] = p.teacher.transition(
-                target[i], decay: p.teacher.decay(over: Double(skipped) * p.bin), rng: &teacherStreams[i])
+            advanceTeacher(i, bins: skipped)
             if relaxes && skipped > 1 {
-                p.prior.relax(mu: &mu[i], sigma2: &sigma2[i], over: Double(skipped - 1) * p.bin)
+                p.prior.relax(mu: &mu[i], sigma2: &sigma2[i], decay: priorBins.decay(bins: skipped - 1))
             }
             let w = link.moments(mu: mu[i], sigma2: sigma2[i])
             let amplitude = releaseAmplitude(mu: mu[i], sigma2: sigma2[i], mode: p.release, link: link,
                                              rng: &releaseStream)
+            if !(w.mean.isFinite && w.variance.isFinite && amplitude.isFinite) {
+                // A posterior whose weight moments overflow (e.g. mu + sigma2/2 > 709) has left the domain
+                // as surely as a non-finite one; stop here, naming it, before it poisons delta.
+                throw SynapseError.posteriorLeftDomain(synapse: i, time: Double(k) * p.bin, mu: mu[i],
+                                                       sigma2: sigma2[i])
+            }
             exactSigmaDelta2 += w.variance
                 + assumedReleaseVariance(w, mode: p.release, assumedRatio: p.assumedReleaseRatio)
             vTarget += link.weight(target[i])
@@ -229,7 +241,7 @@ public struct FeedbackExperiment {
                                        sigma0: p.noiseSD, threshold: threshold)
 
         // Increments, then the one-bin relaxation of bin k.
-        let oneBin = p.prior.decay(over: p.bin)
+        let oneBin = priorBins.decay(bins: 1)
         let measuring = !variability.isEmpty && k > burnInBin
         for (j, i) in spiking.enumerated() {
             let d = p.rule.increment(sigma2: sigma2[i], moments: moments[j], slope: slopes[j], x: 1,

@@ -39,33 +39,33 @@ final class FeedbackRuleTests: XCTestCase {
     }
 
     /// sigma2 stays positive and finite over 10^6 bins with extreme inputs: one input spiking in every
-    /// bin (100 Hz in 10-ms bins) and two at random rates in [0.01, 100) Hz, a fast-drifting teacher
+    /// bin (100 Hz in 10-ms bins) and one almost silent (0.05 Hz), a fast-drifting teacher
     /// (tau = 1 s), a wide prior (sigma2_pr = 1) and, for supervised and cerebellar, a small membrane
     /// noise (0.05 mV, so each spike is very informative). Exact sigma_delta^2. Seed 41. The run
     /// itself throws if any update leaves sigma2 non-positive or non-finite; the end state and 10^4
     /// metric samples of every synapse are checked here.
     /// The reinforcement rule runs at the paper's sigma_0 = 2 mV: at sigma_0 = 0.05 mV, where the
     /// release noise (k m ~ 0.05 mV^2) dominates delta, its variance increments `a^2 sigma_delta^2 g`
-    /// grow without bound within 2 * 10^5 bins under these inputs (a property of the rule, which the
-    /// run reports as `posteriorLeftDomain`).
+    /// can grow without bound: with three inputs at rates drawn from U(0.01, 100) Hz (seed 41) the run
+    /// stopped with `posteriorLeftDomain` at t = 1610 s (a property of the rule, reported, not clamped).
     private func checkStability(_ rule: LearningRule, noiseSD: Double) throws {
         let ou = try OrnsteinUhlenbeckPrior(mean: -0.669, variance: 1, tau: 1_000)
         var p = FeedbackExperimentParameters(
-            inputCount: 3, rate: .uniform(low: 0.01, high: 100), prior: ou, teacher: ou, rule: rule,
+            inputCount: 2, rate: .constant(0), prior: ou, teacher: ou, rule: rule,
             release: rule == .reinforcement ? .fixedRatio(k: 0.0877) : .mean)
+        p.explicitRates = [100, 0.05]
         p.noiseSD = noiseSD
         p.sigmaDelta = .exact
         p.seed = 41
         p.burnIn = 0
         p.metricInterval = 1_000
         var experiment = try FeedbackExperiment(parameters: p)
-        XCTAssertGreaterThan(experiment.rates.max() ?? 0, 50)
         try experiment.run(bins: 1_000_000)
-        for i in 0..<3 {
+        for i in 0..<2 {
             let s = experiment.state(of: i)
             XCTAssertTrue(s.sigma2 > 0 && s.sigma2.isFinite && s.mu.isFinite, "\(rule.name) synapse \(i)")
         }
-        XCTAssertEqual(experiment.metrics.pairCount, 30_000)
+        XCTAssertEqual(experiment.metrics.pairCount, 20_000)
         // Samples within ±2 sd need sigma2 > 0; a posterior that tracks at all has most of them.
         XCTAssertGreaterThan(experiment.metrics.calibration, 0.5, rule.name)
     }
