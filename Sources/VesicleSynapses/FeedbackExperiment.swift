@@ -174,8 +174,9 @@ public struct FeedbackExperiment {
             queue.push(bin: bin + 1, input: i)
             return
         }
-        let gap = (log(spikeStreams[i].uniformPositive()) / logNoSpike[i]).rounded(.down) + 1
-        if gap < Double(SpikeBinQueue.lastBin) { queue.push(bin: bin + Int(gap), input: i) }
+        // Failures before the next success: floor(ln U / ln(1 - p)) >= 0, so truncation is the floor.
+        let failures = log(spikeStreams[i].uniformPositive()) / logNoSpike[i]
+        if failures < Double(SpikeBinQueue.lastBin - bin - 1) { queue.push(bin: bin + 1 + Int(failures), input: i) }
     }
 
     /// Brings synapse `i` to the end of bin `binIndex` (teacher drift and posterior relaxation).

@@ -43,7 +43,7 @@ struct BenchTrackingCommand: ParsableCommand {
         let tauMs = try tau.map { try Self.milliseconds($0, option: "--tau") }
         let durationMs = try duration.map { try Self.milliseconds($0, option: "--duration") }
         let machine = Self.machine()
-        print("vesicle bench tracking: \(CommandLine.arguments.dropFirst().joined(separator: " "))")
+        print("command: vesicle \(CommandLine.arguments.dropFirst().joined(separator: " "))")
         print("machine: \(machine.cores) cores, \(machine.model)")
         let mode: SigmaDeltaMode?
         switch sigmaDelta {
