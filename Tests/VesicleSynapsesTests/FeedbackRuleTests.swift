@@ -38,6 +38,42 @@ final class FeedbackRuleTests: XCTestCase {
         }
     }
 
+    /// Supervised, reinforcement and the three classical increments against MODEL.md §4 evaluated here.
+    func testIncrementsAgainstTheEquations() {
+        let (sigma2, sd2, delta, w) = (0.06, 4.6, 1.7, 0.71)
+        let m = 0.58
+        let moments = WeightMoments(mean: m, variance: 0.02)
+        let s = FeedbackBinSignal(rule: .supervised, delta: delta, sigmaDelta2: sd2, sigma0: 2, threshold: -4.2)
+        let a = sigma2 * m / sd2
+        let sup = LearningRule.supervised.increment(sigma2: sigma2, moments: moments, slope: m, x: 1, released: w, signal: s)
+        XCTAssertEqual(sup.mu, a * delta, accuracy: 1e-15)
+        XCTAssertEqual(sup.sigma2, -a * a * sd2, accuracy: 1e-15)
+        let g = delta * delta / sd2 - 1
+        let rl = LearningRule.reinforcement.increment(sigma2: sigma2, moments: moments, slope: m, x: 1, released: w, signal: s)
+        XCTAssertEqual(rl.mu, a * (m - w) * g, accuracy: 1e-15)
+        XCTAssertEqual(rl.sigma2, a * a * sd2 * g, accuracy: 1e-15)
+
+        let eta = 0.03
+        let cs = LearningRule.classicalSupervised(eta: eta)
+            .increment(sigma2: 0, moments: moments, slope: m, x: 1, released: m, signal: s)
+        XCTAssertEqual(cs.mu, eta * delta, accuracy: 1e-15)
+        let r = -abs(delta)
+        let cr = LearningRule.classicalReinforcement(eta: eta)
+            .increment(sigma2: 0, moments: moments, slope: m, x: 1, released: w, signal: s)
+        XCTAssertEqual(cr.mu, eta * (r * tanh(r * (m - w)) - (m - w)), accuracy: 1e-15)
+        // Classical cerebellar: R(-f theta_f / sigma_0) with f = +1 here (delta > theta_f), z = 2.1.
+        let cc = FeedbackBinSignal(rule: .classicalCerebellar(eta: eta), delta: delta, sigmaDelta2: sd2, sigma0: 2,
+                                   threshold: -4.2)
+        let z = 2.1
+        let rz = exp(-z * z / 2) / (2 * Double.pi).squareRoot() / (0.5 * erfc(-z / 2.0.squareRoot()))
+        let ccd = LearningRule.classicalCerebellar(eta: eta)
+            .increment(sigma2: 0, moments: moments, slope: m, x: 1, released: m, signal: cc)
+        XCTAssertEqual(ccd.mu, eta * rz, accuracy: 1e-15)
+        XCTAssertEqual(cs.sigma2, 0)
+        XCTAssertEqual(cr.sigma2, 0)
+        XCTAssertEqual(ccd.sigma2, 0)
+    }
+
     /// sigma2 stays positive and finite over 10^6 bins with extreme inputs: one input spiking in every
     /// bin (100 Hz in 10-ms bins) and one almost silent (0.05 Hz), a fast-drifting teacher
     /// (tau = 1 s), a wide prior (sigma2_pr = 1) and, for supervised and cerebellar, a small membrane
