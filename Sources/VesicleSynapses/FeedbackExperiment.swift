@@ -213,14 +213,18 @@ public struct FeedbackExperiment {
         var vTarget = 0.0
         var v = 0.0
         var exactSigmaDelta2 = p.noiseSD * p.noiseSD
+        let exact = k <= exactSigmaDeltaBins
+        let needsVariance = exact || p.release == .gaussian
         for i in spiking {
             let skipped = k - lastBin[i]
             advanceTeacher(i, bins: skipped)
             if relaxes && skipped > 1 {
                 p.prior.relax(mu: &mu[i], sigma2: &sigma2[i], decay: priorBins.decay(bins: skipped - 1))
             }
-            let w = link.moments(mu: mu[i], sigma2: sigma2[i])
-            let amplitude = releaseAmplitude(mu: mu[i], sigma2: sigma2[i], mode: p.release, link: link,
+            // s2 (an expm1) only when something reads it: the exact sigma_delta^2 or a gaussian release.
+            let m = link.meanWeight(mu: mu[i], sigma2: sigma2[i])
+            let w = WeightMoments(mean: m, variance: needsVariance ? link.weightVariance(mean: m, sigma2: sigma2[i]) : 0)
+            let amplitude = releaseAmplitude(w, mu: mu[i], sigma2: sigma2[i], mode: p.release, link: link,
                                              rng: &releaseStream)
             if !(w.mean.isFinite && w.variance.isFinite && amplitude.isFinite) {
                 // A posterior whose weight moments overflow (e.g. mu + sigma2/2 > 709) has left the domain
@@ -237,7 +241,7 @@ public struct FeedbackExperiment {
             slopes.append(link.meanSlope(w))
         }
         let delta = vTarget - v + p.noiseSD * noiseStream.normal()
-        let sigmaDelta2 = k <= exactSigmaDeltaBins ? exactSigmaDelta2 : constantSigmaDelta2
+        let sigmaDelta2 = exact ? exactSigmaDelta2 : constantSigmaDelta2
         let signal = FeedbackBinSignal(rule: p.rule, delta: delta, sigmaDelta2: sigmaDelta2,
                                        sigma0: p.noiseSD, threshold: threshold)
 
