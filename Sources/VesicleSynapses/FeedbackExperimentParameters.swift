@@ -90,8 +90,8 @@ public struct FeedbackExperimentParameters: Sendable, Equatable {
 
     /// Checks every parameter's domain (MODEL.md §3-§4).
     public func validate() throws {
-        try SynapseError.require(inputCount > 0 && inputCount < 1 << 24, "inputs", Double(inputCount),
-                                 "between 1 and 16 777 215")
+        try SynapseError.require(inputCount > 0 && inputCount <= Int(Int32.max), "inputs", Double(inputCount),
+                                 "between 1 and 2^31 - 1")
         try SynapseError.require(bin > 0 && bin.isFinite, "bin", bin, "> 0 ms")
         try SynapseError.require(noiseSD > 0 && noiseSD.isFinite, "sigma_0", noiseSD, "> 0 mV")
         try SynapseError.require(cerebellarThreshold.isFinite, "cerebellar threshold", cerebellarThreshold,
