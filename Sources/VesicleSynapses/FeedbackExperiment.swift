@@ -194,7 +194,7 @@ public struct FeedbackExperiment {
     private mutating func advanceTeacher(_ i: Int, bins n: Int) {
         let m = parameters.teacher.mean
         target[i] = m + (target[i] - m) * teacherBins.decay(bins: n)
-            + teacherBins.noiseSD(bins: n) * teacherStreams[i].normal()
+            + teacherBins.noiseSD(bins: n) * teacherStreams[i].zigguratNormal()
     }
 
     private mutating func step() throws {
@@ -240,7 +240,7 @@ public struct FeedbackExperiment {
             moments.append(w)
             slopes.append(link.meanSlope(w))
         }
-        let delta = vTarget - v + p.noiseSD * noiseStream.normal()
+        let delta = vTarget - v + p.noiseSD * noiseStream.zigguratNormal()
         let sigmaDelta2 = exact ? exactSigmaDelta2 : constantSigmaDelta2
         let signal = FeedbackBinSignal(rule: p.rule, delta: delta, sigmaDelta2: sigmaDelta2,
                                        sigma0: p.noiseSD, threshold: threshold)
@@ -280,7 +280,7 @@ public struct FeedbackExperiment {
     private mutating func sampleMetrics() {
         for i in 0..<parameters.inputCount {
             catchUp(i)
-            metrics.add(mu: mu[i], sigma2: sigma2[i], target: target[i])
+            metrics.add(mu: mu[i], sigma2: sigma2[i], target: target[i], priorMean: parameters.prior.mean)
             if !variability.isEmpty {
                 let w = parameters.link.moments(mu: mu[i], sigma2: sigma2[i])
                 variability[i].normalizedVariabilitySum += w.variance / abs(w.mean)

@@ -30,13 +30,13 @@ extension ReleaseMode {
 /// connection's sign. `mean`: m; `posterior`: a sample of the weight posterior itself
 /// (`exp(mu + sqrt(sigma2) xi)` under the log link, `mu + sqrt(sigma2) xi` under the identity link);
 /// `gaussian`: `m + sqrt(s2) xi`; `fixed_ratio k`: `m + sqrt(k |m|) xi` (|m| = m under the log link).
-/// Draws one standard normal from `rng` unless the mode is `mean`.
+/// Draws one standard normal from `rng` (ziggurat, `StandardNormalZiggurat`) unless the mode is `mean`.
 @inlinable
 public func releaseAmplitude(mu: Double, sigma2: Double, mode: ReleaseMode, link: PosteriorLink,
                              rng: inout RandomStream) -> Double {
     switch mode {
     case .posterior:
-        return link.weight(mu + sigma2.squareRoot() * rng.normal())
+        return link.weight(mu + sigma2.squareRoot() * rng.zigguratNormal())
     case .gaussian:
         return releaseAmplitude(link.moments(mu: mu, sigma2: sigma2), mu: mu, sigma2: sigma2, mode: mode,
                                 link: link, rng: &rng)
@@ -56,11 +56,11 @@ public func releaseAmplitude(_ w: WeightMoments, mu: Double, sigma2: Double, mod
     case .mean:
         return w.mean
     case .posterior:
-        return link.weight(mu + sigma2.squareRoot() * rng.normal())
+        return link.weight(mu + sigma2.squareRoot() * rng.zigguratNormal())
     case .gaussian:
-        return w.mean + w.variance.squareRoot() * rng.normal()
+        return w.mean + w.variance.squareRoot() * rng.zigguratNormal()
     case .fixedRatio(let k):
-        return w.mean + (k * abs(w.mean)).squareRoot() * rng.normal()
+        return w.mean + (k * abs(w.mean)).squareRoot() * rng.zigguratNormal()
     }
 }
 

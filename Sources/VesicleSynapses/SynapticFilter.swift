@@ -142,7 +142,7 @@ public struct SynapticFilterExperiment {
         }
         stepIndex += 1
         if stepIndex > burnInStep && stepIndex % metricEvery == 0 {
-            for i in 0..<p.inputCount { metrics.add(mu: mu[i], sigma2: sigma2[i], target: target[i]) }
+            for i in 0..<p.inputCount { metrics.add(mu: mu[i], sigma2: sigma2[i], target: target[i], priorMean: p.prior.mean) }
         }
     }
 }
