@@ -67,7 +67,7 @@ public struct FeedbackBinRecord: Sendable, Equatable {
     public var time: Double
     public var delta: Double
     public var sigmaDelta2: Double
-    /// Inputs that spiked in the bin, ascending.
+    /// Inputs that spiked in the bin, in the order they were processed.
     public var spikingInputs: [Int]
     /// Their released amplitudes, in the same order.
     public var released: [Double]
