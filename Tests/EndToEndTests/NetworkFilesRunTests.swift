@@ -78,10 +78,16 @@ final class NetworkFilesRunTests: XCTestCase {
     func testBayesianSmallRunsAsItIs() throws {
         var experiment = try FeedbackExperiment(spec: try compile("bayesian_small.vsl"))
         var releases = 0
-        experiment.binObserver = { releases += $0.released.count }
+        var positive = true
+        experiment.binObserver = { record in
+            releases += record.released.count
+            XCTAssertEqual(record.released.count, record.spikingInputs.count)
+            // Posterior sampling under the log link releases exp(.) > 0 (MODEL.md §3).
+            positive = positive && record.released.allSatisfy { $0 > 0 }
+        }
         try experiment.runPlanned()
         XCTAssertGreaterThan(releases, 1000)
-        XCTAssertEqual(releases, experiment.synapseUpdates)
+        XCTAssertTrue(positive)
     }
 
     /// The Bayesian Brunel file is `ReferenceNetworks.brunelBayesian` plus its release and posterior
