@@ -73,6 +73,21 @@ final class PoissonDriveTable {
         return t
     }
 
+    /// Consumes neuron j's earliest arrival: returns its weight and the neuron's new earliest arrival.
+    @inline(__always)
+    func consume(of j: Int) -> (weight: Double, next: Double) {
+        if oneEach {
+            consumed &+= 1
+            let candidate = next[j] + streams[j].exponentialZiggurat(layers: zigguratLayers, densities: zigguratDensities)
+                * meanInterval[j]
+            let following = candidate < activeUntil[j] ? candidate : .infinity
+            next[j] = following
+            return (weight[j], following)
+        }
+        let w = consumeEarliest(of: j)
+        return (w, earliest(of: j))
+    }
+
     /// Consumes neuron j's earliest arrival: returns its weight and draws that drive's next arrival.
     @inline(__always)
     func consumeEarliest(of j: Int) -> Double {
