@@ -17,6 +17,7 @@ extension Checker {
             case .neuron: kind = .neuron
             case .population: kind = .population
             case .input: kind = .input
+            case .kernel: kind = .kernel
             default: kind = .synapse
             }
             if reserved.contains(name.text) {

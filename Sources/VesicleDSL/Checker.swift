@@ -11,7 +11,7 @@ struct Reported: Error {}
 
 final class Checker {
     enum DefinitionKind: String {
-        case constant, neuron, population, input, synapse = "synapse type"
+        case constant, neuron, population, input, synapse = "synapse type", kernel
     }
 
     struct Definition {
@@ -48,6 +48,10 @@ final class Checker {
     var projectionNames: Set<String> = []
     var feedbackRanges: [String: SourceRange] = [:]
     var simulationRange: SourceRange?
+    /// The `kernel_step` clause's value, where kernel-step messages point.
+    var kernelStepRange: SourceRange?
+    var kernelRanges: [String: SourceRange] = [:]
+    var usedKernels: Set<String> = []
     var outputRange: SourceRange?
 
     init(path: String, memoryLimit: UInt64) {
@@ -101,6 +105,10 @@ final class Checker {
             case .output(let directory): lowerOutput(statement, directory: directory)
             default: break
             }
+        }
+        // After `simulate`: a sampled kernel's step is checked against the kernel grid.
+        for statement in statements {
+            if case .kernel(let name, let shape) = statement.kind { lowerKernel(name: name, shape: shape) }
         }
         for statement in statements {
             switch statement.kind {

@@ -29,8 +29,16 @@ final class NetworkFilesRunTests: XCTestCase {
     func testEveryFileIsCoveredHere() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.networks.path).filter { $0.hasSuffix(".vsl") }
         let covered: Set<String> = ["brunel_ai.vsl", "brunel_sr.vsl", "brunel_si_fast.vsl", "brunel_si_slow.vsl",
-                                    "brette_cuba.vsl", "single_neuron.vsl", "bayesian_small.vsl"]
+                                    "brette_cuba.vsl", "single_neuron.vsl", "bayesian_small.vsl", "kernel_input.vsl"]
         XCTAssertEqual(Set(files), covered, "a new network file needs a run test here")
+    }
+
+    /// Networks/kernel_input.vsl lowers to a kernel-driven projection. It is not run here yet: the
+    /// engine integration of kernel-driven inputs (issue 5) adds its run test.
+    func testKernelInputCompilesToAKernelProjection() throws {
+        let spec = try compile("kernel_input.vsl")
+        XCTAssertEqual(spec.projections.map(\.kernel), ["epsc"])
+        XCTAssertEqual(spec.kernels.map(\.shape), [.alpha(tau: 5)])
     }
 
     /// The four Brunel regimes, 50 ms after a 20 ms warm-up (the full 1.1 s runs in `vesicle bench brunel`).
