@@ -36,12 +36,14 @@ extension Checker {
 
     func lowerConstant(name: Name, value: Expression) {
         guard definitions[name.text]?.range == name.range else { return }
-        attempt { () throws(Reported) in
+        do {
             if case .call(let function, _) = value.kind, Self.distributions.contains(function.text) {
                 constants[name.text] = .distribution(try distribution(value, nil, "'\(name.text)'"))
             } else {
                 constants[name.text] = .quantity(try evaluate(value))
             }
+        } catch {
+            failedConstants.insert(name.text)
         }
     }
 

@@ -41,6 +41,8 @@ final class Checker {
 
     var definitions: [String: Definition] = [:]
     var constants: [String: Constant] = [:]
+    /// Constants whose definition had an error; their uses are not reported again.
+    var failedConstants: Set<String> = []
     var neurons: [String: NeuronModel] = [:]
     var spec = NetworkSpec(synapseTypes: [.staticSynapse])
     var populationRanges: [String: SourceRange] = [:]
