@@ -210,9 +210,10 @@ def main():
         if "nest" in row:
             print("%-6d NEST %s: build %.2f s, simulate %.2f s" % (
                 row["seed"], row["nest"].get("nest_version"), row["nest"]["build_s"], row["nest"]["simulate_s"]))
+    # Vesicle's whole bench line is kept (timings, event rates) next to the three statistics.
     summary = {"machine": info, "neurons": args.neurons, "regime": args.regime, "duration_ms": args.duration,
-               "runs": [{k: (v if k != "vesicle" else {kk: vv for kk, vv in v.items() if kk != "raw"})
-                         for k, v in row.items()} for row in rows]}
+               "runs": [{k: (v if k != "vesicle" else {kk: vv for kk, vv in v.items() if kk != "raw"}
+                             | {"bench": v.get("raw", {})}) for k, v in row.items()} for row in rows]}
     print(json.dumps(summary))
     return 0
 

@@ -22,6 +22,9 @@ public struct Correlogram: Sendable, Equatable {
     public static func cross(
         reference: [Double], target: [Double], binWidth: Double, maxLag: Int
     ) throws -> Correlogram {
+        guard maxLag >= 0, maxLag <= maximumBins else {
+            throw ConvolutionAnalysisError("maximum lag must lie in 0...\(maximumBins) bins, got \(maxLag)")
+        }
         let a = try binnedCounts(reference, binWidth: binWidth)
         let b = try binnedCounts(target, binWidth: binWidth)
         let correlation = try FFTCorrelation.crossCorrelation(a, b, maxLag: maxLag)

@@ -14,7 +14,8 @@ public enum RateSmoothing: Sendable, Equatable {
 /// [k b, (k + 1) b), k < floor(duration / b), turned into a rate per neuron in Hz,
 /// r_k = count_k / (neuronCount * b / 1000 ms), and convolved (`Convolution`, FFT or direct by
 /// the measured crossover) with the kernel sampled at the bin spacing and normalised to unit
-/// sum, so a constant rate is preserved away from the ends. Near the ends of the recording the
+/// sum, so a constant rate is preserved away from the ends. Spikes outside [0, bins * b) are
+/// not counted. Near the ends of the recording the
 /// kernel runs off the data, which is treated as silent (no renormalisation).
 public enum PopulationRate {
     public static func smoothed(
@@ -25,13 +26,15 @@ public enum PopulationRate {
         guard binWidth.isFinite, binWidth > 0, duration.isFinite, duration >= binWidth else {
             throw ConvolutionAnalysisError("need 0 < bin width (\(binWidth) ms) <= duration (\(duration) ms)")
         }
-        let bins = Int((duration / binWidth).rounded(.down))
-        guard bins <= Correlogram.maximumBins else { throw ConvolutionAnalysisError("too many bins (\(bins)); use wider bins") }
+        let binCount = (duration / binWidth).rounded(.down)
+        guard binCount <= Double(Correlogram.maximumBins) else {
+            throw ConvolutionAnalysisError("\(duration) ms in \(binWidth) ms bins is too many bins; use wider bins")
+        }
+        let bins = Int(binCount)
         var rate = Array(repeating: 0.0, count: bins)
         let perSpike = 1000 / (Double(neuronCount) * binWidth)
-        for t in spikeTimes where t.isFinite && t >= 0 {
-            let k = Int(t / binWidth)
-            if k < bins { rate[k] += perSpike }
+        for t in spikeTimes where t.isFinite && t >= 0 && t / binWidth < Double(bins) {
+            rate[Int(t / binWidth)] += perSpike
         }
         let (kernel, lead) = try sampledKernel(smoothing, binWidth: binWidth)
         // y[n] = sum_j g[j] r[n - j] with g centred at index `lead`; the smoothed rate at bin k is

@@ -15,6 +15,28 @@ public struct SynapseReleaseSummary: Sendable, Equatable {
     /// Presynaptic rate (Hz): releases over the analysed window, since every presynaptic spike
     /// releases once at each of its synapses (MODEL.md §3).
     public var presynapticRate: Double
+    /// Time average, over this synapse's releases, of the posterior's weight-space `s2 / m`
+    /// (MODEL.md §3 moments; the quantity of MODEL.md §6, Fig. 5); NaN when no posterior was logged.
+    public var posteriorNormalizedVariability: Double = .nan
+}
+
+/// How the posterior variable maps to the weight (MODEL.md §3).
+public enum WeightLink: String, Sendable, CaseIterable {
+    /// Gaussian over the log-weight: `m = exp(mu + sigma2/2)`, `s2 = m^2 (exp(sigma2) - 1)`.
+    case log
+    /// Gaussian over the weight itself: `m = mu`, `s2 = sigma2`.
+    case identity
+
+    /// Weight-space mean and variance of the posterior (mu, sigma2).
+    public func weightMoments(mu: Double, sigma2: Double) -> (mean: Double, variance: Double) {
+        switch self {
+        case .log:
+            let m = exp(mu + sigma2 / 2)
+            return (m, m * m * expm1(sigma2))
+        case .identity:
+            return (mu, sigma2)
+        }
+    }
 }
 
 /// The fit of `y = (a/nu)(sqrt(1 + nu/nu0) - 1)` (MODEL.md §6, Fig. 5) to normalized variability
@@ -39,23 +61,32 @@ public enum ReleaseStatistics {
 
     /// Per-synapse summaries of a release log over a window of `duration` ms. Synapses with fewer
     /// than `minimumReleases` releases (at least 2, for a variance) are left out. Sorted by synapse.
+    /// When `mu` and `sigma2` (the posterior logged with each release) are given, each summary
+    /// also carries the time-averaged posterior `s2 / m` under `link`.
     public static func summarize(
-        synapse: [UInt64], presynaptic: [UInt64], amplitude: [Double], duration: Double, minimumReleases: Int = 2
+        synapse: [UInt64], presynaptic: [UInt64], amplitude: [Double], duration: Double, minimumReleases: Int = 2,
+        mu: [Double]? = nil, sigma2: [Double]? = nil, link: WeightLink = .log
     ) -> [SynapseReleaseSummary] {
         guard duration > 0 else { return [] }
-        var groups: [UInt64: (pre: UInt64, amplitudes: [Double])] = [:]
+        var groups: [UInt64: (pre: UInt64, amplitudes: [Double], posteriorRatios: [Double])] = [:]
         for k in synapse.indices where k < presynaptic.count && k < amplitude.count {
-            groups[synapse[k], default: (presynaptic[k], [])].amplitudes.append(amplitude[k])
+            groups[synapse[k], default: (presynaptic[k], [], [])].amplitudes.append(amplitude[k])
+            if let mu, let sigma2, k < mu.count, k < sigma2.count {
+                let (m, s2) = link.weightMoments(mu: mu[k], sigma2: sigma2[k])
+                groups[synapse[k]]?.posteriorRatios.append(s2 / m)
+            }
         }
         var summaries: [SynapseReleaseSummary] = []
         for (id, group) in groups where group.amplitudes.count >= max(2, minimumReleases) {
             let n = Double(group.amplitudes.count)
             let mean = group.amplitudes.reduce(0, +) / n
             let variance = group.amplitudes.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
+            let ratios = group.posteriorRatios
             summaries.append(SynapseReleaseSummary(
                 synapse: id, presynaptic: group.pre, releases: group.amplitudes.count,
                 meanAmplitude: mean, amplitudeVariance: variance, normalizedVariability: variance / mean,
-                presynapticRate: n / (duration / 1000)))
+                presynapticRate: n / (duration / 1000),
+                posteriorNormalizedVariability: ratios.isEmpty ? .nan : ratios.reduce(0, +) / Double(ratios.count)))
         }
         return summaries.sorted { $0.synapse < $1.synapse }
     }

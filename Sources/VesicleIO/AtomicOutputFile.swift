@@ -57,6 +57,15 @@ final class AtomicOutputFile {
         try withUnsafeBytes(of: &little) { try write(bytes: $0) }
     }
 
+    /// Writes `words` as consecutive little-endian 64-bit values in one buffer copy.
+    func writeLittleEndian(_ words: [UInt64]) throws {
+        #if _endian(big)
+        try words.map(\.littleEndian).withUnsafeBytes { try write(bytes: $0) }
+        #else
+        try words.withUnsafeBytes { try write(bytes: $0) }
+        #endif
+    }
+
     func writeLittleEndian(_ value: Double) throws {
         try writeLittleEndian(value.bitPattern)
     }

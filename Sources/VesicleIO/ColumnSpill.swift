@@ -16,7 +16,7 @@ final class ColumnSpill {
     }
 
     func append(_ words: [UInt64]) throws {
-        for word in words { try file.writeLittleEndian(word) }
+        try file.writeLittleEndian(words)
         records += 1
     }
 

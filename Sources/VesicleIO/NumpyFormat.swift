@@ -25,8 +25,11 @@ public enum NumpyFormat {
     static func write(spill: ColumnSpill, column: Int, kind: ColumnKind, path: String, complete: Bool) throws {
         let file = try AtomicOutputFile(path: path)
         try file.write(header(kind: kind, count: spill.records))
+        var values = [UInt64]()
         try spill.forEachChunk { words, records in
-            for r in 0..<records { try file.writeLittleEndian(words[r * spill.columns + column]) }
+            values.removeAll(keepingCapacity: true)
+            for r in 0..<records { values.append(words[r * spill.columns + column]) }
+            try file.writeLittleEndian(values)
         }
         if complete { try file.commit() } else { try file.close() }
     }

@@ -92,12 +92,18 @@ enum RecordTableReader {
     static func readNumpy(directory: String, layout: RecordTableLayout) throws -> (groups: [String], columns: [[NumpyColumn]]) {
         var groups = layout.groups
         if layout.isGrouped, groups.filter({ !$0.isEmpty }).isEmpty {
-            let suffix = "." + layout.columns[0].name + ".npy"
             let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-            groups = names.filter { $0.hasPrefix(layout.stem + ".") && $0.hasSuffix(suffix) }
-                .map { String($0.dropFirst(layout.stem.count + 1).dropLast(suffix.count)) }.sorted()
+            var found = Set<String>()
+            for column in layout.columns {
+                let suffix = "." + column.name + ".npy"
+                for name in names where name.hasPrefix(layout.stem + ".") && name.hasSuffix(suffix)
+                    && name.count > layout.stem.count + 1 + suffix.count {
+                    found.insert(String(name.dropFirst(layout.stem.count + 1).dropLast(suffix.count)))
+                }
+            }
+            groups = found.sorted()
             guard !groups.isEmpty else {
-                throw VesicleIOError.readFailed(path: directory, reason: "no \(layout.stem).*\(suffix) files")
+                throw VesicleIOError.readFailed(path: directory, reason: "no \(layout.stem).*.npy files")
             }
         }
         var groupLayout = layout
@@ -142,8 +148,10 @@ enum RecordTableReader {
         let manager = FileManager.default
         if manager.fileExists(atPath: directory + "/" + layout.hdf5Name()) { return .hdf5 }
         let names = (try? manager.contentsOfDirectory(atPath: directory)) ?? []
-        let npySuffix = "." + layout.columns[0].name + ".npy"
-        if names.contains(where: { $0.hasPrefix(layout.stem + ".") && $0.hasSuffix(npySuffix) }) { return .npy }
+        let npySuffixes = layout.columns.map { "." + $0.name + ".npy" }
+        if names.contains(where: { name in name.hasPrefix(layout.stem + ".") && npySuffixes.contains { name.hasSuffix($0) } }) {
+            return .npy
+        }
         if manager.fileExists(atPath: directory + "/" + layout.csvName()) { return .csv }
         return nil
     }

@@ -82,8 +82,26 @@ public struct RunMetadata: Codable, Equatable, Sendable {
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw VesicleIOError.readFailed(path: path, reason: error.localizedDescription)
         }
-        do { return try JSONDecoder().decode(RunMetadata.self, from: data) } catch {
-            throw VesicleIOError.malformed(path: path, reason: "not Vesicle run metadata (\(error))")
+        do { return try JSONDecoder().decode(RunMetadata.self, from: data) } catch let error as DecodingError {
+            throw VesicleIOError.malformed(path: path, reason: "not Vesicle run metadata (\(summary(of: error)))")
+        } catch {
+            throw VesicleIOError.malformed(path: path, reason: "not Vesicle run metadata")
+        }
+    }
+
+    private static func summary(of error: DecodingError) -> String {
+        func keyPath(_ path: [any CodingKey]) -> String {
+            path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "missing '\(keyPath(context.codingPath + [key]))'"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return "'\(keyPath(context.codingPath))' has the wrong type"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "not valid JSON" : "'\(keyPath(context.codingPath))' is invalid"
+        @unknown default:
+            return "unreadable"
         }
     }
 }

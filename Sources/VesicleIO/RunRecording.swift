@@ -22,7 +22,9 @@ public struct RunRecording: Sendable {
         let metadata = FileManager.default.fileExists(atPath: metadataPath) ? try RunMetadata.read(path: metadataPath) : nil
         var raster: SpikeRaster?
         let layout = SpikeRasterWriter.layout(populations: [])
-        if RecordTableReader.availableFormat(directory: directory, layout: layout) != nil {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        let partialSpikes = names.contains { $0.hasPrefix("spikes.") && $0.hasSuffix(".partial") }
+        if RecordTableReader.availableFormat(directory: directory, layout: layout) != nil || partialSpikes {
             raster = try SpikeRaster.read(directory: directory, populations: metadata?.populations.map(\.name))
         }
         var sizes: [Int] = []

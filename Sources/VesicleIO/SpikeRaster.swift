@@ -1,3 +1,5 @@
+import Foundation
+
 /// Spikes of a run, per population, as read back from any of the formats.
 public struct SpikeRaster: Sendable, Equatable {
     public var populations: [String]
@@ -38,8 +40,13 @@ public struct SpikeRaster: Sendable, Equatable {
     private static func readFound(directory: String, format: OutputFormat?, declared: [String] = []) throws -> SpikeRaster {
         let layout = SpikeRasterWriter.layout(populations: declared)
         guard let chosen = format ?? RecordTableReader.availableFormat(directory: directory, layout: layout) else {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+            let partial = names.contains { $0.hasPrefix("spikes.") && $0.hasSuffix(".partial") }
             throw VesicleIOError.readFailed(
-                path: directory, reason: "no spike raster (spikes.h5, spikes.<population>.neuron.npy or spikes.csv)")
+                path: directory,
+                reason: partial
+                    ? "its spike files are still named *.partial: the run stopped before they were complete"
+                    : "no spike raster (spikes.h5, spikes.<population>.neuron.npy or spikes.csv)")
         }
         let (groups, columns) = try RecordTableReader.read(directory: directory, layout: layout, format: chosen)
         return SpikeRaster(

@@ -4,13 +4,17 @@ import Synchronization
 /// Set from the signal handler; an atomic store is async-signal-safe, which a lock is not.
 private let stopRequested = Atomic<Int32>(0)
 
+/// The first signal asks for a clean stop; a second one means the user will not wait, so the
+/// process exits at once (`_exit` is async-signal-safe). Files still being written keep their
+/// `.partial` names, so nothing incomplete looks complete.
 private func recordStopSignal(_ signal: Int32) {
-    stopRequested.store(signal, ordering: .sequentiallyConsistent)
+    let (exchanged, _) = stopRequested.compareExchange(expected: 0, desired: signal, ordering: .sequentiallyConsistent)
+    if !exchanged { _exit(128 + signal) }
 }
 
 /// Turns SIGINT and SIGTERM into a flag the run loop polls, so a run stops at a clean point
 /// (between events), flushes its recorders and marks its metadata partial instead of dying
-/// mid-write. While installed, the default "terminate" action is replaced; `uninstall` restores
+/// mid-write; a second signal exits immediately. While installed, the default "terminate" action is replaced; `uninstall` restores
 /// the previous handlers.
 public final class StopSignal: @unchecked Sendable {
     private var previous: [Int32: sigaction] = [:]

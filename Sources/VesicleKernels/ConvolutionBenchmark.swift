@@ -3,13 +3,15 @@ import Foundation
 /// `vesicle bench convolve` (BENCHMARKS.md §4): for each kernel length and channel count, the time
 /// of the FFT path (overlap-add through `StreamingConvolver`), of the direct path, and of the bare
 /// FFTW transforms the FFT path performs (the same r2c + c2r calls on the same plans and buffers,
-/// `StreamingConvolver.runBareTransforms`), with the ratios FFT/bare and direct/FFT.
+/// `StreamingConvolver.runBareTransforms`), with the ratios FFT/bare and direct/FFT, and the time
+/// of one plain copy of the input to the output (the memory traffic that separates the FFT path
+/// from its bare transforms when the signals do not fit in cache).
 ///
 /// Channels are processed in groups of at most 2^23 samples (64 MiB) so that 1000 channels of
 /// 10^7 samples fit in memory; every channel of every group is convolved and timed. Plan creation
 /// and the kernel spectrum are outside the timings (they are paid once per run). When the direct
-/// path would take longer than `directBudgetSeconds`, it is timed on one channel of a shorter
-/// signal and scaled by the ratio of samples (its cost is exactly K multiply-adds per output
+/// path would take longer than `directBudgetSeconds`, it is timed (best of 2) on one channel of a
+/// shorter signal and scaled by the ratio of samples (its cost is exactly K multiply-adds per output
 /// sample), and marked extrapolated.
 public enum ConvolutionBenchmark {
     public struct Row: Sendable, Codable, Equatable {
@@ -19,6 +21,9 @@ public enum ConvolutionBenchmark {
         public let fftLength: Int
         public let fftSeconds: Double
         public let bareTransformSeconds: Double
+        /// One copy of every input sample to the output array: the memory traffic any path pays
+        /// and the bare transforms do not.
+        public let copySeconds: Double
         public let directSeconds: Double
         public let directExtrapolated: Bool
         public var fftOverBare: Double { fftSeconds / bareTransformSeconds }
@@ -27,6 +32,7 @@ public enum ConvolutionBenchmark {
 
     struct Report: Codable {
         let benchmark: String
+        let command: String
         let machine: MachineDescription
         let signalLength: Int
         let planner: String
@@ -50,6 +56,7 @@ public enum ConvolutionBenchmark {
         let fftLength: Int
         let fftSeconds: Double
         let bareTransformSeconds: Double
+        let copySeconds: Double
         let directSeconds: Double
         let directExtrapolated: Bool
         let fftOverBare: Double
@@ -74,10 +81,15 @@ public enum ConvolutionBenchmark {
     }
 
     /// Runs the benchmark and returns the report; its last line is one JSON object with every
-    /// figure. `progress` receives a line per finished row while it runs.
+    /// figure. `command` is the command line to print (default: reconstructed from `quick`);
+    /// `progress` receives each line of the report as soon as it is known.
     public static func run(
         quick: Bool, signalLength: Int? = nil, kernelLengths: [Int]? = nil, channelCounts: [Int]? = nil,
-        directBudgetSeconds: Double = 3, progress: ((String) -> Void)? = nil
+        directBudgetSeconds: Double = 3,
+        calibrationKernelLengths: [Int] = ConvolutionCrossover.defaultKernelLengths,
+        calibrationSignalLength: Int = 1 << 15,
+        command: String? = nil,
+        progress: ((String) -> Void)? = nil
     ) throws -> String {
         let n = signalLength ?? (quick ? 1 << 14 : 100_000)
         guard n > 0, n <= 10_000_000 else {
@@ -93,12 +105,14 @@ public enum ConvolutionBenchmark {
             lines.append(line)
             progress?(line)
         }
-        emit("vesicle bench convolve\(quick ? " --quick" : "")")
+        let commandLine = command ?? "vesicle bench convolve\(quick ? " --quick" : "")"
+        emit("command: \(commandLine)")
         emit("machine: \(machine.cores) cores, \(machine.cpuModel); \(machine.fftw)")
         emit("signal: \(n) samples per channel; plans: FFTW_MEASURE (1 s planning limit), batched r2c/c2r, cached")
 
-        let calibration = ConvolutionCrossover.calibrate()
-        emit("calibration (1 channel, 32768 samples), kernel length: fft ms / direct ms")
+        let calibration = ConvolutionCrossover.calibrate(
+            kernelLengths: calibrationKernelLengths, signalLength: calibrationSignalLength)
+        emit("calibration (1 channel, \(calibrationSignalLength) samples), kernel length: fft ms / direct ms")
         emit(calibration.measurements.map {
             "  K=\($0.kernelLength): \(format($0.fftSeconds * 1e3)) / \(format($0.directSeconds * 1e3))"
         }.joined(separator: "\n"))
@@ -120,7 +134,7 @@ public enum ConvolutionBenchmark {
             + (results.isEmpty ? "" : " (highest \(format(results.map(\.fftOverBare).max()!)))"))
 
         let report = Report(
-            benchmark: "convolve", machine: machine, signalLength: n,
+            benchmark: "convolve", command: commandLine, machine: machine, signalLength: n,
             planner: "FFTW_MEASURE, 1 s limit", crossoverKernelLength: calibration.crossover,
             calibration: calibration.measurements.map {
                 CalibrationPoint(kernelLength: $0.kernelLength, fftSeconds: $0.fftSeconds, directSeconds: $0.directSeconds)
@@ -128,7 +142,7 @@ public enum ConvolutionBenchmark {
             rows: results.map {
                 JSONRow(kernelLength: $0.kernelLength, channels: $0.channels, signalLength: $0.signalLength,
                         fftLength: $0.fftLength, fftSeconds: $0.fftSeconds, bareTransformSeconds: $0.bareTransformSeconds,
-                        directSeconds: $0.directSeconds, directExtrapolated: $0.directExtrapolated,
+                        copySeconds: $0.copySeconds, directSeconds: $0.directSeconds, directExtrapolated: $0.directExtrapolated,
                         fftOverBare: $0.fftOverBare, directOverFFT: $0.directOverFFT)
             },
             targetDirectOverFFTAtLeast10FromK1024: speedTarget, targetFFTWithin1_5OfBare: overheadTarget)
@@ -139,13 +153,17 @@ public enum ConvolutionBenchmark {
         return lines.joined(separator: "\n")
     }
 
-    static let header = "kernel  channels  fft_len  fft_s       direct_s      bare_s      fft/bare  direct/fft"
+    static var header: String {
+        pad("kernel", 6) + "  " + pad("channels", 8) + "  " + pad("fft_len", 7) + "  " + pad("fft_s", 10) + "  "
+            + pad("direct_s", 10) + "   " + pad("bare_s", 10) + "  " + pad("copy_s", 10) + "  " + pad("fft/bare", 8)
+            + "  " + pad("direct/fft", 10)
+    }
 
     static func describe(_ row: Row) -> String {
         let direct = format(row.directSeconds, width: 10) + (row.directExtrapolated ? "*" : " ")
         return pad("\(row.kernelLength)", 6) + "  " + pad("\(row.channels)", 8) + "  " + pad("\(row.fftLength)", 7)
             + "  " + format(row.fftSeconds, width: 10) + "  " + direct + "  " + format(row.bareTransformSeconds, width: 10)
-            + "  " + format(row.fftOverBare, width: 8) + "  " + format(row.directOverFFT, width: 10)
+            + "  " + format(row.copySeconds, width: 10) + "  " + format(row.fftOverBare, width: 8) + "  " + format(row.directOverFFT, width: 10)
             + (row.directExtrapolated ? "  (* extrapolated)" : "")
     }
 
@@ -196,22 +214,46 @@ public enum ConvolutionBenchmark {
             }
             return total
         }
-        // Short rows are repeated (best of 3) to get above timer and scheduling noise.
+        func timeCopy() -> Double {
+            var total = 0.0
+            for size in groups() {
+                let start = ContinuousClock.now
+                input.withUnsafeBufferPointer { x in
+                    output.withUnsafeMutableBufferPointer { y in
+                        y.baseAddress!.update(from: x.baseAddress!, count: size * n)
+                    }
+                }
+                total += (ContinuousClock.now - start).seconds
+            }
+            return total
+        }
+        // Repetitions interleave the FFT path, the bare transforms and the copy, and keep the best
+        // of each, so that load from other processes on a shared machine hits all three alike;
+        // rows are repeated up to 5 times within about a second.
         var (fftSeconds, segments) = timeFFT()
         var bareSeconds = timeBare(segments)
-        if fftSeconds < 0.3 {
-            for _ in 0..<2 {
-                fftSeconds = min(fftSeconds, timeFFT().seconds)
-                bareSeconds = min(bareSeconds, timeBare(segments))
-            }
+        var copySeconds = timeCopy()
+        var spent = fftSeconds + bareSeconds + copySeconds
+        var repetitions = 1
+        while repetitions < 5 && spent < 1 {
+            let fft = timeFFT().seconds, bare = timeBare(segments), copy = timeCopy()
+            fftSeconds = min(fftSeconds, fft)
+            bareSeconds = min(bareSeconds, bare)
+            copySeconds = min(copySeconds, copy)
+            spent += fft + bare + copy
+            repetitions += 1
         }
 
         let sampleLength = min(n, max(2048, 20_000_000 / k))
         let sampler = try StreamingConvolver(kernel: kernel, channels: 1, method: .direct)
         let sampleInput = try MultichannelSignal(channels: 1, length: sampleLength, samples: Array(input.prefix(sampleLength)))
-        let sampleStart = ContinuousClock.now
-        _ = try sampler.process(sampleInput)
-        let sampleSeconds = (ContinuousClock.now - sampleStart).seconds
+        var sampleSeconds = Double.infinity
+        for _ in 0..<2 {
+            sampler.reset()
+            let sampleStart = ContinuousClock.now
+            _ = try sampler.process(sampleInput)
+            sampleSeconds = min(sampleSeconds, (ContinuousClock.now - sampleStart).seconds)
+        }
         let estimate = sampleSeconds * Double(n) / Double(sampleLength) * Double(channels)
         var directSeconds = estimate
         var extrapolated = true
@@ -231,7 +273,8 @@ public enum ConvolutionBenchmark {
             }
         }
         return Row(kernelLength: k, channels: channels, signalLength: n, fftLength: fftLength, fftSeconds: fftSeconds,
-                   bareTransformSeconds: bareSeconds, directSeconds: directSeconds, directExtrapolated: extrapolated)
+                   bareTransformSeconds: bareSeconds, copySeconds: copySeconds, directSeconds: directSeconds,
+                   directExtrapolated: extrapolated)
     }
 
     static func format(_ value: Double, width: Int = 0) -> String {

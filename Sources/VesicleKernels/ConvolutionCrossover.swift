@@ -25,6 +25,8 @@ public enum ConvolutionCrossover {
     public static let processDefault: Int = calibrate().crossover
 
     /// Times both paths (best of 3 repetitions) on a seeded random signal for each kernel length.
+    /// The FFT path runs as in streaming use, with the overlap-add transform length for the kernel
+    /// (`FFTLength.overlapAdd` without a signal length), so the short kernels share one plan.
     public static func calibrate(
         kernelLengths: [Int] = defaultKernelLengths, signalLength: Int = 1 << 15,
         planCache: FFTWPlanCache = .shared
@@ -36,8 +38,7 @@ public enum ConvolutionCrossover {
         for k in kernelLengths where k >= 1 {
             let kernel = (0..<k).map { _ in generator.nextUnit() }
             let fft = bestTime {
-                let convolver = try! StreamingConvolver(
-                    kernel: kernel, channels: 1, method: .fft, expectedSignalLength: signalLength, planCache: planCache)
+                let convolver = try! StreamingConvolver(kernel: kernel, channels: 1, method: .fft, planCache: planCache)
                 _ = try! convolver.process(input)
             }
             let direct = bestTime {

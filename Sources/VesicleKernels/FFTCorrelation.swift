@@ -4,10 +4,17 @@
 /// The transform length N >= max(len a, len b) + maxLag keeps every lag that could alias onto
 /// |l| <= maxLag outside the signals' support, so the circular result equals the linear one there.
 public enum FFTCorrelation {
+    /// Largest transform a correlation will allocate (2^27 samples, 1 GiB of doubles per array).
+    public static let maximumLength = 1 << 27
+
     public static func crossCorrelation(
         _ a: [Double], _ b: [Double], maxLag: Int, planCache: FFTWPlanCache = .oneOff
     ) throws -> [Double] {
         guard maxLag >= 0 else { throw ConvolutionError.invalidArgument("maxLag must be >= 0, got \(maxLag)") }
+        guard max(a.count, b.count) + 2 * maxLag <= maximumLength else {
+            throw ConvolutionError.invalidArgument(
+                "correlation of \(max(a.count, b.count)) samples at lags up to \(maxLag) exceeds \(maximumLength) samples")
+        }
         guard a.allSatisfy(\.isFinite), b.allSatisfy(\.isFinite) else {
             throw ConvolutionError.invalidArgument("correlation inputs must be finite")
         }

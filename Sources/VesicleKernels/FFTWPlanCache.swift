@@ -40,18 +40,6 @@ public final class FFTWPlanCache: Sendable {
         self.rigor = rigor
     }
 
-    deinit {
-        plans.withLock { table in
-            Self.plannerLock.withLock { _ in
-                for pair in table.values {
-                    fftw_destroy_plan(pair.forward)
-                    fftw_destroy_plan(pair.inverse)
-                }
-            }
-            table.removeAll()
-        }
-    }
-
     /// Number of distinct plan pairs created so far (for tests of reuse).
     public var planCount: Int { plans.withLock { $0.count } }
 
@@ -95,7 +83,9 @@ public final class FFTWPlanCache: Sendable {
 /// A forward (r2c) and inverse (c2r) plan of the same shape. The inverse is unnormalised (it
 /// returns `length` times the input) and destroys its complex input, as FFTW's c2r does.
 /// Plans are immutable once made and their execution is thread-safe on distinct arrays, hence
-/// `@unchecked Sendable`; they are destroyed only by the owning cache, under the planner lock.
+/// `@unchecked Sendable`. The pair owns its plans: they live as long as the cache or any
+/// convolver holds the pair, and are destroyed under the planner lock. (A pair is never released
+/// while that lock is held, so the deinit cannot deadlock.)
 final class FFTWPlanPair: @unchecked Sendable {
     let length: Int
     let batch: Int
@@ -107,6 +97,13 @@ final class FFTWPlanPair: @unchecked Sendable {
         self.batch = batch
         self.forward = forward
         self.inverse = inverse
+    }
+
+    deinit {
+        FFTWPlanCache.plannerLock.withLock { _ in
+            fftw_destroy_plan(forward)
+            fftw_destroy_plan(inverse)
+        }
     }
 
     var spectrumLength: Int { length / 2 + 1 }

@@ -4,9 +4,9 @@
 /// [t_n, t_n + dt), and integrated exactly by a `PiecewiseConstantLIF`.
 ///
 /// Because the inputs do not depend on the targets, their currents are computed ahead in blocks
-/// of `blockSteps` grid steps through one streaming convolver (FFT or direct by the measured
-/// crossover, `ConvolutionMethod.automatic`); the streaming convolver is exactly causal, so block
-/// boundaries do not change the result.
+/// of `blockSteps` grid steps by a `KernelSignalStream` (FFT or direct by the measured crossover,
+/// `ConvolutionMethod.automatic`), which is exactly causal, so block boundaries do not change
+/// the result.
 public final class KernelInputSimulator {
     public let kernel: SampledKernel
     public let targetCount: Int
@@ -14,9 +14,7 @@ public final class KernelInputSimulator {
     public private(set) var neurons: [PiecewiseConstantLIF]
     /// Grid steps simulated so far; the next step starts at `completedSteps * dt`.
     public private(set) var completedSteps = 0
-    private let convolver: StreamingConvolver
-    private let inputs: [WeightedSpikeTrain]
-    private var cursors: [Int]
+    private let currents: KernelSignalStream
 
     /// - Parameters:
     ///   - inputs: one weighted spike train per target neuron (merge a target's input synapses with
@@ -33,16 +31,12 @@ public final class KernelInputSimulator {
                 "\(initialPotentials.count) initial potentials for \(inputs.count) targets")
         }
         self.kernel = kernel
-        self.inputs = inputs
         targetCount = inputs.count
         self.blockSteps = blockSteps
         neurons = (0..<inputs.count).map {
             PiecewiseConstantLIF(parameters: neuron, membranePotential: initialPotentials?[$0])
         }
-        cursors = Array(repeating: 0, count: inputs.count)
-        convolver = try StreamingConvolver(
-            kernel: kernel.values, channels: inputs.count, method: method,
-            expectedSignalLength: nil, planCache: planCache)
+        currents = try KernelSignalStream(kernel: kernel, trains: inputs, method: method, planCache: planCache)
     }
 
     /// Simulates `steps` more grid steps; returns the output spike times (ms) per target, and
@@ -58,10 +52,7 @@ public final class KernelInputSimulator {
         while done < steps {
             let count = min(blockSteps, steps - done)
             let first = completedSteps
-            let binned = SpikeBinning.bin(
-                inputs, dt: dt, firstStep: first, steps: count, exponentialTau: kernel.exponentialTau,
-                cursors: &cursors)
-            let current = try convolver.process(binned)
+            let current = try currents.next(steps: count)
             recordCurrent?(first, current)
             for target in 0..<targetCount {
                 var neuron = neurons[target]

@@ -74,6 +74,9 @@ public struct SampledKernel: Sendable, Equatable {
                 throw KernelError.invalidParameter("tail tolerance must lie in (0, 1), got \(epsilon)")
             }
             let peak = shape.value(at: shape.peakTime)!
+            guard shape.peakTime / dt < Double(maximumLength) else {
+                throw KernelError.tooLong(samples: maximumLength, limit: maximumLength)
+            }
             let peakIndex = Int((shape.peakTime / dt).rounded(.up))
             var samples: [Double] = []
             var j = 0
@@ -93,7 +96,7 @@ public struct SampledKernel: Sendable, Equatable {
     static func decimate(_ values: [Double], step: Double, dt: Double) throws -> [Double] {
         let ratio = dt / step
         let whole = ratio.rounded()
-        guard whole >= 1, abs(ratio - whole) <= 1e-9 * whole else {
+        guard whole >= 1, whole <= Double(maximumLength), abs(ratio - whole) <= 1e-9 * whole else {
             throw KernelError.stepDoesNotDivideGrid(step: step, dt: dt)
         }
         let m = Int(whole)

@@ -38,6 +38,9 @@ public enum SpikeBinning {
         for (c, train) in trains.enumerated() {
             var k = cursors[c]
             while k < train.count {
+                // Spikes at or beyond the range's end stay for a later call; comparing in Double
+                // first keeps absurdly late times from overflowing Int.
+                if train.times[k] / dt > Double(end) + 1 { break }
                 let index = gridIndex(of: train.times[k], dt: dt)
                 if index >= end { break }
                 if index >= firstStep {

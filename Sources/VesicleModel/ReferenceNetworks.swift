@@ -1,3 +1,4 @@
+import Foundation
 // The reference networks of BENCHMARKS.md as NetworkSpecs. `vesicle bench` and the files in
 // Networks/ describe the same networks; a test checks that parsing the file gives exactly these specs.
 
@@ -111,5 +112,28 @@ public enum ReferenceNetworks {
                 RecordingSpec(kind: .spikes, source: PopulationSlice(population: "I")),
             ]
         )
+    }
+
+    /// The Brunel network with Bayesian synapses on every recurrent projection: posterior sampling
+    /// (`release = posterior`, MODEL.md §3) with the paper's prior variance and a prior mean chosen so
+    /// that the mean released PSP, exp(mu + sigma2/2), equals the static weight (J or g J).
+    public static func brunelBayesian(regime: BrunelRegime = .C, neurons: Int = 12_500, seed: UInt64 = 1,
+                                      duration: Double = 1000, warmup: Double = 100) -> NetworkSpec {
+        var spec = brunel(regime: regime, neurons: neurons, seed: seed, duration: duration, warmup: warmup)
+        let variance = 0.07448
+        func type(_ name: String, magnitude: Double) -> SynapseTypeSpec {
+            var b = BayesianSynapseSpec()
+            b.priorVariance = variance
+            b.priorMean = log(magnitude) - variance / 2
+            b.priorTau = 1_000_000
+            b.release = .posterior
+            return SynapseTypeSpec(name: name, kind: .bayesian(b))
+        }
+        let g = regime.parameters.g
+        spec.synapseTypes += [type("bayesian_excitatory", magnitude: 0.1), type("bayesian_inhibitory", magnitude: g * 0.1)]
+        for k in spec.projections.indices {
+            spec.projections[k].synapseType = spec.projections[k].source.population == "E" ? "bayesian_excitatory" : "bayesian_inhibitory"
+        }
+        return spec
     }
 }

@@ -39,6 +39,11 @@ public enum PNGRenderer {
             raster.drawText(note, x: left + area.width / 2 - width / 2, y: panel.frame.y + 22, color: .gray, scale: 1)
         }
         let legendWidth = Double(panel.legend.map { RGBARaster.textWidth($0.label) }.max() ?? 0) + 30
+        if !panel.legend.isEmpty {
+            raster.fillRectangle(
+                x0: right - legendWidth - 6, y0: top + 3, x1: right - 4, y1: top + 8 + Double(panel.legend.count) * 16,
+                color: PlotColor.white.withAlpha(220))
+        }
         for (k, entry) in panel.legend.enumerated() {
             let y = top + 8 + Double(k) * 16
             let x = right - legendWidth

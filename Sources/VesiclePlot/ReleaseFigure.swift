@@ -21,11 +21,19 @@ public enum ReleaseFigure {
         /// The fitted curve y(nu), if a fit exists.
         public var fit: (@Sendable (Double) -> Double)?
         public var fitLabel: String
-        public init(rates: [Double], variability: [Double], fit: (@Sendable (Double) -> Double)?, fitLabel: String) {
+        /// The time-averaged posterior s2/m of the same synapses (MODEL.md §6, Fig. 5), if logged.
+        public var posteriorVariability: [Double]
+        public var posteriorFit: (@Sendable (Double) -> Double)?
+        public init(
+            rates: [Double], variability: [Double], fit: (@Sendable (Double) -> Double)?, fitLabel: String,
+            posteriorVariability: [Double] = [], posteriorFit: (@Sendable (Double) -> Double)? = nil
+        ) {
             self.rates = rates
             self.variability = variability
             self.fit = fit
             self.fitLabel = fitLabel
+            self.posteriorVariability = posteriorVariability
+            self.posteriorFit = posteriorFit
         }
     }
 
@@ -84,20 +92,31 @@ public enum ReleaseFigure {
                 xLabel: "released amplitude", yLabel: "density", marks: marks, legend: legend))
         }
         if let variability, !variability.rates.isEmpty {
+            let hasPosterior = variability.posteriorVariability.contains { $0.isFinite && $0 > 0 }
             let xScale = AxisScale.fitting(variability.rates, kind: .log10)
-            let yScale = AxisScale.fitting(variability.variability, kind: .log10)
+            let yScale = AxisScale.fitting(
+                variability.variability + (hasPosterior ? variability.posteriorVariability : []), kind: .log10)
+            let xs = (0...200).map { pow(10, log10(xScale.lower) + Double($0) / 200 * log10(xScale.upper / xScale.lower)) }
             var marks: [PlotMark] = [
                 .points(x: variability.rates, y: variability.variability, color: PlotColor.series(0).withAlpha(170), size: 4)
             ]
-            var legend = [LegendEntry("synapses", PlotColor.series(0))]
+            var legend = [LegendEntry("PSP variance / mean", PlotColor.series(0))]
             if let fit = variability.fit {
-                let xs = (0...200).map { pow(10, log10(xScale.lower) + Double($0) / 200 * log10(xScale.upper / xScale.lower)) }
                 marks.append(.line(x: xs, y: xs.map(fit), color: PlotColor.series(1), width: 2, dashed: false))
                 legend.append(LegendEntry("fit (a/nu)(sqrt(1+nu/nu0)-1)", PlotColor.series(1)))
             }
+            if hasPosterior {
+                marks.append(.points(
+                    x: variability.rates, y: variability.posteriorVariability, color: PlotColor.series(2).withAlpha(170), size: 4))
+                legend.append(LegendEntry("posterior s2/m", PlotColor.series(2)))
+                if let fit = variability.posteriorFit {
+                    marks.append(.line(x: xs, y: xs.map(fit), color: PlotColor.series(2), width: 1.5, dashed: true))
+                    legend.append(LegendEntry("fit to posterior s2/m", PlotColor.series(2)))
+                }
+            }
             panels.append(PlotPanel(
                 frame: frame(), xScale: xScale, yScale: yScale, title: "Normalized variability against presynaptic rate",
-                xLabel: "presynaptic rate (Hz)", yLabel: "PSP variance / mean", marks: marks, legend: legend,
+                xLabel: "presynaptic rate (Hz)", yLabel: "variance / mean", marks: marks, legend: legend,
                 note: variability.fitLabel))
         }
         if !posterior.isEmpty {

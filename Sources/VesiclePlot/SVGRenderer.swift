@@ -76,6 +76,11 @@ public enum SVGRenderer {
         }
         // Helvetica at 11 px averages under 6.5 px per character.
         let legendWidth = Double(panel.legend.map(\.label.count).max() ?? 0) * 6.5 + 30
+        if !panel.legend.isEmpty {
+            let boxX = area.x + area.width - legendWidth - 6
+            let boxHeight = Double(panel.legend.count) * 16 + 6
+            out += "<rect x=\"\(number(boxX))\" y=\"\(number(area.y + 3))\" width=\"\(number(legendWidth + 2))\" height=\"\(number(boxHeight))\" fill=\"white\" fill-opacity=\"0.86\"/>\n"
+        }
         for (k, entry) in panel.legend.enumerated() {
             let y = area.y + 8 + Double(k) * 16
             let x = area.x + area.width - legendWidth

@@ -31,17 +31,31 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Where to write the JSON report (default: RUN/analysis.json).")
     var output: String?
 
+    @Option(help: "Posterior parameterisation of the synapses (MODEL.md §3): log or identity.")
+    var link: String = WeightLink.log.rawValue
+
     func validate() throws {
         guard from >= 0, from.isFinite else { throw ValidationError("--from must be a time >= 0 ms") }
         if let to { guard to > from, to.isFinite else { throw ValidationError("--to must be after --from") } }
         guard fanoBin > 0, fanoBin.isFinite else { throw ValidationError("--fano-bin must be > 0 ms") }
+        guard WeightLink(rawValue: link) != nil else { throw ValidationError("--link must be log or identity") }
     }
 
     func run() throws {
         let recording = try RunRecording.load(directory: directory)
-        let end = to ?? recording.simulatedTime
+        guard recording.raster != nil || recording.hasReleaseLog else {
+            throw VesicleIOError.invalidArgument("'\(directory)' holds neither a spike raster nor a release log")
+        }
+        var end = to ?? recording.simulatedTime
+        var releaseLog: ReleaseLog?
+        if recording.hasReleaseLog {
+            let log = try ReleaseLog.read(directory: directory)
+            // Without metadata the window ends at the last recorded event.
+            if to == nil, recording.metadata == nil { end = max(end, log.time.max().map { $0.nextUp } ?? end) }
+            releaseLog = log
+        }
         guard end > from else {
-            throw ValidationError("the analysed window \(from)...\(end) ms is empty; pass --to")
+            throw VesicleIOError.invalidArgument("the analysed window \(from)...\(end) ms is empty; pass --to")
         }
         var report = AnalysisReport(run: directory, fromMs: from, toMs: end, fanoBinMs: fanoBin, complete: recording.metadata?.completed)
         if let raster = recording.raster {
@@ -51,16 +65,13 @@ struct AnalyzeCommand: ParsableCommand {
                 report.populations.append(.init(name: name, statistics: stats))
             }
         }
-        if recording.hasReleaseLog {
-            let log = try ReleaseLog.read(directory: directory)
+        if let log = releaseLog {
             let inWindow = log.time.indices.filter { log.time[$0] >= from && log.time[$0] < end }
             let summaries = ReleaseStatistics.summarize(
                 synapse: inWindow.map { log.synapse[$0] }, presynaptic: inWindow.map { log.pre[$0] },
-                amplitude: inWindow.map { log.amplitude[$0] }, duration: end - from)
+                amplitude: inWindow.map { log.amplitude[$0] }, duration: end - from,
+                mu: inWindow.map { log.mu[$0] }, sigma2: inWindow.map { log.sigma2[$0] }, link: WeightLink(rawValue: link) ?? .log)
             report.release = ReleaseReport(summaries: summaries)
-        }
-        guard !report.populations.isEmpty || report.release != nil else {
-            throw ValidationError("'\(directory)' holds neither a spike raster nor a release log")
         }
         print(report.table())
         let path = output ?? directory + "/analysis.json"
@@ -113,9 +124,11 @@ struct AnalysisReport: Encodable {
         var amplitudeVariance: Double?
         var normalizedVariability: Double?
         var presynapticRateHz: Double?
+        var posteriorNormalizedVariability: Double?
 
         enum CodingKeys: String, CodingKey {
             case synapse, pre, releases
+            case posteriorNormalizedVariability = "posterior_normalized_variability"
             case meanAmplitude = "mean_amplitude"
             case amplitudeVariance = "amplitude_variance"
             case normalizedVariability = "normalized_variability"
@@ -168,7 +181,11 @@ struct AnalysisReport: Encodable {
             } else {
                 lines.append("fit: not enough synapses with positive variability")
             }
-            lines.append("log-log slope of variability against rate: " + column(release.logLogSlope, 0, "%.3f"))
+            lines.append("log-log slope of PSP variance/mean against rate: " + column(release.logLogSlope, 0, "%.3f"))
+            if let a = release.posteriorFitA, let nu0 = release.posteriorFitNu0Hz {
+                lines.append(String(format: "posterior s2/m: fit a = %.4g, nu0 = %.4g Hz; log-log slope ", a, nu0)
+                    + column(release.posteriorLogLogSlope, 0, "%.3f"))
+            }
         }
         return lines.joined(separator: "\n")
     }
@@ -186,9 +203,16 @@ struct ReleaseReport: Encodable {
     var fitNu0Hz: Double?
     var fitLogResidual: Double?
     var logLogSlope: Double?
+    /// The same fit and slope for the time-averaged posterior s2/m (MODEL.md §6, Fig. 5).
+    var posteriorFitA: Double?
+    var posteriorFitNu0Hz: Double?
+    var posteriorLogLogSlope: Double?
 
     enum CodingKeys: String, CodingKey {
         case synapses
+        case posteriorFitA = "posterior_fit_a"
+        case posteriorFitNu0Hz = "posterior_fit_nu0_hz"
+        case posteriorLogLogSlope = "posterior_log_log_slope"
         case fitA = "fit_a"
         case fitNu0Hz = "fit_nu0_hz"
         case fitLogResidual = "fit_log_residual"
@@ -200,7 +224,8 @@ struct ReleaseReport: Encodable {
             AnalysisReport.Synapse(
                 synapse: $0.synapse, pre: $0.presynaptic, releases: $0.releases, meanAmplitude: finite($0.meanAmplitude),
                 amplitudeVariance: finite($0.amplitudeVariance), normalizedVariability: finite($0.normalizedVariability),
-                presynapticRateHz: finite($0.presynapticRate))
+                presynapticRateHz: finite($0.presynapticRate),
+                posteriorNormalizedVariability: finite($0.posteriorNormalizedVariability))
         }
         let rates = summaries.map(\.presynapticRate)
         let variability = summaries.map(\.normalizedVariability)
@@ -209,6 +234,11 @@ struct ReleaseReport: Encodable {
         fitNu0Hz = fit?.nu0
         fitLogResidual = fit?.logResidual
         logLogSlope = finite(ReleaseStatistics.logLogSlope(x: rates, y: variability))
+        let posterior = summaries.map(\.posteriorNormalizedVariability)
+        let posteriorFit = ReleaseStatistics.fitVariability(rates: rates, variability: posterior)
+        posteriorFitA = posteriorFit?.a
+        posteriorFitNu0Hz = posteriorFit?.nu0
+        posteriorLogLogSlope = finite(ReleaseStatistics.logLogSlope(x: rates, y: posterior))
     }
 }
 

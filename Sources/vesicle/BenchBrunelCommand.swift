@@ -5,6 +5,8 @@ import VesicleEngine
 import VesicleModel
 
 /// Brunel (2000) exactly as BENCHMARKS.md §1 defines it: build, 100 ms warm-up, simulate, report.
+/// With `--synapse bayesian` the same network runs first with static synapses, in the same process,
+/// as the baseline the Bayesian cost is quoted against.
 struct BenchBrunelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "brunel",
@@ -25,6 +27,9 @@ struct BenchBrunelCommand: ParsableCommand {
     @Option(help: "Event queue: binary-heap, collections-heap or calendar.")
     var queue: String = EventQueueKind.binaryHeap.rawValue
 
+    @Option(help: "Recurrent synapses: static, or bayesian (posterior sampling; also runs static as the baseline).")
+    var synapse: String = "static"
+
     func validate() throws {
         guard BrunelRegime(rawValue: regime.uppercased()) != nil else {
             throw ValidationError("regime must be A, B, C or D, got '\(regime)'")
@@ -32,73 +37,103 @@ struct BenchBrunelCommand: ParsableCommand {
         guard EventQueueKind(rawValue: queue) != nil else {
             throw ValidationError("queue must be one of \(EventQueueKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        guard ["static", "bayesian"].contains(synapse) else { throw ValidationError("--synapse must be static or bayesian") }
         guard neurons >= 10 else { throw ValidationError("--neurons must be at least 10") }
         guard duration > 0 else { throw ValidationError("--duration must be > 0 ms") }
     }
 
-    func run() throws {
-        let regime = BrunelRegime(rawValue: regime.uppercased())!
-        let warmup = 100.0
-        let spec = ReferenceNetworks.brunel(regime: regime, neurons: neurons, seed: seed, duration: duration, warmup: warmup)
-        print(MachineDescription.summary)
-        print("command: vesicle bench brunel --neurons \(neurons) --duration \(duration) --regime \(regime.rawValue) --seed \(seed) --queue \(queue)")
+    struct Measurement {
+        var build: Double
+        var wall: Double
+        var recurrent: Int
+        var external: Int
+        var excitatory: SpikeTrainStatistics
+        var inhibitory: SpikeTrainStatistics
+        var bytesPerSynapse: Double
+        var synapses: Int
+        var neurons: Int
+    }
+
+    func measure(_ spec: NetworkSpec, label: String) throws -> Measurement {
+        let warmup = spec.simulation.warmup
         let network = try NetworkBuilder.build(spec)
-        print(String(format: "build: %.3f s, %d neurons, %d synapses, %.2f bytes/synapse (incl. row index)",
-                     network.buildSeconds, network.neuronCount, network.synapseCount,
-                     Double(network.synapseStorageBytes) / Double(network.synapseCount)))
+        let perSynapse = Double(network.projections.map { $0.bytesPerSynapse * $0.synapses.synapseCount }.reduce(0, +))
+            / Double(network.synapseCount)
+        print(String(format: "%@ build: %.3f s, %d neurons, %d synapses, %.2f bytes/synapse",
+                     label as NSString, network.buildSeconds, network.neuronCount, network.synapseCount, perSynapse))
         let simulator = Simulator(network: network, queue: EventQueueKind(rawValue: queue)!)
         let collector = SpikeCollector(populationSizes: network.populationSizes)
         simulator.recordAllSpikes()
-
         let clock = ContinuousClock()
         let warmupCost = clock.measure { simulator.run(until: warmup, observer: collector) }
         let before = simulator.counters
         let cost = clock.measure { simulator.run(observer: collector) }
-        let wall = Double(cost.components.seconds) + Double(cost.components.attoseconds) * 1e-18
-        let warmupWall = Double(warmupCost.components.seconds) + Double(warmupCost.components.attoseconds) * 1e-18
         let after = simulator.counters
-        let recurrent = after.recurrentEvents - before.recurrentEvents
-        let external = after.externalEvents - before.externalEvents
-        let simulatedSeconds = duration / 1000
+        let wall = Self.seconds(cost)
+        let result = Measurement(
+            build: network.buildSeconds, wall: wall, recurrent: after.recurrentEvents - before.recurrentEvents,
+            external: after.externalEvents - before.externalEvents,
+            excitatory: SpikeTrainStatistics.compute(times: collector.times[0], from: warmup, to: warmup + duration),
+            inhibitory: SpikeTrainStatistics.compute(times: collector.times[1], from: warmup, to: warmup + duration),
+            bytesPerSynapse: perSynapse, synapses: network.synapseCount, neurons: network.neuronCount)
+        let simulated = duration / 1000
+        print(String(format: "%@ warm-up: %.0f ms simulated in %.3f s", label as NSString, warmup, Self.seconds(warmupCost)))
+        print(String(format: "%@ simulate: %.0f ms in %.3f s wall, real-time factor %.3f (wall s per simulated s: %.3f)",
+                     label as NSString, duration, wall, simulated / wall, wall / simulated))
+        print(String(format: "%@ events: %d recurrent + %d external = %.3g per simulated s; %.3g events per wall s (%.3g recurrent/s)",
+                     label as NSString, result.recurrent, result.external, Double(result.recurrent + result.external) / simulated,
+                     Double(result.recurrent + result.external) / wall, Double(result.recurrent) / wall))
+        print(String(format: "%@ excitatory: rate %.2f Hz, CV %.3f, Fano %.3f (100 ms bins); inhibitory rate %.2f Hz",
+                     label as NSString, result.excitatory.rate, result.excitatory.cv, result.excitatory.fano, result.inhibitory.rate))
+        return result
+    }
 
-        let excitatory = SpikeTrainStatistics.compute(times: collector.times[0], from: warmup, to: warmup + duration)
-        let inhibitory = SpikeTrainStatistics.compute(times: collector.times[1], from: warmup, to: warmup + duration)
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
+    func run() throws {
+        let regime = BrunelRegime(rawValue: regime.uppercased())!
+        print(MachineDescription.summary)
+        print("command: vesicle bench brunel --neurons \(neurons) --duration \(duration) --regime \(regime.rawValue) --seed \(seed) --queue \(queue) --synapse \(synapse)")
+        let staticSpec = ReferenceNetworks.brunel(regime: regime, neurons: neurons, seed: seed, duration: duration, warmup: 100)
+        let baseline = try measure(staticSpec, label: "static")
+        var main = baseline
+        if synapse == "bayesian" {
+            let spec = ReferenceNetworks.brunelBayesian(regime: regime, neurons: neurons, seed: seed, duration: duration, warmup: 100)
+            main = try measure(spec, label: "bayesian")
+            print(String(format: "bayesian / static: simulate %.2fx, build %.2fx, %.1f vs %.1f bytes/synapse",
+                         main.wall / baseline.wall, main.build / baseline.build, main.bytesPerSynapse, baseline.bytesPerSynapse))
+        }
         let peak = MachineDescription.peakResidentBytes ?? 0
-        let perSynapse = Double(network.projections.map { $0.synapses.bytesPerSynapse * $0.synapses.synapseCount }.reduce(0, +))
-            / Double(network.synapseCount)
-
-        print(String(format: "warm-up: %.0f ms simulated in %.3f s", warmup, warmupWall))
-        print(String(format: "simulate: %.0f ms in %.3f s wall, real-time factor %.3f (wall s per simulated s: %.3f)",
-                     duration, wall, simulatedSeconds / wall, wall / simulatedSeconds))
-        print(String(format: "events: %d recurrent + %d external = %.3g per simulated s; %.3g events per wall s (%.3g recurrent/s)",
-                     recurrent, external, Double(recurrent + external) / simulatedSeconds,
-                     Double(recurrent + external) / wall, Double(recurrent) / wall))
-        print(String(format: "excitatory: rate %.2f Hz, CV %.3f, Fano %.3f (100 ms bins); inhibitory rate %.2f Hz",
-                     excitatory.rate, excitatory.cv, excitatory.fano, inhibitory.rate))
-        print(String(format: "memory: peak RSS %.1f MB, %.2f bytes per synapse (per-synapse arrays)",
-                     Double(peak) / 1e6, perSynapse))
-
+        print(String(format: "memory: peak RSS %.1f MB", Double(peak) / 1e6))
+        let simulated = duration / 1000
         var json = JSONLine()
         json.add("benchmark", "brunel")
         json.add("regime", regime.rawValue)
-        json.add("neurons", network.neuronCount)
-        json.add("synapses", network.synapseCount)
+        json.add("synapse", synapse)
+        json.add("neurons", main.neurons)
+        json.add("synapses", main.synapses)
         json.add("seed", Int(seed))
         json.add("queue", queue)
         json.add("duration_ms", duration)
-        json.add("build_s", network.buildSeconds)
-        json.add("simulate_wall_s", wall)
-        json.add("wall_s_per_simulated_s", wall / simulatedSeconds)
-        json.add("realtime_factor", simulatedSeconds / wall)
-        json.add("recurrent_events", recurrent)
-        json.add("external_events", external)
-        json.add("events_per_wall_s", Double(recurrent + external) / wall)
-        json.add("mean_rate_hz", excitatory.rate)
-        json.add("mean_cv", excitatory.cv)
-        json.add("fano", excitatory.fano)
-        json.add("inhibitory_rate_hz", inhibitory.rate)
+        json.add("build_s", main.build)
+        json.add("simulate_wall_s", main.wall)
+        json.add("wall_s_per_simulated_s", main.wall / simulated)
+        json.add("realtime_factor", simulated / main.wall)
+        json.add("recurrent_events", main.recurrent)
+        json.add("external_events", main.external)
+        json.add("events_per_wall_s", Double(main.recurrent + main.external) / main.wall)
+        json.add("mean_rate_hz", main.excitatory.rate)
+        json.add("mean_cv", main.excitatory.cv)
+        json.add("fano", main.excitatory.fano)
+        json.add("inhibitory_rate_hz", main.inhibitory.rate)
         json.add("peak_rss_bytes", peak)
-        json.add("bytes_per_synapse", perSynapse)
+        json.add("bytes_per_synapse", main.bytesPerSynapse)
+        if synapse == "bayesian" {
+            json.add("static_simulate_wall_s", baseline.wall)
+            json.add("bayesian_over_static", main.wall / baseline.wall)
+        }
         json.add("cores", MachineDescription.cores)
         json.add("cpu", MachineDescription.cpuModel)
         print(json.text)

@@ -47,6 +47,7 @@ struct BenchConvolveCommand: ParsableCommand {
             kernelLengths: kernelLengths.isEmpty ? nil : kernelLengths,
             channelCounts: channels.isEmpty ? nil : channels,
             directBudgetSeconds: directBudget,
+            command: CommandLine.arguments.joined(separator: " "),
             progress: { line in print(line) })
         // The progress lines are the report; its last line, the JSON object, closes it.
         print(report.split(separator: "\n").last ?? "")

@@ -76,10 +76,10 @@ struct PlotRasterCommand: ParsableCommand {
     func run() throws {
         let recording = try RunRecording.load(directory: directory)
         guard let raster = recording.raster else {
-            throw ValidationError("'\(directory)' has no spike raster (spikes.h5, spikes.<population>.*.npy or spikes.csv)")
+            throw VesicleIOError.invalidArgument("'\(directory)' has no spike raster (spikes.h5, spikes.<population>.*.npy or spikes.csv)")
         }
         let end = to ?? max(recording.simulatedTime, from + 1)
-        guard end > from else { throw ValidationError("--to must be after --from") }
+        guard end > from else { throw VesicleIOError.invalidArgument("--to must be after --from") }
         let populations = raster.populations.indices.map { p in
             PopulationSpikes(
                 name: raster.populations[p], neuronCount: recording.populationSizes[p], neurons: raster.neurons[p],
@@ -109,17 +109,25 @@ struct PlotReleaseCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Synapse indices to show in the histograms and posterior panels.")
     var synapses: [UInt64] = []
 
+    @Option(help: "Posterior parameterisation of the synapses (MODEL.md §3): log or identity.")
+    var link: String = WeightLink.log.rawValue
+
     @OptionGroup var options: PlotOutputOptions
+
+    func validate() throws {
+        guard WeightLink(rawValue: link) != nil else { throw ValidationError("--link must be log or identity") }
+    }
 
     func run() throws {
         guard ReleaseLog.exists(directory: directory) else {
-            throw ValidationError("'\(directory)' has no release log (release.h5, release.*.npy or release.csv)")
+            throw VesicleIOError.invalidArgument("'\(directory)' has no release log (release.h5, release.*.npy or release.csv)")
         }
         let log = try ReleaseLog.read(directory: directory)
         let metadata = try? RunDirectory.metadata(of: directory)
         let duration = metadata?.simulatedTimeMs ?? (log.time.max() ?? 0)
         let summaries = ReleaseStatistics.summarize(
-            synapse: log.synapse, presynaptic: log.pre, amplitude: log.amplitude, duration: duration)
+            synapse: log.synapse, presynaptic: log.pre, amplitude: log.amplitude, duration: duration,
+            mu: log.mu, sigma2: log.sigma2, link: WeightLink(rawValue: link) ?? .log)
         var chosen = synapses
         if chosen.isEmpty {
             let byRate = summaries.sorted { $0.presynapticRate < $1.presynapticRate }
@@ -130,7 +138,7 @@ struct PlotReleaseCommand: ParsableCommand {
         }
         let known = Set(log.synapse)
         if let missing = chosen.first(where: { !known.contains($0) }) {
-            throw ValidationError("synapse \(missing) never released in this run")
+            throw VesicleIOError.invalidArgument("synapse \(missing) never released in this run")
         }
         let histograms = chosen.map { id in
             ReleaseFigure.AmplitudeSample(synapse: id, amplitudes: log.synapse.indices.filter { log.synapse[$0] == id }.map { log.amplitude[$0] })
@@ -143,8 +151,14 @@ struct PlotReleaseCommand: ParsableCommand {
         if let fit { label += String(format: "; fit a = %.3g, nu0 = %.3g Hz", fit.a, fit.nu0) }
         var curve: (@Sendable (Double) -> Double)?
         if let fit { curve = { nu in fit.value(at: nu) } }
+        let posteriorVariability = summaries.map(\.posteriorNormalizedVariability)
+        var posteriorCurve: (@Sendable (Double) -> Double)?
+        if let posteriorFit = ReleaseStatistics.fitVariability(rates: rates, variability: posteriorVariability) {
+            posteriorCurve = { nu in posteriorFit.value(at: nu) }
+        }
         let variabilityData = ReleaseFigure.VariabilityData(
-            rates: rates, variability: variability, fit: curve, fitLabel: label)
+            rates: rates, variability: variability, fit: curve, fitLabel: label,
+            posteriorVariability: posteriorVariability, posteriorFit: posteriorCurve)
         let posterior = try posteriorSeries(chosen: chosen, log: log)
         let figure = try ReleaseFigure.make(
             histograms: histograms, variability: variabilityData, posterior: posterior, width: options.width,

@@ -66,5 +66,6 @@ final class CorrelogramTests: XCTestCase {
         XCTAssertThrowsError(try Correlogram.cross(reference: [-1], target: [2], binWidth: 1, maxLag: 3))
         XCTAssertThrowsError(try Correlogram.cross(reference: [1], target: [2], binWidth: 1, maxLag: -1))
         XCTAssertThrowsError(try Correlogram.cross(reference: [1e30], target: [2], binWidth: 1, maxLag: 3))
+        XCTAssertThrowsError(try Correlogram.cross(reference: [1], target: [2], binWidth: 1, maxLag: Int.max))
     }
 }

@@ -48,5 +48,7 @@ final class PopulationRateTests: XCTestCase {
                                                          smoothing: .gaussian(sigma: 1)))
         XCTAssertThrowsError(try PopulationRate.smoothed(spikeTimes: [], neuronCount: 1, binWidth: 1, duration: 10,
                                                          smoothing: .exponential(tau: -1)))
+        XCTAssertThrowsError(try PopulationRate.smoothed(spikeTimes: [], neuronCount: 1, binWidth: 1, duration: 1e300,
+                                                         smoothing: .gaussian(sigma: 1)))
     }
 }

@@ -65,4 +65,20 @@ final class ReleaseStatisticsTests: XCTestCase {
         XCTAssertEqual(summaries[1].amplitudeVariance, 0)
         XCTAssertEqual(summaries[1].releases, 2)
     }
+
+    func testPosteriorVariabilityUnderBothLinks() throws {
+        // Two releases of synapse 0 with posteriors (mu, sigma2) = (-0.669, 0.07448) and (0, 0.5).
+        // Log link: s2/m = m (e^sigma2 - 1) with m = e^(mu + sigma2/2); identity: sigma2 / mu.
+        let mu = [-0.669, 0.0], sigma2 = [0.07448, 0.5]
+        let logRatios = zip(mu, sigma2).map { exp($0 + $1 / 2) * (exp($1) - 1) }
+        let logSummary = try XCTUnwrap(ReleaseStatistics.summarize(
+            synapse: [0, 0], presynaptic: [1, 1], amplitude: [0.5, 0.6], duration: 1000, mu: mu, sigma2: sigma2).first)
+        XCTAssertEqual(logSummary.posteriorNormalizedVariability, (logRatios[0] + logRatios[1]) / 2, accuracy: 1e-14)
+        let identity = try XCTUnwrap(ReleaseStatistics.summarize(
+            synapse: [0, 0], presynaptic: [1, 1], amplitude: [0.5, 0.6], duration: 1000,
+            mu: [2, 4], sigma2: [1, 1], link: .identity).first)
+        XCTAssertEqual(identity.posteriorNormalizedVariability, (0.5 + 0.25) / 2, accuracy: 1e-15)
+        let none = try XCTUnwrap(ReleaseStatistics.summarize(synapse: [0, 0], presynaptic: [1, 1], amplitude: [1, 2], duration: 1000).first)
+        XCTAssertTrue(none.posteriorNormalizedVariability.isNaN)
+    }
 }

@@ -88,10 +88,36 @@ final class KernelInputTests: XCTestCase {
         XCTAssertEqual(traces[2, 399], 1, accuracy: 1e-12, "a spike on a grid point is counted there")
     }
 
+    /// Traces produced in blocks of 7, 37 and 250 steps equal the one-shot traces (1e-12).
+    func testTracesStreamedInBlocksEqualOneShot() throws {
+        let spikes = (0..<5).map { c in TestSignals.uniform(count: 30, seed: 500 + UInt64(c)).map { ($0 + 1) * 100 } }
+        let steps = 1000
+        let whole = try PresynapticTraces.compute(spikeTimes: spikes, tauEps: 25, dt: 0.2, steps: steps, method: .fft, planCache: cache)
+        for block in [7, 37, 250] {
+            let stream = try PresynapticTraces.stream(spikeTimes: spikes, tauEps: 25, dt: 0.2, method: .fftLength(4096), planCache: cache)
+            var start = 0
+            while start < steps {
+                let m = min(block, steps - start)
+                let part = try stream.next(steps: m)
+                for c in 0..<5 { for i in 0..<m { XCTAssertEqual(part[c, i], whole[c, start + i], accuracy: 1e-12 * 30) } }
+                start += m
+            }
+            XCTAssertEqual(stream.completedSteps, steps)
+        }
+    }
+
     func testSpikeGridIndexIsTheFirstGridPointAtOrAfterTheSpike() {
         XCTAssertEqual(SpikeBinning.gridIndex(of: 0.3, dt: 0.1), 3, "0.3/0.1 rounds to 2.9999999999999996; snapped")
         XCTAssertEqual(SpikeBinning.gridIndex(of: 0.31, dt: 0.1), 4)
         XCTAssertEqual(SpikeBinning.gridIndex(of: 0, dt: 0.1), 0)
+    }
+
+    /// Spikes far beyond the simulated range are left unbinned (no overflow of the grid index).
+    func testSpikesBeyondTheRangeAreIgnored() throws {
+        let kernel = try SampledKernel(.exponential(tau: 1), dt: 0.1)
+        let train = try WeightedSpikeTrain(times: [0.5, 1e300], weights: [1, 1])
+        let current = try KernelInputCurrent.compute([train], kernel: kernel, steps: 20, method: .direct, planCache: cache)
+        XCTAssertEqual(current[0, 19], exp(-(1.9 - 0.5)), accuracy: 1e-12)
     }
 
     func testSpikeTrainValidation() {

@@ -55,6 +55,9 @@ final class KernelShapeTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("alpha"), "\(error)")
         }
         XCTAssertThrowsError(try SampledKernel(.exponential(tau: 1), dt: -1))
+        XCTAssertThrowsError(try SampledKernel(.alpha(tau: 1e300), dt: 0.1)) { error in
+            XCTAssertTrue("\(error)".contains("coarser dt"), "\(error)")
+        }
         XCTAssertThrowsError(try SampledKernel(.exponential(tau: 1), dt: 0.1, truncation: .relativeTail(0)))
     }
 }

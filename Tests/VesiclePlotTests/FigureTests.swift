@@ -95,7 +95,8 @@ final class FigureTests: XCTestCase {
         ]
         let rates = [0.5, 1, 3, 10, 40]
         let variability = ReleaseFigure.VariabilityData(
-            rates: rates, variability: rates.map { 1 / $0.squareRoot() }, fit: { 1 / $0.squareRoot() }, fitLabel: "a = 1")
+            rates: rates, variability: rates.map { 1 / $0.squareRoot() }, fit: { 1 / $0.squareRoot() }, fitLabel: "a = 1",
+            posteriorVariability: rates.map { 0.5 / $0.squareRoot() }, posteriorFit: { 0.5 / $0.squareRoot() })
         let time = (0..<100).map(Double.init)
         let posterior = [ReleaseFigure.PosteriorSeries(
             synapse: 3, time: time, mean: time.map { -0.669 + 0.001 * $0 }, variance: time.map { 0.07 / (1 + $0) },
@@ -104,6 +105,8 @@ final class FigureTests: XCTestCase {
         XCTAssertEqual(figure.panels.count, 3)
         XCTAssertEqual(figure.panels[1].xScale.kind, .log10)
         XCTAssertEqual(figure.panels[1].yScale.kind, .log10)
+        XCTAssertEqual(figure.panels[1].marks.count, 4, "PSP points, their fit, posterior points, their fit")
+        XCTAssertLessThanOrEqual(figure.panels[1].yScale.lower, 0.5 / 40.0.squareRoot(), "the y range covers both series")
         let inspector = try XCTUnwrap(SVGInspector.parse(SVGRenderer.render(figure)))
         XCTAssertTrue(inspector.texts.contains("presynaptic rate (Hz)"))
         let png = try DecodedPNG(PNGRenderer.render(figure))

@@ -13,7 +13,8 @@ final class PoissonDriveTable {
     let driveCount: Int
     /// Drives of local neuron j are rowStart[j] ..< rowStart[j + 1].
     private let rowStart: UnsafeMutablePointer<Int32>
-    private let rate: UnsafeMutablePointer<Double>          // per ms
+    /// Mean inter-arrival time, ms (1/rate): multiplying is cheaper than dividing on the hot path.
+    private let meanInterval: UnsafeMutablePointer<Double>
     private let weight: UnsafeMutablePointer<Double>
     private let activeUntil: UnsafeMutablePointer<Double>
     private let next: UnsafeMutablePointer<Double>
@@ -33,7 +34,7 @@ final class PoissonDriveTable {
         self.neuronCount = neuronCount
         driveCount = drives.count
         rowStart = .allocate(capacity: neuronCount + 1)
-        rate = .allocate(capacity: max(drives.count, 1))
+        meanInterval = .allocate(capacity: max(drives.count, 1))
         weight = .allocate(capacity: max(drives.count, 1))
         activeUntil = .allocate(capacity: max(drives.count, 1))
         next = .allocate(capacity: max(drives.count, 1))
@@ -45,11 +46,11 @@ final class PoissonDriveTable {
         var oneEach = drives.count == neuronCount
         for (k, (_, d)) in sorted.enumerated() {
             if d.neuron != k { oneEach = false }
-            rate[k] = d.rateHz / 1000
+            meanInterval[k] = 1000 / d.rateHz
             weight[k] = d.weight
             activeUntil[k] = d.until
             var s = d.stream
-            let first = d.rateHz > 0 ? d.from + s.exponential() / rate[k] : .infinity
+            let first = d.rateHz > 0 ? d.from + s.exponential() * meanInterval[k] : .infinity
             next[k] = first < d.until ? first : .infinity
             (streams + k).initialize(to: s)
         }
@@ -57,7 +58,7 @@ final class PoissonDriveTable {
     }
 
     deinit {
-        rowStart.deallocate(); rate.deallocate(); weight.deallocate()
+        rowStart.deallocate(); meanInterval.deallocate(); weight.deallocate()
         activeUntil.deallocate(); next.deallocate()
         streams.deinitialize(count: driveCount); streams.deallocate()
     }
@@ -82,7 +83,7 @@ final class PoissonDriveTable {
             for m in lo..<hi where next[m] < next[k] { k = m }
         }
         consumed &+= 1
-        let candidate = next[k] + streams[k].exponentialZiggurat(layers: zigguratLayers, densities: zigguratDensities) / rate[k]
+        let candidate = next[k] + streams[k].exponentialZiggurat(layers: zigguratLayers, densities: zigguratDensities) * meanInterval[k]
         next[k] = candidate < activeUntil[k] ? candidate : .infinity
         return weight[k]
     }

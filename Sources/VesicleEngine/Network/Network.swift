@@ -1,4 +1,5 @@
 import VesicleModel
+import VesicleSynapses
 
 /// The dynamics behind one population.
 enum PopulationDynamics {
@@ -14,11 +15,24 @@ enum PopulationDynamics {
 }
 
 /// One projection as built: its synapses and its two ends.
-public struct BuiltProjection: Sendable {
+public struct BuiltProjection {
     public let name: String
     public let sourcePopulation: Int
     public let targetPopulation: Int
     public let synapses: SynapseTable
+    /// Posteriors and release streams when the projection's synapse type is Bayesian.
+    let bayesian: BayesianProjection?
+
+    public var isBayesian: Bool { bayesian != nil }
+
+    /// Bytes per synapse of the per-synapse arrays (4 target + weights/delays if not uniform; +8 posterior).
+    public var bytesPerSynapse: Int {
+        isBayesian ? 4 + CompactBayesianSynapseTable.bytesPerSynapse + (synapses.uniformDelay == nil ? 2 : 0)
+                   : synapses.bytesPerSynapse
+    }
+
+    /// Posterior (mu, sigma2) of synapse k as last brought up to date.
+    public func posterior(_ k: Int) -> (mu: Double, sigma2: Double)? { bayesian?.table.posterior(k) }
 }
 
 /// All outgoing synapses of a population that share one delay: one queue entry per spike and class.
@@ -86,7 +100,9 @@ public final class Network {
     public var neuronCount: Int { populationSizes.reduce(0, +) }
     public var synapseCount: Int { projections.reduce(0) { $0 + $1.synapses.synapseCount } }
     /// Bytes of synapse storage, per-source row indices included.
-    public var synapseStorageBytes: Int { projections.reduce(0) { $0 + $1.synapses.storageBytes } }
+    public var synapseStorageBytes: Int {
+        projections.reduce(0) { $0 + $1.synapses.storageBytes + ($1.isBayesian ? 8 * $1.synapses.synapseCount : 0) }
+    }
 
     public func populationIndex(named name: String) -> Int? { populationNames.firstIndex(of: name) }
 

@@ -74,6 +74,9 @@ extension NetworkBuilder {
             guard target.model.lifParameters != nil else {
                 throw NetworkError("\(what): target '\(target.name)' is a \(target.model.name) population, which takes no synaptic input")
             }
+            if proj.kernel != nil {
+                throw NetworkError("\(what): kernel-driven projections are not run by the engine yet")
+            }
             guard proj.synapseType == "static" || spec.synapseType(named: proj.synapseType) != nil else {
                 throw NetworkError("\(what): no synapse type named '\(proj.synapseType)'")
             }

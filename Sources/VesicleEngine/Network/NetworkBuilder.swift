@@ -126,14 +126,21 @@ public enum NetworkBuilder {
         var built: [BuiltProjection] = []
         for (q, proj) in projectionSpecs.enumerated() {
             let s = index[proj.source.population]!, t = index[proj.target.population]!
-            if let type = spec.synapseType(named: proj.synapseType), case .bayesian = type.kind {
-                throw NetworkError("projection '\(proj.name)': Bayesian synapses in spiking networks are not supported by the engine yet")
-            }
             let builder = ConnectivityBuilder(
                 spec: proj, sourceSize: sizes[s], targetSize: sizes[t],
                 sourceRange: proj.source.range ?? 0..<sizes[s], targetRange: proj.target.range ?? 0..<sizes[t],
                 samePopulation: s == t, seed: seed, index: UInt64(q), delayResolution: spec.simulation.delayResolution)
-            built.append(BuiltProjection(name: proj.name, sourcePopulation: s, targetPopulation: t, synapses: try builder.build()))
+            let synapses = try builder.build()
+            var bayesian: BayesianProjection?
+            if let type = spec.synapseType(named: proj.synapseType), case .bayesian(let b) = type.kind {
+                if proj.kernel != nil {
+                    throw NetworkError("projection '\(proj.name)': kernel-driven Bayesian projections are not supported yet")
+                }
+                bayesian = try BayesianProjection(spec: b, synapses: synapses, weight: proj.weight, seed: seed,
+                                                  projection: q, name: proj.name)
+            }
+            built.append(BuiltProjection(name: proj.name, sourcePopulation: s, targetPopulation: t, synapses: synapses,
+                                         bayesian: bayesian))
         }
 
         // Delay classes per source population.

@@ -142,6 +142,17 @@ final class LIFDeltaPopulation {
         }
     }
 
+    /// The same with Double amplitudes (Bayesian releases).
+    @inline(__always)
+    func deliver(amplitudes: UnsafeBufferPointer<Double>, at t: Double, to targets: UnsafeBufferPointer<UInt32>) {
+        let scale = smallArgumentExp((t - epoch) * inverseTau)
+        for (target, weight) in zip(targets, amplitudes) {
+            let j = Int(target)
+            advance(j, before: t)
+            receive(j, weight: weight, at: t, scale: scale)
+        }
+    }
+
     /// Moves the epoch to `newEpoch`, rescaling every neuron exactly.
     func rebase(to newEpoch: Double) {
         let factor = exp(-(newEpoch - epoch) / tau)

@@ -3,10 +3,19 @@
 public protocol SimulationObserver: AnyObject {
     func spike(population: Int, neuron: Int, time: Double)
     func membrane(population: Int, neuron: Int, time: Double, potential: Double)
+    /// One release of a Bayesian synapse (MODEL.md §3): `synapse` indexes the projection's synapses,
+    /// `pre` and `post` are local neuron indices, (mu, sigma2) the posterior it was drawn from.
+    func release(projection: Int, synapse: Int, pre: Int, post: Int, time: Double, amplitude: Double,
+                 mu: Double, sigma2: Double)
+    /// A posterior snapshot of one synapse.
+    func posterior(projection: Int, synapse: Int, time: Double, mu: Double, sigma2: Double)
 }
 
 extension SimulationObserver {
     public func membrane(population: Int, neuron: Int, time: Double, potential: Double) {}
+    public func release(projection: Int, synapse: Int, pre: Int, post: Int, time: Double, amplitude: Double,
+                        mu: Double, sigma2: Double) {}
+    public func posterior(projection: Int, synapse: Int, time: Double, mu: Double, sigma2: Double) {}
 }
 
 /// Keeps every recorded spike in memory, per population and neuron (for tests and benchmarks).

@@ -35,6 +35,11 @@ public final class Simulator {
     let window: Double
     var recorded: [[Bool]]
     var membraneSamplers: [(population: Int, range: Range<Int>, interval: Double)] = []
+    /// Per projection: log releases of synapses below this index (nil: not logged).
+    var releaseLogLimit: [Int?]
+    var posteriorSamplers: [(projection: Int, limit: Int, interval: Double)] = []
+    var releases: [Double] = []
+    weak var observer: SimulationObserver?
     var nextBiasChange = 0
     var deliveries: [SpikeDelivery] = []
     let sourceSpikes = WindowSpikes()
@@ -48,6 +53,21 @@ public final class Simulator {
         case .calendar: queue = CalendarQueue(origin: 0, width: network.minimumDelay ?? 1.0)
         }
         recorded = network.populationSizes.map { Array(repeating: false, count: $0) }
+        releaseLogLimit = Array(repeating: nil, count: network.projections.count)
+        for rec in network.spec.recordings {
+            switch rec.kind {
+            case .releases(let name, let limit):
+                if let q = network.projections.firstIndex(where: { $0.name == name }), network.projections[q].isBayesian {
+                    releaseLogLimit[q] = limit ?? Int.max
+                }
+            case .posterior(let name, let interval, let limit):
+                if let q = network.projections.firstIndex(where: { $0.name == name }), network.projections[q].isBayesian {
+                    posteriorSamplers.append((q, min(limit ?? Int.max, network.projections[q].synapses.synapseCount), interval))
+                }
+            default:
+                break
+            }
+        }
         for rec in network.spec.recordings {
             guard let source = rec.source, let p = network.populationIndex(named: source.population) else { continue }
             let range = source.range ?? 0..<network.populationSizes[p]
@@ -74,6 +94,7 @@ public final class Simulator {
     public func run(until end: Double? = nil, observer: SimulationObserver? = nil,
                     shouldStop: () -> Bool = { false }, progress: ((Double) -> Void)? = nil) {
         let stopTime = end ?? (network.spec.simulation.warmup + network.spec.simulation.duration)
+        self.observer = observer
         let recordFrom = network.spec.simulation.warmup
         while time < stopTime {
             let windowEnd = min(time + window, stopTime)
@@ -103,9 +124,9 @@ public final class Simulator {
         deliveries.removeAll(keepingCapacity: true)
         queue.popAll(before: end, into: &deliveries)
         var sampleTimes: [Double] = []
-        for s in membraneSamplers {
-            var k = (time / s.interval).rounded(.up)
-            while k * s.interval < end { sampleTimes.append(k * s.interval); k += 1 }
+        for interval in membraneSamplers.map(\.interval) + posteriorSamplers.map(\.interval) {
+            var k = (time / interval).rounded(.up)
+            while k * interval < end { sampleTimes.append(k * interval); k += 1 }
         }
         sampleTimes = Array(Set(sampleTimes)).sorted()
         var sampleIndex = 0
@@ -156,13 +177,26 @@ public final class Simulator {
 
     private func sample(at t: Double, observer: SimulationObserver?) {
         guard let observer, t >= network.spec.simulation.warmup else { return }
-        for s in membraneSamplers {
+        for s in posteriorSamplers where isMultiple(t, of: s.interval) {
+            let projection = network.projections[s.projection]
+            guard let bayesian = projection.bayesian else { continue }
+            bayesian.bringSynapses(below: s.limit, to: t, rowStart: projection.synapses.rowStart)
+            for k in 0..<s.limit {
+                let p = bayesian.table.posterior(k)
+                observer.posterior(projection: s.projection, synapse: k, time: t, mu: p.mu, sigma2: p.sigma2)
+            }
+        }
+        for s in membraneSamplers where isMultiple(t, of: s.interval) {
             for j in s.range {
                 if let v = network.potential(population: s.population, neuron: j, at: t) {
                     observer.membrane(population: s.population, neuron: j, time: t, potential: v)
                 }
             }
         }
+    }
+
+    private func isMultiple(_ t: Double, of interval: Double) -> Bool {
+        (t / interval).rounded() * interval == t
     }
 
     /// Queues one delivery per spike and delay class, in (time, neuron) order.
@@ -211,6 +245,10 @@ public final class Simulator {
             }
             if range.isEmpty { continue }
             counters.recurrentEvents += range.count
+            if let bayesian = projection.bayesian {
+                deliverReleases(bayesian, projection: member.projection, table: table, row: local, range: range, at: t)
+                continue
+            }
             switch network.dynamics[projection.targetPopulation] {
             case .lifDelta(let pop):
                 deliverDelta(table, range, to: pop, at: t)
@@ -234,6 +272,35 @@ public final class Simulator {
                 table.weights.withUnsafeBufferPointer { weights in
                     pop.deliver(weights: UnsafeBufferPointer(rebasing: weights[range]), at: t, to: slice)
                 }
+            }
+        }
+    }
+
+    /// Bayesian synapses: every synapse releases a fresh sample from its posterior (MODEL.md §3),
+    /// which then acts on the target exactly as a static weight would.
+    private func deliverReleases(_ bayesian: BayesianProjection, projection q: Int, table: SynapseTable, row: Int,
+                                 range: Range<Int>, at t: Double) {
+        bayesian.release(row: row, range: range, at: t, into: &releases)
+        let target = network.projections[q].targetPopulation
+        releases.withUnsafeBufferPointer { amplitudes in
+            table.targets.withUnsafeBufferPointer { targets in
+                let slice = UnsafeBufferPointer(rebasing: targets[range])
+                switch network.dynamics[target] {
+                case .lifDelta(let pop):
+                    pop.deliver(amplitudes: amplitudes, at: t, to: slice)
+                case .lifExp(let pop):
+                    for (j, a) in zip(slice, amplitudes) { pop.receive(Int(j), weight: a, at: t) }
+                case .source:
+                    break
+                }
+            }
+        }
+        if let limit = releaseLogLimit[q], let observer, range.lowerBound < limit {
+            let pre = row
+            for (offset, k) in range.enumerated() where k < limit {
+                let p = bayesian.table.posterior(k)
+                observer.release(projection: q, synapse: k, pre: pre, post: Int(table.targets[k]), time: t,
+                                 amplitude: releases[offset], mu: p.mu, sigma2: p.sigma2)
             }
         }
     }

@@ -1,0 +1,83 @@
+import VesicleModel
+import VesicleRandom
+import VesicleSynapses
+
+/// The Bayesian synapses of one projection inside a spiking network (MODEL.md §3): a posterior
+/// (mu, sigma2) per synapse in Float32 rows by presynaptic neuron (8 bytes, 12 with the target
+/// index), relaxed lazily toward the OU prior when the row's neuron spikes, and a release drawn from
+/// it for every synapse at every delivery. One release stream per presynaptic row keeps the draws
+/// independent of delivery order and, later, of thread count.
+final class BayesianProjection {
+    let spec: BayesianSynapseSpec
+    /// +1 or -1: the connection's sign (Dale's law by construction, MODEL.md §3).
+    let sign: Double
+    var table: CompactBayesianSynapseTable
+    private let streams: UnsafeMutablePointer<RandomStream>
+    private let rowCount: Int
+
+    init(spec: BayesianSynapseSpec, synapses: SynapseTable, weight: Distribution, seed: UInt64, projection: Int,
+         name: String) throws {
+        guard spec.rule == .none else {
+            throw NetworkError("projection '\(name)': the learning rule '\(spec.rule.name)' runs in feedback experiments (a linear_readout target with a feedback block); in spiking networks Bayesian synapses release from their posterior without learning for now")
+        }
+        self.spec = spec
+        sign = Self.sign(of: weight)
+        let prior: OrnsteinUhlenbeckPrior
+        do {
+            prior = try OrnsteinUhlenbeckPrior(mean: spec.priorMean, variance: spec.priorVariance, tau: spec.priorTau)
+        } catch { throw NetworkError("projection '\(name)': \(error)") }
+        var initRNG = RandomStream(seed: seed, purpose: .posteriorInit, index: UInt64(projection))
+        var means: [Double] = []
+        means.reserveCapacity(synapses.synapseCount)
+        for _ in 0..<synapses.synapseCount {
+            let m = try spec.initialMean.map { try ConnectivityBuilder.draw($0, &initRNG, what: "initial mean", projection: name) }
+            means.append(m ?? spec.priorMean)
+        }
+        do {
+            table = try CompactBayesianSynapseTable(rowOffsets: synapses.rowStart, prior: prior, link: spec.link,
+                                                    release: spec.release, initialMean: means,
+                                                    initialVariance: spec.initialVariance ?? spec.priorVariance)
+        } catch { throw NetworkError("projection '\(name)': \(error)") }
+        rowCount = synapses.sourceCount
+        streams = .allocate(capacity: max(rowCount, 1))
+        for row in 0..<rowCount {
+            (streams + row).initialize(to: RandomStream(seed: seed, purpose: .release,
+                                                        index: UInt64(projection) << 32 | UInt64(row)))
+        }
+    }
+
+    deinit {
+        streams.deinitialize(count: rowCount)
+        streams.deallocate()
+    }
+
+    /// The sign of a projection's weight distribution; only the sign matters for Bayesian synapses.
+    static func sign(of weight: Distribution) -> Double {
+        switch weight {
+        case .constant(let w): return w < 0 ? -1 : 1
+        case .uniform(let lo, let hi): return lo + hi < 0 ? -1 : 1
+        case .normal(let mean, _, let clip): return clip.map { $0.value } ?? (mean < 0 ? -1 : 1)
+        case .lognormal(_, _, let sign): return sign.value
+        }
+    }
+
+    /// Brings `row` to time t and draws the signed release of every synapse in `range` into `out`.
+    @inline(__always)
+    func release(row: Int, range: Range<Int>, at t: Double, into out: inout [Double]) {
+        table.bringRow(row, to: t)
+        let snapshot = table
+        var rng = streams[row]
+        out.removeAll(keepingCapacity: true)
+        for k in range { out.append(sign * snapshot.releaseAmplitude(k, rng: &rng)) }
+        streams[row] = rng
+    }
+
+    /// Brings the rows holding synapses 0 ..< limit to time t (for posterior snapshots).
+    func bringSynapses(below limit: Int, to t: Double, rowStart: [Int]) {
+        var row = 0
+        while row < rowCount && rowStart[row] < limit {
+            table.bringRow(row, to: t)
+            row += 1
+        }
+    }
+}
