@@ -11,13 +11,15 @@ struct SpikingRun {
     let quiet: Bool
 
     func execute() throws -> RunOutcome {
+        // Installed before the build, which takes seconds for large networks: an interrupt during it
+        // then ends the run at time 0 with its metadata marked partial, instead of killing the process.
+        let stop = StopSignal()
+        defer { stop.uninstall() }
         let network = try NetworkBuilder.build(spec)
         let visible = network.populationNames.count - network.hiddenPopulationCount
         let names = Array(network.populationNames.prefix(visible))
         let recorder = try StreamingRecorder(directory: directory, populations: names, spec: spec, formats: formats)
         let simulator = Simulator(network: network)
-        let stop = StopSignal()
-        defer { stop.uninstall() }
         let total = spec.simulation.warmup + spec.simulation.duration
         let progress = ProgressReporter(duration: total, quiet: quiet)
         simulator.run(observer: recorder, shouldStop: { stop.shouldStop || recorder.failure != nil },
@@ -33,8 +35,9 @@ struct SpikingRun {
         }
         var summary = [String(format: "%d neurons, %d synapses, built in %.3f s; simulated %.1f ms",
                               network.neuronCount, network.synapseCount, network.buildSeconds, simulator.time)]
-        for p in populations {
-            let seconds = spec.simulation.duration / 1000
+        // The recorded time reached, so that an interrupted run reports its true rate.
+        let seconds = (simulator.time - spec.simulation.warmup) / 1000
+        for p in populations where seconds > 0 {
             summary.append(String(format: "  %@: %d spikes recorded (%.2f Hz per neuron over the recorded time)",
                                   p.name as NSString, p.spikes, Double(p.spikes) / Double(p.neurons) / seconds))
         }
