@@ -71,8 +71,10 @@ def statistics(trains, start, stop, fano_bin=100.0):
     }
 
 
-def run_nest(neurons, regime, seed, duration):
-    """Brunel with iaf_psc_delta (BENCHMARKS.md §1); returns statistics and timings."""
+def run_nest(neurons, regime, seed, duration, precise=False):
+    """Brunel with iaf_psc_delta (BENCHMARKS.md §1); returns statistics and timings. With `precise`,
+    NEST's continuous-time models iaf_psc_delta_ps and poisson_generator_ps, the closest peers of
+    Vesicle's exact spike times."""
     import nest
     import numpy as np
 
@@ -89,11 +91,14 @@ def run_nest(neurons, regime, seed, duration):
     params = {"C_m": 1.0, "tau_m": tau_m, "t_ref": 2.0, "E_L": 0.0, "V_reset": 10.0, "V_th": theta,
               "refractory_input": False}
     started = time.time()
-    exc = nest.Create("iaf_psc_delta", n_e, params=params)
-    inh = nest.Create("iaf_psc_delta", n_i, params=params)
+    model = "iaf_psc_delta_ps" if precise else "iaf_psc_delta"
+    if precise:
+        params = {k: v for k, v in params.items() if k != "refractory_input"}
+    exc = nest.Create(model, n_e, params=params)
+    inh = nest.Create(model, n_i, params=params)
     for population in (exc, inh):
         population.V_m = nest.random.uniform(0.0, theta)
-    noise = nest.Create("poisson_generator", params={"rate": p_rate})
+    noise = nest.Create("poisson_generator_ps" if precise else "poisson_generator", params={"rate": p_rate})
     recorder = nest.Create("spike_recorder", params={"start": WARMUP_MS, "stop": WARMUP_MS + duration})
     nest.CopyModel("static_synapse", "excitatory", {"weight": j, "delay": delay})
     nest.CopyModel("static_synapse", "inhibitory", {"weight": -g * j, "delay": delay})
@@ -137,6 +142,8 @@ def nest_figures(args, seed):
     python = ensure_venv(args.venv)
     command = [python, os.path.abspath(__file__), "--nest-only", "--neurons", str(args.neurons),
                "--regime", args.regime, "--duration", str(args.duration), "--seeds", str(seed)]
+    if args.precise:
+        command.append("--precise")
     output = subprocess.run(command, capture_output=True, text=True)
     if output.returncode != 0:
         raise RuntimeError("NEST run failed:\n" + output.stderr[-4000:])
@@ -177,11 +184,13 @@ def main():
     parser.add_argument("--venv", default=os.path.expanduser("~/.cache/vesicle/nest-venv"))
     parser.add_argument("--skip-vesicle", action="store_true")
     parser.add_argument("--skip-nest", action="store_true")
+    parser.add_argument("--precise", action="store_true",
+                        help="NEST's precise-timing models (iaf_psc_delta_ps, poisson_generator_ps) instead of the grid ones")
     parser.add_argument("--nest-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.nest_only:
-        print(json.dumps(run_nest(args.neurons, args.regime, args.seeds[0], args.duration)))
+        print(json.dumps(run_nest(args.neurons, args.regime, args.seeds[0], args.duration, args.precise)))
         return 0
 
     info = machine()
