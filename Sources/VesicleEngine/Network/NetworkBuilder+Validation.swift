@@ -14,7 +14,7 @@ extension NetworkBuilder {
         for pop in spec.populations {
             guard seen.insert(pop.name).inserted else { throw NetworkError("population '\(pop.name)' is defined twice") }
             guard pop.size > 0 else { throw NetworkError("population '\(pop.name)': size must be > 0, got \(pop.size)") }
-            if let p = pop.model.lifParameters { try validate(p, population: pop.name) }
+            if let p = pop.model.lifParameters { try validate(p, population: pop.name, model: pop.model) }
             if case .poissonSource(let rate, let dead) = pop.model {
                 guard dead.isFinite, dead >= 0 else { throw NetworkError("population '\(pop.name)': dead time must be >= 0 ms, got \(dead)") }
                 if case .constant(let r) = rate, !(r >= 0 && r.isFinite) {
@@ -83,7 +83,10 @@ extension NetworkBuilder {
         }
     }
 
-    static func validate(_ p: LIFParameters, population name: String) throws {
+    static func validate(_ p: LIFParameters, population name: String, model: NeuronModel) throws {
+        if p.escapeNoise != nil, case .lifExp = model {
+            throw NetworkError("population '\(name)': escape noise is available for lif_delta neurons; lif_exp uses a hard threshold")
+        }
         let what = "population '\(name)'"
         for (label, value) in [("tau_m", p.tauM), ("C_m", p.capacitance), ("tau_syn_ex", p.tauSynExcitatory),
                                ("tau_syn_in", p.tauSynInhibitory)] where !(value.isFinite && value > 0) {
@@ -99,8 +102,13 @@ extension NetworkBuilder {
         guard p.resetPotential < p.threshold else {
             throw NetworkError("\(what): V_reset (\(p.resetPotential) mV) must lie below V_th (\(p.threshold) mV)")
         }
-        if p.escapeNoise != nil {
-            throw NetworkError("\(what): escape noise is not supported by the spiking engine yet")
+        if let noise = p.escapeNoise {
+            guard noise.rateAtThreshold.isFinite, noise.rateAtThreshold >= 0 else {
+                throw NetworkError("\(what): rho_0 must be >= 0 Hz, got \(noise.rateAtThreshold)")
+            }
+            guard noise.deltaV.isFinite, noise.deltaV > 0 else {
+                throw NetworkError("\(what): delta_V must be > 0 mV, got \(noise.deltaV)")
+            }
         }
     }
 }

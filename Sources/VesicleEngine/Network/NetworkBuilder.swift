@@ -84,7 +84,7 @@ public enum NetworkBuilder {
                 let table = PoissonDriveTable(neuronCount: pop.size, drives: drives[p])
                 if case .lifDelta = pop.model {
                     let group = LIFDeltaPopulation(parameters: params, count: pop.size, offset: offset,
-                                                   initialPotential: initial, drives: table, spikes: spikes)
+                                                   initialPotential: initial, drives: table, spikes: spikes, seed: seed)
                     if !uniformBias { for j in 0..<pop.size where bias[j] != 0 { group.changeBias(j..<(j + 1), by: bias[j], at: 0) } }
                     dynamics.append(.lifDelta(group))
                 } else {

@@ -34,9 +34,12 @@ final class LIFDeltaPopulation {
     var epoch: Double = 0
     let drives: PoissonDriveTable
     let spikes: WindowSpikes
+    /// Stochastic firing instead of a hard threshold (MODEL.md §2), if the parameters ask for it.
+    let escapeNoise: EscapeNoiseState?
 
     init(parameters: LIFParameters, count: Int, offset: UInt32, initialPotential: [Double],
-         drives: PoissonDriveTable, spikes: WindowSpikes) {
+         drives: PoissonDriveTable, spikes: WindowSpikes, seed: UInt64 = 0) {
+        escapeNoise = parameters.escapeNoise.map { EscapeNoiseState($0, count: count, seed: seed, offset: offset) }
         self.parameters = parameters
         self.count = count
         self.offset = offset
@@ -51,7 +54,7 @@ final class LIFDeltaPopulation {
             asymptote[j] = vInf
             state[j] = LIFDeltaState(scaled: initialPotential[j] - vInf, refractoryUntil: -.infinity,
                                      nextDrive: drives.isEmpty ? .infinity : drives.earliest(of: j),
-                                     thresholdGap: parameters.threshold - vInf)
+                                     thresholdGap: parameters.escapeNoise == nil ? parameters.threshold - vInf : .infinity)
         }
     }
 
@@ -79,7 +82,9 @@ final class LIFDeltaPopulation {
     /// that happen strictly before t, in time order.
     @inline(__always)
     func advance(_ j: Int, before t: Double) {
-        if state[j].thresholdGap >= 0 {
+        if let escapeNoise {
+            advanceWithEscapeNoise(j, before: t, noise: escapeNoise)
+        } else if state[j].thresholdGap >= 0 {
             while state[j].nextDrive < t { receiveDrive(j) }
         } else {
             advanceWithDrift(j, before: t)
@@ -129,10 +134,11 @@ final class LIFDeltaPopulation {
         let scale = smallArgumentExp((t - epoch) * inverseTau, table: expTable)
         let increment = weight * scale
         let excitatory = weight > 0
+        let stochastic = escapeNoise != nil
         let state = self.state
         for target in targets {
             let j = Int(target)
-            if state[j].nextDrive < t || state[j].thresholdGap < 0 { advance(j, before: t) }
+            if state[j].nextDrive < t || state[j].thresholdGap < 0 || stochastic { advance(j, before: t) }
             if t < state[j].refractoryUntil { continue }
             let scaled = state[j].scaled + increment
             state[j].scaled = scaled
@@ -176,7 +182,7 @@ final class LIFDeltaPopulation {
         for j in range {
             advance(j, before: t)
             asymptote[j] += deltaV
-            state[j].thresholdGap = parameters.threshold - asymptote[j]
+            state[j].thresholdGap = escapeNoise == nil ? parameters.threshold - asymptote[j] : .infinity
             // V = V_inf + scaled/scale is unchanged, so scaled absorbs the shift of V_inf.
             if t >= state[j].refractoryUntil {
                 state[j].scaled -= deltaV * scale

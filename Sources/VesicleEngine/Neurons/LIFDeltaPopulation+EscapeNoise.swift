@@ -1,0 +1,86 @@
+import Foundation
+import VesicleModel
+import VesicleRandom
+
+/// Stochastic spike emission of `lif_delta` neurons (MODEL.md §2, escape noise): a neuron fires with
+/// hazard rho(V) = rho_0 exp((V - theta)/Delta_V) instead of at a hard threshold.
+///
+/// Sampled exactly by thinning. Between inputs V(s) = V_inf + (V0 - V_inf) e^{-s/tau_m} is monotone,
+/// so on an input-free interval [t0, t1) the hazard is bounded by its value at the larger of V(t0)
+/// and V(t1). Candidates are drawn from a Poisson process at that bound and each is accepted with
+/// probability rho(V(c))/bound; the accepted candidate is a spike of the inhomogeneous process
+/// (Lewis & Shedler 1979). Refractory time carries no hazard.
+final class EscapeNoiseState {
+    let rateAtThreshold: Double     // per ms
+    let deltaV: Double
+    /// Time up to which neuron j's stochastic firing has been resolved.
+    let resolvedUntil: UnsafeMutablePointer<Double>
+    let streams: UnsafeMutablePointer<RandomStream>
+    let count: Int
+
+    init(_ noise: EscapeNoise, count: Int, seed: UInt64, offset: UInt32) {
+        rateAtThreshold = noise.rateAtThreshold / 1000
+        deltaV = noise.deltaV
+        self.count = count
+        resolvedUntil = .allocate(capacity: max(count, 1))
+        resolvedUntil.initialize(repeating: 0, count: max(count, 1))
+        streams = .allocate(capacity: max(count, 1))
+        for j in 0..<count {
+            (streams + j).initialize(to: RandomStream(seed: seed, purpose: .escapeNoise, index: UInt64(offset) + UInt64(j)))
+        }
+    }
+
+    deinit {
+        resolvedUntil.deallocate()
+        streams.deinitialize(count: count)
+        streams.deallocate()
+    }
+
+    @inline(__always)
+    func hazard(_ v: Double, threshold: Double) -> Double {
+        rateAtThreshold * exp((v - threshold) / deltaV)
+    }
+}
+
+extension LIFDeltaPopulation {
+    /// V of neuron j at s >= its refractory end, from the scaled state.
+    @inline(__always)
+    func freePotential(_ j: Int, at s: Double) -> Double {
+        asymptote[j] + state[j].scaled * exp(-(s - epoch) / tau)
+    }
+
+    /// Brings an escape-noise neuron forward to just before t: drive arrivals and stochastic spikes
+    /// strictly before t, in time order.
+    func advanceWithEscapeNoise(_ j: Int, before t: Double, noise: EscapeNoiseState) {
+        while true {
+            let arrival = state[j].nextDrive
+            let segmentEnd = min(arrival, t)
+            resolveHazard(j, until: segmentEnd, noise: noise)
+            guard arrival < t else { return }
+            let (w, next) = drives.consume(of: j)
+            state[j].nextDrive = next
+            if arrival >= state[j].refractoryUntil {
+                state[j].scaled += w * exp((arrival - epoch) / tau)
+            }
+        }
+    }
+
+    /// Thinning on the input-free interval [resolvedUntil, end).
+    private func resolveHazard(_ j: Int, until end: Double, noise: EscapeNoiseState) {
+        var t0 = max(noise.resolvedUntil[j], state[j].refractoryUntil)
+        let theta = parameters.threshold
+        while t0 < end {
+            let bound = noise.hazard(max(freePotential(j, at: t0), freePotential(j, at: end)), threshold: theta)
+            if !(bound > 0) { break }
+            let candidate = t0 + noise.streams[j].exponential() / bound
+            if candidate >= end { break }
+            if noise.streams[j].uniform() * bound < noise.hazard(freePotential(j, at: candidate), threshold: theta) {
+                fire(j, at: candidate)
+                t0 = state[j].refractoryUntil
+            } else {
+                t0 = candidate
+            }
+        }
+        noise.resolvedUntil[j] = max(noise.resolvedUntil[j], end)
+    }
+}
