@@ -22,7 +22,8 @@ public struct SimulationCounters: Sendable {
 /// Within a window, happenings are processed in this documented order:
 /// 1. source spikes (Poisson and spike-time sources) with emission < window end are queued;
 /// 2. queued deliveries with arrival < window end, together with bias changes and membrane samples,
-///    in order of time; at equal times a bias change precedes deliveries, which precede samples;
+///    in order of time; at equal times a bias change precedes a kernel-current change
+///    (`KernelCurrentSchedule`), which precedes deliveries, which precede samples;
 ///    deliveries are ordered by (time, source index, delay class) and within one by synapse order;
 /// 3. before any input at time t, the target is brought forward through its own Poisson arrivals and
 ///    drift crossings strictly before t;
@@ -44,9 +45,12 @@ public final class Simulator {
     var deliveries: [SpikeDelivery] = []
     let sourceSpikes = WindowSpikes()
 
+    /// Window length when no simulated neuron has outgoing synapses, ms.
+    static let defaultWindow = 1.0
+
     public init(network: Network, queue kind: EventQueueKind = .binaryHeap) {
         self.network = network
-        window = network.minimumDelay ?? 1.0
+        window = network.minimumDelay ?? Self.defaultWindow
         switch kind {
         case .binaryHeap: queue = BinaryHeapQueue()
         case .collectionsHeap: queue = CollectionsHeapQueue()
@@ -119,6 +123,7 @@ public final class Simulator {
         sourceSpikes.removeAll()
         for case .source(let source) in network.dynamics { source.emit(before: end, into: sourceSpikes) }
         queueDeliveries(of: sourceSpikes)
+        network.kernelCurrents?.beginWindow(end: end, sourceSpikes: sourceSpikes)
 
         // 2. Deliveries, bias changes and samples in time order.
         deliveries.removeAll(keepingCapacity: true)
@@ -156,14 +161,23 @@ public final class Simulator {
             }
         }
         queueDeliveries(of: spikes)
+        network.kernelCurrents?.endWindow(networkSpikes: spikes)
         for k in 0..<sourceSpikes.count { spikes.append(time: sourceSpikes.times[k], neuron: sourceSpikes.neurons[k]) }
         record(spikes, observer: observer, recordFrom: recordFrom)
         time = end
     }
 
+    /// Constant-current changes and kernel-current changes (`KernelCurrentSchedule`) up to t, merged
+    /// in time order; at equal times the constant ones first.
     private func applyBiasChanges(before t: Double, inclusive: Bool) {
         let changes = network.biasChanges
-        while nextBiasChange < changes.count {
+        while true {
+            let kernelTime = network.kernelCurrents?.nextTime ?? .infinity
+            guard nextBiasChange < changes.count, changes[nextBiasChange].time <= kernelTime else {
+                guard inclusive ? kernelTime <= t : kernelTime < t else { return }
+                network.kernelCurrents?.applyNext(to: network.dynamics)
+                continue
+            }
             let c = changes[nextBiasChange]
             guard inclusive ? c.time <= t : c.time < t else { return }
             switch network.dynamics[c.population] {

@@ -1,0 +1,88 @@
+/// The kernel-driven currents of one simulator window, as time-ordered bias changes.
+///
+/// At the start of a window ending at `end` every kernel projection hands out its currents for the
+/// grid points t_n < end not handed out before; the changes I_j[n] - I_j[n-1] that are not zero are
+/// listed in (t_n, projection, target) order. The simulator merges them into the window's event
+/// order: at equal times constant-current changes come first, then these kernel changes, then
+/// deliveries, then membrane samples (so a sample at t_n sees the current of step n; V is continuous
+/// either way).
+final class KernelCurrentSchedule {
+    let projections: [KernelCurrentProjection]
+    let dt: Double
+    private var previous: [[Double]]
+    private var windowCurrents: [[Double]]
+    private var times: [Double] = []
+    private var targets: [(population: Int, neuron: Int, delta: Double)] = []
+    private var next = 0
+
+    init(projections: [KernelCurrentProjection], dt: Double) {
+        self.projections = projections
+        self.dt = dt
+        previous = projections.map { Array(repeating: 0, count: $0.targetCount) }
+        windowCurrents = Array(repeating: [], count: projections.count)
+    }
+
+    /// Synaptic events binned by all kernel projections so far.
+    var events: Int { projections.reduce(0) { $0 + $1.events } }
+
+    /// Time of the next change not yet applied in this window (infinity when none).
+    var nextTime: Double { next < times.count ? times[next] : .infinity }
+
+    /// The first grid step at or after `end` (grid times are Double(n) * dt, as the samplers' k * interval).
+    func firstStep(atOrAfter end: Double) -> Int {
+        var n = Int((end / dt).rounded(.up))
+        while n > 0 && Double(n - 1) * dt >= end { n -= 1 }
+        while Double(n) * dt < end { n += 1 }
+        return n
+    }
+
+    /// Bins the window's source spikes (known ahead), then lists the window's current changes.
+    func beginWindow(end: Double, sourceSpikes: WindowSpikes) {
+        for p in projections where p.sourceIsExternal { p.bin(sourceSpikes) }
+        let endStep = firstStep(atOrAfter: end)
+        guard let first = projections.first?.firstPendingStep, endStep > first else {
+            times.removeAll(keepingCapacity: true)
+            targets.removeAll(keepingCapacity: true)
+            next = 0
+            return
+        }
+        for (q, p) in projections.enumerated() { p.currents(through: endStep, into: &windowCurrents[q]) }
+        times.removeAll(keepingCapacity: true)
+        targets.removeAll(keepingCapacity: true)
+        next = 0
+        let steps = endStep - first
+        for s in 0..<steps {
+            let t = Double(first + s) * dt
+            for (q, p) in projections.enumerated() {
+                windowCurrents[q].withUnsafeBufferPointer { current in
+                    for j in 0..<p.targetCount {
+                        let value = current[j * steps + s]
+                        let delta = value - previous[q][j]
+                        if delta != 0 {
+                            times.append(t)
+                            targets.append((p.targetPopulation, j, delta))
+                            previous[q][j] = value
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Bins the spikes the window's simulated neurons emitted (they act from the next window on).
+    func endWindow(networkSpikes: WindowSpikes) {
+        for p in projections where !p.sourceIsExternal { p.bin(networkSpikes) }
+    }
+
+    /// Applies the next listed change to its neuron.
+    func applyNext(to dynamics: [PopulationDynamics]) {
+        let t = times[next]
+        let (population, j, delta) = targets[next]
+        next += 1
+        switch dynamics[population] {
+        case .lifDelta(let pop): pop.changeBias(j..<(j + 1), by: delta, at: t)
+        case .lifExp(let pop): pop.changeBias(j..<(j + 1), by: delta, at: t)
+        case .source: break
+        }
+    }
+}
