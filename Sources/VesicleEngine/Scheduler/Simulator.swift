@@ -142,11 +142,11 @@ public final class Simulator {
             }
             deliver(d)
         }
-        applyBiasChanges(before: end, inclusive: false)
         while sampleIndex < sampleTimes.count {
             applyBiasChanges(before: sampleTimes[sampleIndex], inclusive: true)
             sample(at: sampleTimes[sampleIndex], observer: observer); sampleIndex += 1
         }
+        applyBiasChanges(before: end, inclusive: false)
 
         // 3. Every neuron to the window end; spikes of the window are recorded and queued.
         for dynamics in network.dynamics {
