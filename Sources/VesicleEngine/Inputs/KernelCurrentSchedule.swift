@@ -86,3 +86,13 @@ final class KernelCurrentSchedule {
         }
     }
 }
+
+extension Network {
+    /// Synaptic events (one per synapse and presynaptic spike) binned by kernel-driven projections.
+    public var kernelSynapticEvents: Int { kernelCurrents?.events ?? 0 }
+
+    /// The convolution path of each kernel-driven projection, by projection name ("direct" or "fft").
+    public var kernelPaths: [String: String] {
+        Dictionary(uniqueKeysWithValues: (kernelCurrents?.projections ?? []).map { ($0.name, $0.usesFFT ? "fft" : "direct") })
+    }
+}
