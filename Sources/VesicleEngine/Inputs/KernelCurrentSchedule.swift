@@ -11,8 +11,11 @@ final class KernelCurrentSchedule {
     let dt: Double
     private var previous: [[Double]]
     private var windowCurrents: [[Double]]
-    private var times: [Double] = []
-    private var targets: [(population: Int, neuron: Int, delta: Double)] = []
+    /// The window's changes in groups of one grid time and one projection: entries start ..< end
+    /// of `neurons` and `deltas`.
+    private var groups: [(time: Double, projection: Int, start: Int, end: Int)] = []
+    private var neurons: [Int] = []
+    private var deltas: [Double] = []
     private var next = 0
 
     init(projections: [KernelCurrentProjection], dt: Double) {
@@ -26,7 +29,7 @@ final class KernelCurrentSchedule {
     var events: Int { projections.reduce(0) { $0 + $1.events } }
 
     /// Time of the next change not yet applied in this window (infinity when none).
-    var nextTime: Double { next < times.count ? times[next] : .infinity }
+    var nextTime: Double { next < groups.count ? groups[next].time : .infinity }
 
     /// The first grid step at or after `end` (grid times are Double(n) * dt, as the samplers' k * interval).
     func firstStep(atOrAfter end: Double) -> Int {
@@ -40,31 +43,31 @@ final class KernelCurrentSchedule {
     func beginWindow(end: Double, sourceSpikes: WindowSpikes) {
         for p in projections where p.sourceIsExternal { p.bin(sourceSpikes) }
         let endStep = firstStep(atOrAfter: end)
-        guard let first = projections.first?.firstPendingStep, endStep > first else {
-            times.removeAll(keepingCapacity: true)
-            targets.removeAll(keepingCapacity: true)
-            next = 0
-            return
-        }
-        for (q, p) in projections.enumerated() { p.currents(through: endStep, into: &windowCurrents[q]) }
-        times.removeAll(keepingCapacity: true)
-        targets.removeAll(keepingCapacity: true)
+        groups.removeAll(keepingCapacity: true)
+        neurons.removeAll(keepingCapacity: true)
+        deltas.removeAll(keepingCapacity: true)
         next = 0
+        guard let first = projections.first?.firstPendingStep, endStep > first else { return }
+        for (q, p) in projections.enumerated() { p.currents(through: endStep, into: &windowCurrents[q]) }
         let steps = endStep - first
         for s in 0..<steps {
             let t = Double(first + s) * dt
             for (q, p) in projections.enumerated() {
+                let start = neurons.count
                 windowCurrents[q].withUnsafeBufferPointer { current in
-                    for j in 0..<p.targetCount {
-                        let value = current[j * steps + s]
-                        let delta = value - previous[q][j]
-                        if delta != 0 {
-                            times.append(t)
-                            targets.append((p.targetPopulation, j, delta))
-                            previous[q][j] = value
+                    previous[q].withUnsafeMutableBufferPointer { last in
+                        for j in 0..<p.targetCount {
+                            let value = current[j * steps + s]
+                            let delta = value - last[j]
+                            if delta != 0 {
+                                neurons.append(j)
+                                deltas.append(delta)
+                                last[j] = value
+                            }
                         }
                     }
                 }
+                if neurons.count > start { groups.append((t, q, start, neurons.count)) }
             }
         }
     }
@@ -74,15 +77,19 @@ final class KernelCurrentSchedule {
         for p in projections where !p.sourceIsExternal { p.bin(networkSpikes) }
     }
 
-    /// Applies the next listed change to its neuron.
+    /// Applies the next group of changes (one grid time, one projection) to its neurons.
     func applyNext(to dynamics: [PopulationDynamics]) {
-        let t = times[next]
-        let (population, j, delta) = targets[next]
+        let group = groups[next]
         next += 1
-        switch dynamics[population] {
-        case .lifDelta(let pop): pop.changeBias(j..<(j + 1), by: delta, at: t)
-        case .lifExp(let pop): pop.changeBias(j..<(j + 1), by: delta, at: t)
-        case .source: break
+        let range = group.start..<group.end
+        switch dynamics[projections[group.projection].targetPopulation] {
+        case .lifDelta(let pop):
+            let scale = pop.scale(at: group.time)
+            for k in range { pop.changeBias(neurons[k], by: deltas[k], at: group.time, scale: scale) }
+        case .lifExp(let pop):
+            for k in range { pop.changeBias(neurons[k]..<(neurons[k] + 1), by: deltas[k], at: group.time) }
+        case .source:
+            break
         }
     }
 }
