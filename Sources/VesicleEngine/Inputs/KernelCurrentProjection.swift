@@ -19,7 +19,12 @@ import VesicleKernels
 /// delay of every projection from a simulated neuron, so it lands on a grid point the window has not
 /// yet handed out. Spikes of simulated neurons are therefore binned after their window, spikes of
 /// sources (known ahead) before it. A grid point that rounding would place before the first point not
-/// yet handed out is moved to that point.
+/// yet convolved is moved to that point.
+///
+/// Feed-forward projections on the FFT path (an external source, static synapses) are convolved
+/// ahead in long blocks: the projection runs a private copy of its source (same random streams,
+/// hence the same spikes) ahead of the simulation, so a window is served from a block computed by
+/// one long overlap-add segment instead of a transform per window.
 final class KernelCurrentProjection {
     let projection: Int
     let name: String
@@ -36,7 +41,9 @@ final class KernelCurrentProjection {
     let dt: Double
     let usesFFT: Bool
     /// First grid step whose current has not been handed out yet.
-    private(set) var firstPendingStep = 0
+    private(set) var servedSteps = 0
+    /// First grid step not yet convolved (equal to `servedSteps` unless running ahead).
+    private var firstPendingStep = 0
     /// Synaptic events binned so far (one per synapse and spike).
     private(set) var events = 0
 
@@ -48,12 +55,23 @@ final class KernelCurrentProjection {
     private var block: [Double] = []
     private var blockOutput: [Double] = []
     private var releases: [Double] = []
+    private let lookahead: SourcePopulation?
+    private let lookaheadSpikes = WindowSpikes()
+    /// Block length of the look-ahead, grid steps.
+    private let aheadSteps: Int
+    /// Currents of steps servedSteps ..< firstPendingStep when running ahead, target-major from `aheadStart`.
+    private var ahead: [Double] = []
+    private var aheadStart = 0
+
+    /// True when this projection convolves its source's spikes ahead of the simulation.
+    var runsAhead: Bool { lookahead != nil }
 
     /// - Parameters:
     ///   - window: the simulator's window length W; `maximumDelay` the projection's longest delay.
     init(projection: Int, name: String, sourcePopulation: (offset: Int, count: Int, external: Bool),
          targetPopulation: Int, targetCount: Int, synapses: SynapseTable, bayesian: BayesianProjection?,
-         kernel: SampledKernel, window: Double, maximumDelay: Double, path: KernelConvolutionPath) throws {
+         kernel: SampledKernel, window: Double, maximumDelay: Double, path: KernelConvolutionPath,
+         externalSource: SourcePopulation?) throws {
         self.projection = projection
         self.name = name
         self.targetPopulation = targetPopulation
@@ -68,13 +86,25 @@ final class KernelCurrentProjection {
         let windowSteps = Int((window / dt).rounded(.up)) + 1
         // Arrivals binned for a window land at most (W + max delay)/dt + 2 steps after the first
         // pending step; a margin of 2 more absorbs the ceil and the snap of `SpikeBinning.gridIndex`.
-        let reach = Int(((window + maximumDelay) / dt).rounded(.up)) + 4
         let k = kernel.count
         switch path {
         case .direct: usesFFT = false
         case .fft: usesFFT = true
         case .automatic: usesFFT = k >= ConvolutionCrossover.processDefault
         }
+        // Look-ahead blocks: one streaming overlap-add segment, at most 2^24 samples over all targets.
+        let segment = FFTLength.overlapAdd(kernelLength: k) - k + 1
+        let block = min(segment, (1 << 24) / max(targetCount, 1))
+        if usesFFT, bayesian == nil, let source = externalSource, block >= 4 * windowSteps {
+            // SourcePopulation.Kind holds values only (spike lists, RandomStream states): a copy
+            // emits exactly the spikes the original will.
+            lookahead = SourcePopulation(count: source.count, offset: source.offset, kind: source.kind)
+            aheadSteps = block
+        } else {
+            lookahead = nil
+            aheadSteps = 0
+        }
+        let reach = Int(((window + maximumDelay) / dt).rounded(.up)) + 4 + aheadSteps
         ringLength = usesFFT ? reach : reach + k
         let slots = targetCount.multipliedReportingOverflow(by: ringLength)
         guard !slots.overflow, slots.partialValue <= 1 << 31 else {
@@ -83,7 +113,7 @@ final class KernelCurrentProjection {
         ring = Array(repeating: 0, count: slots.partialValue)
         if usesFFT {
             // One overlap-add segment per window: the transform covers the kernel and a window's steps.
-            let length = FFTLength.nextFast(k + windowSteps - 1)
+            let length = FFTLength.nextFast(k + max(windowSteps, aheadSteps) - 1)
             convolver = try StreamingConvolver(kernel: kernel.values, channels: targetCount, method: .fftLength(length))
         } else {
             convolver = nil
@@ -143,11 +173,22 @@ final class KernelCurrentProjection {
     /// Hands out I_j[n] for the grid steps firstPendingStep ..< endStep into `currents`
     /// (target-major: currents[j * steps + (n - first)]), and forgets them.
     func currents(through endStep: Int, into currents: inout [Double]) {
+        if runsAhead {
+            currentsAhead(through: endStep, into: &currents)
+            return
+        }
         let first = firstPendingStep
         let steps = endStep - first
         currents.removeAll(keepingCapacity: true)
         guard steps > 0 else { return }
         currents.reserveCapacity(targetCount * steps)
+        convolve(first, steps, into: &currents)
+        firstPendingStep = endStep
+        servedSteps = endStep
+    }
+
+    /// Appends I_j[first ..< first + steps] (target-major) from the ring, forgetting those steps.
+    private func convolve(_ first: Int, _ steps: Int, into currents: inout [Double]) {
         if let convolver {
             block.removeAll(keepingCapacity: true)
             for j in 0..<targetCount { take(j, first, steps, into: &block) }
@@ -161,7 +202,38 @@ final class KernelCurrentProjection {
         } else {
             for j in 0..<targetCount { take(j, first, steps, into: &currents) }
         }
-        firstPendingStep = endStep
+    }
+
+    private func currentsAhead(through endStep: Int, into currents: inout [Double]) {
+        while firstPendingStep < endStep {
+            // Every spike arriving before the block's end is emitted before it.
+            lookahead!.emit(before: Double(firstPendingStep + aheadSteps) * dt, into: lookaheadSpikes)
+            lookaheadSpikes.sort()
+            bin(lookaheadSpikes)
+            lookaheadSpikes.removeAll()
+            var block: [Double] = []
+            convolve(firstPendingStep, aheadSteps, into: &block)
+            let kept = firstPendingStep - servedSteps
+            let held = firstPendingStep - aheadStart
+            var merged: [Double] = []
+            merged.reserveCapacity(targetCount * (kept + aheadSteps))
+            for j in 0..<targetCount {
+                merged.append(contentsOf: ahead[(j * held + held - kept)..<(j * held + held)])
+                merged.append(contentsOf: block[(j * aheadSteps)..<((j + 1) * aheadSteps)])
+            }
+            ahead = merged
+            aheadStart = servedSteps
+            firstPendingStep += aheadSteps
+        }
+        let held = firstPendingStep - aheadStart
+        let steps = endStep - servedSteps
+        currents.removeAll(keepingCapacity: true)
+        guard steps > 0 else { return }
+        for j in 0..<targetCount {
+            let from = j * held + servedSteps - aheadStart
+            currents.append(contentsOf: ahead[from..<(from + steps)])
+        }
+        servedSteps = endStep
     }
 
     private func take(_ j: Int, _ first: Int, _ steps: Int, into out: inout [Double]) {

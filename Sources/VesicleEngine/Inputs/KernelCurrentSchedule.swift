@@ -41,13 +41,13 @@ final class KernelCurrentSchedule {
 
     /// Bins the window's source spikes (known ahead), then lists the window's current changes.
     func beginWindow(end: Double, sourceSpikes: WindowSpikes) {
-        for p in projections where p.sourceIsExternal { p.bin(sourceSpikes) }
+        for p in projections where p.sourceIsExternal && !p.runsAhead { p.bin(sourceSpikes) }
         let endStep = firstStep(atOrAfter: end)
         groups.removeAll(keepingCapacity: true)
         neurons.removeAll(keepingCapacity: true)
         deltas.removeAll(keepingCapacity: true)
         next = 0
-        guard let first = projections.first?.firstPendingStep, endStep > first else { return }
+        guard let first = projections.first?.servedSteps, endStep > first else { return }
         for (q, p) in projections.enumerated() { p.currents(through: endStep, into: &windowCurrents[q]) }
         let steps = endStep - first
         for s in 0..<steps {

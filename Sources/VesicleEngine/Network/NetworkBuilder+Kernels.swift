@@ -18,12 +18,14 @@ extension NetworkBuilder {
             let kernel = try KernelSampling.sample(kernelSpec, dt: dt, projection: proj.name)
             let b = built[q]
             let source = b.sourcePopulation
+            var externalSource: SourcePopulation?
+            if case .source(let population) = dynamics[source] { externalSource = population }
             kernelProjections.append(try KernelCurrentProjection(
                 projection: q, name: proj.name,
                 sourcePopulation: (offsets[source], b.synapses.sourceCount, !dynamics[source].isDynamic),
                 targetPopulation: b.targetPopulation, targetCount: spec.populations[b.targetPopulation].size,
                 synapses: b.synapses, bayesian: b.bayesian, kernel: kernel, window: window,
-                maximumDelay: b.synapses.distinctDelays.last ?? 0, path: path))
+                maximumDelay: b.synapses.distinctDelays.last ?? 0, path: path, externalSource: externalSource))
         }
         return kernelProjections.isEmpty ? nil : KernelCurrentSchedule(projections: kernelProjections, dt: dt)
     }
