@@ -237,11 +237,16 @@ final class KernelCurrentProjection {
     }
 
     private func take(_ j: Int, _ first: Int, _ steps: Int, into out: inout [Double]) {
-        let base = j * ringLength
-        for n in first..<(first + steps) {
-            let slot = base + n % ringLength
-            out.append(ring[slot])
-            ring[slot] = 0
+        let length = ringLength
+        ring.withUnsafeMutableBufferPointer { r in
+            let slots = r.baseAddress! + j * length
+            var slot = first % length
+            for _ in 0..<steps {
+                out.append(slots[slot])
+                slots[slot] = 0
+                slot += 1
+                if slot == length { slot = 0 }
+            }
         }
     }
 }

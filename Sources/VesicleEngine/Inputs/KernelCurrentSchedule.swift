@@ -50,6 +50,10 @@ final class KernelCurrentSchedule {
         guard let first = projections.first?.servedSteps, endStep > first else { return }
         for (q, p) in projections.enumerated() { p.currents(through: endStep, into: &windowCurrents[q]) }
         let steps = endStep - first
+        // Locals, not stored properties, in the hot loop: no exclusivity checks per element.
+        var neurons = self.neurons, deltas = self.deltas, groups = self.groups
+        self.neurons = []; self.deltas = []; self.groups = []
+        defer { self.neurons = neurons; self.deltas = deltas; self.groups = groups }
         for s in 0..<steps {
             let t = Double(first + s) * dt
             for (q, p) in projections.enumerated() {
