@@ -239,6 +239,49 @@ final class KernelProjectionTests: XCTestCase {
         for (a, b) in zip(direct, fft) { XCTAssertEqual(a, b, accuracy: 1e-12 * scale) }
     }
 
+    /// Sampled releases (`gaussian`) are drawn once per spike and synapse and scale the whole kernel:
+    /// the logged amplitudes, used as the weights of the closed-form grid integration of test (a),
+    /// reproduce every membrane sample to 1e-12 relative; each log entry carries the spike time.
+    func testBayesianSampledReleasesScaleTheKernel() throws {
+        let dt = 0.1, tauS = 3.0, delay = 0.4, duration = 30.0
+        let lif = TestNetworks.lif(tauM: 10, capacitance: 250, rest: 0, threshold: 1e9, reset: 0)
+        let spikeTimes = [1.0, 2.0, 6.5, 6.6, 12.0]
+        var spec = kernelNetwork(target: .lifDelta(lif), sources: [(spikeTimes, 1)], kernel: .exponential(tau: tauS),
+                                 delay: delay, dt: dt, duration: duration, sampleInterval: dt)
+        var bayesian = BayesianSynapseSpec()
+        bayesian.link = .identity
+        bayesian.priorMean = 80
+        bayesian.priorVariance = 400
+        bayesian.release = .gaussian
+        spec.synapseTypes = [SynapseTypeSpec(name: "bayes", kind: .bayesian(bayesian))]
+        spec.projections[0].synapseType = "bayes"
+        spec.recordings.append(RecordingSpec(kind: .releases(projection: "s0->target", limit: nil)))
+        let log = ReleaseLogCollector()
+        let network = try NetworkBuilder.build(spec, kernelPath: .direct)
+        Simulator(network: network).run(observer: log)
+        XCTAssertEqual(log.releases.map(\.time), spikeTimes)
+        let amplitudes = log.releases.map(\.amplitude)
+        XCTAssertEqual(Set(amplitudes).count, spikeTimes.count, "every spike draws its own release")
+        let steps = Int((duration / dt).rounded())
+        var expected = [0.0]
+        var v = 0.0
+        for n in 0..<steps {
+            var current = 0.0
+            for (t, w) in zip(spikeTimes, amplitudes) {
+                let m = Int(((t + delay) / dt).rounded())
+                if m <= n { current += w * exp(-Double(n - m) * dt / tauS) }
+            }
+            let vInf = lif.tauM * current / lif.capacitance
+            v = vInf + (v - vInf) * exp(-dt / lif.tauM)
+            expected.append(v)
+        }
+        let scale = expected.map(abs).max()!
+        XCTAssertEqual(log.samples.count, steps)
+        for s in log.samples {
+            XCTAssertEqual(s.potential, expected[Int((s.time / dt).rounded())], accuracy: 1e-12 * scale)
+        }
+    }
+
     /// (d) Bad input: clear sentences, never a trap.
     func testBadKernelInputIsRejected() {
         let lif = TestNetworks.lif()
@@ -295,5 +338,19 @@ final class KernelProjectionTests: XCTestCase {
         for s in collector.samples {
             XCTAssertEqual(s.potential, expected[Int((s.time / dt).rounded())], accuracy: 1e-12)
         }
+    }
+}
+
+/// Keeps releases and membrane samples (for the Bayesian kernel test).
+final class ReleaseLogCollector: SimulationObserver {
+    var releases: [(time: Double, amplitude: Double)] = []
+    var samples: [(time: Double, potential: Double)] = []
+
+    func spike(population: Int, neuron: Int, time: Double) {}
+
+    func membrane(population: Int, neuron: Int, time: Double, potential: Double) { samples.append((time, potential)) }
+
+    func release(projection: Int, synapse: Int, pre: Int, post: Int, time: Double, amplitude: Double, mu: Double, sigma2: Double) {
+        releases.append((time, amplitude))
     }
 }

@@ -63,6 +63,11 @@ final class KernelCurrentProjection {
     private var ahead: [Double] = []
     private var aheadStart = 0
 
+    /// Releases of synapses below `limit` go to `observer` (Bayesian projections with a release log).
+    /// They are logged when binned, at the spike time: in batches per window, so not interleaved in
+    /// time order with the releases of jump projections.
+    var releaseLog: (limit: Int, observer: SimulationObserver)?
+
     /// True when this projection convolves its source's spikes ahead of the simulation.
     var runsAhead: Bool { lookahead != nil }
 
@@ -138,6 +143,13 @@ final class KernelCurrentProjection {
             // MODEL.md §3: each synapse releases once per presynaptic spike, drawn at the spike time;
             // the amplitude (pA) then scales the whole kernel.
             bayesian.release(row: row, range: range, at: t, into: &releases)
+            if let (limit, observer) = releaseLog, range.lowerBound < limit {
+                for (offset, k) in range.enumerated() where k < limit {
+                    let p = bayesian.table.posterior(k)
+                    observer.release(projection: projection, synapse: k, pre: row, post: Int(synapses.targets[k]), time: t,
+                                     amplitude: releases[offset], mu: p.mu, sigma2: p.sigma2)
+                }
+            }
         }
         let tau = kernel.exponentialTau
         for (offset, k) in range.enumerated() {

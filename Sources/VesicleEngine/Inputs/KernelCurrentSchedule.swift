@@ -76,6 +76,14 @@ final class KernelCurrentSchedule {
         }
     }
 
+    /// Routes the releases of Bayesian kernel projections with a log limit (by projection index) to
+    /// `observer` (nil: no logging).
+    func logReleases(limits: [Int?], observer: SimulationObserver?) {
+        for p in projections {
+            if let observer, let limit = limits[p.projection] { p.releaseLog = (limit, observer) } else { p.releaseLog = nil }
+        }
+    }
+
     /// Bins the spikes the window's simulated neurons emitted (they act from the next window on).
     func endWindow(networkSpikes: WindowSpikes) {
         for p in projections where !p.sourceIsExternal { p.bin(networkSpikes) }

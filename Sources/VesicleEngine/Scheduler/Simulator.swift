@@ -99,6 +99,7 @@ public final class Simulator {
                     shouldStop: () -> Bool = { false }, progress: ((Double) -> Void)? = nil) {
         let stopTime = end ?? (network.spec.simulation.warmup + network.spec.simulation.duration)
         self.observer = observer
+        network.kernelCurrents?.logReleases(limits: releaseLogLimit, observer: observer)
         let recordFrom = network.spec.simulation.warmup
         while time < stopTime {
             let windowEnd = min(time + window, stopTime)
@@ -108,6 +109,7 @@ public final class Simulator {
             if shouldStop() { break }
         }
         counters.simulatedTime = time
+        network.kernelCurrents?.logReleases(limits: releaseLogLimit, observer: nil)
         counters.externalEvents = network.dynamics.reduce(0) { total, d in
             switch d {
             case .lifDelta(let pop): return total + pop.drives.consumed
