@@ -89,8 +89,6 @@ final class KernelCurrentProjection {
         self.kernel = kernel
         dt = kernel.dt
         let windowSteps = Int((window / dt).rounded(.up)) + 1
-        // Arrivals binned for a window land at most (W + max delay)/dt + 2 steps after the first
-        // pending step; a margin of 2 more absorbs the ceil and the snap of `SpikeBinning.gridIndex`.
         let k = kernel.count
         switch path {
         case .direct: usesFFT = false
@@ -99,25 +97,31 @@ final class KernelCurrentProjection {
         }
         // Look-ahead blocks: one streaming overlap-add segment, at most 2^24 samples over all targets.
         let segment = FFTLength.overlapAdd(kernelLength: k) - k + 1
-        let block = min(segment, (1 << 24) / max(targetCount, 1))
-        if usesFFT, bayesian == nil, let source = externalSource, block >= 4 * windowSteps {
+        let aheadBlock = min(segment, (1 << 24) / max(targetCount, 1))
+        // Bayesian rows are brought forward to each spike time, so they cannot run ahead of the
+        // simulation (posterior snapshots must see them at earlier times).
+        if usesFFT, bayesian == nil, let source = externalSource, aheadBlock >= 4 * windowSteps {
             // SourcePopulation.Kind holds values only (spike lists, RandomStream states): a copy
             // emits exactly the spikes the original will.
             lookahead = SourcePopulation(count: source.count, offset: source.offset, kind: source.kind)
-            aheadSteps = block
+            aheadSteps = aheadBlock
         } else {
             lookahead = nil
             aheadSteps = 0
         }
+        // Arrivals binned for a window (or a look-ahead block) land at most (W + max delay)/dt + 2
+        // steps (plus the block) after the first pending step; 2 more absorb the ceil and the snap
+        // of `SpikeBinning.gridIndex`.
         let reach = Int(((window + maximumDelay) / dt).rounded(.up)) + 4 + aheadSteps
         ringLength = usesFFT ? reach : reach + k
         let slots = targetCount.multipliedReportingOverflow(by: ringLength)
-        guard !slots.overflow, slots.partialValue <= 1 << 31 else {
-            throw NetworkError("projection '\(name)': \(targetCount) targets x \(ringLength) grid steps of future current do not fit in memory; use a coarser kernel step or a shorter kernel or delay")
+        guard !slots.overflow, slots.partialValue <= 1 << 28 else {
+            throw NetworkError("projection '\(name)': \(targetCount) targets x \(ringLength) grid steps of future current exceed 2^28 values (2 GiB); use a coarser kernel step, a shorter kernel or shorter delays")
         }
         ring = Array(repeating: 0, count: slots.partialValue)
         if usesFFT {
-            // One overlap-add segment per window: the transform covers the kernel and a window's steps.
+            // One overlap-add segment per window (or look-ahead block): the transform covers the
+            // kernel and the block.
             let length = FFTLength.nextFast(k + max(windowSteps, aheadSteps) - 1)
             convolver = try StreamingConvolver(kernel: kernel.values, channels: targetCount, method: .fftLength(length))
         } else {
