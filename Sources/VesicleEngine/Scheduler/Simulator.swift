@@ -7,6 +7,9 @@ public struct SimulationCounters: Sendable {
     public var recurrentEvents: Int = 0
     /// Poisson drive arrivals consumed (including those dropped in refractoriness).
     public var externalEvents: Int = 0
+    /// Synaptic events of kernel-driven projections (one per synapse and spike; feed-forward FFT
+    /// projections include those already binned for their current look-ahead block).
+    public var kernelEvents: Int = 0
     public var spikes: Int = 0
     public var windows: Int = 0
     public var simulatedTime: Double = 0
@@ -109,6 +112,7 @@ public final class Simulator {
             if shouldStop() { break }
         }
         counters.simulatedTime = time
+        counters.kernelEvents = network.kernelSynapticEvents
         network.kernelCurrents?.logReleases(limits: releaseLogLimit, observer: nil)
         counters.externalEvents = network.dynamics.reduce(0) { total, d in
             switch d {
