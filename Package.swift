@@ -79,6 +79,9 @@ let package = Package(
         .testTarget(name: "VesicleIOTests", dependencies: ["VesicleIO"]),
         .testTarget(name: "VesiclePlotTests", dependencies: ["VesiclePlot", "CZlib"]),
         .testTarget(name: "VesicleAnalysisTests", dependencies: ["VesicleAnalysis"]),
+        // Runs the built `vesicle` executable as a user would; depends on no module on purpose, so it
+        // tests the command line and nothing else (build with `swift build --build-tests` first).
+        .testTarget(name: "CLITests"),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["VesicleDSL", "VesicleEngine", "VesicleModel", "VesicleAnalysis", "VesicleSynapses"]

@@ -124,14 +124,24 @@ extension Checker {
         let resolvedTargets = targets.compactMap { e in collect(&targetsFailed) { () throws(Reported) in try populationReference(e) } }
         failed = failed || targetsFailed
         let connectionRule = collect(&failed) { () throws(Reported) in try self.connectionRule(rule) }
-        let weightDimension = targetsFailed ? nil : collect(&failed) { () throws(Reported) in try commonWeightDimension(resolvedTargets) }
+        let kernelClause = table["kernel"]
+        let kernelName = kernelClause.flatMap { clause in collect(&failed) { () throws(Reported) in try kernelReference(clause) } }
+        // A kernel projection's weight scales a current (pA) whatever the target model (KernelSpec).
+        let weightDimension: Dimension? = targetsFailed ? nil : collect(&failed) { () throws(Reported) in
+            if kernelClause != nil {
+                try checkKernelTargets(resolvedTargets)
+                return .current
+            }
+            return try commonWeightDimension(resolvedTargets)
+        }
+        let weightMeaning = kernelClause == nil ? "a synaptic weight" : "the weight of a kernel projection"
         let synapseTypeName = collect(&failed) { () throws(Reported) in try synapseTypeReference(table["using"]) }
         let isBayesian = synapseTypeName.flatMap { spec.synapseType(named: $0) }
             .map { if case .bayesian = $0.kind { return true } else { return false } } ?? false
         var weight: DistributionValue?
         if let clause = table["weight"] {
             if let weightDimension {
-                weight = collect(&failed) { () throws(Reported) in try distribution(clause.value, weightDimension, "a synaptic weight") }
+                weight = collect(&failed) { () throws(Reported) in try distribution(clause.value, weightDimension, weightMeaning) }
             }
         } else if isBayesian, let weightDimension {
             // Bayesian synapses take their magnitude from the posterior; the sign defaults to excitatory.
@@ -169,10 +179,12 @@ extension Checker {
                                    notes: ["name this one differently with: as \"\(projectionName)_2\""])
                     }
                     projectionNames.insert(projectionName)
-                    spec.projections.append(ProjectionSpec(
+                    var projection = ProjectionSpec(
                         name: projectionName, source: source.slice, target: target.slice, rule: connectionRule,
                         allowAutapses: autapses, allowMultapses: multapses, synapseType: synapseTypeName,
-                        weight: weight.distribution, delay: delay.distribution))
+                        weight: weight.distribution, delay: delay.distribution)
+                    projection.kernel = kernelName
+                    spec.projections.append(projection)
                     projectionOrigins.append(ProjectionOrigin(
                         synapseType: table["using"]?.value.range ?? statement.keywordRange,
                         delay: table["delay"]?.value.range ?? statement.keywordRange))

@@ -17,6 +17,7 @@ extension Checker {
             case .neuron: kind = .neuron
             case .population: kind = .population
             case .input: kind = .input
+            case .kernel: kind = .kernel
             default: kind = .synapse
             }
             if reserved.contains(name.text) {
@@ -35,12 +36,14 @@ extension Checker {
 
     func lowerConstant(name: Name, value: Expression) {
         guard definitions[name.text]?.range == name.range else { return }
-        attempt { () throws(Reported) in
+        do {
             if case .call(let function, _) = value.kind, Self.distributions.contains(function.text) {
                 constants[name.text] = .distribution(try distribution(value, nil, "'\(name.text)'"))
             } else {
                 constants[name.text] = .quantity(try evaluate(value))
             }
+        } catch {
+            failedConstants.insert(name.text)
         }
     }
 

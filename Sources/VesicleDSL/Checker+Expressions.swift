@@ -76,6 +76,9 @@ extension Checker {
     /// Named check `undefined-name` for names used in expressions.
     func undefinedConstant(_ name: String, at range: SourceRange) -> Reported {
         if let definition = definitions[name] {
+            if definition.kind == .constant, failedConstants.contains(name) {
+                return Reported()  // its own definition failed and was reported there
+            }
             if definition.kind == .constant {
                 return fail(.undefinedName, "constant '\(name)' is used before its definition at line \(definition.range.line)",
                             at: range)

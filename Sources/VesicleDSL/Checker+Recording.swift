@@ -98,6 +98,12 @@ extension Checker {
                 spec.simulation.delayResolution = try positive(clause.value, .time, "the delay resolution")
             }
         }
+        if let clause = table["kernel_step"] {
+            kernelStepRange = clause.value.range
+            attempt { () throws(Reported) in
+                spec.simulation.kernelStep = try positive(clause.value, .time, "the kernel step")
+            }
+        }
     }
 
     func lowerOutput(_ statement: Statement, directory: Expression) {

@@ -11,7 +11,7 @@ struct Reported: Error {}
 
 final class Checker {
     enum DefinitionKind: String {
-        case constant, neuron, population, input, synapse = "synapse type"
+        case constant, neuron, population, input, synapse = "synapse type", kernel
     }
 
     struct Definition {
@@ -41,6 +41,8 @@ final class Checker {
 
     var definitions: [String: Definition] = [:]
     var constants: [String: Constant] = [:]
+    /// Constants whose definition had an error; their uses are not reported again.
+    var failedConstants: Set<String> = []
     var neurons: [String: NeuronModel] = [:]
     var spec = NetworkSpec(synapseTypes: [.staticSynapse])
     var populationRanges: [String: SourceRange] = [:]
@@ -48,6 +50,10 @@ final class Checker {
     var projectionNames: Set<String> = []
     var feedbackRanges: [String: SourceRange] = [:]
     var simulationRange: SourceRange?
+    /// The `kernel_step` clause's value, where kernel-step messages point.
+    var kernelStepRange: SourceRange?
+    var kernelRanges: [String: SourceRange] = [:]
+    var usedKernels: Set<String> = []
     var outputRange: SourceRange?
 
     init(path: String, memoryLimit: UInt64) {
@@ -101,6 +107,10 @@ final class Checker {
             case .output(let directory): lowerOutput(statement, directory: directory)
             default: break
             }
+        }
+        // After `simulate`: a sampled kernel's step is checked against the kernel grid.
+        for statement in statements {
+            if case .kernel(let name, let shape) = statement.kind { lowerKernel(name: name, shape: shape) }
         }
         for statement in statements {
             switch statement.kind {

@@ -9,6 +9,7 @@ extension Checker {
         checkReleaseModesFitRules()
         checkMemoryEstimate()
         warnAboutUnusedPopulations()
+        warnAboutUnusedKernels()
         warnAboutDelaysBelowResolution()
         warnAboutSimulationTimes()
     }
@@ -76,6 +77,14 @@ extension Checker {
         for population in spec.populations where !used.contains(population.name) {
             warn("population '\(population.name)' is never connected, driven or recorded",
                    at: populationRanges[population.name] ?? .start)
+        }
+    }
+
+    /// Warning: a kernel that no projection uses.
+    func warnAboutUnusedKernels() {
+        for kernel in spec.kernels where !usedKernels.contains(kernel.name) {
+            warn("kernel '\(kernel.name)' is never used", at: kernelRanges[kernel.name] ?? .start,
+                 notes: ["use it with: connect ... kernel \(kernel.name) weight ... delay ..."])
         }
     }
 

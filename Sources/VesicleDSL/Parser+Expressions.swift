@@ -55,7 +55,7 @@ extension Parser {
             advance()
             return Expression(.string(text), range: token.range)
         case .identifier(let text):
-            if beginsStatement(token) {
+            if atStatementStart {
                 throw failure("expected an expression, found the statement keyword '\(text)'")
             }
             advance()

@@ -31,6 +31,10 @@ extension Parser {
             let name = try expectName("a synapse type name after 'synapse'")
             _ = try expect(.equals, "'=' after the synapse type name")
             kind = .synapse(name: name, definition: try parseModelReference())
+        case .kernel:
+            let name = try expectName("a kernel name after 'kernel'")
+            _ = try expect(.equals, "'=' after the kernel name")
+            kind = .kernel(name: name, shape: try parseModelReference())
         case .connect:
             kind = try parseConnect()
         case .feedback:
@@ -76,7 +80,7 @@ extension Parser {
         let sources = try parseReferenceList()
         _ = try expect(.arrow, "'->' between sources and targets")
         let targets = try parseReferenceList()
-        guard current.identifier != nil, !beginsStatement(current) else {
+        guard current.identifier != nil, !atStatementStart else {
             throw failure("expected a connection rule (all_to_all, one_to_one, fixed_indegree(k), fixed_outdegree(k), pairwise_bernoulli(p)), found \(found)")
         }
         let rule = try parseModelReference()
@@ -154,7 +158,7 @@ extension Parser {
     mutating func parseClauses(for keyword: StatementKeyword) throws(Failure) -> [Clause] {
         var clauses: [Clause] = []
         let accepted = keyword.clauseKeywords
-        while let word = current.identifier, !beginsStatement(current) {
+        while let word = current.identifier, !atStatementStart {
             guard accepted.contains(word) else {
                 if current.startsLine { break }
                 throw failure("'\(word)' is not a clause of '\(keyword.rawValue)'",

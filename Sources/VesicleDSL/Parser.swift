@@ -87,14 +87,22 @@ struct Parser {
         return SourceRange(offset: last.offset + last.length, length: 0, line: last.line, column: last.column + last.length)
     }
 
-    /// A token that begins a new statement: a statement keyword first on its line.
-    func beginsStatement(_ token: Token) -> Bool {
-        token.isEndOfFile || (token.startsLine && token.identifier.flatMap(StatementKeyword.init(rawValue:)) != nil)
+    /// Whether the current token begins a new statement: a statement keyword first on its line.
+    /// `kernel` is also a clause of `connect`, so a line starting with it begins a statement only in
+    /// the declaration form `kernel name =`; otherwise it continues the statement above.
+    var atStatementStart: Bool {
+        let token = current
+        guard !token.isEndOfFile else { return true }
+        guard token.startsLine, let keyword = token.identifier.flatMap(StatementKeyword.init(rawValue:)) else { return false }
+        if keyword == .kernel {
+            return peek(1).identifier != nil && peek(2).kind == .equals
+        }
+        return true
     }
 
     private mutating func synchronise(after start: Int) {
         if index == start { advance() }
-        while !beginsStatement(current) { advance() }
+        while !atStatementStart { advance() }
     }
 
     private mutating func expectEndOfStatement(_ statement: Statement) throws(Failure) {
@@ -122,6 +130,7 @@ struct Parser {
         case .population: return "population"
         case .input: return "input"
         case .synapse: return "synapse"
+        case .kernel: return "kernel"
         case .connect: return "connect"
         case .feedback: return "feedback"
         case .record: return "record"

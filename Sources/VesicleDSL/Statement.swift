@@ -20,6 +20,8 @@ struct Statement: Sendable {
         case input(name: Name, source: Expression, targets: [Expression], clauses: [Clause])
         /// `synapse name = static() | bayesian(settings)`
         case synapse(name: Name, definition: Expression)
+        /// `kernel name = shape(settings)`
+        case kernel(name: Name, shape: Expression)
         /// `connect sources -> targets rule clauses`
         case connect(sources: [Expression], targets: [Expression], rule: Expression, clauses: [Clause])
         /// `feedback population { settings }`
@@ -42,7 +44,7 @@ struct Statement: Sendable {
     var declaredName: Name? {
         switch kind {
         case .constant(let name, _), .neuron(let name, _), .population(let name, _, _, _),
-             .input(let name, _, _, _), .synapse(let name, _):
+             .input(let name, _, _, _), .synapse(let name, _), .kernel(let name, _):
             return name
         default:
             return nil
@@ -52,15 +54,15 @@ struct Statement: Sendable {
 
 /// The statement keywords, in the order docs/LANGUAGE.md introduces them.
 enum StatementKeyword: String, CaseIterable {
-    case `let`, neuron, population, input, synapse, connect, feedback, record, simulate, output
+    case `let`, neuron, population, input, synapse, kernel, connect, feedback, record, simulate, output
 
     /// Clause keywords each statement accepts after its head.
     var clauseKeywords: [String] {
         switch self {
         case .input: return ["weight", "delay", "start", "stop"]
-        case .connect: return ["weight", "delay", "using", "autapses", "multapses", "as"]
+        case .connect: return ["weight", "delay", "using", "kernel", "autapses", "multapses", "as"]
         case .record: return ["every", "limit", "to"]
-        case .simulate: return ["warmup", "seed", "resolution"]
+        case .simulate: return ["warmup", "seed", "resolution", "kernel_step"]
         default: return []
         }
     }

@@ -67,9 +67,9 @@ enum RecordTableReader {
                 let field = fields[c + offset]
                 switch schema.kind {
                 case .float64:
-                    guard let value = Double(field) else {
+                    guard let value = Double(field), value.isFinite else {
                         throw VesicleIOError.malformed(
-                            path: path, reason: "line \(lineIndex + 1): '\(field)' is not a number (\(schema.name))")
+                            path: path, reason: "line \(lineIndex + 1): '\(field)' is not a finite number (\(schema.name))")
                     }
                     floats[g][c].append(value)
                 case .uint64:

@@ -38,7 +38,7 @@ public final class RunDirectory {
             }
         } else {
             do { try manager.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
-                throw VesicleIOError.notWritable(path: path, reason: "cannot create the directory (\(error.localizedDescription))")
+                throw VesicleIOError.notWritable(path: path, reason: Self.creationFailure(path, error))
             }
         }
         let probe = path + "/" + Self.probeName
@@ -46,6 +46,20 @@ public final class RunDirectory {
         guard descriptor >= 0 else { throw VesicleIOError.notWritable(path: path, reason: systemErrorText()) }
         close(descriptor)
         unlink(probe)
+    }
+
+    /// Why a directory could not be created, in words: an ancestor that is a file, or the system's reason.
+    private static func creationFailure(_ path: String, _ error: Error) -> String {
+        var ancestor = (path as NSString).deletingLastPathComponent
+        while !ancestor.isEmpty && ancestor != "/" {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: ancestor, isDirectory: &isDirectory) {
+                return isDirectory.boolValue ? "cannot create the directory in '\(ancestor)' (\(systemErrorText()))"
+                                             : "'\(ancestor)' is a file, not a directory"
+            }
+            ancestor = (ancestor as NSString).deletingLastPathComponent
+        }
+        return "cannot create the directory (\(error.localizedDescription))"
     }
 
     /// Writes metadata saying the run has started and is not complete, so a run that dies

@@ -32,6 +32,12 @@ public struct RunRecording: Sendable {
             for (p, name) in raster.populations.enumerated() {
                 let largest = raster.neurons[p].max().map { Int($0) + 1 } ?? 0
                 if let declared = metadata?.populations.first(where: { $0.name == name }) {
+                    // The engine indexes neurons with 32 bits; a larger count is corrupt, not big.
+                    guard declared.neurons >= 0, declared.neurons <= Int(UInt32.max) else {
+                        throw VesicleIOError.malformed(
+                            path: metadataPath,
+                            reason: "population \(name) declares \(declared.neurons) neurons, more than any run can have")
+                    }
                     guard largest <= declared.neurons else {
                         throw VesicleIOError.malformed(
                             path: directory,

@@ -49,6 +49,10 @@ public struct SpikeRaster: Sendable, Equatable {
                     : "no spike raster (spikes.h5, spikes.<population>.neuron.npy or spikes.csv)")
         }
         let (groups, columns) = try RecordTableReader.read(directory: directory, layout: layout, format: chosen)
+        for (g, column) in columns.enumerated() where column[1].doubles.contains(where: { !$0.isFinite }) {
+            throw VesicleIOError.malformed(path: directory + "/spikes.*",
+                                           reason: "population \(groups[g]) has a spike time that is not a finite number")
+        }
         return SpikeRaster(
             populations: groups,
             neurons: columns.map { $0[0].indices ?? [] },

@@ -36,7 +36,6 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
     @usableFromInline var s1: UInt64
     @usableFromInline var s2: UInt64
     @usableFromInline var s3: UInt64
-    @usableFromInline var spareNormal: Double = .nan
 
     /// A stream from raw state words (for reference-vector tests).
     public init(state: (UInt64, UInt64, UInt64, UInt64)) {
@@ -92,19 +91,10 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
         -log(uniformPositive())
     }
 
-    /// Standard normal by the Box-Muller transform; the second variate of each pair is kept for the next call.
+    /// Standard normal by the ziggurat method (`NormalZiggurat`): exact in distribution and several
+    /// times faster than the Box-Muller transform it replaced; no state beyond the generator's.
     @inlinable
-    public mutating func normal() -> Double {
-        if !spareNormal.isNaN {
-            let z = spareNormal
-            spareNormal = .nan
-            return z
-        }
-        let r = (-2 * log(uniformPositive())).squareRoot()
-        let angle = 2 * Double.pi * uniform()
-        spareNormal = r * sin(angle)
-        return r * cos(angle)
-    }
+    public mutating func normal() -> Double { normalZiggurat() }
 
     /// Uniform integer in 0..<bound without modulo bias (Lemire's method).
     @inlinable

@@ -19,14 +19,14 @@ extension Distribution {
             return low + (high - low) * rng.uniform()
         case let .normal(mean, sd, clip):
             for _ in 0..<10_000 {
-                let v = mean + sd * rng.normal()
+                let v = mean + sd * rng.normalZiggurat()
                 guard let sign = clip else { return v }
                 if v * sign.value > 0 { return v }
             }
             throw SynapseError.invalidParameter(
                 name: name, value: mean, expected: "a clipped normal with a reachable sign")
         case let .lognormal(mu, sigma, sign):
-            return sign.value * exp(mu + sigma * rng.normal())
+            return sign.value * exp(mu + sigma * rng.normalZiggurat())
         }
     }
 }

@@ -7,7 +7,9 @@ extension FeedbackExperiment {
     /// through a Bayesian synapse type with a feedback rule, onto a one-neuron `linear_readout`
     /// population that a FeedbackSpec targets. Metrics count after `simulation.warmup`; the run
     /// covers warm-up plus duration (`runPlanned()`). `posterior` recordings of the projection choose
-    /// the traced synapses and their interval.
+    /// the traced synapses and their interval. An unset initial mean is the prior mean for every
+    /// synapse (`BayesianSynapseSpec.initialMean`); the paper's `mu_pr (1 + xi)` is
+    /// `normal(mu_pr, |mu_pr|)`, the default of `FeedbackExperimentParameters`.
     public init(spec: NetworkSpec) throws {
         guard spec.feedbacks.count == 1, let feedback = spec.feedbacks.first else {
             throw SynapseError.unsupportedNetwork(

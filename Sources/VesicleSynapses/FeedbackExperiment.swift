@@ -43,19 +43,12 @@ public struct FeedbackExperiment {
     /// Called after every bin with what the synapses saw; nil (the default) costs nothing.
     public var binObserver: ((FeedbackBinRecord) -> Void)?
 
-    // Per-synapse state: posterior after the relaxation of bin `lastBin`, and the target log-weight at
-    // bin `lastBin`.
-    private var mu: [Double]
-    private var sigma2: [Double]
-    private var target: [Double]
-    private var lastBin: [Int]
-    private var spikeProbability: [Double]
-    private var logNoSpike: [Double]
-    private var spikeStreams: [RandomStream]
-    private var teacherStreams: [RandomStream]
+    private var synapses: [FeedbackSynapse]
     private var releaseStream: RandomStream
     private var noiseStream: RandomStream
     private var queue: SpikeBinQueue
+    private let priorBins: OrnsteinUhlenbeckBinTable
+    private let teacherBins: OrnsteinUhlenbeckBinTable
 
     private let relaxes: Bool
     private let constantSigmaDelta2: Double
@@ -66,10 +59,7 @@ public struct FeedbackExperiment {
     private let traceEvery: Int
 
     private var spiking: [Int] = []
-    private var released: [Double] = []
-    private var mBefore: [Double] = []
-    private var slopes: [Double] = []
-    private var moments: [WeightMoments] = []
+    private var releases: [BinRelease] = []
 
     public init(parameters p: FeedbackExperimentParameters) throws {
         try self.init(parameters: p, plannedBins: nil)
@@ -84,36 +74,32 @@ public struct FeedbackExperiment {
         var rateStream = RandomStream(seed: p.seed, purpose: .rates)
         var rates = [Double]()
         rates.reserveCapacity(n)
-        for _ in 0..<n {
-            let r = try p.rate.draw(using: &rateStream, name: "rate")
+        for i in 0..<n {
+            let r = try p.explicitRates?[i] ?? p.rate.draw(using: &rateStream, name: "rate")
             try SynapseError.require(r >= 0 && r.isFinite, "rate", r, ">= 0 Hz")
             rates.append(r)
         }
         self.rates = rates
-        spikeProbability = rates.map { min(1, $0 * p.bin / 1000) }
-        logNoSpike = spikeProbability.map { log1p(-$0) }
+        let spikeProbability = rates.map { min(1, $0 * p.bin / 1000) }
 
         var initStream = RandomStream(seed: p.seed, purpose: .posteriorInit)
-        mu = []
-        mu.reserveCapacity(n)
         let meanDistribution = p.initialMean
             ?? .normal(mean: p.prior.mean, sd: abs(p.prior.mean), clipToSign: nil)
-        for _ in 0..<n { mu.append(try meanDistribution.draw(using: &initStream, name: "initial mean")) }
         relaxes = p.rule.isBayesianFeedbackRule
-        sigma2 = Array(repeating: relaxes ? (p.initialVariance ?? p.prior.variance) : 0, count: n)
-
-        teacherStreams = (0..<n).map { RandomStream(seed: p.seed, purpose: .teacher, index: UInt64($0)) }
-        target = []
-        target.reserveCapacity(n)
+        let initialVariance = relaxes ? (p.initialVariance ?? p.prior.variance) : 0
+        synapses = []
+        synapses.reserveCapacity(n)
         for i in 0..<n {
-            if let d = p.teacherInitial {
-                target.append(try d.draw(using: &teacherStreams[i], name: "initial target"))
-            } else {
-                target.append(p.teacher.stationarySample(rng: &teacherStreams[i]))
-            }
+            let initialMean = try meanDistribution.draw(using: &initStream, name: "initial mean")
+            var teacherStream = RandomStream(seed: p.seed, purpose: .teacher, index: UInt64(i))
+            let initialTarget = try p.teacherInitial?.draw(using: &teacherStream, name: "initial target")
+                ?? p.teacher.stationarySample(rng: &teacherStream)
+            synapses.append(FeedbackSynapse(
+                mu: initialMean, sigma2: initialVariance, target: initialTarget, lastBin: 0,
+                spikeProbability: spikeProbability[i], logNoSpike: log1p(-spikeProbability[i]),
+                teacherStream: teacherStream,
+                spikeStream: RandomStream(seed: p.seed, purpose: .poissonSource, index: UInt64(i))))
         }
-        lastBin = Array(repeating: 0, count: n)
-        spikeStreams = (0..<n).map { RandomStream(seed: p.seed, purpose: .poissonSource, index: UInt64($0)) }
         releaseStream = RandomStream(seed: p.seed, purpose: .release)
         noiseStream = RandomStream(seed: p.seed, purpose: .feedbackNoise)
 
@@ -134,8 +120,12 @@ public struct FeedbackExperiment {
         traceEvery = max(1, Int((p.traceInterval / p.bin).rounded()))
         variability = p.measuresVariability ? rates.map { SynapseVariability(rate: $0) } : []
 
-        queue = SpikeBinQueue(capacity: n)
-        for i in 0..<n { scheduleNextSpike(of: i, after: 0) }
+        priorBins = OrnsteinUhlenbeckBinTable(prior: p.prior, bin: p.bin)
+        teacherBins = OrnsteinUhlenbeckBinTable(prior: p.teacher, bin: p.bin)
+        queue = SpikeBinQueue(inputCount: n)
+        for i in 0..<n {
+            if let b = Self.nextSpikeBin(of: &synapses[i], after: 0) { queue.push(bin: b, input: i) }
+        }
     }
 
     /// Time at the end of the last completed bin, ms.
@@ -160,128 +150,160 @@ public struct FeedbackExperiment {
     /// The current posterior (mu, sigma2) and target log-weight of synapse `i`, brought up to date.
     public mutating func state(of i: Int) -> (mu: Double, sigma2: Double, target: Double) {
         catchUp(i)
-        return (mu[i], sigma2[i], target[i])
+        return (synapses[i].mu, synapses[i].sigma2, synapses[i].target)
     }
 
-    private mutating func scheduleNextSpike(of i: Int, after bin: Int) {
-        let q = spikeProbability[i]
-        if q <= 0 { return }
-        if q >= 1 {
-            queue.push(bin: bin + 1, input: i)
-            return
-        }
-        let gap = (log(spikeStreams[i].uniformPositive()) / logNoSpike[i]).rounded(.down) + 1
-        if gap < Double(SpikeBinQueue.lastBin) { queue.push(bin: bin + Int(gap), input: i) }
+    /// The next bin after `bin` in which the input spikes: Bernoulli(p) per bin by geometric skipping.
+    @inline(__always)
+    private static func nextSpikeBin(of synapse: inout FeedbackSynapse, after bin: Int) -> Int? {
+        let q = synapse.spikeProbability
+        if q <= 0 { return nil }
+        if q >= 1 { return bin + 1 }
+        // Failures before the next success: floor(ln U / ln(1 - p)) >= 0, so truncation is the floor.
+        let failures = log(synapse.spikeStream.uniformPositive()) / synapse.logNoSpike
+        return failures < Double(SpikeBinQueue.lastBin - bin - 1) ? bin + 1 + Int(failures) : nil
+    }
+
+    /// The exact OU transition of the target over `n` bins (MODEL.md §4, Teacher).
+    @inline(__always)
+    private func advanceTeacher(_ synapse: inout FeedbackSynapse, bins n: Int) {
+        let m = parameters.teacher.mean
+        synapse.target = m + (synapse.target - m) * teacherBins.decay(bins: n)
+            + teacherBins.noiseSD(bins: n) * synapse.teacherStream.normalZiggurat()
     }
 
     /// Brings synapse `i` to the end of bin `binIndex` (teacher drift and posterior relaxation).
     private mutating func catchUp(_ i: Int) {
-        let skipped = binIndex - lastBin[i]
+        let skipped = binIndex - synapses[i].lastBin
         if skipped == 0 { return }
-        let elapsed = Double(skipped) * parameters.bin
-        target[i] = parameters.teacher.transition(
-            target[i], decay: parameters.teacher.decay(over: elapsed), rng: &teacherStreams[i])
-        if relaxes { parameters.prior.relax(mu: &mu[i], sigma2: &sigma2[i], over: elapsed) }
-        lastBin[i] = binIndex
+        advanceTeacher(&synapses[i], bins: skipped)
+        if relaxes {
+            synapses[i].relax(parameters.prior, decay: priorBins.decay(bins: skipped))
+        }
+        synapses[i].lastBin = binIndex
         synapseUpdates += 1
     }
 
     private mutating func step() throws {
         let k = binIndex + 1
+        spiking.removeAll(keepingCapacity: true)
+        queue.drain(bin: k, into: &spiking)
+        // The table is moved out for the bin so the hot loops address it through one buffer pointer.
+        var table: [FeedbackSynapse] = []
+        swap(&table, &synapses)
+        defer { swap(&table, &synapses) }
+        try table.withUnsafeMutableBufferPointer { try process(bin: k, synapses: $0) }
+    }
+
+    private mutating func process(bin k: Int, synapses s: UnsafeMutableBufferPointer<FeedbackSynapse>) throws {
         let p = parameters
         let link = p.link
-
-        spiking.removeAll(keepingCapacity: true)
-        while let b = queue.minimumBin, b == k {
-            let i = queue.popInput()
-            spiking.append(i)
-            scheduleNextSpike(of: i, after: k)
+        for i in spiking {
+            if let b = Self.nextSpikeBin(of: &s[i], after: k) { queue.push(bin: b, input: i) }
         }
 
         // Teacher to bin k; posterior to the end of bin k-1; releases.
-        released.removeAll(keepingCapacity: true)
-        moments.removeAll(keepingCapacity: true)
-        slopes.removeAll(keepingCapacity: true)
+        releases.removeAll(keepingCapacity: true)
         var vTarget = 0.0
         var v = 0.0
         var exactSigmaDelta2 = p.noiseSD * p.noiseSD
+        let exact = k <= exactSigmaDeltaBins
+        let needsVariance = exact || p.release == .gaussian
         for i in spiking {
-            let skipped = k - lastBin[i]
-            target[i] = p.teacher.transition(
-                target[i], decay: p.teacher.decay(over: Double(skipped) * p.bin), rng: &teacherStreams[i])
+            let skipped = k - s[i].lastBin
+            advanceTeacher(&s[i], bins: skipped)
             if relaxes && skipped > 1 {
-                p.prior.relax(mu: &mu[i], sigma2: &sigma2[i], over: Double(skipped - 1) * p.bin)
+                s[i].relax(p.prior, decay: priorBins.decay(bins: skipped - 1))
             }
-            let w = link.moments(mu: mu[i], sigma2: sigma2[i])
-            let amplitude = releaseAmplitude(mu: mu[i], sigma2: sigma2[i], mode: p.release, link: link,
+            let (mu, sigma2) = (s[i].mu, s[i].sigma2)
+            // s2 (an expm1) only when something reads it: the exact sigma_delta^2 or a gaussian release.
+            let m = link.meanWeight(mu: mu, sigma2: sigma2)
+            let w = WeightMoments(mean: m, variance: needsVariance ? link.weightVariance(mean: m, sigma2: sigma2) : 0)
+            let amplitude = releaseAmplitude(w, mu: mu, sigma2: sigma2, mode: p.release, link: link,
                                              rng: &releaseStream)
+            if !(w.mean.isFinite && w.variance.isFinite && amplitude.isFinite) {
+                // A posterior whose weight moments overflow (e.g. mu + sigma2/2 > 709) has left the domain
+                // as surely as a non-finite one; stop here, naming it, before it poisons delta.
+                throw SynapseError.posteriorLeftDomain(synapse: i, time: Double(k) * p.bin, mu: mu, sigma2: sigma2)
+            }
             exactSigmaDelta2 += w.variance
                 + assumedReleaseVariance(w, mode: p.release, assumedRatio: p.assumedReleaseRatio)
-            vTarget += link.weight(target[i])
+            vTarget += link.weight(s[i].target)
             v += amplitude
-            released.append(amplitude)
-            moments.append(w)
-            slopes.append(link.meanSlope(w))
+            releases.append(BinRelease(input: i, moments: w, slope: link.meanSlope(w), amplitude: amplitude))
         }
-        let delta = vTarget - v + p.noiseSD * noiseStream.normal()
-        let sigmaDelta2 = k <= exactSigmaDeltaBins ? exactSigmaDelta2 : constantSigmaDelta2
+        let delta = vTarget - v + p.noiseSD * noiseStream.normalZiggurat()
+        let sigmaDelta2 = exact ? exactSigmaDelta2 : constantSigmaDelta2
         let signal = FeedbackBinSignal(rule: p.rule, delta: delta, sigmaDelta2: sigmaDelta2,
                                        sigma0: p.noiseSD, threshold: threshold)
 
         // The posterior each release was drawn from, for release logs (before this bin's increments).
-        let releasedPosterior = binObserver == nil ? [] : spiking.map { (mu[$0], sigma2[$0]) }
+        let releasedPosterior = binObserver == nil ? [] : releases.map { (s[$0.input].mu, s[$0.input].sigma2) }
 
         // Increments, then the one-bin relaxation of bin k.
-        let oneBin = p.prior.decay(over: p.bin)
+        let oneBin = priorBins.decay(bins: 1)
         let measuring = !variability.isEmpty && k > burnInBin
-        for (j, i) in spiking.enumerated() {
-            let d = p.rule.increment(sigma2: sigma2[i], moments: moments[j], slope: slopes[j], x: 1,
-                                     released: released[j], signal: signal)
-            mu[i] += d.mu
-            sigma2[i] += d.sigma2
-            if !(mu[i].isFinite && sigma2[i].isFinite && (sigma2[i] > 0 || !relaxes)) {
-                throw SynapseError.posteriorLeftDomain(synapse: i, time: Double(k) * p.bin, mu: mu[i],
-                                                       sigma2: sigma2[i])
+        for r in releases {
+            let i = r.input
+            let d = p.rule.increment(sigma2: s[i].sigma2, moments: r.moments, slope: r.slope, x: 1,
+                                     released: r.amplitude, signal: signal)
+            s[i].mu += d.mu
+            s[i].sigma2 += d.sigma2
+            let (mu, sigma2) = (s[i].mu, s[i].sigma2)
+            if !(mu.isFinite && sigma2.isFinite && (sigma2 > 0 || !relaxes)) {
+                throw SynapseError.posteriorLeftDomain(synapse: i, time: Double(k) * p.bin, mu: mu, sigma2: sigma2)
             }
             if measuring {
-                let before = moments[j].mean
-                let after = link.moments(mu: mu[i], sigma2: sigma2[i]).mean
+                let before = r.moments.mean
+                let after = link.meanWeight(mu: mu, sigma2: sigma2)
                 variability[i].relativeChangeSum += abs(after - before) / abs(before)
                 variability[i].spikeCount += 1
             }
-            if relaxes { p.prior.relax(mu: &mu[i], sigma2: &sigma2[i], decay: oneBin) }
-            lastBin[i] = k
+            if relaxes { s[i].relax(p.prior, decay: oneBin) }
+            s[i].lastBin = k
         }
         synapseUpdates += spiking.count
         binIndex = k
 
         if let observer = binObserver {
             observer(FeedbackBinRecord(time: Double(k) * p.bin, delta: delta, sigmaDelta2: sigmaDelta2,
-                                       spikingInputs: spiking, released: released,
+                                       spikingInputs: releases.map(\.input), released: releases.map(\.amplitude),
                                        releasedMu: releasedPosterior.map(\.0), releasedSigma2: releasedPosterior.map(\.1)))
         }
-        if k > burnInBin && k % metricEvery == 0 { sampleMetrics() }
-        if !p.tracedSynapses.isEmpty && k % traceEvery == 0 { sampleTraces() }
+        if k > burnInBin && k % metricEvery == 0 { sampleMetrics(s) }
+        if !p.tracedSynapses.isEmpty && k % traceEvery == 0 { sampleTraces(s) }
     }
 
-    private mutating func sampleMetrics() {
+    /// Brings synapse `i` of the moved-out table to the end of bin `binIndex`.
+    private mutating func catchUp(_ i: Int, in s: UnsafeMutableBufferPointer<FeedbackSynapse>) {
+        let skipped = binIndex - s[i].lastBin
+        if skipped == 0 { return }
+        advanceTeacher(&s[i], bins: skipped)
+        if relaxes {
+            s[i].relax(parameters.prior, decay: priorBins.decay(bins: skipped))
+        }
+        s[i].lastBin = binIndex
+        synapseUpdates += 1
+    }
+
+    private mutating func sampleMetrics(_ s: UnsafeMutableBufferPointer<FeedbackSynapse>) {
         for i in 0..<parameters.inputCount {
-            catchUp(i)
-            metrics.add(mu: mu[i], sigma2: sigma2[i], target: target[i])
+            catchUp(i, in: s)
+            metrics.add(mu: s[i].mu, sigma2: s[i].sigma2, target: s[i].target, priorMean: parameters.prior.mean)
             if !variability.isEmpty {
-                let w = parameters.link.moments(mu: mu[i], sigma2: sigma2[i])
+                let w = parameters.link.moments(mu: s[i].mu, sigma2: s[i].sigma2)
                 variability[i].normalizedVariabilitySum += w.variance / abs(w.mean)
                 variability[i].sampleCount += 1
             }
         }
     }
 
-    private mutating func sampleTraces() {
+    private mutating func sampleTraces(_ s: UnsafeMutableBufferPointer<FeedbackSynapse>) {
         for i in parameters.tracedSynapses {
-            catchUp(i)
-            let w = parameters.link.moments(mu: mu[i], sigma2: sigma2[i])
-            traces.append(SynapseTraceSample(time: time, synapse: i, mu: mu[i], sigma2: sigma2[i],
-                                             target: target[i], weightMean: w.mean,
+            catchUp(i, in: s)
+            let w = parameters.link.moments(mu: s[i].mu, sigma2: s[i].sigma2)
+            traces.append(SynapseTraceSample(time: time, synapse: i, mu: s[i].mu, sigma2: s[i].sigma2,
+                                             target: s[i].target, weightMean: w.mean,
                                              weightSD: w.variance.squareRoot()))
         }
     }

@@ -13,6 +13,8 @@ public struct FeedbackExperimentParameters: Sendable, Equatable {
     public var inputCount: Int
     /// Rate of each input, Hz; drawn per input (stream `.rates`). Paper: log10(nu/Hz) ~ N(0, 0.5^2).
     public var rate: Distribution
+    /// Explicit rate per input, Hz (count = inputCount); overrides `rate` when set.
+    public var explicitRates: [Double]?
     /// Feedback bin, ms.
     public var bin: Double = 10
     /// Membrane noise s.d. sigma_0, mV.
@@ -88,8 +90,8 @@ public struct FeedbackExperimentParameters: Sendable, Equatable {
 
     /// Checks every parameter's domain (MODEL.md §3-§4).
     public func validate() throws {
-        try SynapseError.require(inputCount > 0 && inputCount < 1 << 24, "inputs", Double(inputCount),
-                                 "between 1 and 16 777 215")
+        try SynapseError.require(inputCount > 0 && inputCount <= Int(Int32.max), "inputs", Double(inputCount),
+                                 "between 1 and 2^31 - 1")
         try SynapseError.require(bin > 0 && bin.isFinite, "bin", bin, "> 0 ms")
         try SynapseError.require(noiseSD > 0 && noiseSD.isFinite, "sigma_0", noiseSD, "> 0 mV")
         try SynapseError.require(cerebellarThreshold.isFinite, "cerebellar threshold", cerebellarThreshold,
@@ -103,6 +105,10 @@ public struct FeedbackExperimentParameters: Sendable, Equatable {
         }
         try SynapseError.require(metricInterval > 0, "metric interval", metricInterval, "> 0 ms")
         try SynapseError.require(traceInterval > 0, "trace interval", traceInterval, "> 0 ms")
+        if let r = explicitRates, r.count != inputCount {
+            throw SynapseError.invalidParameter(name: "explicit rates", value: Double(r.count),
+                                                expected: "one rate per input (\(inputCount))")
+        }
         for i in tracedSynapses {
             try SynapseError.require(i >= 0 && i < inputCount, "traced synapse", Double(i),
                                      "an index in 0..<\(inputCount)")
@@ -126,6 +132,16 @@ public struct FeedbackExperimentParameters: Sendable, Equatable {
             }
         default:
             throw SynapseError.unsupportedNetwork("rule \(rule.name) does not learn from feedback")
+        }
+    }
+}
+
+extension SigmaDeltaMode {
+    public var name: String {
+        switch self {
+        case .exact: return "exact"
+        case .constant: return "constant"
+        case .exactThenConstant: return "exact_then_constant"
         }
     }
 }

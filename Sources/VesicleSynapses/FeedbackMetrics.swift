@@ -5,8 +5,14 @@ public struct TrackingMetrics: Sendable, Equatable {
     public var pairCount = 0
     public var squaredErrorSum = 0.0
     public var withinTwoSDCount = 0
+    /// Sum of (prior mean - lambda_i)^2 over the same pairs: the error of a learner that knows only the
+    /// prior, on the same target path (a paired baseline: the path's own variability cancels).
+    public var priorSquaredErrorSum = 0.0
 
     public init() {}
+
+    /// Mean of (mu_pr - lambda_i)^2 over the same pairs; NaN before any sample.
+    public var priorMeanSquaredError: Double { priorSquaredErrorSum / Double(pairCount) }
 
     /// Mean of (mu_i - lambda_i)^2; NaN before any sample.
     public var meanSquaredError: Double { squaredErrorSum / Double(pairCount) }
@@ -14,10 +20,11 @@ public struct TrackingMetrics: Sendable, Equatable {
     /// 0 for classical rules, which carry no variance.
     public var calibration: Double { Double(withinTwoSDCount) / Double(pairCount) }
 
-    mutating func add(mu: Double, sigma2: Double, target: Double) {
+    mutating func add(mu: Double, sigma2: Double, target: Double, priorMean: Double) {
         let e = mu - target
         pairCount += 1
         squaredErrorSum += e * e
+        priorSquaredErrorSum += (priorMean - target) * (priorMean - target)
         if e * e < 4 * sigma2 { withinTwoSDCount += 1 }
     }
 }
@@ -60,7 +67,7 @@ public struct FeedbackBinRecord: Sendable, Equatable {
     public var time: Double
     public var delta: Double
     public var sigmaDelta2: Double
-    /// Inputs that spiked in the bin, ascending.
+    /// Inputs that spiked in the bin, in the order they were processed.
     public var spikingInputs: [Int]
     /// Their released amplitudes, in the same order.
     public var released: [Double]

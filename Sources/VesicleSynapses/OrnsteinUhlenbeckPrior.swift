@@ -52,12 +52,12 @@ public struct OrnsteinUhlenbeckPrior: Sendable, Equatable {
     @inlinable @inline(__always)
     public func transition(_ lambda: Double, decay d: Double, rng: inout RandomStream) -> Double {
         let sd = (variance * (1 - d * d)).squareRoot()
-        return mean + (lambda - mean) * d + sd * rng.normal()
+        return mean + (lambda - mean) * d + sd * rng.normalZiggurat()
     }
 
     /// A draw from the stationary distribution N(mean, variance).
     @inlinable
     public func stationarySample(rng: inout RandomStream) -> Double {
-        mean + variance.squareRoot() * rng.normal()
+        mean + variance.squareRoot() * rng.normalZiggurat()
     }
 }

@@ -27,12 +27,25 @@ extension PosteriorLink {
     /// `m = mu`, `s2 = sigma2`.
     @inlinable @inline(__always)
     public func moments(mu: Double, sigma2: Double) -> WeightMoments {
+        let m = meanWeight(mu: mu, sigma2: sigma2)
+        return WeightMoments(mean: m, variance: weightVariance(mean: m, sigma2: sigma2))
+    }
+
+    /// m alone: `exp(mu + sigma2/2)` (log link) or `mu` (identity), without the cost of s2.
+    @inlinable @inline(__always)
+    public func meanWeight(mu: Double, sigma2: Double) -> Double {
         switch self {
-        case .log:
-            let m = exp(mu + 0.5 * sigma2)
-            return WeightMoments(mean: m, variance: m * m * expm1(sigma2))
-        case .identity:
-            return WeightMoments(mean: mu, variance: sigma2)
+        case .log: return exp(mu + 0.5 * sigma2)
+        case .identity: return mu
+        }
+    }
+
+    /// s2 given m: `m^2 (exp(sigma2) - 1)` (log link) or `sigma2` (identity).
+    @inlinable @inline(__always)
+    public func weightVariance(mean m: Double, sigma2: Double) -> Double {
+        switch self {
+        case .log: return m * m * expm1(sigma2)
+        case .identity: return sigma2
         }
     }
 

@@ -30,21 +30,37 @@ extension ReleaseMode {
 /// connection's sign. `mean`: m; `posterior`: a sample of the weight posterior itself
 /// (`exp(mu + sqrt(sigma2) xi)` under the log link, `mu + sqrt(sigma2) xi` under the identity link);
 /// `gaussian`: `m + sqrt(s2) xi`; `fixed_ratio k`: `m + sqrt(k |m|) xi` (|m| = m under the log link).
-/// Draws one standard normal from `rng` unless the mode is `mean`.
+/// Draws one standard normal from `rng` (ziggurat, `NormalZiggurat`) unless the mode is `mean`.
 @inlinable
 public func releaseAmplitude(mu: Double, sigma2: Double, mode: ReleaseMode, link: PosteriorLink,
                              rng: inout RandomStream) -> Double {
     switch mode {
-    case .mean:
-        return link.moments(mu: mu, sigma2: sigma2).mean
     case .posterior:
-        return link.weight(mu + sigma2.squareRoot() * rng.normal())
+        return link.weight(mu + sigma2.squareRoot() * rng.normalZiggurat())
     case .gaussian:
-        let w = link.moments(mu: mu, sigma2: sigma2)
-        return w.mean + w.variance.squareRoot() * rng.normal()
+        return releaseAmplitude(link.moments(mu: mu, sigma2: sigma2), mu: mu, sigma2: sigma2, mode: mode,
+                                link: link, rng: &rng)
+    case .mean, .fixedRatio:
+        let m = link.meanWeight(mu: mu, sigma2: sigma2)
+        return releaseAmplitude(WeightMoments(mean: m, variance: .nan), mu: mu, sigma2: sigma2, mode: mode,
+                                link: link, rng: &rng)
+    }
+}
+
+/// The same draw when the caller already holds the weight moments `w` of (mu, sigma2); only
+/// `gaussian` reads `w.variance`, so callers that release by another mode may leave it unset.
+@inlinable
+public func releaseAmplitude(_ w: WeightMoments, mu: Double, sigma2: Double, mode: ReleaseMode,
+                             link: PosteriorLink, rng: inout RandomStream) -> Double {
+    switch mode {
+    case .mean:
+        return w.mean
+    case .posterior:
+        return link.weight(mu + sigma2.squareRoot() * rng.normalZiggurat())
+    case .gaussian:
+        return w.mean + w.variance.squareRoot() * rng.normalZiggurat()
     case .fixedRatio(let k):
-        let m = link.moments(mu: mu, sigma2: sigma2).mean
-        return m + (k * abs(m)).squareRoot() * rng.normal()
+        return w.mean + (k * abs(w.mean)).squareRoot() * rng.normalZiggurat()
     }
 }
 

@@ -1,52 +1,58 @@
-// Which inputs spike in which feedback bin: a min-heap of (bin, input) keys.
+// Which inputs spike in which feedback bin: a calendar queue over bins.
 
-/// Min-heap of next-spike bins. A key packs `bin << 24 | input`, so equal bins pop in input order,
-/// which makes a run independent of heap layout (DESIGN.md, one scheduler, tie rule).
+/// Calendar queue of next-spike bins (Brown 1988): `bucketCount` buckets indexed by `bin mod
+/// bucketCount`, each an intrusive linked list through the inputs (an input is in exactly one
+/// bucket). Draining bin k walks bucket `k mod bucketCount` and takes the inputs due at k; inputs due
+/// a whole turn or more later stay (rare: a gap of 4096 bins is 41 s at 10-ms bins, i.e. rates below
+/// ~0.03 Hz). Push and drain are O(1) per input.
+///
+/// Order: the inputs due at a bin come out in reverse order of their pushes, whatever the bucket
+/// count or the other entries of the bucket, so the order is a function of the run's own history
+/// (DESIGN.md: reproducible, independent of memory layout) without a sort.
 struct SpikeBinQueue {
-    private var keys: [UInt64] = []
+    static let bucketCount = 4096
+    private static let mask = bucketCount - 1
+    /// Bins beyond this are never reached (2^53 bins).
+    static let lastBin = 1 << 53
 
-    static let inputBits: UInt64 = 24
-    static let inputMask: UInt64 = (1 << 24) - 1
-    /// Bins beyond this are never reached (2^39 bins of 10 ms is 174 years).
-    static let lastBin = 1 << 39
+    /// The bin an input is due at, and the next input in its bucket (-1 at the end).
+    private struct Link {
+        var due: Int
+        var next: Int32
+    }
 
-    init(capacity: Int) { keys.reserveCapacity(capacity) }
+    private var head: [Int32]
+    private var links: [Link]
 
-    var minimumBin: Int? {
-        keys.first.map { Int($0 >> Self.inputBits) }
+    init(inputCount: Int) {
+        head = Array(repeating: -1, count: Self.bucketCount)
+        links = Array(repeating: Link(due: -1, next: -1), count: inputCount)
     }
 
     mutating func push(bin: Int, input: Int) {
         guard bin < Self.lastBin else { return }
-        keys.append(UInt64(bin) << Self.inputBits | UInt64(input))
-        var child = keys.count - 1
-        let key = keys[child]
-        while child > 0 {
-            let parent = (child - 1) >> 1
-            if keys[parent] <= key { break }
-            keys[child] = keys[parent]
-            child = parent
-        }
-        keys[child] = key
+        let b = bin & Self.mask
+        links[input] = Link(due: bin, next: head[b])
+        head[b] = Int32(input)
     }
 
-    /// Removes and returns the input with the smallest (bin, input).
-    mutating func popInput() -> Int {
-        let top = keys[0]
-        let last = keys.removeLast()
-        if !keys.isEmpty {
-            var parent = 0
-            let n = keys.count
-            while true {
-                var child = 2 * parent + 1
-                if child >= n { break }
-                if child + 1 < n && keys[child + 1] < keys[child] { child += 1 }
-                if last <= keys[child] { break }
-                keys[parent] = keys[child]
-                parent = child
+    /// Removes the inputs due at `bin` and appends them to `inputs`.
+    mutating func drain(bin: Int, into inputs: inout [Int]) {
+        let b = bin & Self.mask
+        var current = head[b]
+        var previous: Int32 = -1
+        links.withUnsafeMutableBufferPointer { link in
+            while current >= 0 {
+                let i = Int(current)
+                let following = link[i].next
+                if link[i].due == bin {
+                    if previous < 0 { head[b] = following } else { link[Int(previous)].next = following }
+                    inputs.append(i)
+                } else {
+                    previous = current
+                }
+                current = following
             }
-            keys[parent] = last
         }
-        return Int(top & Self.inputMask)
     }
 }

@@ -48,6 +48,11 @@ public func synapticGradientUpdate(mu: inout [Double], x: [Double], y: Double, e
 /// the teacher neuron spikes with probability `1 - exp(-g(u*) h)`, `u* = sum w*_i x_i`; the rule's
 /// update; the teacher weights take the exact OU transition over h; the posterior (filter only)
 /// relaxes toward the prior exactly over h. The gradient rule has no prior term.
+///
+/// The per-step variance decrement of MODEL.md §5 is a first-order (Euler) step: when
+/// `gbar h beta^2 sigma2 x^2 >= 1` (a strongly driven neuron, e.g. teacher rates of ~100 Hz at 1-ms
+/// steps) it would make sigma2 negative. The run then stops with `posteriorLeftDomain`, as
+/// MODEL.md §4 requires; a smaller step is the remedy, not a clamp.
 public struct SynapticFilterExperiment {
     public let parameters: SynapticFilterParameters
     public private(set) var stepIndex = 0
@@ -142,7 +147,7 @@ public struct SynapticFilterExperiment {
         }
         stepIndex += 1
         if stepIndex > burnInStep && stepIndex % metricEvery == 0 {
-            for i in 0..<p.inputCount { metrics.add(mu: mu[i], sigma2: sigma2[i], target: target[i]) }
+            for i in 0..<p.inputCount { metrics.add(mu: mu[i], sigma2: sigma2[i], target: target[i], priorMean: p.prior.mean) }
         }
     }
 }

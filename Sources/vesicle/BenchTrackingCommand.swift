@@ -29,6 +29,9 @@ struct BenchTrackingCommand: ParsableCommand {
     @Option(help: "Simulated time, e.g. 5000s or 2h (default 5 tau).")
     var duration: String?
 
+    @Option(help: "sigma_delta^2: exact, constant or exact_then_constant (default: exact_then_constant, exact for reinforcement).")
+    var sigmaDelta: String?
+
     @Option(help: "Learning rate of a classical rule.")
     var eta: Double = 0.01
 
@@ -40,20 +43,36 @@ struct BenchTrackingCommand: ParsableCommand {
         let tauMs = try tau.map { try Self.milliseconds($0, option: "--tau") }
         let durationMs = try duration.map { try Self.milliseconds($0, option: "--duration") }
         let machine = Self.machine()
-        print("vesicle bench tracking: \(CommandLine.arguments.dropFirst().joined(separator: " "))")
+        print("command: vesicle \(CommandLine.arguments.dropFirst().joined(separator: " "))")
         print("machine: \(machine.cores) cores, \(machine.model)")
+        let mode: SigmaDeltaMode?
+        switch sigmaDelta {
+        case nil: mode = nil
+        case "exact": mode = .exact
+        case "constant": mode = .constant
+        case "exact_then_constant": mode = .exactThenConstant
+        case let other?:
+            throw ValidationError("unknown --sigma-delta '\(other)': expected exact, constant or exact_then_constant")
+        }
         let r = try runTrackingBenchmark(rule: learningRule, inputs: inputs, tau: tauMs, duration: durationMs,
-                                         seed: seed, cores: 2)
-        print("rule \(r.rule), \(r.inputs) inputs, tau \(r.tauSeconds) s, \(r.simulatedSeconds) s simulated "
-              + "(\(r.bins) bins) in \(Self.format(r.wallSeconds)) s wall")
-        print("simulated seconds per wall second: \(Self.format(r.simulatedSecondsPerWallSecond))")
+                                         sigmaDelta: mode, seed: seed, cores: 2)
+        print("rule \(r.rule), sigma_delta^2 \(r.sigmaDelta), \(r.inputs) inputs, tau \(r.tauSeconds) s, \(r.simulatedSeconds) s simulated "
+              + "(\(r.bins) bins) in \(Self.format(r.wallSeconds)) s wall, \(Self.format(r.cpuSeconds)) s CPU")
+        print("simulated seconds per wall second: \(Self.format(r.simulatedSecondsPerWallSecond)) "
+              + "(per CPU second: \(Self.format(r.simulatedSecondsPerCPUSecond)))")
         print("synapse updates per second (inputs x bins / wall, clocked equivalent): "
-              + "\(Self.format(r.synapseBinUpdatesPerSecond)) (authors' Python: 2.7e6)")
+              + "\(Self.format(r.synapseBinUpdatesPerSecond)) (per CPU second: \(Self.format(r.synapseBinUpdatesPerCPUSecond)); "
+              + "authors' Python: 2.7e6)")
         print("synapse updates per second actually made (event-driven touches): "
               + "\(Self.format(r.touchedSynapseUpdatesPerSecond))")
-        print("log-weight MSE after 2 tau: \(Self.format(r.meanSquaredError)), calibration \(Self.format(r.calibration))")
+        if let mse = r.meanSquaredError, let calibration = r.calibration {
+            print("log-weight MSE after 2 tau: \(Self.format(mse)), calibration \(Self.format(calibration))")
+        } else {
+            print("log-weight MSE: none (the run ended within the 2-tau burn-in)")
+        }
         print("Figure 3 for this rule (32 x 500 tau) on \(r.figure3Cores) cores: \(Self.format(r.figure3Hours * 60)) min; "
               + "authors' Python: \(Self.format(r.figure3PythonCoreHours)) core-hours; speed-up \(Self.format(r.speedupOverPython))x")
+        print("Figure 3 for this rule on \(r.figure3Cores) idle cores (from CPU time): \(Self.format(r.figure3HoursFromCPUTime * 60)) min")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var object = try JSONSerialization.jsonObject(with: encoder.encode(r)) as? [String: Any] ?? [:]

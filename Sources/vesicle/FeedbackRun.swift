@@ -57,10 +57,11 @@ struct FeedbackRun {
         }
         progress.finish()
         if let failure { throw failure }
-        let complete = experiment.time >= total
-        try releases?.finish(complete: complete)
-        try raster?.finish(complete: complete)
-        try writeTraces(experiment.traces, complete: complete)
+        // A signal stop leaves whole files up to the time reached; the metadata says partial.
+        let reachedEnd = experiment.time >= total
+        try releases?.finish(complete: true)
+        try raster?.finish(complete: true)
+        try writeTraces(experiment.traces, complete: true)
         let summary = [
             String(format: "feedback run: %d synapses, %.0f ms in %d bins, %d synapse updates",
                    experiment.parameters.inputCount, experiment.time, experiment.binIndex, experiment.synapseUpdates),
@@ -74,7 +75,7 @@ struct FeedbackRun {
         let meta = populations.enumerated().map {
             RunMetadata.Population(name: $1, neurons: spec.populations[$0].size, spikes: counts[$0])
         }
-        return RunOutcome(simulatedTime: experiment.time, stopReason: complete ? nil : stop.reason, populations: meta,
+        return RunOutcome(simulatedTime: experiment.time, stopReason: reachedEnd ? nil : (stop.reason ?? "stopped"), populations: meta,
                           releases: releases?.count ?? 0, summary: summary)
     }
 

@@ -97,8 +97,9 @@ struct RunOutcome {
     var summary: [String]
 }
 
-/// An error message for the user, printed without a stack of type names.
+/// An error message for the user, printed without a stack of type names. ArgumentParser prints it
+/// after its own "Error: ", so the message carries no prefix of its own.
 struct CommandFailure: Error, CustomStringConvertible {
     let description: String
-    init(_ description: String) { self.description = "error: " + description }
+    init(_ description: String) { self.description = description }
 }

@@ -11,33 +11,39 @@ struct SpikingRun {
     let quiet: Bool
 
     func execute() throws -> RunOutcome {
+        // Installed before the build, which takes seconds for large networks: an interrupt during it
+        // then ends the run at time 0 with its metadata marked partial, instead of killing the process.
+        let stop = StopSignal()
+        defer { stop.uninstall() }
         let network = try NetworkBuilder.build(spec)
         let visible = network.populationNames.count - network.hiddenPopulationCount
         let names = Array(network.populationNames.prefix(visible))
         let recorder = try StreamingRecorder(directory: directory, populations: names, spec: spec, formats: formats)
         let simulator = Simulator(network: network)
-        let stop = StopSignal()
-        defer { stop.uninstall() }
         let total = spec.simulation.warmup + spec.simulation.duration
         let progress = ProgressReporter(duration: total, quiet: quiet)
         simulator.run(observer: recorder, shouldStop: { stop.shouldStop || recorder.failure != nil },
                       progress: { progress.update(simulatedTime: $0) })
         progress.finish()
         let reason: String? = recorder.failure.map { "write failed: \($0)" } ?? stop.reason
-        try recorder.finish(complete: reason == nil)
+        // A signal stop leaves whole files up to the time reached (the metadata says partial);
+        // only a failed write leaves them unfinished under temporary names.
+        try recorder.finish(complete: recorder.failure == nil)
         let counts = recorder.spikeCounts
         let populations = names.enumerated().map {
             RunMetadata.Population(name: $1, neurons: network.populationSizes[$0], spikes: counts[$0])
         }
         var summary = [String(format: "%d neurons, %d synapses, built in %.3f s; simulated %.1f ms",
                               network.neuronCount, network.synapseCount, network.buildSeconds, simulator.time)]
-        for p in populations {
-            let seconds = spec.simulation.duration / 1000
+        // The recorded time reached, so that an interrupted run reports its true rate.
+        let seconds = (simulator.time - spec.simulation.warmup) / 1000
+        for p in populations where seconds > 0 {
             summary.append(String(format: "  %@: %d spikes recorded (%.2f Hz per neuron over the recorded time)",
                                   p.name as NSString, p.spikes, Double(p.spikes) / Double(p.neurons) / seconds))
         }
         if let failure = recorder.failure { throw CommandFailure("\(failure)") }
-        return RunOutcome(simulatedTime: simulator.time, stopReason: reason, populations: populations, releases: 0,
+        return RunOutcome(simulatedTime: simulator.time, stopReason: reason, populations: populations,
+                          releases: recorder.releaseCount,
                           summary: summary)
     }
 }
@@ -47,6 +53,11 @@ struct SpikingRun {
 final class StreamingRecorder: SimulationObserver {
     let raster: SpikeRasterWriter?
     var traces: [Int: TraceWriter] = [:]
+    let releases: ReleaseLogWriter?
+    /// Posterior snapshots of Bayesian spiking projections (`vesicle plot release` reads mu and sigma2).
+    let posteriorMu: TraceWriter?
+    let posteriorSigma2: TraceWriter?
+    private(set) var releaseCount = 0
     private(set) var failure: Error?
     private(set) var spikeCounts: [Int]
 
@@ -54,6 +65,11 @@ final class StreamingRecorder: SimulationObserver {
         spikeCounts = Array(repeating: 0, count: populations.count)
         let recordsSpikes = spec.recordings.contains { $0.kind == .spikes }
         raster = recordsSpikes ? try SpikeRasterWriter(directory: directory, populations: populations, formats: formats) : nil
+        let logsReleases = spec.recordings.contains { if case .releases = $0.kind { return true } else { return false } }
+        releases = logsReleases ? try ReleaseLogWriter(directory: directory, formats: formats) : nil
+        let snapshots = spec.recordings.contains { if case .posterior = $0.kind { return true } else { return false } }
+        posteriorMu = snapshots ? try TraceWriter(directory: directory, name: "mu", indexColumn: "synapse", formats: formats) : nil
+        posteriorSigma2 = snapshots ? try TraceWriter(directory: directory, name: "sigma2", indexColumn: "synapse", formats: formats) : nil
         for rec in spec.recordings {
             guard case .membrane = rec.kind, let source = rec.source,
                   let p = populations.firstIndex(of: source.population), traces[p] == nil else { continue }
@@ -72,8 +88,28 @@ final class StreamingRecorder: SimulationObserver {
         do { try traces[population]?.append(time: time, index: neuron, value: potential) } catch { failure = error }
     }
 
+    func release(projection: Int, synapse: Int, pre: Int, post: Int, time: Double, amplitude: Double,
+                 mu: Double, sigma2: Double) {
+        guard failure == nil, let releases else { return }
+        releaseCount += 1
+        do {
+            try releases.append(time: time, synapse: synapse, pre: pre, post: post, amplitude: amplitude, mu: mu, sigma2: sigma2)
+        } catch { failure = error }
+    }
+
+    func posterior(projection: Int, synapse: Int, time: Double, mu: Double, sigma2: Double) {
+        guard failure == nil else { return }
+        do {
+            try posteriorMu?.append(time: time, index: synapse, value: mu)
+            try posteriorSigma2?.append(time: time, index: synapse, value: sigma2)
+        } catch { failure = error }
+    }
+
     func finish(complete: Bool) throws {
         try raster?.finish(complete: complete)
+        try releases?.finish(complete: complete)
+        try posteriorMu?.finish(complete: complete)
+        try posteriorSigma2?.finish(complete: complete)
         for (_, trace) in traces.sorted(by: { $0.key < $1.key }) { try trace.finish(complete: complete) }
     }
 }

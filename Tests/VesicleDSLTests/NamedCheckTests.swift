@@ -39,6 +39,15 @@ final class NamedCheckTests: XCTestCase {
         XCTAssertEqual(error?.message, "constant 'b' is used before its definition at line 7")
     }
 
+    /// A constant whose own definition is wrong is reported there once, not again at every use.
+    func testFailedConstantIsReportedOnlyAtItsDefinition() {
+        let error = singleError("let d = 1.5 ms + 1 mV\n" + minimalNetwork.replacingOccurrences(of: "delay 1.5 ms", with: "delay d")
+                                + "let later = d * 2\n", .dimensionMismatch)
+        XCTAssertEqual(error?.line, 1)
+        XCTAssertEqual(singleError("let a = a + 1\n" + minimalNetwork, .undefinedName)?.message,
+                       "constant 'a' is used before its definition at line 1")
+    }
+
     // MARK: duplicate-definition
 
     func testDuplicateDefinitionAcrossKinds() {

@@ -17,7 +17,9 @@ final class TrackingBenchmarkTests: XCTestCase {
         let figureBins = 32 * 500 * 10_000 / 10.0
         XCTAssertEqual(r.figure3Hours * 3600, figureBins / binRate / 2, accuracy: 1e-9 * r.figure3Hours * 3600)
         XCTAssertEqual(r.figure3PythonCoreHours * 3600, figureBins * 50 / 2.7e6, accuracy: 1e-6)
-        XCTAssertTrue(r.meanSquaredError.isFinite)
+        XCTAssertTrue(try XCTUnwrap(r.meanSquaredError).isFinite)
+        let short = try runTrackingBenchmark(rule: .supervised, inputs: 5, tau: 10_000, duration: 5_000)
+        XCTAssertNil(short.meanSquaredError, "no metrics within the burn-in")
     }
 
     func testRejectsRulesWithoutFeedback() {

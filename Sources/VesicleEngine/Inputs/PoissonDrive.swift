@@ -1,5 +1,16 @@
 import VesicleRandom
 
+/// One independent Poisson train into one neuron: its generator, next arrival and constants, packed
+/// into one 64-byte cache line because every arrival touches all of them.
+struct PoissonDrive {
+    var stream: RandomStream
+    var next: Double
+    /// Mean inter-arrival time, ms (1/rate): multiplying is cheaper than dividing on the hot path.
+    let meanInterval: Double
+    let activeUntil: Double
+    let weight: Double
+}
+
 /// Independent Poisson trains delivered straight to neurons (NEST poisson_generator semantics: every
 /// target has its own train). A train never goes through the queue: each neuron keeps the time of
 /// its next arrival and consumes arrivals lazily when it is brought forward, which is exact because
@@ -13,11 +24,7 @@ final class PoissonDriveTable {
     let driveCount: Int
     /// Drives of local neuron j are rowStart[j] ..< rowStart[j + 1].
     private let rowStart: UnsafeMutablePointer<Int32>
-    private let rate: UnsafeMutablePointer<Double>          // per ms
-    private let weight: UnsafeMutablePointer<Double>
-    private let activeUntil: UnsafeMutablePointer<Double>
-    private let next: UnsafeMutablePointer<Double>
-    private let streams: UnsafeMutablePointer<RandomStream>
+    private let drives: UnsafeMutablePointer<PoissonDrive>
     /// Every neuron has exactly one drive, and drive j belongs to neuron j.
     private let oneEach: Bool
     private let zigguratLayers = ExponentialZiggurat.layers
@@ -28,62 +35,65 @@ final class PoissonDriveTable {
     var isEmpty: Bool { driveCount == 0 }
 
     /// Builds the table from (neuron, rate Hz, weight, from, until, stream), kept in neuron order.
-    init(neuronCount: Int, drives: [(neuron: Int, rateHz: Double, weight: Double, from: Double, until: Double,
-                                    stream: RandomStream)]) {
+    init(neuronCount: Int, drives list: [(neuron: Int, rateHz: Double, weight: Double, from: Double, until: Double,
+                                         stream: RandomStream)]) {
         self.neuronCount = neuronCount
-        driveCount = drives.count
+        driveCount = list.count
         rowStart = .allocate(capacity: neuronCount + 1)
-        rate = .allocate(capacity: max(drives.count, 1))
-        weight = .allocate(capacity: max(drives.count, 1))
-        activeUntil = .allocate(capacity: max(drives.count, 1))
-        next = .allocate(capacity: max(drives.count, 1))
-        streams = .allocate(capacity: max(drives.count, 1))
-        let sorted = drives.enumerated().sorted { ($0.element.neuron, $0.offset) < ($1.element.neuron, $1.offset) }
+        drives = .allocate(capacity: max(list.count, 1))
+        let sorted = list.enumerated().sorted { ($0.element.neuron, $0.offset) < ($1.element.neuron, $1.offset) }
         rowStart.initialize(repeating: 0, count: neuronCount + 1)
         for (_, d) in sorted { rowStart[d.neuron + 1] += 1 }
         for j in 0..<neuronCount { rowStart[j + 1] += rowStart[j] }
-        var oneEach = drives.count == neuronCount
+        var oneEach = list.count == neuronCount
         for (k, (_, d)) in sorted.enumerated() {
             if d.neuron != k { oneEach = false }
-            rate[k] = d.rateHz / 1000
-            weight[k] = d.weight
-            activeUntil[k] = d.until
-            var s = d.stream
-            let first = d.rateHz > 0 ? d.from + s.exponential() / rate[k] : .infinity
-            next[k] = first < d.until ? first : .infinity
-            (streams + k).initialize(to: s)
+            var stream = d.stream
+            let meanInterval = 1000 / d.rateHz
+            let first = d.rateHz > 0 ? d.from + stream.exponential() * meanInterval : .infinity
+            (drives + k).initialize(to: PoissonDrive(stream: stream, next: first < d.until ? first : .infinity,
+                                                     meanInterval: meanInterval, activeUntil: d.until, weight: d.weight))
         }
         self.oneEach = oneEach
     }
 
     deinit {
-        rowStart.deallocate(); rate.deallocate(); weight.deallocate()
-        activeUntil.deallocate(); next.deallocate()
-        streams.deinitialize(count: driveCount); streams.deallocate()
+        rowStart.deallocate()
+        drives.deinitialize(count: driveCount)
+        drives.deallocate()
     }
 
     /// Earliest next arrival of neuron j's drives.
     @inline(__always)
     func earliest(of j: Int) -> Double {
-        if oneEach { return next[j] }
+        if oneEach { return drives[j].next }
         let lo = Int(rowStart[j]), hi = Int(rowStart[j + 1])
         var t = Double.infinity
-        for k in lo..<hi where next[k] < t { t = next[k] }
+        for k in lo..<hi where drives[k].next < t { t = drives[k].next }
         return t
     }
 
-    /// Consumes neuron j's earliest arrival: returns its weight and draws that drive's next arrival.
+    /// Consumes neuron j's earliest arrival: returns its weight and the neuron's new earliest arrival.
     @inline(__always)
-    func consumeEarliest(of j: Int) -> Double {
-        var k = j
-        if !oneEach {
-            let lo = Int(rowStart[j]), hi = Int(rowStart[j + 1])
-            k = lo
-            for m in lo..<hi where next[m] < next[k] { k = m }
+    func consume(of j: Int) -> (weight: Double, next: Double) {
+        if oneEach {
+            return (advanceDrive(j), drives[j].next)
         }
+        let lo = Int(rowStart[j]), hi = Int(rowStart[j + 1])
+        var k = lo
+        for m in lo..<hi where drives[m].next < drives[k].next { k = m }
+        let w = advanceDrive(k)
+        return (w, earliest(of: j))
+    }
+
+    /// Draws drive k's next arrival after its current one; returns the current one's weight.
+    @inline(__always)
+    private func advanceDrive(_ k: Int) -> Double {
         consumed &+= 1
-        let candidate = next[k] + streams[k].exponentialZiggurat(layers: zigguratLayers, densities: zigguratDensities) / rate[k]
-        next[k] = candidate < activeUntil[k] ? candidate : .infinity
-        return weight[k]
+        let d = drives + k
+        let candidate = d.pointee.next
+            + d.pointee.stream.exponentialZiggurat(layers: zigguratLayers, densities: zigguratDensities) * d.pointee.meanInterval
+        d.pointee.next = candidate < d.pointee.activeUntil ? candidate : .infinity
+        return d.pointee.weight
     }
 }

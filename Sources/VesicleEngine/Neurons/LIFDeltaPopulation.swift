@@ -28,6 +28,7 @@ final class LIFDeltaPopulation {
     let offset: UInt32
     let tau: Double
     let inverseTau: Double
+    private let expTable = SmallArgumentExpTable.values
     let state: UnsafeMutablePointer<LIFDeltaState>
     let asymptote: UnsafeMutablePointer<Double>
     var epoch: Double = 0
@@ -88,9 +89,9 @@ final class LIFDeltaPopulation {
     @inline(__always)
     private func receiveDrive(_ j: Int) {
         let arrival = state[j].nextDrive
-        let w = drives.consumeEarliest(of: j)
-        state[j].nextDrive = drives.earliest(of: j)
-        receive(j, weight: w, at: arrival, scale: smallArgumentExp((arrival - epoch) * inverseTau))
+        let (w, next) = drives.consume(of: j)
+        state[j].nextDrive = next
+        receive(j, weight: w, at: arrival, scale: smallArgumentExp((arrival - epoch) * inverseTau, table: expTable))
     }
 
     /// Asymptote above threshold: the next event is either a drive arrival or the analytic crossing.
@@ -120,21 +121,29 @@ final class LIFDeltaPopulation {
         if weight > 0 && state[j].scaled >= state[j].thresholdGap * scale { fire(j, at: t) }
     }
 
-    /// Delivers one PSP of amplitude `weight` at time t to each local neuron in `targets`.
+    /// Delivers one PSP of amplitude `weight` at time t to each local neuron in `targets`. This is
+    /// the innermost loop of a recurrent network: the common case (no drive arrival or drift pending,
+    /// not refractory) is one load, one add and one compare per target.
     @inline(__always)
     func deliver(weight: Double, at t: Double, to targets: UnsafeBufferPointer<UInt32>) {
-        let scale = smallArgumentExp((t - epoch) * inverseTau)
+        let scale = smallArgumentExp((t - epoch) * inverseTau, table: expTable)
+        let increment = weight * scale
+        let excitatory = weight > 0
+        let state = self.state
         for target in targets {
             let j = Int(target)
-            advance(j, before: t)
-            receive(j, weight: weight, at: t, scale: scale)
+            if state[j].nextDrive < t || state[j].thresholdGap < 0 { advance(j, before: t) }
+            if t < state[j].refractoryUntil { continue }
+            let scaled = state[j].scaled + increment
+            state[j].scaled = scaled
+            if excitatory && scaled >= state[j].thresholdGap * scale { fire(j, at: t) }
         }
     }
 
     /// The same with one weight per synapse.
     @inline(__always)
     func deliver(weights: UnsafeBufferPointer<Float>, at t: Double, to targets: UnsafeBufferPointer<UInt32>) {
-        let scale = smallArgumentExp((t - epoch) * inverseTau)
+        let scale = smallArgumentExp((t - epoch) * inverseTau, table: expTable)
         for (target, weight) in zip(targets, weights) {
             let j = Int(target)
             advance(j, before: t)
@@ -145,7 +154,7 @@ final class LIFDeltaPopulation {
     /// The same with Double amplitudes (Bayesian releases).
     @inline(__always)
     func deliver(amplitudes: UnsafeBufferPointer<Double>, at t: Double, to targets: UnsafeBufferPointer<UInt32>) {
-        let scale = smallArgumentExp((t - epoch) * inverseTau)
+        let scale = smallArgumentExp((t - epoch) * inverseTau, table: expTable)
         for (target, weight) in zip(targets, amplitudes) {
             let j = Int(target)
             advance(j, before: t)

@@ -56,8 +56,8 @@ final class LIFExpPopulation {
     func advance(_ j: Int, to t: Double) {
         while state[j].nextDrive < t {
             let arrival = state[j].nextDrive
-            let w = drives.consumeEarliest(of: j)
-            state[j].nextDrive = drives.earliest(of: j)
+            let (w, next) = drives.consume(of: j)
+            state[j].nextDrive = next
             propagate(j, to: arrival)
             addCurrent(j, w)
         }

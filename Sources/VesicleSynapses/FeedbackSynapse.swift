@@ -1,0 +1,33 @@
+// Per-synapse state of the feedback experiment, stored together.
+
+import VesicleRandom
+
+/// One input's synapse in `FeedbackExperiment`: posterior after the relaxation of bin `lastBin`,
+/// the target log-weight at bin `lastBin`, its spike process and its two random streams. Kept in one
+/// 128-byte record (two cache lines) because a touch reads all of it: in separate arrays a touch of
+/// a random synapse costs a cache miss per array.
+struct FeedbackSynapse {
+    var mu: Double
+    var sigma2: Double
+    var target: Double
+    var lastBin: Int
+    /// Spike probability per bin, nu dt (at most 1), and ln(1 - nu dt) for geometric skipping.
+    var spikeProbability: Double
+    var logNoSpike: Double
+    var teacherStream: RandomStream
+    var spikeStream: RandomStream
+
+    /// The posterior's relaxation toward the prior (MODEL.md §3) by the factor `decay`.
+    @inline(__always)
+    mutating func relax(_ prior: OrnsteinUhlenbeckPrior, decay: Double) {
+        prior.relax(mu: &mu, sigma2: &sigma2, decay: decay)
+    }
+}
+
+/// What the synapses that spiked in a bin released, kept between the release and learning passes.
+struct BinRelease {
+    var input: Int
+    var moments: WeightMoments
+    var slope: Double
+    var amplitude: Double
+}

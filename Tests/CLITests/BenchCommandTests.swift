@@ -1,0 +1,21 @@
+// `vesicle bench brunel` ends with one JSON object holding every figure (BENCHMARKS.md).
+
+import Foundation
+import XCTest
+
+final class BenchCommandTests: CLITestCase {
+    func testBrunelBenchmarkEndsWithAJSONLine() throws {
+        let result = try vesicle("bench", "brunel", "--neurons", "500", "--duration", "50")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let last = try XCTUnwrap(result.lastStdoutLine)
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any],
+                                   "last line is not a JSON object: \(last)")
+        for key in ["mean_rate_hz", "mean_cv", "fano", "simulate_wall_s", "bytes_per_synapse"] {
+            XCTAssertNotNil(object[key], "no '\(key)' in \(last)")
+        }
+        let rate = try XCTUnwrap(object["mean_rate_hz"] as? Double)
+        XCTAssertTrue(rate.isFinite && rate > 0, "regime C at N = 500 fires: \(rate) Hz")
+        XCTAssertTrue(result.stdout.hasPrefix("machine: "), "the machine is printed first:\n\(result.stdout)")
+        XCTAssertTrue(result.stdout.contains("command: vesicle bench brunel --neurons 500"), result.stdout)
+    }
+}

@@ -1,0 +1,87 @@
+// `vesicle run` output directories: files, metadata, refusal to overwrite, formats, unwritable
+// places (issue 6, "Runs that never lose data").
+
+import Foundation
+import XCTest
+
+final class RunCommandTests: CLITestCase {
+    func testSingleNeuronWritesSpikesAndCompletedMetadata() throws {
+        let out = scratch.appendingPathComponent("run").path
+        let result = try vesicle("run", network("single_neuron.vsl"), "--out", out, "--quiet")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let csv = try String(contentsOfFile: out + "/spikes.csv", encoding: .utf8)
+        let rows = csv.split(separator: "\n")
+        XCTAssertEqual(rows.first, "population,neuron,time_ms")
+        XCTAssertGreaterThan(rows.count, 2, "the neuron fires at about 149 Hz for 200 ms")
+        for row in rows.dropFirst() {
+            let fields = row.split(separator: ",", omittingEmptySubsequences: false)
+            XCTAssertEqual(fields.count, 3, String(row))
+            XCTAssertEqual(fields.first, "N")
+        }
+        let metadata = try jsonObject(at: out + "/metadata.json")
+        XCTAssertEqual(metadata["completed"] as? Bool, true)
+        XCTAssertEqual(metadata["simulated_time_ms"] as? Double, 200)
+    }
+
+    func testExistingRunIsNotOverwrittenWithoutForce() throws {
+        let out = scratch.appendingPathComponent("run").path
+        XCTAssertEqual(try vesicle("run", network("single_neuron.vsl"), "--out", out, "--quiet").status, 0)
+        let spikes = try Data(contentsOf: URL(fileURLWithPath: out + "/spikes.csv"))
+        let metadata = try Data(contentsOf: URL(fileURLWithPath: out + "/metadata.json"))
+
+        let again = try vesicle("run", network("single_neuron.vsl"), "--out", out, "--quiet", "--duration", "50")
+        XCTAssertNotEqual(again.status, 0)
+        XCTAssertTrue(again.exitedNormally)
+        XCTAssertTrue(again.stderr.contains(out), "the message names the directory:\n\(again.stderr)")
+        XCTAssertTrue(again.stderr.contains("--force"), "the message says how to overwrite:\n\(again.stderr)")
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out + "/spikes.csv")), spikes)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out + "/metadata.json")), metadata)
+
+        let forced = try vesicle("run", network("single_neuron.vsl"), "--out", out, "--quiet", "--duration", "50", "--force")
+        XCTAssertEqual(forced.status, 0, forced.stderr)
+        XCTAssertEqual(try jsonObject(at: out + "/metadata.json")["simulated_time_ms"] as? Double, 50)
+    }
+
+    func testEveryFormatIsWritten() throws {
+        let out = scratch.appendingPathComponent("run").path
+        let result = try vesicle("run", network("single_neuron.vsl"), "--out", out, "--quiet", "--format", "csv,npy,hdf5")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let npyMagic: [UInt8] = [0x93] + Array("NUMPY".utf8)
+        let hdf5Magic: [UInt8] = [0x89] + Array("HDF\r\n".utf8) + [0x1A, 0x0A]
+        let expected: [(String, [UInt8])] = [
+            ("spikes.csv", Array("population,neuron,time_ms\n".utf8)),
+            ("spikes.N.time_ms.npy", npyMagic), ("spikes.N.neuron.npy", npyMagic), ("spikes.h5", hdf5Magic),
+        ]
+        for (name, magic) in expected {
+            let bytes = [UInt8]((try? Data(contentsOf: URL(fileURLWithPath: out + "/" + name))) ?? Data())
+            XCTAssertEqual(Array(bytes.prefix(magic.count)), magic, "\(name) missing or not in its format; directory: \(directoryListing(out))")
+        }
+        let listed = try XCTUnwrap(try jsonObject(at: out + "/metadata.json")["files"] as? [String])
+        XCTAssertTrue(Set(expected.map(\.0)).isSubset(of: listed), "metadata files: \(listed)")
+        XCTAssertFalse(directoryListing(out).contains { $0.hasSuffix(".partial") })
+    }
+
+    func testOutputUnderARegularFileFailsBeforeSimulating() throws {
+        let blocker = scratch.appendingPathComponent("not_a_directory").path
+        try "x".write(toFile: blocker, atomically: true, encoding: .utf8)
+        let out = blocker + "/run"
+        let result = try vesicle("run", network("single_neuron.vsl"), "--out", out, "--quiet")
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.exitedNormally)
+        XCTAssertTrue(result.stderr.contains(out), "the message names the path:\n\(result.stderr)")
+        XCTAssertFalse(result.stdout.contains("simulated"), "nothing was simulated:\n\(result.stdout)")
+    }
+
+    func testOutputUnderProcFailsBeforeSimulating() throws {
+        let out = "/proc/vesicle-cli-test-\(UUID().uuidString)"
+        let result = try vesicle("run", network("single_neuron.vsl"), "--out", out, "--quiet")
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.exitedNormally)
+        XCTAssertTrue(result.stderr.contains(out), "the message names the path:\n\(result.stderr)")
+        XCTAssertFalse(result.stdout.contains("simulated"), result.stdout)
+    }
+
+    func directoryListing(_ path: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
+    }
+}
