@@ -34,11 +34,31 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Posterior parameterisation of the synapses (MODEL.md §3): log or identity.")
     var link: String = WeightLink.log.rawValue
 
+    @Option(help: ArgumentHelp("Correlogram by FFT: POP (pooled spikes), POP:i (auto) or POP:i,j (j after i); repeatable.",
+                               valueName: "POP[:i[,j]]"))
+    var correlogram: [String] = []
+
+    @Option(help: "Correlogram bin width (ms).")
+    var bin: Double = 1
+
+    @Option(name: .customLong("max-lag"), help: "Largest correlogram lag (ms).")
+    var maxLag: Double = 50
+
+    @Option(name: .customLong("smoothed-rate"), help: ArgumentHelp("Population rate smoothed by a Gaussian; repeatable.", valueName: "POP"))
+    var smoothedRate: [String] = []
+
+    @Option(help: "Standard deviation of the rate's Gaussian kernel (ms).")
+    var sigma: Double = 5
+
+    @Option(name: .customLong("rate-bin"), help: "Bin width of the smoothed rate (ms).")
+    var rateBin: Double = 1
+
     func validate() throws {
         guard from >= 0, from.isFinite else { throw ValidationError("--from must be a time >= 0 ms") }
         if let to { guard to > from, to.isFinite else { throw ValidationError("--to must be after --from") } }
         guard fanoBin > 0, fanoBin.isFinite else { throw ValidationError("--fano-bin must be > 0 ms") }
         guard WeightLink(rawValue: link) != nil else { throw ValidationError("--link must be log or identity") }
+        try validateKernelOptions()
     }
 
     func run() throws {
@@ -65,6 +85,8 @@ struct AnalyzeCommand: ParsableCommand {
                 report.populations.append(.init(name: name, statistics: stats))
             }
         }
+        (report.correlograms, report.smoothedRates) = try kernelAnalyses(
+            raster: recording.raster, sizes: recording.populationSizes, from: from, to: end)
         if let log = releaseLog {
             let inWindow = log.time.indices.filter { log.time[$0] >= from && log.time[$0] < end }
             let summaries = ReleaseStatistics.summarize(
@@ -143,9 +165,12 @@ struct AnalysisReport: Encodable {
     var complete: Bool?
     var populations: [Population] = []
     var release: ReleaseReport?
+    var correlograms: [CorrelogramReport] = []
+    var smoothedRates: [SmoothedRateReport] = []
 
     enum CodingKeys: String, CodingKey {
-        case run, complete, populations, release
+        case run, complete, populations, release, correlograms
+        case smoothedRates = "smoothed_rates"
         case fromMs = "from_ms"
         case toMs = "to_ms"
         case fanoBinMs = "fano_bin_ms"
@@ -187,6 +212,7 @@ struct AnalysisReport: Encodable {
                     + column(release.posteriorLogLogSlope, 0, "%.3f"))
             }
         }
+        lines += kernelTable()
         return lines.joined(separator: "\n")
     }
 

@@ -5,6 +5,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Run a reference benchmark and print its figures (last line: one JSON object).",
-        subcommands: [BenchBrunelCommand.self, BenchCUBACommand.self, BenchTrackingCommand.self, BenchConvolveCommand.self, BenchQueueCommand.self]
+        subcommands: [BenchBrunelCommand.self, BenchCUBACommand.self, BenchTrackingCommand.self, BenchConvolveCommand.self,
+                      BenchQueueCommand.self, BenchKernelCommand.self]
     )
 }

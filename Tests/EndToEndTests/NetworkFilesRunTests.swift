@@ -44,7 +44,6 @@ final class NetworkFilesRunTests: XCTestCase {
     /// The mean input current, 544 pA through 40 MOhm, holds the neurons 21.7 mV above rest against a
     /// 15 mV threshold distance, so every neuron fires within the first second.
     func testKernelInputRunsAsItIs() throws {
-        try XCTSkipIf(true, "kernel-driven projections run in the engine from issue 5's integration")
         let spikes = try runSpiking(try compile("kernel_input.vsl"))
         XCTAssertTrue(spikes.times[1].allSatisfy { !$0.isEmpty })
     }

@@ -70,6 +70,8 @@ public final class Network {
     var delayClasses: [[DelayClass]]
     var populationOfNeuron: [Int32]
     var biasChanges: [BiasChange]
+    /// Kernel-driven projections (nil when there are none).
+    var kernelCurrents: KernelCurrentSchedule?
     let spikes: WindowSpikes
     /// Shortest delay from a neuron whose spikes the simulation computes: the window length.
     public let minimumDelay: Double?

@@ -65,6 +65,10 @@ extension NetworkBuilder {
                 throw NetworkError("\(what): needs 0 <= start < stop, got start \(input.start), stop \(input.stop)")
             }
         }
+        var kernelNames = Set<String>()
+        for kernel in spec.kernels where !kernelNames.insert(kernel.name).inserted {
+            throw NetworkError("kernel '\(kernel.name)' is defined twice")
+        }
         var projectionNames = Set<String>()
         for proj in spec.projections {
             let what = "projection '\(proj.name)'"
@@ -74,8 +78,18 @@ extension NetworkBuilder {
             guard target.model.lifParameters != nil else {
                 throw NetworkError("\(what): target '\(target.name)' is a \(target.model.name) population, which takes no synaptic input")
             }
-            if proj.kernel != nil {
-                throw NetworkError("\(what): kernel-driven projections are not run by the engine yet")
+            if let kernel = proj.kernel {
+                guard spec.kernels.contains(where: { $0.name == kernel }) else {
+                    let known = spec.kernels.map(\.name)
+                    throw NetworkError("\(what): no kernel named '\(kernel)'"
+                        + (known.isEmpty ? "; the network defines no kernels" : "; defined kernels: \(known.joined(separator: ", "))"))
+                }
+                guard sim.kernelStep.isFinite, sim.kernelStep > 0 else {
+                    throw NetworkError("\(what): the kernel step (the grid of kernel-driven currents) must be > 0 ms, got \(sim.kernelStep)")
+                }
+                guard target.model.name == "lif_delta" || target.model.name == "lif_exp" else {
+                    throw NetworkError("\(what): kernel-driven currents need a lif_delta or lif_exp target; '\(target.name)' is \(target.model.name)")
+                }
             }
             guard proj.synapseType == "static" || spec.synapseType(named: proj.synapseType) != nil else {
                 throw NetworkError("\(what): no synapse type named '\(proj.synapseType)'")

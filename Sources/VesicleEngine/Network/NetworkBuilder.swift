@@ -5,7 +5,8 @@ import VesicleRandom
 /// NetworkSpec -> Network: validates everything the Swift API can get wrong, draws connectivity,
 /// initial states and input streams from the run's seed, and lays out structure-of-arrays state.
 public enum NetworkBuilder {
-    public static func build(_ spec: NetworkSpec) throws -> Network {
+    /// - Parameter kernelPath: how kernel-driven projections convolve (`KernelConvolutionPath`).
+    public static func build(_ spec: NetworkSpec, kernelPath: KernelConvolutionPath = .automatic) throws -> Network {
         let started = DispatchTime.now().uptimeNanoseconds
         try validate(spec)
         let seed = spec.simulation.seed
@@ -133,9 +134,6 @@ public enum NetworkBuilder {
             let synapses = try builder.build()
             var bayesian: BayesianProjection?
             if let type = spec.synapseType(named: proj.synapseType), case .bayesian(let b) = type.kind {
-                if proj.kernel != nil {
-                    throw NetworkError("projection '\(proj.name)': kernel-driven Bayesian projections are not supported yet")
-                }
                 bayesian = try BayesianProjection(spec: b, synapses: synapses, weight: proj.weight, seed: seed,
                                                   projection: q, name: proj.name)
             }
@@ -148,6 +146,13 @@ public enum NetworkBuilder {
         var minimumDelay: Double?
         for (q, proj) in built.enumerated() {
             let table = proj.synapses
+            if projectionSpecs[q].kernel != nil {
+                // Kernel projections queue no deliveries, but their delay bounds the window all the same.
+                if dynamics[proj.sourcePopulation].isDynamic, let d = table.distinctDelays.first {
+                    minimumDelay = min(minimumDelay ?? d, d)
+                }
+                continue
+            }
             var keyed: [(Double, UInt16?)] = []
             if let d = table.uniformDelay {
                 keyed = [(d, nil)]
@@ -167,6 +172,9 @@ public enum NetworkBuilder {
         let network = Network(spec: spec, populationNames: names, populationSizes: sizes, populationOffsets: offsets,
                               projections: built, hiddenPopulationCount: hidden, dynamics: dynamics,
                               delayClasses: classes, biasChanges: biasChanges, spikes: spikes, minimumDelay: minimumDelay)
+        network.kernelCurrents = try buildKernelCurrents(
+            spec, projections: projectionSpecs, built: built, offsets: offsets, dynamics: dynamics,
+            window: minimumDelay ?? Simulator.defaultWindow, path: kernelPath)
         network.buildSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return network
     }

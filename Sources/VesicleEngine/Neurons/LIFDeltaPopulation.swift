@@ -177,19 +177,26 @@ final class LIFDeltaPopulation {
 
     /// Changes the constant input of the neurons in `range` at time t by `deltaCurrent` pA, keeping V continuous.
     func changeBias(_ range: Range<Int>, by deltaCurrent: Double, at t: Double) {
+        let scale = self.scale(at: t)
+        for j in range { changeBias(j, by: deltaCurrent, at: t, scale: scale) }
+    }
+
+    /// exp((t - epoch)/tau), shared by every change at time t.
+    func scale(at t: Double) -> Double { exp((t - epoch) / tau) }
+
+    /// The same for one neuron, with `scale` = `scale(at: t)`.
+    @inline(__always)
+    func changeBias(_ j: Int, by deltaCurrent: Double, at t: Double, scale: Double) {
         let deltaV = tau * deltaCurrent / parameters.capacitance
-        let scale = exp((t - epoch) / tau)
-        for j in range {
-            advance(j, before: t)
-            asymptote[j] += deltaV
-            state[j].thresholdGap = escapeNoise == nil ? parameters.threshold - asymptote[j] : .infinity
-            // V = V_inf + scaled/scale is unchanged, so scaled absorbs the shift of V_inf.
-            if t >= state[j].refractoryUntil {
-                state[j].scaled -= deltaV * scale
-            } else {
-                state[j].scaled = (parameters.resetPotential - asymptote[j])
-                    * exp((state[j].refractoryUntil - epoch) / tau)
-            }
+        advance(j, before: t)
+        asymptote[j] += deltaV
+        state[j].thresholdGap = escapeNoise == nil ? parameters.threshold - asymptote[j] : .infinity
+        // V = V_inf + scaled/scale is unchanged, so scaled absorbs the shift of V_inf.
+        if t >= state[j].refractoryUntil {
+            state[j].scaled -= deltaV * scale
+        } else {
+            state[j].scaled = (parameters.resetPotential - asymptote[j])
+                * exp((state[j].refractoryUntil - epoch) / tau)
         }
     }
 }

@@ -7,6 +7,9 @@ public struct SimulationCounters: Sendable {
     public var recurrentEvents: Int = 0
     /// Poisson drive arrivals consumed (including those dropped in refractoriness).
     public var externalEvents: Int = 0
+    /// Synaptic events of kernel-driven projections (one per synapse and spike; feed-forward FFT
+    /// projections include those already binned for their current look-ahead block).
+    public var kernelEvents: Int = 0
     public var spikes: Int = 0
     public var windows: Int = 0
     public var simulatedTime: Double = 0
@@ -22,7 +25,8 @@ public struct SimulationCounters: Sendable {
 /// Within a window, happenings are processed in this documented order:
 /// 1. source spikes (Poisson and spike-time sources) with emission < window end are queued;
 /// 2. queued deliveries with arrival < window end, together with bias changes and membrane samples,
-///    in order of time; at equal times a bias change precedes deliveries, which precede samples;
+///    in order of time; at equal times a bias change precedes a kernel-current change
+///    (`KernelCurrentSchedule`), which precedes deliveries, which precede samples;
 ///    deliveries are ordered by (time, source index, delay class) and within one by synapse order;
 /// 3. before any input at time t, the target is brought forward through its own Poisson arrivals and
 ///    drift crossings strictly before t;
@@ -44,9 +48,12 @@ public final class Simulator {
     var deliveries: [SpikeDelivery] = []
     let sourceSpikes = WindowSpikes()
 
+    /// Window length when no simulated neuron has outgoing synapses, ms.
+    static let defaultWindow = 1.0
+
     public init(network: Network, queue kind: EventQueueKind = .binaryHeap) {
         self.network = network
-        window = network.minimumDelay ?? 1.0
+        window = network.minimumDelay ?? Self.defaultWindow
         switch kind {
         case .binaryHeap: queue = BinaryHeapQueue()
         case .collectionsHeap: queue = CollectionsHeapQueue()
@@ -95,6 +102,7 @@ public final class Simulator {
                     shouldStop: () -> Bool = { false }, progress: ((Double) -> Void)? = nil) {
         let stopTime = end ?? (network.spec.simulation.warmup + network.spec.simulation.duration)
         self.observer = observer
+        network.kernelCurrents?.logReleases(limits: releaseLogLimit, observer: observer)
         let recordFrom = network.spec.simulation.warmup
         while time < stopTime {
             let windowEnd = min(time + window, stopTime)
@@ -104,6 +112,8 @@ public final class Simulator {
             if shouldStop() { break }
         }
         counters.simulatedTime = time
+        counters.kernelEvents = network.kernelSynapticEvents
+        network.kernelCurrents?.logReleases(limits: releaseLogLimit, observer: nil)
         counters.externalEvents = network.dynamics.reduce(0) { total, d in
             switch d {
             case .lifDelta(let pop): return total + pop.drives.consumed
@@ -119,6 +129,7 @@ public final class Simulator {
         sourceSpikes.removeAll()
         for case .source(let source) in network.dynamics { source.emit(before: end, into: sourceSpikes) }
         queueDeliveries(of: sourceSpikes)
+        network.kernelCurrents?.beginWindow(end: end, sourceSpikes: sourceSpikes)
 
         // 2. Deliveries, bias changes and samples in time order.
         deliveries.removeAll(keepingCapacity: true)
@@ -137,11 +148,11 @@ public final class Simulator {
             }
             deliver(d)
         }
-        applyBiasChanges(before: end, inclusive: false)
         while sampleIndex < sampleTimes.count {
             applyBiasChanges(before: sampleTimes[sampleIndex], inclusive: true)
             sample(at: sampleTimes[sampleIndex], observer: observer); sampleIndex += 1
         }
+        applyBiasChanges(before: end, inclusive: false)
 
         // 3. Every neuron to the window end; spikes of the window are recorded and queued.
         for dynamics in network.dynamics {
@@ -156,14 +167,23 @@ public final class Simulator {
             }
         }
         queueDeliveries(of: spikes)
+        network.kernelCurrents?.endWindow(networkSpikes: spikes)
         for k in 0..<sourceSpikes.count { spikes.append(time: sourceSpikes.times[k], neuron: sourceSpikes.neurons[k]) }
         record(spikes, observer: observer, recordFrom: recordFrom)
         time = end
     }
 
+    /// Constant-current changes and kernel-current changes (`KernelCurrentSchedule`) up to t, merged
+    /// in time order; at equal times the constant ones first.
     private func applyBiasChanges(before t: Double, inclusive: Bool) {
         let changes = network.biasChanges
-        while nextBiasChange < changes.count {
+        while true {
+            let kernelTime = network.kernelCurrents?.nextTime ?? .infinity
+            guard nextBiasChange < changes.count, changes[nextBiasChange].time <= kernelTime else {
+                guard inclusive ? kernelTime <= t : kernelTime < t else { return }
+                network.kernelCurrents?.applyNext(to: network.dynamics)
+                continue
+            }
             let c = changes[nextBiasChange]
             guard inclusive ? c.time <= t : c.time < t else { return }
             switch network.dynamics[c.population] {

@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import VesicleEngine
+import VesicleModel
+
+/// Cost of kernel-driven projections in the engine (issue 5): Poisson sources drive lif_delta
+/// targets through one kernel projection; the same run on the direct (scatter into a future-current
+/// ring) and FFT (overlap-add per window) paths, against the run without the projection.
+struct BenchKernelCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kernel", abstract: "Kernel projection cost per synaptic event, direct vs FFT path.")
+
+    @Option(help: "Kernel length in grid steps.")
+    var kernelLength: Int = 1000
+
+    @Option(help: "Source neurons (poisson_source).")
+    var sources: Int = 1000
+
+    @Option(help: "Target neurons (lif_delta).")
+    var targets: Int = 100
+
+    @Option(help: "Inputs per target (fixed in-degree).")
+    var indegree: Int = 100
+
+    @Option(help: "Source rate, Hz.")
+    var rate: Double = 20
+
+    @Option(help: "Kernel grid step, ms.")
+    var step: Double = 0.1
+
+    @Option(help: "Simulated time, ms.")
+    var duration: Double = 1000
+
+    func validate() throws {
+        guard kernelLength > 0, sources > 0, targets > 0, indegree > 0, indegree <= sources else {
+            throw ValidationError("need positive sizes and indegree <= sources")
+        }
+        guard rate >= 0, rate.isFinite, step > 0, step.isFinite, duration > 0, duration.isFinite else {
+            throw ValidationError("need rate >= 0 Hz, step > 0 ms, duration > 0 ms")
+        }
+    }
+
+    func spec(kernel: Bool) -> NetworkSpec {
+        var spec = NetworkSpec(simulation: SimulationSpec(duration: duration, seed: 1))
+        spec.simulation.kernelStep = step
+        let tau = Double(kernelLength) * step / 5
+        spec.kernels = [KernelSpec(name: "k", shape: .sampled(values: (0..<kernelLength).map { exp(-Double($0) * step / tau) }, step: step))]
+        var lif = LIFParameters()
+        lif.threshold = 1e9
+        spec.populations = [PopulationSpec(name: "S", size: sources, model: .poissonSource(rate: .constant(rate), refractoryPeriod: 0)),
+                            PopulationSpec(name: "T", size: targets, model: .lifDelta(lif))]
+        var projection = ProjectionSpec(name: "S->T", source: .init(population: "S"), target: .init(population: "T"),
+                                        rule: .fixedIndegree(indegree), weight: .constant(1), delay: .constant(1))
+        if kernel { projection.kernel = "k" }
+        spec.projections = [projection]
+        return spec
+    }
+
+    func timed(_ spec: NetworkSpec, path: KernelConvolutionPath) throws -> (seconds: Double, events: Int, network: Network) {
+        let network = try NetworkBuilder.build(spec, kernelPath: path)
+        let simulator = Simulator(network: network)
+        let cost = ContinuousClock().measure { simulator.run() }
+        let seconds = Double(cost.components.seconds) + Double(cost.components.attoseconds) * 1e-18
+        return (seconds, network.kernelSynapticEvents, network)
+    }
+
+    func run() throws {
+        print(MachineDescription.summary)
+        print("\(sources) poisson sources at \(rate) Hz -> \(targets) lif_delta targets, in-degree \(indegree), kernel \(kernelLength) steps of \(step) ms, \(duration) ms")
+        var json = JSONLine()
+        json.add("benchmark", "kernel")
+        let baseline = try timed(spec(kernel: false), path: .direct).seconds
+        print(String(format: "jump projection (no kernel)  %.3f s", baseline))
+        json.add("jump_seconds", baseline)
+        var kernelEvents = 0
+        for (label, path) in [("direct", KernelConvolutionPath.direct), ("fft", .fft)] {
+            // The direct path counts the events of the simulated time; the FFT path also counts
+            // those binned ahead into its last look-ahead block, so both use the direct count.
+            let (seconds, binned, _) = try timed(spec(kernel: true), path: path)
+            if path == .direct { kernelEvents = binned }
+            let events = kernelEvents
+            let perEvent = (seconds - baseline) / Double(max(events, 1)) * 1e9
+            let perStep = (seconds - baseline) / (Double(targets) * duration / step) * 1e9
+            print(String(format: "%-6@ %.3f s, %d kernel events, %.1f ns per event, %.1f ns per target and step (beyond the jump run)",
+                         label as NSString, seconds, events, perEvent, perStep))
+            json.add("\(label)_seconds", seconds)
+            json.add("\(label)_ns_per_event", perEvent)
+            json.add("\(label)_ns_per_target_step", perStep)
+        }
+        json.add("kernel_events", kernelEvents)
+        json.add("kernel_length", kernelLength)
+        json.add("cores", MachineDescription.cores)
+        json.add("cpu", MachineDescription.cpuModel)
+        print(json.text)
+    }
+}
