@@ -26,11 +26,15 @@ final class PoissonDriveTable {
     private let rowStart: UnsafeMutablePointer<Int32>
     private let drives: UnsafeMutablePointer<PoissonDrive>
     /// Every neuron has exactly one drive, and drive j belongs to neuron j.
-    private let oneEach: Bool
-    private let zigguratLayers = ExponentialZiggurat.layers
-    private let zigguratDensities = ExponentialZiggurat.densities
+    let oneEach: Bool
+    let zigguratLayers = ExponentialZiggurat.layers
+    let zigguratDensities = ExponentialZiggurat.densities
     /// Arrivals consumed so far (the external event count).
-    private(set) var consumed = 0
+    var consumed = 0
+
+    /// Drive j itself, for the fused loop of neurons with one drive each (`oneEach`).
+    @inline(__always)
+    func drive(_ j: Int) -> UnsafeMutablePointer<PoissonDrive> { drives + j }
 
     var isEmpty: Bool { driveCount == 0 }
 

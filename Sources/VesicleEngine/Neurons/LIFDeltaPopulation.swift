@@ -36,10 +36,13 @@ final class LIFDeltaPopulation {
     let spikes: WindowSpikes
     /// Stochastic firing instead of a hard threshold (MODEL.md §2), if the parameters ask for it.
     let escapeNoise: EscapeNoiseState?
+    /// One Poisson drive per neuron and no escape noise: the fused drive loop applies.
+    let singleDrives: Bool
 
     init(parameters: LIFParameters, count: Int, offset: UInt32, initialPotential: [Double],
          drives: PoissonDriveTable, spikes: WindowSpikes, seed: UInt64 = 0) {
         escapeNoise = parameters.escapeNoise.map { EscapeNoiseState($0, count: count, seed: seed, offset: offset) }
+        singleDrives = drives.oneEach && parameters.escapeNoise == nil
         self.parameters = parameters
         self.count = count
         self.offset = offset
@@ -82,13 +85,42 @@ final class LIFDeltaPopulation {
     /// that happen strictly before t, in time order.
     @inline(__always)
     func advance(_ j: Int, before t: Double) {
-        if let escapeNoise {
+        if singleDrives && state[j].thresholdGap >= 0 {
+            if state[j].nextDrive < t { receiveSingleDrive(j, before: t) }
+        } else if let escapeNoise {
             advanceWithEscapeNoise(j, before: t, noise: escapeNoise)
         } else if state[j].thresholdGap >= 0 {
             while state[j].nextDrive < t { receiveDrive(j) }
         } else {
             advanceWithDrift(j, before: t)
         }
+    }
+
+    /// The common case fused: one drive per neuron, hard threshold below the asymptote's reach by
+    /// drift. Arrivals in refractoriness are dropped without computing their scale factor.
+    @inline(__always)
+    private func receiveSingleDrive(_ j: Int, before t: Double) {
+        let drive = drives.drive(j)
+        let layers = drives.zigguratLayers, densities = drives.zigguratDensities
+        var arrival = state[j].nextDrive
+        var count = 0
+        repeat {
+            let weight = drive.pointee.weight
+            let candidate = arrival + drive.pointee.stream.exponentialZiggurat(layers: layers, densities: densities)
+                * drive.pointee.meanInterval
+            let next = candidate < drive.pointee.activeUntil ? candidate : .infinity
+            drive.pointee.next = next
+            count &+= 1
+            if arrival >= state[j].refractoryUntil {
+                let scale = smallArgumentExp((arrival - epoch) * inverseTau, table: expTable)
+                let scaled = state[j].scaled + weight * scale
+                state[j].scaled = scaled
+                if weight > 0 && scaled >= state[j].thresholdGap * scale { fire(j, at: arrival) }
+            }
+            arrival = next
+        } while arrival < t
+        state[j].nextDrive = arrival
+        drives.consumed &+= count
     }
 
     @inline(__always)
