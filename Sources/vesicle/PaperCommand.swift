@@ -29,12 +29,15 @@ struct PaperCommand: ParsableCommand {
     @Option(help: "Concurrent worker threads.")
     var jobs = 2
 
+    @Option(help: "Seed for every experiment, replacing the files' (to check a result on other seeds).")
+    var seed: UInt64?
+
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
     }
 
     func run() throws {
-        let settings = PaperSettings(quick: quick, networks: networks)
+        let settings = PaperSettings(quick: quick, networks: networks, seed: seed)
         print(MachineDescription.summary)
         print("mode: \(quick ? "quick" : "full"), \(jobs) worker threads")
         let tracking = PaperTracking()

@@ -9,6 +9,8 @@ import VesicleSynapses
 struct PaperSettings: Sendable {
     var quick: Bool
     var networks: String
+    /// Replaces every file's seed when set.
+    var seed: UInt64? = nil
 
     /// Learning rates of the classical rules: log-spaced over [1e-4, 1e-1] (MODEL.md §6).
     var classicalRates: [Double] { Self.logSpaced(1e-4, 1e-1, count: quick ? 7 : 31) }
@@ -17,7 +19,10 @@ struct PaperSettings: Sendable {
     /// Learning rates of the Synaptic Filter's gradient baseline.
     var gradientRates: [Double] { Self.logSpaced(1e-3, 10, count: quick ? 9 : 17) }
     /// Seeds averaged for the Synaptic Filter comparison (each run has only d = 10 synapses).
-    var filterSeeds: [UInt64] { quick ? [1, 2, 3, 4] : Array(1...10) }
+    var filterSeeds: [UInt64] {
+        let first = seed ?? 1
+        return (0..<UInt64(quick ? 4 : 10)).map { first + $0 }
+    }
     /// Simulated time of a Synaptic Filter run, ms; nil = the file's.
     var filterDuration: Double? { quick ? 600_000 : nil }
 
@@ -37,7 +42,8 @@ struct PaperSettings: Sendable {
 
     /// The feedback experiment parameters a file describes, and its total simulated time (ms).
     func feedback(_ name: String) throws -> (parameters: FeedbackExperimentParameters, duration: Double) {
-        let spec = try spec(name)
+        var spec = try spec(name)
+        if let seed { spec.simulation.seed = seed }
         let experiment = try FeedbackExperiment(spec: spec)
         return (experiment.parameters, spec.simulation.warmup + spec.simulation.duration)
     }
