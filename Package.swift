@@ -80,6 +80,10 @@ let package = Package(
         .testTarget(name: "VesiclePlotTests", dependencies: ["VesiclePlot", "CZlib"]),
         .testTarget(name: "VesicleAnalysisTests", dependencies: ["VesicleAnalysis"]),
         .testTarget(
+            name: "PaperTests",
+            dependencies: ["VesicleDSL", "VesicleModel", "VesicleSynapses", "VesicleAnalysis"]
+        ),
+        .testTarget(
             name: "EndToEndTests",
             dependencies: ["VesicleDSL", "VesicleEngine", "VesicleModel", "VesicleAnalysis", "VesicleSynapses"]
         ),

@@ -89,7 +89,9 @@ struct PaperComparison {
             let best = classical.filter(\.isFinite).min() ?? .infinity
             table.add("bayesian_vs_classical", "\(rule) classical", "best MSE on the grid", best)
             table.add("bayesian_vs_classical", rule, "best classical MSE / Bayesian MSE", best / bayes.meanSquaredError)
-            let finite = classical.filter(\.isFinite)
+            // Rates at which a classical rule runs away (MSE above 30 times the prior's) are left off the plot.
+            let shown = classical.map { $0 <= 30 * bayes.priorMeanSquaredError ? $0 : .nan }
+            let finite = shown.filter(\.isFinite)
             let yScale = AxisScale.fitting(finite + [bayes.meanSquaredError, bayes.priorMeanSquaredError],
                                            kind: .log10, padding: 0.1)
             let ends = [grid.first!, grid.last!]
@@ -97,9 +99,9 @@ struct PaperComparison {
                 frame: PlotRect(x: Double(k) * 350, y: 0, width: 350, height: 450),
                 xScale: AxisScale(kind: .log10, lower: grid.first!, upper: grid.last!), yScale: yScale,
                 title: rule, xLabel: "learning rate eta", yLabel: "MSE (log-weight)",
-                marks: [.line(x: grid, y: classical.map { $0.isFinite ? $0 : .nan }, color: PlotColor.series(0),
+                marks: [.line(x: grid, y: shown, color: PlotColor.series(0),
                               width: 1.5, dashed: false),
-                        .points(x: grid, y: classical.map { $0.isFinite ? $0 : .nan }, color: PlotColor.series(0), size: 4),
+                        .points(x: grid, y: shown, color: PlotColor.series(0), size: 4),
                         .line(x: ends, y: [bayes.meanSquaredError, bayes.meanSquaredError], color: PlotColor.series(1),
                               width: 2, dashed: false),
                         .line(x: ends, y: [bayes.priorMeanSquaredError, bayes.priorMeanSquaredError], color: .gray,

@@ -88,11 +88,13 @@ struct PaperSynapticFilter {
         }.count
         table.add(e, "filter vs best gradient rate", "seeds where the filter has the lower MSE", Double(wins))
         let ends = [grid.first!, grid.last!]
-        let finite = gradient.map { $0.isFinite ? $0 : .nan }
+        // Rates at which the gradient rule runs away (MSE above 5 times the prior's) are left off the plot.
+        let shown = gradient.map { $0 <= 5 * prior ? $0 : .nan }
+        let finite = shown
         let panel = PlotPanel(
             frame: PlotRect(x: 0, y: 0, width: 800, height: 500),
             xScale: AxisScale(kind: .log10, lower: grid.first!, upper: grid.last!),
-            yScale: AxisScale.fitting(gradient.filter(\.isFinite) + [filter, prior], kind: .log10, padding: 0.1),
+            yScale: AxisScale.fitting(shown.filter(\.isFinite) + [filter, prior], kind: .log10, padding: 0.1),
             title: "Synaptic Filter vs gradient rule (d = \(try SynapticFilterParameters(spec: settings.spec("synaptic_filter")).inputCount), mean of \(seeds.count) seeds)",
             xLabel: "gradient learning rate eta", yLabel: "MSE (weight)",
             marks: [.line(x: grid, y: finite, color: PlotColor.series(0), width: 1.5, dashed: false),

@@ -45,29 +45,29 @@ struct PaperVariability {
         var panels: [PlotPanel] = []
         let rateScale = AxisScale.fitting(rates, kind: .log10)
         let curveX = (0...100).map { rateScale.lower * pow(rateScale.upper / rateScale.lower, Double($0) / 100) }
-        for (k, (name, values, unit)) in [("normalized variability s2/m", variability, "mV"),
-                                          ("per-spike learning rate |dm|/m", learning, "")].enumerated() {
+        for (k, (name, values, unit)) in [("s2/m", variability, "mV"),
+                                          ("|dm|/m per spike", learning, "")].enumerated() {
             var marks: [PlotMark] = [.points(x: rates, y: values, color: PlotColor.series(k).withAlpha(140), size: 3)]
             var note: String?
             if let fit = ReleaseStatistics.fitVariability(rates: rates, variability: values) {
-                marks.append(.line(x: curveX, y: curveX.map(fit.value), color: .black, width: 1.5, dashed: false))
-                note = "fit (a/nu)(sqrt(1+nu/nu0)-1): a=\(PaperTable.format(fit.a)), nu0=\(PaperTable.format(fit.nu0)) Hz"
+                marks.append(.line(x: curveX, y: curveX.map(fit.value), color: .black, width: 1, dashed: false))
+                note = "fit (a/nu)(sqrt(1+nu/nu0)-1), nu0 = \(String(format: "%.3g", fit.nu0)) Hz"
                 table.add(e, name, "fit a", fit.a)
                 table.add(e, name, "fit nu0", fit.nu0, unit: "Hz")
                 table.add(e, name, "fit log residual", fit.logResidual)
             }
             panels.append(PlotPanel(
                 frame: PlotRect(x: Double(k) * 350, y: 0, width: 350, height: 450), xScale: rateScale,
-                yScale: AxisScale.fitting(values, kind: .log10), title: name,
+                yScale: AxisScale.fitting(values, kind: .log10), title: "\(name) against rate",
                 xLabel: "presynaptic rate (Hz)", yLabel: unit.isEmpty ? name : "\(name) (\(unit))", marks: marks,
                 note: note))
         }
         panels.append(PlotPanel(
             frame: PlotRect(x: 700, y: 0, width: 350, height: 450),
             xScale: AxisScale.fitting(variability, kind: .log10), yScale: AxisScale.fitting(learning, kind: .log10),
-            title: "learning rate vs variability", xLabel: "s2/m (mV)", yLabel: "|dm|/m per spike",
+            title: "|dm|/m against s2/m", xLabel: "s2/m (mV)", yLabel: "|dm|/m per spike",
             marks: [.points(x: variability, y: learning, color: PlotColor.series(2).withAlpha(140), size: 3)],
-            note: "log-log slope \(String(format: "%.3f", learningSlope)); s2/m upper-half slope \(String(format: "%.3f", slope))"))
+            note: "log-log slope \(String(format: "%.3f", learningSlope))"))
         figures["variability_vs_rate"] = Figure(width: 1050, height: 450, panels: panels)
     }
 }
