@@ -58,7 +58,7 @@ struct PaperVariability {
             }
             panels.append(PlotPanel(
                 frame: PlotRect(x: Double(k) * 350, y: 0, width: 350, height: 450), xScale: rateScale,
-                yScale: AxisScale.fitting(values, kind: .log10), title: "\(name) against rate",
+                yScale: AxisScale.fitting(values, kind: .log10), title: "\(k == 0 ? "s2/m" : "|dm|/m") against rate",
                 xLabel: "presynaptic rate (Hz)", yLabel: unit.isEmpty ? name : "\(name) (\(unit))", marks: marks,
                 note: note))
         }
