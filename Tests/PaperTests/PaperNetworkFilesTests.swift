@@ -92,4 +92,20 @@ final class PaperNetworkFilesTests: XCTestCase {
         XCTAssertLessThan(r[0].deltaSigma2, 0)
         XCTAssertLessThan(r[1].deltaSigma2, 0)
     }
+
+    /// A Synaptic Filter file must put the posterior on the weight (link = identity) and target an
+    /// escape-noise neuron; otherwise building the experiment throws a named error, not a trap.
+    func testSynapticFilterSpecRejectsALogLink() throws {
+        var spec = try PaperNetworks.spec("synaptic_filter")
+        let k = try XCTUnwrap(spec.synapseTypes.firstIndex { $0.name == "filter" })
+        guard case .bayesian(var synapse) = spec.synapseTypes[k].kind else { return XCTFail("not bayesian") }
+        synapse.link = .log
+        spec.synapseTypes[k].kind = .bayesian(synapse)
+        XCTAssertThrowsError(try SynapticFilterParameters(spec: spec)) { error in
+            guard case SynapseError.unsupportedNetwork(let message) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(message.contains("link = identity"), message)
+        }
+        let feedback = try PaperNetworks.spec("tracking_supervised")
+        XCTAssertThrowsError(try SynapticFilterParameters(spec: feedback))
+    }
 }
