@@ -38,8 +38,8 @@ struct PaperCommand: ParsableCommand {
 
     func run() throws {
         let settings = PaperSettings(quick: quick, networks: networks, seed: seed)
-        print(MachineDescription.summary)
-        print("mode: \(quick ? "quick" : "full"), \(jobs) worker threads")
+        Self.say(MachineDescription.summary)
+        Self.say("mode: \(quick ? "quick" : "full"), \(jobs) worker threads")
         let tracking = PaperTracking()
         let comparison = PaperComparison()
         let variability = PaperVariability()
@@ -49,7 +49,7 @@ struct PaperCommand: ParsableCommand {
         let all = try comparison.jobs(settings) + tracking.jobs(settings) + variability.jobs(settings)
             + filter.jobs(settings) + pairing.jobs(settings)
         let start = Date()
-        let timings = try PaperJobRunner.run(all, workers: jobs) { print($0) }
+        let timings = try PaperJobRunner.run(all, workers: jobs) { Self.say($0) }
         let total = Date().timeIntervalSince(start)
 
         var table = PaperTable()
@@ -60,7 +60,7 @@ struct PaperCommand: ParsableCommand {
         try filter.report(settings, into: &table, figures: &figures)
         try pairing.report(into: &table, figures: &figures)
 
-        print("per experiment (sum over its configurations):")
+        Self.say("per experiment (sum over its configurations):")
         var estimate = 0.0
         let experiments = ["tracking", "bayesian_vs_classical", "variability_vs_rate", "synaptic_filter", "stdp_pairing"]
         for name in experiments {
@@ -69,14 +69,14 @@ struct PaperCommand: ParsableCommand {
             let cpu = mine.reduce(0) { $0 + $1.cpuSeconds }
             let full = mine.reduce(0) { $0 + $1.cpuSeconds * $1.fullModeFactor }
             estimate += full
-            print(String(format: "  %@: %d configurations, %.1f s wall, %.1f s CPU; full mode %.0f s CPU",
+            Self.say(String(format: "  %@: %d configurations, %.1f s wall, %.1f s CPU; full mode %.0f s CPU",
                          name, mine.count, wall, cpu, full))
             table.add("timing", name, "configurations", Double(mine.count))
             table.add("timing", name, "CPU time", cpu, unit: "s")
             table.add("timing", name, "full-mode CPU time (estimated)", full, unit: "s")
         }
         let fullWall = estimate / Double(jobs)
-        print(String(format: "total: %.1f s wall on %d threads; full mode estimated %.1f min on %d otherwise idle cores",
+        Self.say(String(format: "total: %.1f s wall on %d threads; full mode estimated %.1f min on %d otherwise idle cores",
                      total, jobs, fullWall / 60, jobs))
         table.add("timing", "total", "wall time", total, unit: "s")
         table.add("timing", "total", "full-mode wall time on \(jobs) idle cores (estimated)", fullWall, unit: "s")
@@ -91,13 +91,18 @@ struct PaperCommand: ParsableCommand {
         try Data(table.csv.utf8).write(to: URL(fileURLWithPath: (out as NSString).appendingPathComponent("results.csv")))
         try Data((header + table.markdown).utf8)
             .write(to: URL(fileURLWithPath: (out as NSString).appendingPathComponent("results.md")))
-        print("wrote \(figures.count) figures (PNG and SVG), results.csv and results.md to \(out)")
+        Self.say("wrote \(figures.count) figures (PNG and SVG), results.csv and results.md to \(out)")
         var json = JSONLine()
         json.add("mode", quick ? "quick" : "full")
         json.add("cores", MachineDescription.cores)
         json.add("cpu", MachineDescription.cpuModel)
         json.add("wallSeconds", total)
         json.add("fullModeEstimatedSeconds", fullWall)
-        print(json.text)
+        Self.say(json.text)
+    }
+
+    /// One line to standard output, unbuffered: progress appears as jobs finish, also into a pipe or file.
+    private static func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 }
