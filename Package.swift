@@ -83,6 +83,10 @@ let package = Package(
         // tests the command line and nothing else (build with `swift build --build-tests` first).
         .testTarget(name: "CLITests"),
         .testTarget(
+            name: "PaperTests",
+            dependencies: ["VesicleDSL", "VesicleModel", "VesicleSynapses", "VesicleAnalysis"]
+        ),
+        .testTarget(
             name: "EndToEndTests",
             dependencies: ["VesicleDSL", "VesicleEngine", "VesicleModel", "VesicleAnalysis", "VesicleSynapses"]
         ),

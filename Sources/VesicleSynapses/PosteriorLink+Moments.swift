@@ -53,7 +53,7 @@ extension PosteriorLink {
     @inlinable @inline(__always)
     public func weight(_ lambda: Double) -> Double {
         switch self {
-        case .log: return exp(lambda)
+        case .log: return fastExponential(lambda)
         case .identity: return lambda
         }
     }

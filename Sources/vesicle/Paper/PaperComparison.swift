@@ -1,0 +1,114 @@
+import Foundation
+import VesicleModel
+import VesiclePlot
+import VesicleSynapses
+
+/// Figure 3: each Bayesian rule's MSE against its classical rule over the learning-rate grid (MODEL.md §6).
+struct PaperComparison {
+    struct Key: Hashable, Sendable {
+        var rule: String
+        /// nil for the Bayesian rule.
+        var eta: Double?
+    }
+
+    struct Result: Sendable {
+        /// Log-weight MSE after the 2-tau burn-in; +inf when the classical rule diverged.
+        var meanSquaredError: Double
+        var priorMeanSquaredError: Double
+        var calibration: Double
+    }
+
+    let results = Locked([Key: Result]())
+
+    func jobs(_ settings: PaperSettings) throws -> [PaperJob] {
+        var jobs: [PaperJob] = []
+        for rule in PaperTracking.rules {
+            var (bayesian, _) = try settings.feedback("tracking_\(rule)")
+            let (classical, fileDuration) = try settings.feedback("bayesian_vs_classical_\(rule)")
+            let duration = settings.comparisonTaus.map { $0 * classical.teacher.tau } ?? fileDuration
+            let factor = fileDuration / duration
+            bayesian.tracedSynapses = []
+            bayesian.burnIn = classical.burnIn
+            jobs.append(job(rule: rule, eta: nil, parameters: bayesian, duration: duration, factor: factor))
+            let grid = settings.classicalRates
+            for eta in grid {
+                var p = classical
+                p.rule = try Self.classicalRule(rule, eta: eta)
+                // A quick-mode rate stands for the full grid's 31 around it.
+                jobs.append(job(rule: rule, eta: eta, parameters: p, duration: duration,
+                                factor: factor * 31 / Double(grid.count)))
+            }
+        }
+        return jobs
+    }
+
+    static func classicalRule(_ rule: String, eta: Double) throws -> LearningRule {
+        switch rule {
+        case "supervised": return .classicalSupervised(eta: eta)
+        case "cerebellar": return .classicalCerebellar(eta: eta)
+        case "reinforcement": return .classicalReinforcement(eta: eta)
+        default: throw PaperError.missing("classical form of \(rule)")
+        }
+    }
+
+    private func job(rule: String, eta: Double?, parameters p: FeedbackExperimentParameters, duration: Double,
+                     factor: Double) -> PaperJob {
+        let label = eta.map { "\(rule) classical eta=\(PaperTable.format($0))" } ?? "\(rule) Bayesian"
+        return PaperJob(experiment: "bayesian_vs_classical", label: label, fullModeFactor: factor) { [results] in
+            var experiment = try FeedbackExperiment(parameters: p)
+            var result: Result
+            do {
+                try experiment.run(until: duration)
+                let m = experiment.metrics
+                result = Result(meanSquaredError: m.meanSquaredError, priorMeanSquaredError: m.priorMeanSquaredError,
+                                calibration: m.calibration)
+            } catch SynapseError.posteriorLeftDomain where eta != nil {
+                // A classical rule at too large a rate runs away: its error is unbounded.
+                result = Result(meanSquaredError: .infinity, priorMeanSquaredError: .nan, calibration: .nan)
+            }
+            results.update { $0[Key(rule: rule, eta: eta)] = result }
+        }
+    }
+
+    func report(_ settings: PaperSettings, into table: inout PaperTable, figures: inout [String: Figure]) throws {
+        var panels: [PlotPanel] = []
+        let grid = settings.classicalRates
+        for (k, rule) in PaperTracking.rules.enumerated() {
+            let all = results.current
+            guard let bayes = all[Key(rule: rule, eta: nil)] else { throw PaperError.missing("\(rule) Bayesian MSE") }
+            let classical = try grid.map { eta -> Double in
+                guard let r = all[Key(rule: rule, eta: eta)] else { throw PaperError.missing("\(rule) eta \(eta)") }
+                return r.meanSquaredError
+            }
+            table.add("bayesian_vs_classical", "\(rule) Bayesian", "MSE", bayes.meanSquaredError)
+            table.add("bayesian_vs_classical", "\(rule) Bayesian", "calibration", bayes.calibration)
+            table.add("bayesian_vs_classical", "\(rule) Bayesian", "prior-only MSE", bayes.priorMeanSquaredError)
+            for (eta, mse) in zip(grid, classical) {
+                table.add("bayesian_vs_classical", "\(rule) classical eta=\(PaperTable.format(eta))", "MSE", mse)
+            }
+            let best = classical.filter(\.isFinite).min() ?? .infinity
+            table.add("bayesian_vs_classical", "\(rule) classical", "best MSE on the grid", best)
+            table.add("bayesian_vs_classical", rule, "best classical MSE / Bayesian MSE", best / bayes.meanSquaredError)
+            // Rates at which a classical rule runs away (MSE above 30 times the prior's) are left off the plot.
+            let shown = classical.map { $0 <= 30 * bayes.priorMeanSquaredError ? $0 : .nan }
+            let finite = shown.filter(\.isFinite)
+            let yScale = AxisScale.fitting(finite + [bayes.meanSquaredError, bayes.priorMeanSquaredError],
+                                           kind: .log10, padding: 0.1)
+            let ends = [grid.first!, grid.last!]
+            panels.append(PlotPanel(
+                frame: PlotRect(x: Double(k) * 350, y: 0, width: 350, height: 450),
+                xScale: AxisScale(kind: .log10, lower: grid.first!, upper: grid.last!), yScale: yScale,
+                title: rule, xLabel: "learning rate eta", yLabel: "MSE (log-weight)",
+                marks: [.line(x: grid, y: shown, color: PlotColor.series(0),
+                              width: 1.5, dashed: false),
+                        .points(x: grid, y: shown, color: PlotColor.series(0), size: 4),
+                        .line(x: ends, y: [bayes.meanSquaredError, bayes.meanSquaredError], color: PlotColor.series(1),
+                              width: 2, dashed: false),
+                        .line(x: ends, y: [bayes.priorMeanSquaredError, bayes.priorMeanSquaredError], color: .gray,
+                              width: 1, dashed: true)],
+                legend: [LegendEntry("classical", PlotColor.series(0)), LegendEntry("Bayesian", PlotColor.series(1)),
+                         LegendEntry("prior only", .gray)]))
+        }
+        figures["bayesian_vs_classical"] = Figure(width: 1050, height: 450, panels: panels)
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import VesicleDSL
+import VesicleModel
+import VesicleSynapses
+
+/// Durations and grids of one paper run. Full mode uses the durations written in the `Networks/paper`
+/// files (MODEL.md §6: 500 tau for the MSE comparison) and 31 learning rates; quick mode shortens the
+/// MSE comparison and the Synaptic Filter runs and thins the grids.
+struct PaperSettings: Sendable {
+    var quick: Bool
+    var networks: String
+    /// Replaces every file's seed when set.
+    var seed: UInt64? = nil
+
+    /// Learning rates of the classical rules: log-spaced over [1e-4, 1e-1] (MODEL.md §6).
+    var classicalRates: [Double] { Self.logSpaced(1e-4, 1e-1, count: quick ? 7 : 31) }
+    /// Simulated time of an MSE-comparison run in units of tau, burn-in (2 tau) included.
+    var comparisonTaus: Double? { quick ? 12 : nil }
+    /// Learning rates of the Synaptic Filter's gradient baseline.
+    var gradientRates: [Double] { Self.logSpaced(1e-3, 10, count: quick ? 9 : 17) }
+    /// Seeds averaged for the Synaptic Filter comparison (each run has only d = 10 synapses).
+    var filterSeeds: [UInt64] {
+        let first = seed ?? 1
+        return (0..<UInt64(quick ? 4 : 10)).map { first + $0 }
+    }
+    /// Simulated time of a Synaptic Filter run, ms; nil = the file's.
+    var filterDuration: Double? { quick ? 600_000 : nil }
+
+    static func logSpaced(_ low: Double, _ high: Double, count: Int) -> [Double] {
+        (0..<count).map { low * pow(high / low, Double($0) / Double(max(1, count - 1))) }
+    }
+
+    /// The NetworkSpec of `Networks/paper/<name>.vsl`, with its diagnostics as the error.
+    func spec(_ name: String) throws -> NetworkSpec {
+        let path = (networks as NSString).appendingPathComponent("\(name).vsl")
+        let (spec, diagnostics) = NetworkLanguage.compile(fileAt: path)
+        guard let spec else {
+            throw PaperError.network(path, diagnostics.map(\.message).joined(separator: "; "))
+        }
+        return spec
+    }
+
+    /// The feedback experiment parameters a file describes, and its total simulated time (ms).
+    func feedback(_ name: String) throws -> (parameters: FeedbackExperimentParameters, duration: Double) {
+        var spec = try spec(name)
+        if let seed { spec.simulation.seed = seed }
+        let experiment = try FeedbackExperiment(spec: spec)
+        return (experiment.parameters, spec.simulation.warmup + spec.simulation.duration)
+    }
+}
+
+enum PaperError: Error, CustomStringConvertible {
+    case network(String, String)
+    case missing(String)
+
+    var description: String {
+        switch self {
+        case .network(let path, let message): return "\(path): \(message)"
+        case .missing(let what): return "missing result: \(what)"
+        }
+    }
+}
