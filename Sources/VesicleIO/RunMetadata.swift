@@ -24,6 +24,8 @@ public struct RunMetadata: Codable, Equatable, Sendable {
     public var seed: UInt64
     /// Requested simulated duration (ms).
     public var durationMs: Double
+    /// Simulated time before recording started, ms (recordings cover [warmup, warmup + duration)).
+    public var warmupMs: Double? = nil
     /// Simulated time reached (ms); equals `durationMs` for a completed run.
     public var simulatedTimeMs: Double
     /// Wall-clock time of the simulation (s).
@@ -42,6 +44,7 @@ public struct RunMetadata: Codable, Equatable, Sendable {
         case networkSHA256 = "network_sha256"
         case seed
         case durationMs = "duration_ms"
+        case warmupMs = "warmup_ms"
         case simulatedTimeMs = "simulated_time_ms"
         case wallTimeSeconds = "wall_time_s"
         case completed

@@ -19,8 +19,8 @@ struct AnalyzeCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Run directory written by `vesicle run`.", valueName: "run"))
     var directory: String
 
-    @Option(help: "Start of the analysed window (ms); e.g. 100 to skip a warm-up.")
-    var from: Double = 0
+    @Option(name: .customLong("from"), help: "Start of the analysed window (ms); default: the end of the run's warm-up (0 if unknown).")
+    var fromOption: Double?
 
     @Option(help: "End of the analysed window (ms); default: the simulated time reached.")
     var to: Double?
@@ -54,8 +54,8 @@ struct AnalyzeCommand: ParsableCommand {
     var rateBin: Double = 1
 
     func validate() throws {
-        guard from >= 0, from.isFinite else { throw ValidationError("--from must be a time >= 0 ms") }
-        if let to { guard to > from, to.isFinite else { throw ValidationError("--to must be after --from") } }
+        if let fromOption { guard fromOption >= 0, fromOption.isFinite else { throw ValidationError("--from must be a time >= 0 ms") } }
+        if let to { guard to > (fromOption ?? 0), to.isFinite else { throw ValidationError("--to must be after --from") } }
         guard fanoBin > 0, fanoBin.isFinite else { throw ValidationError("--fano-bin must be > 0 ms") }
         guard WeightLink(rawValue: link) != nil else { throw ValidationError("--link must be log or identity") }
         try validateKernelOptions()
@@ -66,6 +66,7 @@ struct AnalyzeCommand: ParsableCommand {
         guard recording.raster != nil || recording.hasReleaseLog else {
             throw VesicleIOError.invalidArgument("'\(directory)' holds neither a spike raster nor a release log")
         }
+        let from = fromOption ?? recording.metadata?.warmupMs ?? 0
         var end = to ?? recording.simulatedTime
         var releaseLog: ReleaseLog?
         if recording.hasReleaseLog {

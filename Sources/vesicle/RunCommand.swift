@@ -60,6 +60,7 @@ struct RunCommand: ParsableCommand {
             vesicleVersion: VesicleVersion.current, networkFile: file,
             networkSHA256: SHA256.hex(of: SHA256.hash([UInt8](sourceData))), seed: spec.simulation.seed,
             durationMs: spec.simulation.duration, simulatedTimeMs: 0, wallTimeSeconds: 0, completed: false)
+        metadata.warmupMs = spec.simulation.warmup
         try directory.start(metadata: metadata)
         let started = Date()
         let outcome: RunOutcome
