@@ -94,7 +94,7 @@ struct BenchBrunelCommand: ParsableCommand {
 
     func run() throws {
         let regime = BrunelRegime(rawValue: regime.uppercased())!
-        print(MachineDescription.summary)
+        print(BenchmarkMachine.summary)
         print("command: vesicle bench brunel --neurons \(neurons) --duration \(duration) --regime \(regime.rawValue) --seed \(seed) --queue \(queue) --synapse \(synapse)")
         let staticSpec = ReferenceNetworks.brunel(regime: regime, neurons: neurons, seed: seed, duration: duration, warmup: 100)
         let baseline = try measure(staticSpec, label: "static")
@@ -105,7 +105,7 @@ struct BenchBrunelCommand: ParsableCommand {
             print(String(format: "bayesian / static: simulate %.2fx, build %.2fx, %.1f vs %.1f bytes/synapse",
                          main.wall / baseline.wall, main.build / baseline.build, main.bytesPerSynapse, baseline.bytesPerSynapse))
         }
-        let peak = MachineDescription.peakResidentBytes ?? 0
+        let peak = BenchmarkMachine.peakResidentBytes ?? 0
         print(String(format: "memory: peak RSS %.1f MB", Double(peak) / 1e6))
         let simulated = duration / 1000
         var json = JSONLine()
@@ -134,8 +134,8 @@ struct BenchBrunelCommand: ParsableCommand {
             json.add("static_simulate_wall_s", baseline.wall)
             json.add("bayesian_over_static", main.wall / baseline.wall)
         }
-        json.add("cores", MachineDescription.cores)
-        json.add("cpu", MachineDescription.cpuModel)
+        json.add("cores", BenchmarkMachine.cores)
+        json.add("cpu", BenchmarkMachine.cpuModel)
         print(json.text)
     }
 }

@@ -20,7 +20,7 @@ struct BenchCUBACommand: ParsableCommand {
     }
 
     func run() throws {
-        print(MachineDescription.summary)
+        print(BenchmarkMachine.summary)
         print("command: vesicle bench cuba --duration \(duration) --seed \(seed)")
         let spec = ReferenceNetworks.bretteCUBA(seed: seed, duration: duration)
         let network = try NetworkBuilder.build(spec)
@@ -46,8 +46,8 @@ struct BenchCUBACommand: ParsableCommand {
         json.add("events", simulator.counters.recurrentEvents)
         json.add("mean_rate_hz", stats.rate)
         json.add("mean_cv", stats.cv)
-        json.add("cores", MachineDescription.cores)
-        json.add("cpu", MachineDescription.cpuModel)
+        json.add("cores", BenchmarkMachine.cores)
+        json.add("cpu", BenchmarkMachine.cpuModel)
         print(json.text)
     }
 }

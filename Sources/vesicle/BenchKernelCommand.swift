@@ -65,7 +65,7 @@ struct BenchKernelCommand: ParsableCommand {
     }
 
     func run() throws {
-        print(MachineDescription.summary)
+        print(BenchmarkMachine.summary)
         print("\(sources) poisson sources at \(rate) Hz -> \(targets) lif_delta targets, in-degree \(indegree), kernel \(kernelLength) steps of \(step) ms, \(duration) ms")
         var json = JSONLine()
         json.add("benchmark", "kernel")
@@ -89,8 +89,8 @@ struct BenchKernelCommand: ParsableCommand {
         }
         json.add("kernel_events", kernelEvents)
         json.add("kernel_length", kernelLength)
-        json.add("cores", MachineDescription.cores)
-        json.add("cpu", MachineDescription.cpuModel)
+        json.add("cores", BenchmarkMachine.cores)
+        json.add("cpu", BenchmarkMachine.cpuModel)
         print(json.text)
     }
 }

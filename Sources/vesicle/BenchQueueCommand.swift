@@ -19,7 +19,7 @@ struct BenchQueueCommand: ParsableCommand {
     var window: Double = 1.5
 
     func run() throws {
-        print(MachineDescription.summary)
+        print(BenchmarkMachine.summary)
         var json = JSONLine()
         json.add("benchmark", "queue")
         var baseline = 0.0
@@ -55,8 +55,8 @@ struct BenchQueueCommand: ParsableCommand {
                          kind.rawValue as NSString, seconds, perOperation, seconds / baseline, checksum))
             json.add("\(kind.rawValue)_ns_per_event", perOperation)
         }
-        json.add("cores", MachineDescription.cores)
-        json.add("cpu", MachineDescription.cpuModel)
+        json.add("cores", BenchmarkMachine.cores)
+        json.add("cpu", BenchmarkMachine.cpuModel)
         print(json.text)
     }
 }

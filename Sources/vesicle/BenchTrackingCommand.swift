@@ -109,12 +109,7 @@ struct BenchTrackingCommand: ParsableCommand {
     }
 
     static func machine() -> (cores: Int, model: String) {
-        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let model = cpuinfo.split(separator: "\n")
-            .first { $0.hasPrefix("model name") }
-            .flatMap { $0.split(separator: ":", maxSplits: 1).last }
-            .map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown"
-        return (ProcessInfo.processInfo.activeProcessorCount, model)
+        (BenchmarkMachine.cores, BenchmarkMachine.cpuModel)
     }
 
     static func format(_ x: Double) -> String { String(format: "%.4g", x) }

@@ -38,7 +38,7 @@ struct PaperCommand: ParsableCommand {
 
     func run() throws {
         let settings = PaperSettings(quick: quick, networks: networks, seed: seed)
-        Self.say(MachineDescription.summary)
+        Self.say(BenchmarkMachine.summary)
         Self.say("mode: \(quick ? "quick" : "full"), \(jobs) worker threads")
         let tracking = PaperTracking()
         let comparison = PaperComparison()
@@ -87,15 +87,15 @@ struct PaperCommand: ParsableCommand {
             try Data(PNGRenderer.render(figure)).write(to: URL(fileURLWithPath: base + ".png"))
             try Data(SVGRenderer.render(figure).utf8).write(to: URL(fileURLWithPath: base + ".svg"))
         }
-        let header = "Produced by `vesicle paper\(quick ? " --quick" : "")` on \(MachineDescription.summary.dropFirst(9)).\n\n"
+        let header = "Produced by `vesicle paper\(quick ? " --quick" : "")` on \(BenchmarkMachine.summary.dropFirst(9)).\n\n"
         try Data(table.csv.utf8).write(to: URL(fileURLWithPath: (out as NSString).appendingPathComponent("results.csv")))
         try Data((header + table.markdown).utf8)
             .write(to: URL(fileURLWithPath: (out as NSString).appendingPathComponent("results.md")))
         Self.say("wrote \(figures.count) figures (PNG and SVG), results.csv and results.md to \(out)")
         var json = JSONLine()
         json.add("mode", quick ? "quick" : "full")
-        json.add("cores", MachineDescription.cores)
-        json.add("cpu", MachineDescription.cpuModel)
+        json.add("cores", BenchmarkMachine.cores)
+        json.add("cpu", BenchmarkMachine.cpuModel)
         json.add("wallSeconds", total)
         json.add("fullModeEstimatedSeconds", fullWall)
         Self.say(json.text)

@@ -1,18 +1,14 @@
 import Foundation
+import VesicleKernels
 
 /// What every benchmark prints first: the machine it ran on (BENCHMARKS.md, What every benchmark prints).
-enum MachineDescription {
-    static var cpuModel: String {
-        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown" }
-        for line in text.split(separator: "\n") where line.hasPrefix("model name") {
-            if let colon = line.firstIndex(of: ":") {
-                return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            }
-        }
-        return "unknown"
-    }
+enum BenchmarkMachine {
+    /// Read once from /proc/cpuinfo by VesicleKernels, which prints the same in its own benchmark.
+    static let machine = VesicleKernels.MachineDescription.current()
 
-    static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
+    static var cpuModel: String { machine.cpuModel }
+
+    static var cores: Int { machine.cores }
 
     static var summary: String { "machine: \(cores) cores, \(cpuModel)" }
 
