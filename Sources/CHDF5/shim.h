@@ -7,6 +7,7 @@
 static inline hid_t vesicle_h5p_default(void) { return H5P_DEFAULT; }
 static inline hid_t vesicle_h5s_all(void) { return H5S_ALL; }
 static inline hid_t vesicle_h5p_dataset_create(void) { return H5P_DATASET_CREATE; }
+static inline hid_t vesicle_h5p_group_create(void) { return H5P_GROUP_CREATE; }
 static inline hid_t vesicle_h5t_native_double(void) { return H5T_NATIVE_DOUBLE; }
 static inline hid_t vesicle_h5t_native_uint64(void) { return H5T_NATIVE_UINT64; }
 static inline hid_t vesicle_h5t_ieee_f64le(void) { return H5T_IEEE_F64LE; }

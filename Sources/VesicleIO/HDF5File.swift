@@ -41,13 +41,24 @@ final class HDF5File {
         .writeFailed(path: path, reason: "HDF5: \(what)")
     }
 
+    /// A creation property list that does not record modification times: HDF5 stores them in
+    /// object headers by default, which would make two runs with the same seed differ byte for byte
+    /// (DESIGN.md, Randomness: same seed, same files).
+    private func untimedCreation(_ propertyClass: hid_t) throws -> hid_t {
+        let list = H5Pcreate(propertyClass)
+        guard list >= 0, H5Pset_obj_track_times(list, false) >= 0 else { throw failure("cannot create a property list") }
+        return list
+    }
+
     /// Creates `groupPath` and any missing parents ("/spikes/E").
     func createGroups(_ groupPath: String) throws {
         var current = ""
         for component in groupPath.split(separator: "/") {
             current += "/" + component
             if H5Lexists(id, current, vesicle_h5p_default()) > 0 { continue }
-            let group = H5Gcreate2(id, current, vesicle_h5p_default(), vesicle_h5p_default(), vesicle_h5p_default())
+            let creation = try untimedCreation(vesicle_h5p_group_create())
+            defer { H5Pclose(creation) }
+            let group = H5Gcreate2(id, current, vesicle_h5p_default(), creation, vesicle_h5p_default())
             guard group >= 0 else { throw failure("cannot create group \(current)") }
             H5Gclose(group)
         }
@@ -65,8 +76,9 @@ final class HDF5File {
         let space = H5Screate_simple(1, &dims, nil)
         guard space >= 0 else { throw failure("cannot create a dataspace") }
         defer { H5Sclose(space) }
-        let dataset = H5Dcreate2(
-            id, datasetPath, fileType, space, vesicle_h5p_default(), vesicle_h5p_default(), vesicle_h5p_default())
+        let creation = try untimedCreation(vesicle_h5p_dataset_create())
+        defer { H5Pclose(creation) }
+        let dataset = H5Dcreate2(id, datasetPath, fileType, space, vesicle_h5p_default(), creation, vesicle_h5p_default())
         guard dataset >= 0 else { throw failure("cannot create dataset \(datasetPath)") }
         defer { H5Dclose(dataset) }
         var offset = 0
