@@ -65,7 +65,9 @@ struct RunCommand: ParsableCommand {
         let started = Date()
         let outcome: RunOutcome
         do {
-            if spec.feedbacks.isEmpty {
+            if SynapticFilterRun.applies(to: spec) {
+                outcome = try SynapticFilterRun(spec: spec, directory: directory, formats: formats, quiet: quiet).execute()
+            } else if spec.feedbacks.isEmpty {
                 outcome = try SpikingRun(spec: spec, directory: directory, formats: formats, quiet: quiet).execute()
             } else {
                 outcome = try FeedbackRun(spec: spec, directory: directory, formats: formats, quiet: quiet).execute()

@@ -107,4 +107,18 @@ final class RunCommandTests: CLITestCase {
         XCTAssertGreaterThan(rasters["a"]!.count, 10_000)
         XCTAssertNotEqual(rasters["a"], rasters["c"])
     }
+
+    /// `vesicle run` runs the Synaptic Filter file as the single-neuron experiment it describes and
+    /// writes one trace row per synapse (10 inputs and the bias) per simulated second.
+    func testSynapticFilterFileRuns() throws {
+        let out = scratch.appendingPathComponent("filter").path
+        let path = network("paper/synaptic_filter.vsl")
+        let result = try vesicle("run", path, "--out", out, "--quiet", "--duration", "3000")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("weight MSE"), result.stdout)
+        let rows = try String(contentsOfFile: out + "/traces.mu.csv", encoding: .utf8).split(separator: "\n")
+        // warm-up 200 s + 3 s = 203 samples of 11 synapses, plus the header.
+        XCTAssertEqual(rows.count, 1 + 203 * 11)
+        XCTAssertEqual(try jsonObject(at: out + "/metadata.json")["completed"] as? Bool, true)
+    }
 }

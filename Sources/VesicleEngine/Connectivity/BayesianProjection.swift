@@ -17,8 +17,13 @@ final class BayesianProjection {
 
     init(spec: BayesianSynapseSpec, synapses: SynapseTable, weight: Distribution, seed: UInt64, projection: Int,
          name: String) throws {
-        guard spec.rule == .none else {
-            throw NetworkError("projection '\(name)': the learning rule '\(spec.rule.name)' runs in feedback experiments (a linear_readout target with a feedback block); in spiking networks Bayesian synapses release from their posterior without learning for now")
+        switch spec.rule {
+        case .none:
+            break
+        case .synapticFilter, .gradient:
+            throw NetworkError("projection '\(name)': the rule '\(spec.rule.name)' runs as the single-neuron Synaptic Filter experiment (`vesicle paper`, MODEL.md §5); in spiking networks Bayesian synapses release from their posterior without learning for now")
+        default:
+            throw NetworkError("projection '\(name)': the rule '\(spec.rule.name)' runs in feedback experiments (a linear_readout target with a feedback block, MODEL.md §4); in spiking networks Bayesian synapses release from their posterior without learning for now")
         }
         self.spec = spec
         sign = Self.sign(of: weight)

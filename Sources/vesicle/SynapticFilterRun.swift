@@ -1,0 +1,63 @@
+import Foundation
+import VesicleIO
+import VesicleModel
+import VesicleSynapses
+
+/// A Synaptic Filter run (MODEL.md §5): one escape-noise neuron whose Bayesian synapses infer drifting
+/// weights from its own spikes, stepped on the file's `resolution`. Writes the posterior and target
+/// weights of every synapse once per second as traces `mu`, `sigma2` and `teacher` (synapse index
+/// d is the bias input fixed at 1).
+struct SynapticFilterRun {
+    let spec: NetworkSpec
+    let directory: RunDirectory
+    let formats: Set<OutputFormat>
+    let quiet: Bool
+
+    /// Whether the spec describes a Synaptic Filter experiment (a projection whose Bayesian rule is
+    /// `synaptic_filter` or `gradient`).
+    static func applies(to spec: NetworkSpec) -> Bool {
+        spec.projections.contains { projection in
+            guard let type = spec.synapseType(named: projection.synapseType), case .bayesian(let b) = type.kind else { return false }
+            switch b.rule {
+            case .synapticFilter, .gradient: return true
+            default: return false
+            }
+        }
+    }
+
+    func execute() throws -> RunOutcome {
+        var experiment = try SynapticFilterExperiment(parameters: SynapticFilterParameters(spec: spec))
+        let mu = try TraceWriter(directory: directory, name: "mu", indexColumn: "synapse", formats: formats)
+        let sigma2 = try TraceWriter(directory: directory, name: "sigma2", indexColumn: "synapse", formats: formats)
+        let teacher = try TraceWriter(directory: directory, name: "teacher", indexColumn: "synapse", formats: formats)
+        let stop = StopSignal()
+        defer { stop.uninstall() }
+        let total = spec.simulation.warmup + spec.simulation.duration
+        let progress = ProgressReporter(duration: total, quiet: quiet)
+        let sampleInterval = 1000.0
+        while experiment.time < total && !stop.shouldStop {
+            try experiment.run(until: min(experiment.time + sampleInterval, total))
+            for i in experiment.mu.indices {
+                try mu.append(time: experiment.time, index: i, value: experiment.mu[i])
+                try sigma2.append(time: experiment.time, index: i, value: experiment.sigma2[i])
+                try teacher.append(time: experiment.time, index: i, value: experiment.target[i])
+            }
+            progress.update(simulatedTime: experiment.time)
+        }
+        progress.finish()
+        for writer in [mu, sigma2, teacher] { try writer.finish(complete: true) }
+        let reachedEnd = experiment.time >= total
+        let m = experiment.metrics
+        let summary = [
+            String(format: "Synaptic Filter run (%@): %d synapses, %.0f ms in %d steps, %d output spikes",
+                   experiment.parameters.rule.name as NSString, experiment.mu.count, experiment.time,
+                   experiment.stepIndex, experiment.outputSpikes),
+            m.pairCount > 0
+                ? String(format: "weight MSE %.4f, calibration %.3f (fraction within 2 sd)", m.meanSquaredError, m.calibration)
+                : "no metrics: the run ended before the burn-in",
+        ]
+        let populations = spec.populations.map { RunMetadata.Population(name: $0.name, neurons: $0.size, spikes: 0) }
+        return RunOutcome(simulatedTime: experiment.time, stopReason: reachedEnd ? nil : (stop.reason ?? "stopped"),
+                          populations: populations, releases: 0, summary: summary)
+    }
+}
