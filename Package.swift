@@ -39,7 +39,7 @@ let package = Package(
         // Plain values in canonical units (ms, mV, pA, pF, Hz); no behaviour.
         .target(name: "VesicleModel"),
         // Seeded, independent random streams per purpose.
-        .target(name: "VesicleRandom"),
+        .target(name: "VesicleRandom", dependencies: ["VesicleModel"]),
         // File formats and atomic, streaming writers.
         .target(name: "VesicleIO", dependencies: ["CHDF5"]),
         // Figures: SVG natively, PNG through zlib.

@@ -195,24 +195,13 @@ struct ConnectivityBuilder {
         return table
     }
 
-    /// One draw; a clipped normal redraws draws of the wrong sign, and gives up with an error when
-    /// the sign is too improbable to reach.
+    /// One draw (`Distribution.draw(using:)`); a clipped normal whose sign is out of reach is
+    /// rejected with the projection's name rather than clipped.
     static func draw(_ d: Distribution, _ rng: inout RandomStream, what: String, projection: String) throws -> Double {
-        switch d {
-        case .constant(let v):
-            return v
-        case .uniform(let lo, let hi):
-            return lo + (hi - lo) * rng.uniform()
-        case .normal(let mean, let sd, let clip):
-            for _ in 0..<1000 {
-                let x = mean + sd * rng.normal()
-                if let clip, (clip == .positive ? x <= 0 : x >= 0) { continue }
-                return x
-            }
-            throw NetworkError("projection '\(projection)': normal(\(mean), \(sd)) \(what) almost never has the required sign")
-        case .lognormal(let mu, let sigma, let sign):
-            return sign.value * exp(mu + sigma * rng.normal())
+        guard let value = d.draw(using: &rng) else {
+            throw NetworkError("projection '\(projection)': \(what) distribution \(d) almost never has the required sign")
         }
+        return value
     }
 }
 

@@ -9,6 +9,15 @@ struct PoissonDrive {
     let meanInterval: Double
     let activeUntil: Double
     let weight: Double
+
+    /// Replaces `next` by the arrival after it (infinity once the drive's window has closed) and
+    /// returns it: the one place an inter-arrival interval is drawn.
+    @inline(__always)
+    mutating func drawNext(layers: UnsafePointer<Double>, densities: UnsafePointer<Double>) -> Double {
+        let candidate = next + stream.exponentialZiggurat(layers: layers, densities: densities) * meanInterval
+        next = candidate < activeUntil ? candidate : .infinity
+        return next
+    }
 }
 
 /// Independent Poisson trains delivered straight to neurons (NEST poisson_generator semantics: every
@@ -94,10 +103,7 @@ final class PoissonDriveTable {
     @inline(__always)
     private func advanceDrive(_ k: Int) -> Double {
         consumed &+= 1
-        let d = drives + k
-        let candidate = d.pointee.next
-            + d.pointee.stream.exponentialZiggurat(layers: zigguratLayers, densities: zigguratDensities) * d.pointee.meanInterval
-        d.pointee.next = candidate < d.pointee.activeUntil ? candidate : .infinity
-        return d.pointee.weight
+        _ = drives[k].drawNext(layers: zigguratLayers, densities: zigguratDensities)
+        return drives[k].weight
     }
 }

@@ -43,12 +43,6 @@ final class EscapeNoiseState {
 }
 
 extension LIFDeltaPopulation {
-    /// V of neuron j at s >= its refractory end, from the scaled state.
-    @inline(__always)
-    func freePotential(_ j: Int, at s: Double) -> Double {
-        asymptote[j] + state[j].scaled * exp(-(s - epoch) / tau)
-    }
-
     /// Brings an escape-noise neuron forward to just before t: drive arrivals and stochastic spikes
     /// strictly before t, in time order.
     func advanceWithEscapeNoise(_ j: Int, before t: Double, noise: EscapeNoiseState) {
@@ -59,22 +53,22 @@ extension LIFDeltaPopulation {
             guard arrival < t else { return }
             let (w, next) = drives.consume(of: j)
             state[j].nextDrive = next
-            if arrival >= state[j].refractoryUntil {
-                state[j].scaled += w * exp((arrival - epoch) / tau)
-            }
+            // The hard threshold is off (gap = +infinity), so this only adds the PSP or drops it in refractoriness.
+            receive(j, weight: w, at: arrival, scale: exp((arrival - epoch) / tau))
         }
     }
 
     /// Thinning on the input-free interval [resolvedUntil, end).
     private func resolveHazard(_ j: Int, until end: Double, noise: EscapeNoiseState) {
+        // From the refractory end on, `potential` is the free trajectory V_inf + (V0 - V_inf) e^{-s/tau_m}.
         var t0 = max(noise.resolvedUntil[j], state[j].refractoryUntil)
         let theta = parameters.threshold
         while t0 < end {
-            let bound = noise.hazard(max(freePotential(j, at: t0), freePotential(j, at: end)), threshold: theta)
+            let bound = noise.hazard(max(potential(j, at: t0), potential(j, at: end)), threshold: theta)
             if !(bound > 0) { break }
             let candidate = t0 + noise.streams[j].exponential() / bound
             if candidate >= end { break }
-            if noise.streams[j].uniform() * bound < noise.hazard(freePotential(j, at: candidate), threshold: theta) {
+            if noise.streams[j].uniform() * bound < noise.hazard(potential(j, at: candidate), threshold: theta) {
                 fire(j, at: candidate)
                 t0 = state[j].refractoryUntil
             } else {

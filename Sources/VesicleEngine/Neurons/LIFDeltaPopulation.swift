@@ -106,10 +106,7 @@ final class LIFDeltaPopulation {
         var count = 0
         repeat {
             let weight = drive.pointee.weight
-            let candidate = arrival + drive.pointee.stream.exponentialZiggurat(layers: layers, densities: densities)
-                * drive.pointee.meanInterval
-            let next = candidate < drive.pointee.activeUntil ? candidate : .infinity
-            drive.pointee.next = next
+            let next = drive.pointee.drawNext(layers: layers, densities: densities)
             count &+= 1
             if arrival >= state[j].refractoryUntil {
                 let scale = smallArgumentExp((arrival - epoch) * inverseTau, table: expTable)
@@ -178,25 +175,15 @@ final class LIFDeltaPopulation {
         }
     }
 
-    /// The same with one weight per synapse.
+    /// The same with one amplitude per synapse: Float32 static weights or Double Bayesian releases.
     @inline(__always)
-    func deliver(weights: UnsafeBufferPointer<Float>, at t: Double, to targets: UnsafeBufferPointer<UInt32>) {
-        let scale = smallArgumentExp((t - epoch) * inverseTau, table: expTable)
-        for (target, weight) in zip(targets, weights) {
-            let j = Int(target)
-            advance(j, before: t)
-            receive(j, weight: Double(weight), at: t, scale: scale)
-        }
-    }
-
-    /// The same with Double amplitudes (Bayesian releases).
-    @inline(__always)
-    func deliver(amplitudes: UnsafeBufferPointer<Double>, at t: Double, to targets: UnsafeBufferPointer<UInt32>) {
+    func deliver<Amplitude: BinaryFloatingPoint>(amplitudes: UnsafeBufferPointer<Amplitude>, at t: Double,
+                                                 to targets: UnsafeBufferPointer<UInt32>) {
         let scale = smallArgumentExp((t - epoch) * inverseTau, table: expTable)
         for (target, weight) in zip(targets, amplitudes) {
             let j = Int(target)
             advance(j, before: t)
-            receive(j, weight: weight, at: t, scale: scale)
+            receive(j, weight: Double(weight), at: t, scale: scale)
         }
     }
 

@@ -290,7 +290,7 @@ public final class Simulator {
                 pop.deliver(weight: w, at: t, to: slice)
             } else {
                 table.weights.withUnsafeBufferPointer { weights in
-                    pop.deliver(weights: UnsafeBufferPointer(rebasing: weights[range]), at: t, to: slice)
+                    pop.deliver(amplitudes: UnsafeBufferPointer(rebasing: weights[range]), at: t, to: slice)
                 }
             }
         }

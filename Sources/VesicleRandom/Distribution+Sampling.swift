@@ -1,0 +1,30 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import VesicleModel
+
+extension Distribution {
+    /// One draw of the spec's scalar distribution (weights, delays, rates, initial states and
+    /// posteriors all come through here). A sign-clipped normal is redrawn until it has the right
+    /// sign (NEST's semantics); nil if that has not happened after 10 000 draws, so the caller can
+    /// reject the distribution in its own words rather than clip it.
+    public func draw(using rng: inout RandomStream) -> Double? {
+        switch self {
+        case .constant(let v):
+            return v
+        case let .uniform(low, high):
+            return low + (high - low) * rng.uniform()
+        case let .normal(mean, sd, clip):
+            for _ in 0..<10_000 {
+                let v = mean + sd * rng.normal()
+                guard let sign = clip else { return v }
+                if v * sign.value > 0 { return v }
+            }
+            return nil
+        case let .lognormal(mu, sigma, sign):
+            return sign.value * exp(mu + sigma * rng.normal())
+        }
+    }
+}
