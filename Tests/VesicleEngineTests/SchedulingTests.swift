@@ -88,4 +88,27 @@ final class SchedulingTests: XCTestCase {
         let mean = (0..<100).map { network.potential(population: 0, neuron: $0, at: 200)! }.reduce(0, +) / 100
         XCTAssertEqual(mean, 10, accuracy: 0.3)
     }
+
+    /// A sample that falls between a current change and a later delivery of the same window sees the
+    /// state before the change. One 10-ms window (a recurrent projection with a 10 ms delay) holds a
+    /// sample at 4 ms, a current step at 5 ms and a delivery at 6 ms: V(4) is still E_L = 0, and V(8)
+    /// is the closed form of the step plus the PSP.
+    func testSamplesSeeOnlyEarlierCurrentChanges() throws {
+        let p = TestNetworks.lif(tauM: 10, capacitance: 250, rest: 0, threshold: 1e6, reset: 0)
+        var spec = TestNetworks.driven(target: .lifDelta(p), inputs: [([5], 0.5, 1)], duration: 9, sampleInterval: 4)
+        spec.populations.append(PopulationSpec(name: "other", size: 1, model: .lifDelta(p)))
+        spec.projections.append(ProjectionSpec(name: "other->target", source: .init(population: "other"),
+                                               target: .init(population: "target"), rule: .allToAll,
+                                               weight: .constant(0), delay: .constant(10)))
+        spec.inputs = [InputSpec(name: "step", kind: .constantCurrent(amplitude: 250, start: 5, stop: .infinity),
+                                 targets: [.init(population: "target")])]
+        let network = try NetworkBuilder.build(spec)
+        XCTAssertEqual(network.minimumDelay, 10)
+        let (_, collector) = try TestNetworks.run(spec)
+        let v = Dictionary(uniqueKeysWithValues: collector.samples.filter { $0.population == 0 }.map { ($0.time, $0.potential) })
+        XCTAssertEqual(v[4], 0)
+        // 250 pA into 250 pF with tau_m = 10 ms: V_inf = 10 mV from t = 5; PSP of 0.5 mV at t = 6.
+        let expected = 10 * (1 - exp(-3.0 / 10)) + 0.5 * exp(-2.0 / 10)
+        XCTAssertEqual(v[8]!, expected, accuracy: 1e-12 * expected)
+    }
 }

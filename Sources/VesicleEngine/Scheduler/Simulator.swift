@@ -134,25 +134,13 @@ public final class Simulator {
         // 2. Deliveries, bias changes and samples in time order.
         deliveries.removeAll(keepingCapacity: true)
         queue.popAll(before: end, into: &deliveries)
-        var sampleTimes: [Double] = []
-        for interval in membraneSamplers.map(\.interval) + posteriorSamplers.map(\.interval) {
-            var k = (time / interval).rounded(.up)
-            while k * interval < end { sampleTimes.append(k * interval); k += 1 }
-        }
-        sampleTimes = Array(Set(sampleTimes)).sorted()
+        let sampleTimes = self.sampleTimes(from: time, before: end)
         var sampleIndex = 0
         for d in deliveries {
-            applyBiasChanges(before: d.time, inclusive: true)
-            while sampleIndex < sampleTimes.count && sampleTimes[sampleIndex] < d.time {
-                sample(at: sampleTimes[sampleIndex], observer: observer); sampleIndex += 1
-            }
+            catchUp(before: d.time, changesAtThatTime: true, samples: sampleTimes, index: &sampleIndex, observer: observer)
             deliver(d)
         }
-        while sampleIndex < sampleTimes.count {
-            applyBiasChanges(before: sampleTimes[sampleIndex], inclusive: true)
-            sample(at: sampleTimes[sampleIndex], observer: observer); sampleIndex += 1
-        }
-        applyBiasChanges(before: end, inclusive: false)
+        catchUp(before: end, changesAtThatTime: false, samples: sampleTimes, index: &sampleIndex, observer: observer)
 
         // 3. Every neuron to the window end; spikes of the window are recorded and queued.
         for dynamics in network.dynamics {
@@ -175,6 +163,30 @@ public final class Simulator {
 
     /// Constant-current changes and kernel-current changes (`KernelCurrentSchedule`) up to t, merged
     /// in time order; at equal times the constant ones first.
+    /// Every sampler's sample times in [start, end), ascending and distinct.
+    private func sampleTimes(from start: Double, before end: Double) -> [Double] {
+        if membraneSamplers.isEmpty && posteriorSamplers.isEmpty { return [] }
+        var times: [Double] = []
+        for interval in membraneSamplers.map(\.interval) + posteriorSamplers.map(\.interval) {
+            var k = (start / interval).rounded(.up)
+            while k * interval < end { times.append(k * interval); k += 1 }
+        }
+        return Array(Set(times)).sorted()
+    }
+
+    /// Current changes (constant and kernel) and samples before t, merged in time order. At equal
+    /// times a change precedes a sample; changes at exactly t are applied too when t is a delivery's
+    /// time, since changes precede deliveries, which precede samples.
+    private func catchUp(before t: Double, changesAtThatTime: Bool, samples: [Double], index: inout Int,
+                         observer: SimulationObserver?) {
+        while index < samples.count && samples[index] < t {
+            applyBiasChanges(before: samples[index], inclusive: true)
+            sample(at: samples[index], observer: observer)
+            index += 1
+        }
+        applyBiasChanges(before: t, inclusive: changesAtThatTime)
+    }
+
     private func applyBiasChanges(before t: Double, inclusive: Bool) {
         let changes = network.biasChanges
         while true {
