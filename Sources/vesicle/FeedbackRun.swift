@@ -82,14 +82,8 @@ struct FeedbackRun {
     /// Posterior mean, variance and teacher of the traced synapses (`vesicle plot release` reads them).
     private func writeTraces(_ samples: [SynapseTraceSample], complete: Bool) throws {
         guard !samples.isEmpty else { return }
-        let mu = try TraceWriter(directory: directory, name: "mu", indexColumn: "synapse", formats: formats)
-        let sigma2 = try TraceWriter(directory: directory, name: "sigma2", indexColumn: "synapse", formats: formats)
-        let teacher = try TraceWriter(directory: directory, name: "teacher", indexColumn: "synapse", formats: formats)
-        for s in samples {
-            try mu.append(time: s.time, index: s.synapse, value: s.mu)
-            try sigma2.append(time: s.time, index: s.synapse, value: s.sigma2)
-            try teacher.append(time: s.time, index: s.synapse, value: s.target)
-        }
-        for writer in [mu, sigma2, teacher] { try writer.finish(complete: complete) }
+        let traces = try PosteriorTraces(directory: directory, formats: formats, withTeacher: true)
+        for s in samples { try traces.append(time: s.time, synapse: s.synapse, mu: s.mu, sigma2: s.sigma2, target: s.target) }
+        try traces.finish(complete: complete)
     }
 }

@@ -55,8 +55,7 @@ final class StreamingRecorder: SimulationObserver {
     var traces: [Int: TraceWriter] = [:]
     let releases: ReleaseLogWriter?
     /// Posterior snapshots of Bayesian spiking projections (`vesicle plot release` reads mu and sigma2).
-    let posteriorMu: TraceWriter?
-    let posteriorSigma2: TraceWriter?
+    let posteriors: PosteriorTraces?
     private(set) var releaseCount = 0
     private(set) var failure: Error?
     private(set) var spikeCounts: [Int]
@@ -68,8 +67,7 @@ final class StreamingRecorder: SimulationObserver {
         let logsReleases = spec.recordings.contains { if case .releases = $0.kind { return true } else { return false } }
         releases = logsReleases ? try ReleaseLogWriter(directory: directory, formats: formats) : nil
         let snapshots = spec.recordings.contains { if case .posterior = $0.kind { return true } else { return false } }
-        posteriorMu = snapshots ? try TraceWriter(directory: directory, name: "mu", indexColumn: "synapse", formats: formats) : nil
-        posteriorSigma2 = snapshots ? try TraceWriter(directory: directory, name: "sigma2", indexColumn: "synapse", formats: formats) : nil
+        posteriors = snapshots ? try PosteriorTraces(directory: directory, formats: formats, withTeacher: false) : nil
         for rec in spec.recordings {
             guard case .membrane = rec.kind, let source = rec.source,
                   let p = populations.firstIndex(of: source.population), traces[p] == nil else { continue }
@@ -100,16 +98,14 @@ final class StreamingRecorder: SimulationObserver {
     func posterior(projection: Int, synapse: Int, time: Double, mu: Double, sigma2: Double) {
         guard failure == nil else { return }
         do {
-            try posteriorMu?.append(time: time, index: synapse, value: mu)
-            try posteriorSigma2?.append(time: time, index: synapse, value: sigma2)
+            try posteriors?.append(time: time, synapse: synapse, mu: mu, sigma2: sigma2)
         } catch { failure = error }
     }
 
     func finish(complete: Bool) throws {
         try raster?.finish(complete: complete)
         try releases?.finish(complete: complete)
-        try posteriorMu?.finish(complete: complete)
-        try posteriorSigma2?.finish(complete: complete)
+        try posteriors?.finish(complete: complete)
         for (_, trace) in traces.sorted(by: { $0.key < $1.key }) { try trace.finish(complete: complete) }
     }
 }

@@ -27,9 +27,7 @@ struct SynapticFilterRun {
 
     func execute() throws -> RunOutcome {
         var experiment = try SynapticFilterExperiment(parameters: SynapticFilterParameters(spec: spec))
-        let mu = try TraceWriter(directory: directory, name: "mu", indexColumn: "synapse", formats: formats)
-        let sigma2 = try TraceWriter(directory: directory, name: "sigma2", indexColumn: "synapse", formats: formats)
-        let teacher = try TraceWriter(directory: directory, name: "teacher", indexColumn: "synapse", formats: formats)
+        let traces = try PosteriorTraces(directory: directory, formats: formats, withTeacher: true)
         let stop = StopSignal()
         defer { stop.uninstall() }
         let total = spec.simulation.warmup + spec.simulation.duration
@@ -38,14 +36,13 @@ struct SynapticFilterRun {
         while experiment.time < total && !stop.shouldStop {
             try experiment.run(until: min(experiment.time + sampleInterval, total))
             for i in experiment.mu.indices {
-                try mu.append(time: experiment.time, index: i, value: experiment.mu[i])
-                try sigma2.append(time: experiment.time, index: i, value: experiment.sigma2[i])
-                try teacher.append(time: experiment.time, index: i, value: experiment.target[i])
+                try traces.append(time: experiment.time, synapse: i, mu: experiment.mu[i], sigma2: experiment.sigma2[i],
+                                  target: experiment.target[i])
             }
             progress.update(simulatedTime: experiment.time)
         }
         progress.finish()
-        for writer in [mu, sigma2, teacher] { try writer.finish(complete: true) }
+        try traces.finish(complete: true)
         let reachedEnd = experiment.time >= total
         let m = experiment.metrics
         let summary = [
