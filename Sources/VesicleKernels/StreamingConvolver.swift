@@ -45,6 +45,9 @@ public final class StreamingConvolver {
     private let spectrumReal: UnsafeMutableBufferPointer<SIMD2<Double>>
     private let spectrumImaginary: UnsafeMutableBufferPointer<SIMD2<Double>>
     private var window: [Double] = []
+    /// True while the tail holds only zeros (after creation or `reset`): the first segment then
+    /// writes its tail instead of reading and adding the old one.
+    private var tailIsZero = true
 
     /// Samples per FFTW batch call (real array size), chosen to keep the batch in cache.
     static let batchSampleBudget = 1 << 16
@@ -131,6 +134,7 @@ public final class StreamingConvolver {
     /// Forgets all past input (as if the signal started again at n = 0).
     public func reset() {
         for i in tail.indices { tail[i] = 0 }
+        tailIsZero = true
     }
 
     /// The next block: `block.length` samples of every channel in, as many out.
@@ -168,15 +172,18 @@ public final class StreamingConvolver {
         let spectrumLength = n / 2 + 1
         let t = tailLength
         let hReal = spectrumReal.baseAddress!, hImaginary = spectrumImaginary.baseAddress!
+        let tailWasZero = tailIsZero
         tail.withUnsafeMutableBufferPointer { tailBuffer in
             let tails = tailBuffer.baseAddress
-            var offset = 0
-            while offset < length {
-                let s = min(segmentLength, length - offset)
-                var c0 = 0
-                while c0 < channels {
-                    let b = min(batch, channels - c0)
-                    let plans = b == batch ? fullBatchPlans! : remainderPlans!
+            // Channel batches outermost: a batch's K - 1 tail samples stay in cache from one
+            // segment to the next instead of being streamed from memory once per segment.
+            var c0 = 0
+            while c0 < channels {
+                let b = min(batch, channels - c0)
+                let plans = b == batch ? fullBatchPlans! : remainderPlans!
+                var offset = 0
+                while offset < length {
+                    let s = min(segmentLength, length - offset)
                     for c in 0..<b {
                         let destination = real + c * n
                         destination.update(from: input + (c0 + c) * length + offset, count: s)
@@ -193,26 +200,43 @@ public final class StreamingConvolver {
                         }
                     }
                     plans.inverse(spectrum, real)
+                    let pendingIsZero = tailWasZero && offset == 0
                     for c in 0..<b {
-                        let convolved = real + c * n
-                        let out = output + (c0 + c) * length + offset
-                        let overlap = min(s, t)
-                        if let tails {
-                            let pending = tails + (c0 + c) * t
-                            for i in 0..<overlap { out[i] = convolved[i] + pending[i] }
-                            if s < t {
-                                for j in 0..<(t - s) { pending[j] = convolved[s + j] + pending[s + j] }
-                            }
-                            for j in max(0, t - s)..<t { pending[j] = convolved[s + j] }
-                        }
-                        if overlap < s { (out + overlap).update(from: convolved + overlap, count: s - overlap) }
+                        Self.overlapAdd(
+                            real + c * n, s, output + (c0 + c) * length + offset,
+                            tails.map { $0 + (c0 + c) * t }, t, pendingIsZero: pendingIsZero)
                     }
-                    c0 += b
+                    offset += s
                 }
-                segmentsTransformed += 1
-                offset += s
+                c0 += b
             }
         }
+        segmentsTransformed += (length + segmentLength - 1) / segmentLength
+        tailIsZero = false
+    }
+
+    /// Emits the first s samples of one segment's linear convolution (plus the pending tail) and
+    /// keeps its last t samples (plus what remains of the pending tail) as the new tail.
+    @inline(__always)
+    static func overlapAdd(
+        _ convolved: UnsafePointer<Double>, _ s: Int, _ out: UnsafeMutablePointer<Double>,
+        _ pending: UnsafeMutablePointer<Double>?, _ t: Int, pendingIsZero: Bool
+    ) {
+        let overlap = min(s, t)
+        if let pending {
+            if pendingIsZero {
+                out.update(from: convolved, count: overlap)
+                pending.update(from: convolved + s, count: t)
+                if overlap < s { (out + overlap).update(from: convolved + overlap, count: s - overlap) }
+                return
+            }
+            for i in 0..<overlap { out[i] = convolved[i] + pending[i] }
+            if s < t {
+                for j in 0..<(t - s) { pending[j] = convolved[s + j] + pending[s + j] }
+            }
+            (pending + max(0, t - s)).update(from: convolved + s + max(0, t - s), count: min(s, t))
+        }
+        if overlap < s { (out + overlap).update(from: convolved + overlap, count: s - overlap) }
     }
 
     private func processDirect(_ input: UnsafePointer<Double>, _ length: Int, _ output: UnsafeMutablePointer<Double>) {
