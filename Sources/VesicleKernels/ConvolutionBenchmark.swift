@@ -1,18 +1,26 @@
 import Foundation
 
 /// `vesicle bench convolve` (BENCHMARKS.md §4): for each kernel length and channel count, the time
-/// of the FFT path (overlap-add through `StreamingConvolver`), of the direct path, and of the bare
-/// FFTW transforms the FFT path performs (the same r2c + c2r calls on the same plans and buffers,
-/// `StreamingConvolver.runBareTransforms`), with the ratios FFT/bare and direct/FFT, and the time
-/// of one plain copy of the input to the output (the memory traffic that separates the FFT path
-/// from its bare transforms when the signals do not fit in cache).
+/// of the FFT path (overlap-save through `StreamingConvolver`), of the direct path, and of the bare
+/// FFTW transforms the FFT path performs, with the ratios FFT/bare and direct/FFT, and the time of
+/// one plain copy of the input to the output (the least memory traffic any path pays).
 ///
+/// The bare transforms (`StreamingConvolver.runBareTransforms`) are the FFT path's own FFTW calls
+/// and nothing else: the same plans, the same number of r2c and c2r executions in the same order,
+/// on the same arrays (the caller's input and output for in-place segments, so they read and
+/// write memory exactly as the FFT path does; the convolver's buffers for buffered segments),
+/// run right after the FFT path on the same data. What the FFT path adds is the spectrum
+/// products, the copies of buffered segments and the history update.
+///
+/// Times are CPU time of the benchmark thread (`ThreadCPUClock`), best of up to 5 interleaved
+/// repetitions: on a shared machine, time spent descheduled would otherwise dominate the noise.
 /// Channels are processed in groups of at most 2^23 samples (64 MiB) so that 1000 channels of
 /// 10^7 samples fit in memory; every channel of every group is convolved and timed. Plan creation
-/// and the kernel spectrum are outside the timings (they are paid once per run). When the direct
-/// path would take longer than `directBudgetSeconds`, it is timed (best of 2) on one channel of a
-/// shorter signal and scaled by the ratio of samples (its cost is exactly K multiply-adds per output
-/// sample), and marked extrapolated.
+/// and the kernel spectrum are outside the timings (one untimed run of every group first creates
+/// the plans the timed runs use). When the direct path would take longer than
+/// `directBudgetSeconds`, it is timed (best of 2) on one channel of a shorter signal and scaled by
+/// the ratio of samples (its cost is exactly K multiply-adds per output sample), and marked
+/// extrapolated.
 public enum ConvolutionBenchmark {
     public struct Row: Sendable, Codable, Equatable {
         public let kernelLength: Int
@@ -108,7 +116,7 @@ public enum ConvolutionBenchmark {
         let commandLine = command ?? "vesicle bench convolve\(quick ? " --quick" : "")"
         emit("command: \(commandLine)")
         emit("machine: \(machine.cores) cores, \(machine.cpuModel); \(machine.fftw)")
-        emit("signal: \(n) samples per channel; plans: FFTW_MEASURE (1 s planning limit), batched r2c/c2r, cached")
+        emit("signal: \(n) samples per channel; plans: FFTW_MEASURE (1 s planning limit), batched r2c/c2r, cached; times: thread CPU time")
 
         let calibration = ConvolutionCrossover.calibrate(
             kernelLengths: calibrationKernelLengths, signalLength: calibrationSignalLength)
@@ -186,57 +194,61 @@ public enum ConvolutionBenchmark {
         let fftLength: Int
         if case .fft(let length) = convolvers[group]!.path { fftLength = length } else { fftLength = 0 }
 
-        func timeFFT() -> (seconds: Double, segments: [Int: Int]) {
+        func timeFFT() -> Double {
             var total = 0.0
-            var segments: [Int: Int] = [:]
             for size in groups() {
                 let convolver = convolvers[size]!
                 convolver.reset()
-                let before = convolver.segmentsTransformed
-                let start = ContinuousClock.now
+                let start = ThreadCPUClock.seconds()
                 input.withUnsafeBufferPointer { x in
                     output.withUnsafeMutableBufferPointer { y in
                         convolver.process(input: UnsafeBufferPointer(rebasing: x[0..<(size * n)]), length: n,
                                           output: UnsafeMutableBufferPointer(rebasing: y[0..<(size * n)]))
                     }
                 }
-                total += (ContinuousClock.now - start).seconds
-                segments[size] = convolver.segmentsTransformed - before
+                total += (ThreadCPUClock.seconds() - start)
             }
-            return (total, segments)
+            return total
         }
-        func timeBare(_ segments: [Int: Int]) -> Double {
+        func timeBare() -> Double {
             var total = 0.0
             for size in groups() {
-                let start = ContinuousClock.now
-                convolvers[size]!.runBareTransforms(segments: segments[size]!)
-                total += (ContinuousClock.now - start).seconds
+                let convolver = convolvers[size]!
+                let start = ThreadCPUClock.seconds()
+                input.withUnsafeBufferPointer { x in
+                    output.withUnsafeMutableBufferPointer { y in
+                        convolver.runBareTransforms(input: UnsafeBufferPointer(rebasing: x[0..<(size * n)]), length: n,
+                                                    output: UnsafeMutableBufferPointer(rebasing: y[0..<(size * n)]))
+                    }
+                }
+                total += (ThreadCPUClock.seconds() - start)
             }
             return total
         }
         func timeCopy() -> Double {
             var total = 0.0
             for size in groups() {
-                let start = ContinuousClock.now
+                let start = ThreadCPUClock.seconds()
                 input.withUnsafeBufferPointer { x in
                     output.withUnsafeMutableBufferPointer { y in
                         y.baseAddress!.update(from: x.baseAddress!, count: size * n)
                     }
                 }
-                total += (ContinuousClock.now - start).seconds
+                total += (ThreadCPUClock.seconds() - start)
             }
             return total
         }
+        _ = timeFFT()  // creates the in-place plans for this block length
         // Repetitions interleave the FFT path, the bare transforms and the copy, and keep the best
         // of each, so that load from other processes on a shared machine hits all three alike;
         // rows are repeated up to 5 times within about a second.
-        var (fftSeconds, segments) = timeFFT()
-        var bareSeconds = timeBare(segments)
+        var fftSeconds = timeFFT()
+        var bareSeconds = timeBare()
         var copySeconds = timeCopy()
         var spent = fftSeconds + bareSeconds + copySeconds
         var repetitions = 1
         while repetitions < 5 && spent < 1 {
-            let fft = timeFFT().seconds, bare = timeBare(segments), copy = timeCopy()
+            let fft = timeFFT(), bare = timeBare(), copy = timeCopy()
             fftSeconds = min(fftSeconds, fft)
             bareSeconds = min(bareSeconds, bare)
             copySeconds = min(copySeconds, copy)
@@ -250,9 +262,9 @@ public enum ConvolutionBenchmark {
         var sampleSeconds = Double.infinity
         for _ in 0..<2 {
             sampler.reset()
-            let sampleStart = ContinuousClock.now
+            let sampleStart = ThreadCPUClock.seconds()
             _ = try sampler.process(sampleInput)
-            sampleSeconds = min(sampleSeconds, (ContinuousClock.now - sampleStart).seconds)
+            sampleSeconds = min(sampleSeconds, (ThreadCPUClock.seconds() - sampleStart))
         }
         let estimate = sampleSeconds * Double(n) / Double(sampleLength) * Double(channels)
         var directSeconds = estimate
@@ -262,14 +274,14 @@ public enum ConvolutionBenchmark {
             directSeconds = 0
             for size in groups() {
                 let direct = try StreamingConvolver(kernel: kernel, channels: size, method: .direct)
-                let start = ContinuousClock.now
+                let start = ThreadCPUClock.seconds()
                 input.withUnsafeBufferPointer { x in
                     output.withUnsafeMutableBufferPointer { y in
                         direct.process(input: UnsafeBufferPointer(rebasing: x[0..<(size * n)]), length: n,
                                        output: UnsafeMutableBufferPointer(rebasing: y[0..<(size * n)]))
                     }
                 }
-                directSeconds += (ContinuousClock.now - start).seconds
+                directSeconds += (ThreadCPUClock.seconds() - start)
             }
         }
         return Row(kernelLength: k, channels: channels, signalLength: n, fftLength: fftLength, fftSeconds: fftSeconds,

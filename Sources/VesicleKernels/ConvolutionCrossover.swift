@@ -59,9 +59,7 @@ public enum ConvolutionCrossover {
         body()  // warm-up: plans, caches
         var best = Double.infinity
         for _ in 0..<repetitions {
-            let start = ContinuousClock.now
-            body()
-            best = min(best, (ContinuousClock.now - start).seconds)
+            best = min(best, ThreadCPUClock.measure(body))
         }
         return best
     }

@@ -22,6 +22,8 @@ public final class FFTWPlanCache: Sendable {
     struct Key: Hashable {
         let length: Int
         let batch: Int
+        /// The real array starts this many doubles after an FFTW-aligned address.
+        let realOffset: Int
     }
 
     /// The process-wide cache, with measured plans (see `Rigor.measure`).
@@ -44,9 +46,11 @@ public final class FFTWPlanCache: Sendable {
     public var planCount: Int { plans.withLock { $0.count } }
 
     /// The plans for `batch` contiguous transforms of `length` real samples each: real arrays of
-    /// `batch * length` doubles, spectra of `batch * (length / 2 + 1)` complex values.
-    func plans(length: Int, batch: Int) -> FFTWPlanPair {
-        let key = Key(length: length, batch: batch)
+    /// `batch * length` doubles, spectra of `batch * (length / 2 + 1)` complex values. The real
+    /// arrays they run on start `realOffset` doubles after an FFTW-aligned address (so that
+    /// `fftw_alignment_of` is `realOffset * 8`), the spectra at an aligned one.
+    func plans(length: Int, batch: Int, realOffset: Int = 0) -> FFTWPlanPair {
+        let key = Key(length: length, batch: batch, realOffset: realOffset)
         return plans.withLock { table in
             if let existing = table[key] { return existing }
             let created = Self.plannerLock.withLock { _ in makePlans(key) }
@@ -57,7 +61,8 @@ public final class FFTWPlanCache: Sendable {
 
     private func makePlans(_ key: Key) -> FFTWPlanPair {
         let spectrumLength = key.length / 2 + 1
-        let real = FFTWRealBuffer(count: key.length * key.batch)
+        let real = FFTWRealBuffer(count: key.length * key.batch + key.realOffset)
+        let realStart = real.pointer + key.realOffset
         let spectrum = FFTWComplexBuffer(count: spectrumLength * key.batch)
         var flags = UInt32(FFTW_ESTIMATE)
         if case .measure(let seconds) = rigor {
@@ -67,13 +72,13 @@ public final class FFTWPlanCache: Sendable {
         var n = Int32(key.length)
         let forward = fftw_plan_many_dft_r2c(
             1, &n, Int32(key.batch),
-            real.pointer, nil, 1, Int32(key.length),
+            realStart, nil, 1, Int32(key.length),
             spectrum.pointer, nil, 1, Int32(spectrumLength),
             flags)!
         let inverse = fftw_plan_many_dft_c2r(
             1, &n, Int32(key.batch),
             spectrum.pointer, nil, 1, Int32(spectrumLength),
-            real.pointer, nil, 1, Int32(key.length),
+            realStart, nil, 1, Int32(key.length),
             flags)!
         fftw_set_timelimit(FFTW_NO_TIMELIMIT)
         return FFTWPlanPair(length: key.length, batch: key.batch, forward: forward, inverse: inverse)

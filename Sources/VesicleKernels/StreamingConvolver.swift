@@ -5,16 +5,22 @@ import CFFTW
 ///
 /// Each call to `process` takes the next `m` input samples of every channel and returns the next
 /// `m` output samples: output n depends on inputs 0...n only (exact causality), and the result does
-/// not depend on how the input was cut into blocks. The state between calls is K - 1 samples per
-/// channel: for the FFT path the not-yet-emitted overlap-add tail, for the direct path the last
-/// K - 1 inputs.
+/// not depend on how the input was cut into blocks. The state between calls is the last K - 1
+/// inputs of every channel (both paths).
 ///
-/// FFT path (overlap-add): the input is cut into segments of at most L = N - K + 1 samples; each
-/// segment, zero-padded to N, goes through a batched r2c transform, is multiplied by the kernel
-/// spectrum (prescaled by 1/N for FFTW's unnormalised c2r), transformed back, and its N samples
-/// of linear convolution are added to the running tail. Channels go through FFTW in batches
+/// FFT path (overlap-save): the outputs are cut into segments of at most L = N - K + 1 samples;
+/// the N inputs a segment depends on (its own and the K - 1 before) go through an r2c transform,
+/// are multiplied by the kernel spectrum (prescaled by 1/N for FFTW's unnormalised c2r) and
+/// transformed back; the last L samples of the circular convolution are the linear one. Segments
+/// whose N inputs and N outputs lie inside the caller's block ("in place" segments) are
+/// transformed straight from the input array into the output array through FFTW's new-array
+/// interface, one channel at a time, with no copy: the c2r also writes K - 1 samples of garbage
+/// just before the segment, which belong to the previous segment, so a channel's segments run
+/// from last to first and each overwrites its successor's garbage. The other segments (those
+/// that need the previous block's inputs, or a short final one; all of them when N is below
+/// `inPlaceMinimumLength`) are copied into FFTW's aligned buffers and run in channel batches
 /// (`fftw_plan_many_dft_r2c/c2r`) of about 2^16 samples, so the working set (real and complex
-/// arrays, 1 MiB) stays in a 2 MiB L2 cache.
+/// arrays, 1 MiB) stays in L2.
 ///
 /// A convolver owns its buffers and is not shared between threads; several convolvers may run on
 /// several threads at once (their plans come from a thread-safe `FFTWPlanCache`).
@@ -27,38 +33,59 @@ public final class StreamingConvolver {
     public let kernel: [Double]
     public let channels: Int
     public let path: Path
-    /// Largest number of input samples transformed at once (FFT path); the direct path works in
+    /// Largest number of outputs computed per transform (FFT path); the direct path works in
     /// chunks of this many outputs.
     public let segmentLength: Int
-    /// Segments transformed since creation; each runs one r2c and one c2r per channel batch.
+    /// Segments transformed since creation (FFT path), counted once for all channels.
     public private(set) var segmentsTransformed = 0
+    /// Of those, the segments of one channel transformed straight from the caller's arrays,
+    /// counted per channel (for tests of that path).
+    private(set) var inPlaceSegmentsTransformed = 0
 
-    private let tailLength: Int
-    private var tail: [Double]
+    private let historyLength: Int
+    /// The last K - 1 inputs of every channel, channel-major.
+    private var history: [Double]
     private let batch: Int
     private let fullBatchPlans: FFTWPlanPair?
     private let remainderPlans: FFTWPlanPair?
     private let real: FFTWRealBuffer?
     private let spectrum: FFTWComplexBuffer?
     /// The kernel spectrum H / N as two factors for the complex product
-    /// X H = re(X) (re H, im H) + im(X) (-im H, re H), which vectorises as SIMD2 arithmetic.
+    /// X H = re(X) (re H, im H) + im(X) (-im H, re H), which vectorises as SIMD arithmetic.
     private let spectrumReal: UnsafeMutableBufferPointer<SIMD2<Double>>
     private let spectrumImaginary: UnsafeMutableBufferPointer<SIMD2<Double>>
     private var window: [Double] = []
-    /// True while the tail holds only zeros (after creation or `reset`): the first segment then
-    /// writes its tail instead of reading and adding the old one.
-    private var tailIsZero = true
+    private let planCache: FFTWPlanCache
+    /// Single-channel plans for in-place segments, by the alignment of the caller's arrays
+    /// (`fftw_alignment_of / 8`): FFTW runs a plan on new arrays only if they are aligned like
+    /// the arrays it was planned on (FFTW manual §4.6).
+    private var inPlacePlans: [Int: FFTWPlanPair] = [:]
+    /// Transform length from which segments inside the caller's block skip the copies; below it
+    /// the per-call cost of single-channel transforms outweighs the copies.
+    let inPlaceMinimumLength: Int
 
     /// Samples per FFTW batch call (real array size), chosen to keep the batch in cache.
     static let batchSampleBudget = 1 << 16
     static let directChunk = 16_384
+    static let defaultInPlaceMinimumLength = 8192
+    /// Whether the spectrum product can use AVX-512 (checked once, at run time).
+    static let hasAVX512 = vesicle_has_avx512f() != 0
 
     /// - Parameters:
     ///   - expectedSignalLength: when the whole signal length is known, a single shorter transform
     ///     is used if it covers signal and kernel (`FFTLength.overlapAdd`).
-    public init(
+    public convenience init(
         kernel: [Double], channels: Int, method: ConvolutionMethod = .automatic,
         expectedSignalLength: Int? = nil, planCache: FFTWPlanCache = .shared
+    ) throws {
+        try self.init(kernel: kernel, channels: channels, method: method, expectedSignalLength: expectedSignalLength,
+                      planCache: planCache, inPlaceMinimumLength: Self.defaultInPlaceMinimumLength)
+    }
+
+    /// `inPlaceMinimumLength` lets tests run in-place segments at small sizes.
+    init(
+        kernel: [Double], channels: Int, method: ConvolutionMethod, expectedSignalLength: Int?,
+        planCache: FFTWPlanCache, inPlaceMinimumLength: Int
     ) throws {
         guard !kernel.isEmpty else { throw ConvolutionError.invalidArgument("empty kernel") }
         guard kernel.allSatisfy(\.isFinite) else { throw ConvolutionError.invalidArgument("kernel samples must be finite") }
@@ -66,8 +93,10 @@ public final class StreamingConvolver {
         let k = kernel.count
         self.kernel = kernel
         self.channels = channels
-        tailLength = k - 1
-        tail = Array(repeating: 0, count: channels * (k - 1))
+        historyLength = k - 1
+        history = Array(repeating: 0, count: channels * (k - 1))
+        self.planCache = planCache
+        self.inPlaceMinimumLength = inPlaceMinimumLength
 
         let resolved: Path
         switch method {
@@ -133,8 +162,7 @@ public final class StreamingConvolver {
 
     /// Forgets all past input (as if the signal started again at n = 0).
     public func reset() {
-        for i in tail.indices { tail[i] = 0 }
-        tailIsZero = true
+        for i in history.indices { history[i] = 0 }
     }
 
     /// The next block: `block.length` samples of every channel in, as many out.
@@ -151,7 +179,8 @@ public final class StreamingConvolver {
         return output
     }
 
-    /// The next block, channel-major: `input` and `output` hold `channels * length` samples.
+    /// The next block, channel-major: `input` and `output` hold `channels * length` samples and
+    /// do not overlap.
     public func process(input: UnsafeBufferPointer<Double>, length: Int, output: UnsafeMutableBufferPointer<Double>) {
         precondition(input.count >= channels * length && output.count >= channels * length,
                      "internal: buffers smaller than channels * length")
@@ -160,88 +189,177 @@ public final class StreamingConvolver {
         case .direct:
             processDirect(input.baseAddress!, length, output.baseAddress!)
         case .fft(let n):
-            processFFT(input.baseAddress!, length, output.baseAddress!, n)
+            runFFT(input.baseAddress!, length, output.baseAddress!, n, transformsOnly: false)
+            updateHistory(input.baseAddress!, length)
         }
     }
 
-    private func processFFT(
-        _ input: UnsafePointer<Double>, _ length: Int, _ output: UnsafeMutablePointer<Double>, _ n: Int
+    /// Runs exactly the FFTW calls that `process` makes on a block of `length` samples (the same
+    /// plans, the same number of calls, in the same order, on the same arrays: the caller's input
+    /// and output for in-place segments, this convolver's buffers for the others), without the
+    /// copies into and out of the buffers, the spectrum products and the history update. The
+    /// benchmark times it as the bare transforms. It overwrites `output` and leaves the state as
+    /// it was.
+    public func runBareTransforms(input: UnsafeBufferPointer<Double>, length: Int, output: UnsafeMutableBufferPointer<Double>) {
+        precondition(input.count >= channels * length && output.count >= channels * length,
+                     "internal: buffers smaller than channels * length")
+        guard case .fft(let n) = path, length > 0, channels > 0 else { return }
+        // Zeros stay zeros through both transforms, so repeated runs never overflow.
+        real!.pointer.update(repeating: 0, count: real!.count)
+        runFFT(input.baseAddress!, length, output.baseAddress!, n, transformsOnly: true)
+    }
+
+    /// Where the in-place segments of a block of m outputs start: the segments
+    /// [m - (j + 1) L, m - j L), j = 0, 1, ..., are in place while their first input
+    /// m - (j + 1) L - t lies in the block; outputs before the returned index go through the
+    /// buffers (m itself when no segment is in place).
+    static func inPlaceStart(length m: Int, segmentLength l: Int, historyLength t: Int, enabled: Bool) -> Int {
+        guard enabled else { return m }
+        // Segments [m - (j + 1) L, m - j L) for j = 0, 1, ... while their first input
+        // m - (j + 1) L - t lies in the block.
+        guard m >= l + t else { return m }
+        let count = (m - t) / l
+        return m - count * l
+    }
+
+    private func runFFT(
+        _ input: UnsafePointer<Double>, _ length: Int, _ output: UnsafeMutablePointer<Double>, _ n: Int,
+        transformsOnly: Bool
     ) {
+        let t = historyLength
+        let l = segmentLength
+        let spectrumLength = n / 2 + 1
+        let inPlaceStart = Self.inPlaceStart(length: length, segmentLength: l, historyLength: t,
+                                             enabled: n >= inPlaceMinimumLength)
+        var segments = 0
+        if inPlaceStart < length {
+            let spectrum = self.spectrum!.pointer
+            for c in 0..<channels {
+                var o = length - l
+                while o >= inPlaceStart {
+                    let x = UnsafeMutablePointer(mutating: input + c * length + o - t)
+                    let y = output + c * length + o - t
+                    let forward = inPlacePlans(for: x, n)
+                    let inverse = inPlacePlans(for: y, n)
+                    forward.forward(x, spectrum)
+                    if !transformsOnly { multiply(spectrum, spectrumLength, spectrumLength) }
+                    inverse.inverse(spectrum, y)
+                    o -= l
+                }
+            }
+            segments += (length - inPlaceStart) / l
+            if !transformsOnly { inPlaceSegmentsTransformed += channels * (length - inPlaceStart) / l }
+        }
+        if inPlaceStart > 0 {
+            segments += runBuffered(input, length, output, n, end: inPlaceStart, transformsOnly: transformsOnly)
+        }
+        if !transformsOnly { segmentsTransformed += segments }
+    }
+
+    /// Outputs [0, end) of every channel through the buffers, in channel batches; returns the
+    /// number of segments.
+    private func runBuffered(
+        _ input: UnsafePointer<Double>, _ length: Int, _ output: UnsafeMutablePointer<Double>, _ n: Int,
+        end: Int, transformsOnly: Bool
+    ) -> Int {
         let real = self.real!.pointer
         let spectrum = self.spectrum!.pointer
         let spectrumLength = n / 2 + 1
-        let t = tailLength
-        let hReal = spectrumReal.baseAddress!, hImaginary = spectrumImaginary.baseAddress!
-        let tailWasZero = tailIsZero
-        tail.withUnsafeMutableBufferPointer { tailBuffer in
-            let tails = tailBuffer.baseAddress
-            // Channel batches outermost: a batch's K - 1 tail samples stay in cache from one
-            // segment to the next instead of being streamed from memory once per segment.
+        let t = historyLength
+        let l = segmentLength
+        history.withUnsafeBufferPointer { historyBuffer in
+            let past = historyBuffer.baseAddress
             var c0 = 0
             while c0 < channels {
                 let b = min(batch, channels - c0)
                 let plans = b == batch ? fullBatchPlans! : remainderPlans!
-                var offset = 0
-                while offset < length {
-                    let s = min(segmentLength, length - offset)
-                    for c in 0..<b {
-                        let destination = real + c * n
-                        destination.update(from: input + (c0 + c) * length + offset, count: s)
-                        (destination + s).update(repeating: 0, count: n - s)
-                    }
-                    plans.forward(real, spectrum)
-                    (spectrum + 0).withMemoryRebound(to: SIMD2<Double>.self, capacity: b * spectrumLength) { bins in
+                var o = 0
+                while o < end {
+                    let s = min(l, end - o)
+                    if !transformsOnly {
                         for c in 0..<b {
-                            let x = bins + c * spectrumLength
-                            for f in 0..<spectrumLength {
-                                let value = x[f]
-                                x[f] = value.x * hReal[f] + value.y * hImaginary[f]
-                            }
+                            Self.gather(real + c * n, n, input + (c0 + c) * length, o, s, past.map { $0 + (c0 + c) * t }, t)
                         }
                     }
+                    plans.forward(real, spectrum)
+                    if !transformsOnly { multiply(spectrum, b * spectrumLength, spectrumLength) }
                     plans.inverse(spectrum, real)
-                    let pendingIsZero = tailWasZero && offset == 0
-                    for c in 0..<b {
-                        Self.overlapAdd(
-                            real + c * n, s, output + (c0 + c) * length + offset,
-                            tails.map { $0 + (c0 + c) * t }, t, pendingIsZero: pendingIsZero)
+                    if !transformsOnly {
+                        for c in 0..<b {
+                            (output + (c0 + c) * length + o).update(from: real + c * n + t, count: s)
+                        }
                     }
-                    offset += s
+                    o += s
                 }
                 c0 += b
             }
         }
-        segmentsTransformed += (length + segmentLength - 1) / segmentLength
-        tailIsZero = false
+        return (end + l - 1) / l
     }
 
-    /// Emits the first s samples of one segment's linear convolution (plus the pending tail) and
-    /// keeps its last t samples (plus what remains of the pending tail) as the new tail.
+    /// Fills one channel's transform input for the outputs [o, o + s): inputs o - t ..< o + s,
+    /// those before the block from the history, then zeros up to n (they reach only outputs past
+    /// o + s, which are discarded).
     @inline(__always)
-    static func overlapAdd(
-        _ convolved: UnsafePointer<Double>, _ s: Int, _ out: UnsafeMutablePointer<Double>,
-        _ pending: UnsafeMutablePointer<Double>?, _ t: Int, pendingIsZero: Bool
+    static func gather(
+        _ destination: UnsafeMutablePointer<Double>, _ n: Int, _ input: UnsafePointer<Double>, _ o: Int, _ s: Int,
+        _ past: UnsafePointer<Double>?, _ t: Int
     ) {
-        let overlap = min(s, t)
-        if let pending {
-            if pendingIsZero {
-                out.update(from: convolved, count: overlap)
-                pending.update(from: convolved + s, count: t)
-                if overlap < s { (out + overlap).update(from: convolved + overlap, count: s - overlap) }
-                return
-            }
-            for i in 0..<overlap { out[i] = convolved[i] + pending[i] }
-            if s < t {
-                for j in 0..<(t - s) { pending[j] = convolved[s + j] + pending[s + j] }
-            }
-            (pending + max(0, t - s)).update(from: convolved + s + max(0, t - s), count: min(s, t))
+        // Inputs with index o - t + i for i < t + s; index < 0 comes from the history.
+        let fromHistory = max(0, t - o)
+        if fromHistory > 0, let past {
+            destination.update(from: past + (t - fromHistory), count: fromHistory)
         }
-        if overlap < s { (out + overlap).update(from: convolved + overlap, count: s - overlap) }
+        (destination + fromHistory).update(from: input + (o - t + fromHistory), count: t + s - fromHistory)
+        (destination + t + s).update(repeating: 0, count: n - t - s)
+    }
+
+    /// The history after a block: the last K - 1 inputs of each channel.
+    private func updateHistory(_ input: UnsafePointer<Double>, _ length: Int) {
+        let t = historyLength
+        guard t > 0 else { return }
+        history.withUnsafeMutableBufferPointer { buffer in
+            let past = buffer.baseAddress!
+            for c in 0..<channels {
+                let h = past + c * t
+                let x = input + c * length
+                if length >= t {
+                    h.update(from: x + length - t, count: t)
+                } else {
+                    h.update(from: h + length, count: t - length)
+                    (h + t - length).update(from: x, count: length)
+                }
+            }
+        }
+    }
+
+    private func inPlacePlans(for pointer: UnsafeMutablePointer<Double>, _ n: Int) -> FFTWPlanPair {
+        let offset = Int(fftw_alignment_of(pointer)) / MemoryLayout<Double>.size
+        if let plans = inPlacePlans[offset] { return plans }
+        let plans = planCache.plans(length: n, batch: 1, realOffset: offset)
+        inPlacePlans[offset] = plans
+        return plans
+    }
+
+    /// Multiplies each of `count / bins` spectra of `bins` values by the kernel spectrum, in place.
+    private func multiply(_ spectrum: UnsafeMutablePointer<fftw_complex>, _ count: Int, _ bins: Int) {
+        let x = UnsafeMutableRawPointer(spectrum).assumingMemoryBound(to: Double.self)
+        let a = UnsafeRawPointer(spectrumReal.baseAddress!).assumingMemoryBound(to: Double.self)
+        let b = UnsafeRawPointer(spectrumImaginary.baseAddress!).assumingMemoryBound(to: Double.self)
+        var start = 0
+        while start < count {
+            if Self.hasAVX512 {
+                vesicle_spectrum_product_avx512(x + 2 * start, a, b, bins)
+            } else {
+                vesicle_spectrum_product(x + 2 * start, a, b, bins)
+            }
+            start += bins
+        }
     }
 
     private func processDirect(_ input: UnsafePointer<Double>, _ length: Int, _ output: UnsafeMutablePointer<Double>) {
         let k = kernel.count
-        let t = tailLength
+        let t = historyLength
         for c in 0..<channels {
             var offset = 0
             while offset < length {
@@ -249,7 +367,7 @@ public final class StreamingConvolver {
                 if window.count < t + m { window = Array(repeating: 0, count: t + m) }
                 window.withUnsafeMutableBufferPointer { w in
                     let w = w.baseAddress!
-                    tail.withUnsafeMutableBufferPointer { tails in
+                    history.withUnsafeMutableBufferPointer { tails in
                         if t > 0 { w.update(from: tails.baseAddress! + c * t, count: t) }
                         (w + t).update(from: input + c * length + offset, count: m)
                         kernel.withUnsafeBufferPointer { h in
@@ -284,24 +402,4 @@ public final class StreamingConvolver {
         }
     }
 
-    /// Runs exactly the FFTW calls that `segments` segments of `process` make (one r2c and one c2r
-    /// per channel batch per segment) on this convolver's buffers, without the copies, the
-    /// spectrum products and the tail additions. The benchmark times it as the bare transforms.
-    public func runBareTransforms(segments: Int) {
-        guard case .fft = path, channels > 0 else { return }
-        let real = self.real!.pointer
-        let spectrum = self.spectrum!.pointer
-        // Zeros stay zeros through both transforms, so repeated runs never overflow.
-        real.update(repeating: 0, count: self.real!.count)
-        for _ in 0..<segments {
-            var c0 = 0
-            while c0 < channels {
-                let b = min(batch, channels - c0)
-                let plans = b == batch ? fullBatchPlans! : remainderPlans!
-                plans.forward(real, spectrum)
-                plans.inverse(spectrum, real)
-                c0 += b
-            }
-        }
-    }
 }

@@ -5,11 +5,13 @@ import VesicleKernels
 struct BenchConvolveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convolve",
-        abstract: "Time FFT overlap-add convolution against direct convolution and bare FFTW transforms.",
+        abstract: "Time FFT (overlap-save) convolution against direct convolution and bare FFTW transforms.",
         discussion: """
             Prints the machine, the measured FFT/direct crossover, one row per kernel length and \
             channel count, and as its last line one JSON object with every figure. Direct times \
-            marked '*' are extrapolated from a shorter run (their cost is K multiply-adds per sample).
+            marked '*' are extrapolated from a shorter run (their cost is K multiply-adds per sample). \
+            Times are the CPU time of the benchmark thread, so that time spent descheduled on a \
+            shared machine is not counted.
             """
     )
 
@@ -50,6 +52,7 @@ struct BenchConvolveCommand: ParsableCommand {
             command: CommandLine.arguments.joined(separator: " "),
             progress: { line in print(line) })
         // The progress lines are the report; its last line, the JSON object, closes it.
-        print(report.split(separator: "\n").last ?? "")
+        let lines: [Substring] = report.split(separator: "\n", omittingEmptySubsequences: false)
+        print(String(lines[lines.count - 1]))
     }
 }
