@@ -46,6 +46,7 @@ public enum ConvolutionBenchmark {
         let planner: String
         let crossoverKernelLength: Int
         let calibration: [CalibrationPoint]
+        let eventDensity: [EventDensityPoint]
         let rows: [JSONRow]
         let targetDirectOverFFTAtLeast10FromK1024: Bool
         let targetFFTWithin1_5OfBare: Bool
@@ -56,6 +57,17 @@ public enum ConvolutionBenchmark {
         let fftSeconds: Double
         let directSeconds: Double
     }
+
+    struct EventDensityPoint: Codable {
+        let kernelLength: Int
+        let transformLength: Int
+        let fftSecondsPerStep: Double
+        let scatterSecondsPerEvent: Double
+        let breakEvenEventsPerStep: Double
+    }
+
+    /// Kernel lengths at which the event-density break-even (`EventDensityCrossover`) is printed.
+    public static let eventDensityKernelLengths = [10, 100, 1000]
 
     struct JSONRow: Codable {
         let kernelLength: Int
@@ -125,6 +137,11 @@ public enum ConvolutionBenchmark {
             "  K=\($0.kernelLength): \(format($0.fftSeconds * 1e3)) / \(format($0.directSeconds * 1e3))"
         }.joined(separator: "\n"))
         emit("crossover: direct below K = \(calibration.crossover), FFT from it (recomputed on demand, once per process)")
+        let densities = try eventDensityKernelLengths.map { try EventDensityCrossover.costs(kernelLength: $0) }
+        emit("event density (1 channel, streaming transform): per-event scatter vs FFT path; FFT cheaper above the break-even")
+        emit(densities.map {
+            "  K=\($0.kernelLength) (N=\($0.transformLength)): fft \(format($0.fftSecondsPerStep * 1e9)) ns/step, scatter \(format($0.scatterSecondsPerEvent * 1e9)) ns/event, break-even \(format($0.breakEvenEventsPerStep)) events/step"
+        }.joined(separator: "\n"))
         emit(header)
 
         var results: [Row] = []
@@ -146,6 +163,11 @@ public enum ConvolutionBenchmark {
             planner: "FFTW_MEASURE, 1 s limit", crossoverKernelLength: calibration.crossover,
             calibration: calibration.measurements.map {
                 CalibrationPoint(kernelLength: $0.kernelLength, fftSeconds: $0.fftSeconds, directSeconds: $0.directSeconds)
+            },
+            eventDensity: densities.map {
+                EventDensityPoint(kernelLength: $0.kernelLength, transformLength: $0.transformLength,
+                                  fftSecondsPerStep: $0.fftSecondsPerStep, scatterSecondsPerEvent: $0.scatterSecondsPerEvent,
+                                  breakEvenEventsPerStep: $0.breakEvenEventsPerStep)
             },
             rows: results.map {
                 JSONRow(kernelLength: $0.kernelLength, channels: $0.channels, signalLength: $0.signalLength,

@@ -90,14 +90,18 @@ final class KernelCurrentProjection {
         dt = kernel.dt
         let windowSteps = Int((window / dt).rounded(.up)) + 1
         let k = kernel.count
+        // Look-ahead blocks: one streaming segment, at most 2^24 samples over all targets.
+        let segment = FFTLength.overlapAdd(kernelLength: k) - k + 1
+        let aheadBlock = min(segment, (1 << 24) / max(targetCount, 1))
         switch path {
         case .direct: usesFFT = false
         case .fft: usesFFT = true
-        case .automatic: usesFFT = k >= ConvolutionCrossover.processDefault
+        case .automatic:
+            let runsAhead = bayesian == nil && externalSource != nil && aheadBlock >= 4 * windowSteps
+            usesFFT = try Self.automaticUsesFFT(
+                kernelLength: k, transformLength: FFTLength.nextFast(k + (runsAhead ? aheadBlock : windowSteps) - 1),
+                synapses: synapses, targetCount: targetCount, dt: dt, source: externalSource)
         }
-        // Look-ahead blocks: one streaming overlap-add segment, at most 2^24 samples over all targets.
-        let segment = FFTLength.overlapAdd(kernelLength: k) - k + 1
-        let aheadBlock = min(segment, (1 << 24) / max(targetCount, 1))
         // Bayesian rows are brought forward to each spike time, so they cannot run ahead of the
         // simulation (posterior snapshots must see them at earlier times).
         if usesFFT, bayesian == nil, let source = externalSource, aheadBlock >= 4 * windowSteps {
@@ -127,6 +131,26 @@ final class KernelCurrentProjection {
         } else {
             convolver = nil
         }
+    }
+
+    /// The `.automatic` choice. A Poisson source's event density is known before the run: rho =
+    /// sum over synapses of the source's rate (less its dead time) times dt, per target; the
+    /// measured per-step costs of scatter and FFT then decide (`EventDensityCrossover`). For
+    /// other sources the density is unknown ahead, and the dense crossover decides.
+    private static func automaticUsesFFT(
+        kernelLength k: Int, transformLength n: Int, synapses: SynapseTable, targetCount: Int, dt: Double,
+        source: SourcePopulation?
+    ) throws -> Bool {
+        guard let source, targetCount > 0, case .poisson(let rates, let deadTime, _, _) = source.kind else {
+            return k >= ConvolutionCrossover.processDefault
+        }
+        var eventsPerMs = 0.0
+        for row in 0..<min(rates.count, synapses.rowStart.count - 1) where rates[row] > 0 {
+            let rate = rates[row] / (1 + rates[row] * deadTime)
+            eventsPerMs += Double(synapses.rowStart[row + 1] - synapses.rowStart[row]) * rate
+        }
+        let density = eventsPerMs * dt / Double(targetCount)
+        return try EventDensityCrossover.costs(kernelLength: k, transformLength: n).prefersFFT(eventsPerStep: density)
     }
 
     /// Bins the spikes of `spikes` that come from this projection's source (sorted by time).
