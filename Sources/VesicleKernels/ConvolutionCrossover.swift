@@ -25,7 +25,7 @@ public enum ConvolutionCrossover {
     public static let processDefault: Int = calibrate().crossover
 
     /// Times both paths (best of 3 repetitions) on a seeded random signal for each kernel length.
-    /// The FFT path runs as in streaming use, with the overlap-add transform length for the kernel
+    /// The FFT path runs as in streaming use, with the streaming transform length for the kernel
     /// (`FFTLength.overlapAdd` without a signal length), so the short kernels share one plan.
     public static func calibrate(
         kernelLengths: [Int] = defaultKernelLengths, signalLength: Int = 1 << 15,

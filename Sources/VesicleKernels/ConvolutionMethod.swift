@@ -2,18 +2,19 @@
 /// y[n] = sum_{k=0}^{K-1} h[k] x[n-k] and agree to rounding.
 public enum ConvolutionMethod: Sendable, Equatable {
     /// Direct below the measured crossover kernel length (`ConvolutionCrossover.processDefault`),
-    /// FFT overlap-add from it on.
+    /// FFT (overlap-save) from it on.
     case automatic
     /// Direct for kernels shorter than this many samples, FFT otherwise.
     case crossover(Int)
     case direct
-    /// FFT overlap-add with the default transform length (`FFTLength.overlapAdd`).
+    /// FFT (overlap-save) with the default transform length (`FFTLength.overlapAdd`).
     case fft
-    /// FFT overlap-add with this transform length (at least the kernel length).
+    /// FFT (overlap-save) with this transform length (at least the kernel length).
     case fftLength(Int)
 }
 
-/// Transform lengths for overlap-add.
+/// Transform lengths for block FFT convolution (overlap-save segments of N - K + 1 outputs; the
+/// name `overlapAdd` is kept for callers: the segment arithmetic is the same).
 public enum FFTLength {
     /// True when n has no prime factor above 7 (FFTW has fast codelets for 2, 3, 5, 7).
     public static func isFast(_ n: Int) -> Bool {

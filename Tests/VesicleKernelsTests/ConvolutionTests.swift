@@ -1,7 +1,7 @@
 import XCTest
 @testable import VesicleKernels
 
-/// FFT overlap-add against direct convolution and an independent double loop, to 1e-10 relative
+/// FFT (overlap-save) against direct convolution and an independent double loop, to 1e-10 relative
 /// to max_n sum_k |h_k||x_{n-k}| (the sum's own magnitude; both paths round at ~1e-15 of it).
 final class ConvolutionTests: XCTestCase {
     let tolerance = 1e-10
@@ -75,7 +75,7 @@ final class ConvolutionTests: XCTestCase {
         }
     }
 
-    /// Streaming in blocks of several sizes, across overlap-add segment boundaries (transform
+    /// Streaming in blocks of several sizes, across FFT segment boundaries (transform
     /// length 64, kernel 20, so segments of 45), equals the one-shot reference, for both paths.
     func testStreamingBlocksEqualOneShot() throws {
         let length = 1000, k = 20, channels = 3
