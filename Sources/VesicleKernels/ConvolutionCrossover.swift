@@ -65,13 +65,6 @@ public enum ConvolutionCrossover {
     }
 }
 
-extension Duration {
-    var seconds: Double {
-        let (s, attoseconds) = components
-        return Double(s) + Double(attoseconds) * 1e-18
-    }
-}
-
 /// A small seeded generator for benchmark and calibration inputs (their content does not matter,
 /// only that runs are repeatable).
 struct SplitMix64 {
