@@ -8,7 +8,7 @@ public enum FFTCorrelation {
     public static let maximumLength = 1 << 27
 
     public static func crossCorrelation(
-        _ a: [Double], _ b: [Double], maxLag: Int, planCache: FFTWPlanCache = .oneOff
+        _ a: [Double], _ b: [Double], maxLag: Int, planCache: FFTWPlanCache = .reproducible
     ) throws -> [Double] {
         guard maxLag >= 0 else { throw ConvolutionError.invalidArgument("maxLag must be >= 0, got \(maxLag)") }
         guard max(a.count, b.count) + 2 * maxLag <= maximumLength else {

@@ -29,9 +29,12 @@ public final class FFTWPlanCache: Sendable {
     /// The process-wide cache, with measured plans (see `Rigor.measure`).
     public static let shared = FFTWPlanCache(rigor: .measure(timeLimitSeconds: 1))
 
-    /// Estimated plans for one-off transforms (correlograms), where measuring would cost more
-    /// than it saves.
-    public static let oneOff = FFTWPlanCache(rigor: .estimate)
+    /// Estimated plans, chosen by FFTW's heuristics without timing anything. A measured plan can
+    /// differ from run to run with the machine's load, and with it the rounding of every result;
+    /// an estimated one is the same in every run of the same FFTW build. The engine's kernel
+    /// currents use these, so that one seed gives byte-identical output files (issue #2, item 6);
+    /// so do one-off transforms (correlograms), where measuring would cost more than it saves.
+    public static let reproducible = FFTWPlanCache(rigor: .estimate)
 
     static let plannerLock = Mutex(())
 

@@ -127,7 +127,8 @@ final class KernelCurrentProjection {
             // One overlap-add segment per window (or look-ahead block): the transform covers the
             // kernel and the block.
             let length = FFTLength.nextFast(k + max(windowSteps, aheadSteps) - 1)
-            convolver = try StreamingConvolver(kernel: kernel.values, channels: targetCount, method: .fftLength(length))
+            convolver = try StreamingConvolver(kernel: kernel.values, channels: targetCount, method: .fftLength(length),
+                                               planCache: .reproducible)
         } else {
             convolver = nil
         }
