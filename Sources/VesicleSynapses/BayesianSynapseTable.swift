@@ -111,5 +111,16 @@ public struct BayesianSynapseTable<Scalar: BinaryFloatingPoint & Sendable>: Send
     }
 }
 
+extension BayesianSynapseTable {
+    /// Overwrites synapse `i` with a posterior a learner computed in Double (rounded once to `Scalar`).
+    /// For learners that own the exact state and step it themselves (the engine's Synaptic Filter,
+    /// MODEL.md §5); they check the domain before storing.
+    @inlinable
+    public mutating func setPosterior(_ i: Int, mu: Double, sigma2: Double) {
+        storedMu[i] = Scalar(mu)
+        storedSigma2[i] = Scalar(sigma2)
+    }
+}
+
 /// The engine's compact table: Float32 posteriors, 8 bytes per synapse.
 public typealias CompactBayesianSynapseTable = BayesianSynapseTable<Float>

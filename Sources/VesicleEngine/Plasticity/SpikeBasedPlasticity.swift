@@ -1,0 +1,185 @@
+import Foundation
+import VesicleModel
+import VesicleSynapses
+
+/// Spike-based learning inside a spiking network: the Synaptic Filter in its diagonal form and its
+/// gradient baseline (MODEL.md §5), on every projection whose Bayesian synapse type has
+/// `rule = synaptic_filter` or `gradient(eta)`.
+///
+/// Time is cut into steps of the run's `resolution` h, the steps of the single-neuron experiment
+/// (`SynapticFilterExperiment`), and each step `[t, t + h)` does what one step there does, in the same
+/// order and with the same arithmetic: y_n = 1 if neuron n spiked in the step; the rule's update from
+/// the traces at t; the exact OU relaxation over h (filter only); the traces carried to t + h.
+///
+/// Where it runs: at the end of every simulator window, after every neuron has been brought to the
+/// window end, for each step that ends by then (its spikes and every arrival up to its end are then
+/// known: a spike emitted later arrives later than the window end, since delays are positive). It
+/// never runs inside the delivery loop. Releases inside a window therefore use the posterior of the
+/// last step boundary before the window, a lag shorter than the minimum delay.
+///
+/// Cost per step: O(plastic synapses) (each synapse's drive term, update and relaxation), plus
+/// O(presynaptic neurons) trace decays, one exponential per arrival and one per postsynaptic neuron.
+final class SpikeBasedPlasticity {
+    let step: Double
+    let projections: [PlasticProjection]
+    let populations: [LearningPopulation]
+    /// Steps completed: the posteriors are those at time `Double(stepIndex) * step`.
+    private(set) var stepIndex = 0
+    /// Synapse updates done (one per plastic synapse and step), for throughput figures.
+    private(set) var synapseUpdates = 0
+    /// For each population: the plastic projections it sends (to queue their arrivals).
+    private let outgoing: [[PlasticProjection]]
+    /// For each population: its learner, if it learns.
+    private let learner: [LearningPopulation?]
+
+    init(step: Double, populations: [LearningPopulation], populationCount: Int) {
+        self.step = step
+        self.populations = populations
+        projections = populations.flatMap(\.projections).sorted { $0.projection < $1.projection }
+        var outgoing = [[PlasticProjection]](repeating: [], count: populationCount)
+        for p in projections { outgoing[p.sourcePopulation].append(p) }
+        self.outgoing = outgoing
+        var learner = [LearningPopulation?](repeating: nil, count: populationCount)
+        for p in populations { learner[p.population] = p }
+        self.learner = learner
+    }
+
+    /// The time of the step boundary the posteriors are at.
+    var time: Double { Double(stepIndex) * step }
+
+    /// Takes the spikes of the window ending at `end` (every neuron brought to `end`) and runs every
+    /// step that ends by then.
+    func endWindow(at end: Double, spikes: WindowSpikes, populationOf: [Int32], offsets: [Int]) throws {
+        spikes.sort()
+        for k in 0..<spikes.count {
+            let g = Int(spikes.neurons[k])
+            let p = Int(populationOf[g])
+            let local = UInt32(g - offsets[p])
+            let t = spikes.times[k]
+            for projection in outgoing[p] { projection.trace.schedule(emission: t, neuron: local) }
+            learner[p]?.append(spike: t, neuron: local)
+        }
+        while Double(stepIndex) * step + step <= end { try advanceOneStep() }
+    }
+
+    private func advanceOneStep() throws {
+        let t = Double(stepIndex) * step
+        let stepEnd = t + step
+        for population in populations {
+            population.markSpikes(before: stepEnd, step: stepIndex)
+            switch population.rule {
+            case .gradient(let eta): try updateGradient(population, eta: eta, at: t)
+            default: try updateFilter(population, at: t)
+            }
+        }
+        for projection in projections { projection.trace.advance(to: stepEnd) }
+        stepIndex += 1
+    }
+
+    /// MODEL.md §5, diagonal form: `gbar h = g_0 h exp(beta mu.x + beta^2 sum_i sigma2_i x_i^2 / 2)`,
+    /// `d mu_i = beta sigma2_i x_i (y - gbar h)`, `d sigma2_i = -gbar h beta^2 sigma2_i^2 x_i^2`, then the
+    /// exact OU relaxation over h. Products are associated as in `synapticFilterUpdate` and the sums run
+    /// over the inputs in the same order (projections in file order, presynaptic neurons ascending,
+    /// then the bias), so a neuron here and the single-neuron experiment agree bitwise.
+    private func updateFilter(_ population: LearningPopulation, at t: Double) throws {
+        let beta = population.beta, g0 = population.g0, h = step
+        let biasMu = population.biasMu, biasSigma2 = population.biasSigma2
+        for n in 0..<population.neuronCount {
+            var drive = 0.0
+            var spread = 0.0
+            for p in population.projections {
+                let x = p.trace.value, sign = p.sign, mu = p.mu, sigma2 = p.sigma2
+                let synapse = p.incoming.synapse, presynaptic = p.incoming.presynaptic
+                for e in p.incoming.postStart[n]..<p.incoming.postStart[n + 1] {
+                    let k = Int(synapse[e])
+                    let xi = sign * x[Int(presynaptic[e])]
+                    drive += mu[k] * xi
+                    spread += sigma2[k] * xi * xi
+                }
+            }
+            drive += biasMu[n]
+            spread += biasSigma2[n]
+            let expected = g0 * h * exp(beta * drive + 0.5 * beta * beta * spread)
+            let error = (population.lastSpikeStep[n] == stepIndex ? 1.0 : 0.0) - expected
+            for p in population.projections {
+                let x = p.trace.value, sign = p.sign, mu = p.mu, sigma2 = p.sigma2
+                let prior = p.prior, d = p.priorDecay, bayesian = p.bayesian
+                let synapse = p.incoming.synapse, presynaptic = p.incoming.presynaptic
+                let entries = p.incoming.postStart[n]..<p.incoming.postStart[n + 1]
+                for e in entries {
+                    let k = Int(synapse[e])
+                    let xi = sign * x[Int(presynaptic[e])]
+                    var m = mu[k], v = sigma2[k]
+                    if xi != 0 {
+                        let s = v * xi
+                        m += beta * s * error
+                        v -= expected * beta * beta * s * s
+                    }
+                    prior.relax(mu: &m, sigma2: &v, decay: d)
+                    guard m.isFinite, v.isFinite, v > 0 else {
+                        throw leftDomain(p, synapse: k, neuron: n, time: t + h, mu: m, sigma2: v)
+                    }
+                    mu[k] = m
+                    sigma2[k] = v
+                    bayesian.store(k, mu: m, sigma2: v)
+                }
+                synapseUpdates += entries.count
+            }
+            var m = biasMu[n], v = biasSigma2[n]
+            m += beta * v * error
+            v -= expected * beta * beta * v * v
+            population.biasPrior.relax(mu: &m, sigma2: &v, decay: population.biasPriorDecay)
+            guard m.isFinite, v.isFinite, v > 0 else {
+                throw SimulationError("the bias posterior of neuron \(n) of population '\(population.name)' left its domain at \(t + h) ms (mu = \(m), sigma2 = \(v)); the Synaptic Filter's variance step is first order (MODEL.md §5): use a smaller resolution", time: t + h)
+            }
+            biasMu[n] = m
+            biasSigma2[n] = v
+        }
+    }
+
+    /// The gradient baseline (MODEL.md §5): `d mu_i = eta beta x_i (y - g_0 h e^(beta mu.x))`, no
+    /// variance and no prior term, associated as in `synapticGradientUpdate`.
+    private func updateGradient(_ population: LearningPopulation, eta: Double, at t: Double) throws {
+        let beta = population.beta, g0 = population.g0, h = step
+        let biasMu = population.biasMu
+        for n in 0..<population.neuronCount {
+            var drive = 0.0
+            for p in population.projections {
+                let x = p.trace.value, sign = p.sign, mu = p.mu
+                let synapse = p.incoming.synapse, presynaptic = p.incoming.presynaptic
+                for e in p.incoming.postStart[n]..<p.incoming.postStart[n + 1] {
+                    drive += mu[Int(synapse[e])] * (sign * x[Int(presynaptic[e])])
+                }
+            }
+            drive += biasMu[n]
+            let error = (population.lastSpikeStep[n] == stepIndex ? 1.0 : 0.0) - g0 * h * exp(beta * drive)
+            for p in population.projections {
+                let x = p.trace.value, sign = p.sign, mu = p.mu, bayesian = p.bayesian
+                let synapse = p.incoming.synapse, presynaptic = p.incoming.presynaptic
+                let entries = p.incoming.postStart[n]..<p.incoming.postStart[n + 1]
+                for e in entries {
+                    let xi = sign * x[Int(presynaptic[e])]
+                    if xi == 0 { continue }
+                    let k = Int(synapse[e])
+                    let m = mu[k] + eta * beta * xi * error
+                    guard m.isFinite else {
+                        throw leftDomain(p, synapse: k, neuron: n, time: t + h, mu: m, sigma2: 0)
+                    }
+                    mu[k] = m
+                    bayesian.store(k, mu: m, sigma2: 0)
+                }
+                synapseUpdates += entries.count
+            }
+            let m = biasMu[n] + eta * beta * error
+            guard m.isFinite else {
+                throw SimulationError("the bias weight of neuron \(n) of population '\(population.name)' became \(m) at \(t + h) ms; lower eta", time: t + h)
+            }
+            biasMu[n] = m
+        }
+    }
+
+    private func leftDomain(_ p: PlasticProjection, synapse k: Int, neuron n: Int, time: Double, mu: Double,
+                            sigma2: Double) -> SimulationError {
+        SimulationError("projection '\(p.name)', synapse \(k) (onto neuron \(n)): the posterior left its domain at \(time) ms (mu = \(mu), sigma2 = \(sigma2)); the Synaptic Filter's variance step is first order (MODEL.md §5), so a strongly driven neuron needs a smaller resolution", time: time)
+    }
+}
