@@ -6,7 +6,9 @@ import VesicleSynapses
 /// (mu, sigma2) per synapse in Float32 rows by presynaptic neuron (8 bytes, 12 with the target
 /// index), relaxed lazily toward the OU prior when the row's neuron spikes, and a release drawn from
 /// it for every synapse at every delivery. One release stream per presynaptic row keeps the draws
-/// independent of delivery order and, later, of thread count.
+/// independent of delivery order and, later, of thread count. Synapses with a spike-based rule
+/// (`synaptic_filter`, `gradient`; MODEL.md §5) are stepped by `SpikeBasedPlasticity` instead, and
+/// release from the posterior it last stored; feedback rules (§4) are refused here.
 final class BayesianProjection {
     let spec: BayesianSynapseSpec
     /// +1 or -1: the connection's sign (Dale's law by construction, MODEL.md §3).
