@@ -112,13 +112,16 @@ public struct BayesianSynapseTable<Scalar: BinaryFloatingPoint & Sendable>: Send
 }
 
 extension BayesianSynapseTable {
-    /// Overwrites synapse `i` with a posterior a learner computed in Double (rounded once to `Scalar`).
-    /// For learners that own the exact state and step it themselves (the engine's Synaptic Filter,
-    /// MODEL.md §5); they check the domain before storing.
+    /// The stored means and variances, by synapse, for a learner that owns the exact state, steps it
+    /// itself and checks its domain (the engine's Synaptic Filter, MODEL.md §5): each store rounds to
+    /// `Scalar` once.
     @inlinable
-    public mutating func setPosterior(_ i: Int, mu: Double, sigma2: Double) {
-        storedMu[i] = Scalar(mu)
-        storedSigma2[i] = Scalar(sigma2)
+    public mutating func withMutablePosteriors<R>(
+        _ body: (UnsafeMutableBufferPointer<Scalar>, UnsafeMutableBufferPointer<Scalar>) throws -> R
+    ) rethrows -> R {
+        try storedMu.withUnsafeMutableBufferPointer { mu in
+            try storedSigma2.withUnsafeMutableBufferPointer { sigma2 in try body(mu, sigma2) }
+        }
     }
 }
 

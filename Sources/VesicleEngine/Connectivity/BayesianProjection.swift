@@ -65,10 +65,9 @@ final class BayesianProjection {
         streams.deallocate()
     }
 
-    /// Stores the posterior of synapse k as a spike-based learner computed it.
-    @inline(__always)
-    func store(_ k: Int, mu: Double, sigma2: Double) {
-        table.setPosterior(k, mu: mu, sigma2: sigma2)
+    /// The stored posteriors, by synapse, for a spike-based learner to write all at once.
+    func withMutablePosteriors<R>(_ body: (UnsafeMutableBufferPointer<Float>, UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
+        try table.withMutablePosteriors(body)
     }
 
     /// The sign of a projection's weight distribution; only the sign matters for Bayesian synapses.

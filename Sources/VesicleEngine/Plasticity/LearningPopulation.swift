@@ -22,6 +22,9 @@ final class LearningPopulation {
     let biasSigma2: UnsafeMutablePointer<Double>
     /// The last step in which each neuron spiked (y = 1 in that step), -1 before any.
     let lastSpikeStep: UnsafeMutablePointer<Int>
+    /// Per neuron, in the current step: gbar h and y - gbar h (the filter), or y - g0 h e^(beta mu.x) (gradient).
+    let expected: UnsafeMutablePointer<Double>
+    let error: UnsafeMutablePointer<Double>
     /// The population's spikes not yet assigned to a step, ascending in (time, neuron).
     private var pendingSpikeTime: [Double] = []
     private var pendingSpikeNeuron: [UInt32] = []
@@ -44,12 +47,18 @@ final class LearningPopulation {
         biasSigma2.initialize(repeating: biasInitialVariance, count: max(neuronCount, 1))
         lastSpikeStep = .allocate(capacity: max(neuronCount, 1))
         lastSpikeStep.initialize(repeating: -1, count: max(neuronCount, 1))
+        expected = .allocate(capacity: max(neuronCount, 1))
+        expected.initialize(repeating: 0, count: max(neuronCount, 1))
+        error = .allocate(capacity: max(neuronCount, 1))
+        error.initialize(repeating: 0, count: max(neuronCount, 1))
     }
 
     deinit {
         biasMu.deallocate()
         biasSigma2.deallocate()
         lastSpikeStep.deallocate()
+        expected.deallocate()
+        error.deallocate()
     }
 
     /// Queues a spike of local neuron j; spikes come in time order.

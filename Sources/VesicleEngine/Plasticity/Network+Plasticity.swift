@@ -5,7 +5,7 @@ extension Network {
         guard let p = plasticity?.projections.first(where: { $0.projection == q }), k >= 0, k < p.synapseCount else {
             return nil
         }
-        return (p.mu[k], p.sigma2[k])
+        return p.posterior(synapse: k)
     }
 
     /// The posterior of the bias input (fixed at 1) of neuron j of population p, nil if p does not learn.

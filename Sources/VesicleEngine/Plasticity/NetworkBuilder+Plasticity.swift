@@ -58,7 +58,7 @@ extension NetworkBuilder {
             }
             let isFilter = first.rule == .synapticFilter
             learners.append(LearningPopulation(
-                name: populationNames[population], population: population, neuronCount: plastic[0].incoming.postStart.count - 1,
+                name: populationNames[population], population: population, neuronCount: plastic[0].incoming.targetCount,
                 rule: first.rule, beta: first.filterBeta, g0PerMs: first.filterG0 / 1000, projections: plastic,
                 biasPrior: plastic[0].prior, biasInitialVariance: isFilter ? plastic[0].bayesian.initialVariance : 0,
                 step: step))

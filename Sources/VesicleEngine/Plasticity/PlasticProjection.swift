@@ -2,9 +2,9 @@ import VesicleModel
 import VesicleSynapses
 
 /// One projection whose Bayesian synapses learn from spikes (MODEL.md §5), as the learner holds it:
-/// the exact (Double) posteriors by synapse id, its presynaptic traces and the index from each
-/// postsynaptic neuron to its incoming synapses. The Float32 table of the `BayesianProjection`,
-/// which releases and recordings read, receives a rounded copy at every step.
+/// the exact (Double) posteriors in the order of its `IncomingSynapseIndex` (by postsynaptic neuron),
+/// its presynaptic traces and that index. The Float32 table of the `BayesianProjection`, by synapse
+/// id, which releases and recordings read, receives a rounded copy at the end of every window.
 final class PlasticProjection {
     let name: String
     /// Index in `Network.projections`.
@@ -19,11 +19,13 @@ final class PlasticProjection {
     let priorDecay: Double
     let incoming: IncomingSynapseIndex
     let trace: PresynapticTrace
-    let synapseCount: Int
+    var synapseCount: Int { incoming.entryCount }
+    /// Posterior of entry e (synapse `incoming.synapse[e]`).
     let mu: UnsafeMutablePointer<Double>
     let sigma2: UnsafeMutablePointer<Double>
 
-    /// Posteriors start at `initialMeans` and `initialVariance` (0 for the gradient rule, which has none).
+    /// Posteriors start at `initialMeans` (by synapse id) and `initialVariance` (0 for the gradient
+    /// rule, which has none).
     init(name: String, projection: Int, sourcePopulation: Int, bayesian: BayesianProjection, prior: OrnsteinUhlenbeckPrior,
          step: Double, incoming: IncomingSynapseIndex, trace: PresynapticTrace, initialMeans: [Double],
          initialVariance: Double) {
@@ -36,19 +38,37 @@ final class PlasticProjection {
         priorDecay = prior.decay(over: step)
         self.incoming = incoming
         self.trace = trace
-        synapseCount = initialMeans.count
-        mu = .allocate(capacity: max(synapseCount, 1))
-        sigma2 = .allocate(capacity: max(synapseCount, 1))
-        for k in 0..<synapseCount {
-            mu[k] = initialMeans[k]
-            sigma2[k] = initialVariance
-            bayesian.store(k, mu: initialMeans[k], sigma2: initialVariance)
+        let count = incoming.entryCount
+        mu = .allocate(capacity: max(count, 1))
+        sigma2 = .allocate(capacity: max(count, 1))
+        for e in 0..<count {
+            mu[e] = initialMeans[Int(incoming.synapse[e])]
+            sigma2[e] = initialVariance
         }
+        publish()
     }
 
     deinit {
         mu.deallocate()
         sigma2.deallocate()
+    }
+
+    /// The exact posterior of synapse id k.
+    func posterior(synapse k: Int) -> (mu: Double, sigma2: Double) {
+        let e = Int(incoming.entryOfSynapse[k])
+        return (mu[e], sigma2[e])
+    }
+
+    /// Copies the posteriors, rounded to Float32, into the table that releases read.
+    func publish() {
+        let count = incoming.entryCount, synapse = incoming.synapse, mu = self.mu, sigma2 = self.sigma2
+        bayesian.withMutablePosteriors { storedMu, storedSigma2 in
+            for e in 0..<count {
+                let k = Int(synapse[e])
+                storedMu[k] = Float(mu[e])
+                storedSigma2[k] = Float(sigma2[e])
+            }
+        }
     }
 
     /// Bytes per synapse the learner adds to the projection's 12: the exact posterior and the index.

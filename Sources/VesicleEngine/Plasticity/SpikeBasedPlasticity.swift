@@ -47,8 +47,8 @@ final class SpikeBasedPlasticity {
     /// The time of the step boundary the posteriors are at.
     var time: Double { Double(stepIndex) * step }
 
-    /// Takes the spikes of the window ending at `end` (every neuron brought to `end`) and runs every
-    /// step that ends by then.
+    /// Takes the spikes of the window ending at `end` (every neuron brought to `end`), runs every
+    /// step that ends by then, and hands the posteriors to the releases.
     func endWindow(at end: Double, spikes: WindowSpikes, populationOf: [Int32], offsets: [Int]) throws {
         spikes.sort()
         for k in 0..<spikes.count {
@@ -59,7 +59,12 @@ final class SpikeBasedPlasticity {
             for projection in outgoing[p] { projection.trace.schedule(emission: t, neuron: local) }
             learner[p]?.append(spike: t, neuron: local)
         }
-        while Double(stepIndex) * step + step <= end { try advanceOneStep() }
+        var stepped = false
+        defer { if stepped { for projection in projections { projection.publish() } } }
+        while Double(stepIndex) * step + step <= end {
+            stepped = true
+            try advanceOneStep()
+        }
     }
 
     private func advanceOneStep() throws {
@@ -81,50 +86,28 @@ final class SpikeBasedPlasticity {
     /// exact OU relaxation over h. Products are associated as in `synapticFilterUpdate` and the sums run
     /// over the inputs in the same order (projections in file order, presynaptic neurons ascending,
     /// then the bias), so a neuron here and the single-neuron experiment agree bitwise.
+    /// Two passes: every neuron's gbar h (and its bias), then every synapse, projection by projection.
     private func updateFilter(_ population: LearningPopulation, at t: Double) throws {
         let beta = population.beta, g0 = population.g0, h = step
         let biasMu = population.biasMu, biasSigma2 = population.biasSigma2
+        let expectedOf = population.expected, errorOf = population.error
         for n in 0..<population.neuronCount {
             var drive = 0.0
             var spread = 0.0
             for p in population.projections {
-                let x = p.trace.value, sign = p.sign, mu = p.mu, sigma2 = p.sigma2
-                let synapse = p.incoming.synapse, presynaptic = p.incoming.presynaptic
+                let x = p.trace.value, sign = p.sign, mu = p.mu, sigma2 = p.sigma2, presynaptic = p.incoming.presynaptic
                 for e in p.incoming.postStart[n]..<p.incoming.postStart[n + 1] {
-                    let k = Int(synapse[e])
                     let xi = sign * x[Int(presynaptic[e])]
-                    drive += mu[k] * xi
-                    spread += sigma2[k] * xi * xi
+                    drive += mu[e] * xi
+                    spread += sigma2[e] * xi * xi
                 }
             }
             drive += biasMu[n]
             spread += biasSigma2[n]
             let expected = g0 * h * exp(beta * drive + 0.5 * beta * beta * spread)
             let error = (population.lastSpikeStep[n] == stepIndex ? 1.0 : 0.0) - expected
-            for p in population.projections {
-                let x = p.trace.value, sign = p.sign, mu = p.mu, sigma2 = p.sigma2
-                let prior = p.prior, d = p.priorDecay, bayesian = p.bayesian
-                let synapse = p.incoming.synapse, presynaptic = p.incoming.presynaptic
-                let entries = p.incoming.postStart[n]..<p.incoming.postStart[n + 1]
-                for e in entries {
-                    let k = Int(synapse[e])
-                    let xi = sign * x[Int(presynaptic[e])]
-                    var m = mu[k], v = sigma2[k]
-                    if xi != 0 {
-                        let s = v * xi
-                        m += beta * s * error
-                        v -= expected * beta * beta * s * s
-                    }
-                    prior.relax(mu: &m, sigma2: &v, decay: d)
-                    guard m.isFinite, v.isFinite, v > 0 else {
-                        throw leftDomain(p, synapse: k, neuron: n, time: t + h, mu: m, sigma2: v)
-                    }
-                    mu[k] = m
-                    sigma2[k] = v
-                    bayesian.store(k, mu: m, sigma2: v)
-                }
-                synapseUpdates += entries.count
-            }
+            expectedOf[n] = expected
+            errorOf[n] = error
             var m = biasMu[n], v = biasSigma2[n]
             m += beta * v * error
             v -= expected * beta * beta * v * v
@@ -135,51 +118,74 @@ final class SpikeBasedPlasticity {
             biasMu[n] = m
             biasSigma2[n] = v
         }
+        for p in population.projections {
+            let x = p.trace.value, sign = p.sign, mu = p.mu, sigma2 = p.sigma2, presynaptic = p.incoming.presynaptic
+            let prior = p.prior, d = p.priorDecay, postStart = p.incoming.postStart
+            for n in 0..<population.neuronCount {
+                let expected = expectedOf[n], error = errorOf[n]
+                for e in postStart[n]..<postStart[n + 1] {
+                    let xi = sign * x[Int(presynaptic[e])]
+                    var m = mu[e], v = sigma2[e]
+                    if xi != 0 {
+                        let s = v * xi
+                        m += beta * s * error
+                        v -= expected * beta * beta * s * s
+                    }
+                    prior.relax(mu: &m, sigma2: &v, decay: d)
+                    guard m.isFinite, v.isFinite, v > 0 else {
+                        throw leftDomain(p, entry: e, neuron: n, time: t + h, mu: m, sigma2: v)
+                    }
+                    mu[e] = m
+                    sigma2[e] = v
+                }
+            }
+            synapseUpdates += p.synapseCount
+        }
     }
 
     /// The gradient baseline (MODEL.md §5): `d mu_i = eta beta x_i (y - g_0 h e^(beta mu.x))`, no
     /// variance and no prior term, associated as in `synapticGradientUpdate`.
     private func updateGradient(_ population: LearningPopulation, eta: Double, at t: Double) throws {
         let beta = population.beta, g0 = population.g0, h = step
-        let biasMu = population.biasMu
+        let biasMu = population.biasMu, errorOf = population.error
         for n in 0..<population.neuronCount {
             var drive = 0.0
             for p in population.projections {
-                let x = p.trace.value, sign = p.sign, mu = p.mu
-                let synapse = p.incoming.synapse, presynaptic = p.incoming.presynaptic
+                let x = p.trace.value, sign = p.sign, mu = p.mu, presynaptic = p.incoming.presynaptic
                 for e in p.incoming.postStart[n]..<p.incoming.postStart[n + 1] {
-                    drive += mu[Int(synapse[e])] * (sign * x[Int(presynaptic[e])])
+                    drive += mu[e] * (sign * x[Int(presynaptic[e])])
                 }
             }
             drive += biasMu[n]
             let error = (population.lastSpikeStep[n] == stepIndex ? 1.0 : 0.0) - g0 * h * exp(beta * drive)
-            for p in population.projections {
-                let x = p.trace.value, sign = p.sign, mu = p.mu, bayesian = p.bayesian
-                let synapse = p.incoming.synapse, presynaptic = p.incoming.presynaptic
-                let entries = p.incoming.postStart[n]..<p.incoming.postStart[n + 1]
-                for e in entries {
-                    let xi = sign * x[Int(presynaptic[e])]
-                    if xi == 0 { continue }
-                    let k = Int(synapse[e])
-                    let m = mu[k] + eta * beta * xi * error
-                    guard m.isFinite else {
-                        throw leftDomain(p, synapse: k, neuron: n, time: t + h, mu: m, sigma2: 0)
-                    }
-                    mu[k] = m
-                    bayesian.store(k, mu: m, sigma2: 0)
-                }
-                synapseUpdates += entries.count
-            }
+            errorOf[n] = error
             let m = biasMu[n] + eta * beta * error
             guard m.isFinite else {
                 throw SimulationError("the bias weight of neuron \(n) of population '\(population.name)' became \(m) at \(t + h) ms; lower eta", time: t + h)
             }
             biasMu[n] = m
         }
+        for p in population.projections {
+            let x = p.trace.value, sign = p.sign, mu = p.mu, presynaptic = p.incoming.presynaptic
+            let postStart = p.incoming.postStart
+            for n in 0..<population.neuronCount {
+                let error = errorOf[n]
+                for e in postStart[n]..<postStart[n + 1] {
+                    let xi = sign * x[Int(presynaptic[e])]
+                    if xi == 0 { continue }
+                    let m = mu[e] + eta * beta * xi * error
+                    guard m.isFinite else {
+                        throw leftDomain(p, entry: e, neuron: n, time: t + h, mu: m, sigma2: 0)
+                    }
+                    mu[e] = m
+                }
+            }
+            synapseUpdates += p.synapseCount
+        }
     }
 
-    private func leftDomain(_ p: PlasticProjection, synapse k: Int, neuron n: Int, time: Double, mu: Double,
+    private func leftDomain(_ p: PlasticProjection, entry e: Int, neuron n: Int, time: Double, mu: Double,
                             sigma2: Double) -> SimulationError {
-        SimulationError("projection '\(p.name)', synapse \(k) (onto neuron \(n)): the posterior left its domain at \(time) ms (mu = \(mu), sigma2 = \(sigma2)); the Synaptic Filter's variance step is first order (MODEL.md §5), so a strongly driven neuron needs a smaller resolution", time: time)
+        SimulationError("projection '\(p.name)', synapse \(p.incoming.synapse[e]) (onto neuron \(n)): the posterior left its domain at \(time) ms (mu = \(mu), sigma2 = \(sigma2)); the Synaptic Filter's variance step is first order (MODEL.md §5), so a strongly driven neuron needs a smaller resolution", time: time)
     }
 }
