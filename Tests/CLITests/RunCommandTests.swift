@@ -121,4 +121,21 @@ final class RunCommandTests: CLITestCase {
         XCTAssertEqual(rows.count, 1 + 203 * 11)
         XCTAssertEqual(try jsonObject(at: out + "/metadata.json")["completed"] as? Bool, true)
     }
+
+    /// `vesicle run` runs a recurrent network with Synaptic Filter synapses in the engine (MODEL.md §5):
+    /// its summary counts the plastic synapse updates (3000 synapses x 600 steps of 0.5 ms), and the
+    /// recorded posteriors start at the prior (sigma2 = 0.1) and end below it.
+    func testRecurrentSynapticFilterFileLearnsInTheEngine() throws {
+        let out = scratch.appendingPathComponent("recurrent_filter").path
+        let result = try vesicle("run", network("synaptic_filter_recurrent.vsl"), "--out", out, "--quiet", "--duration", "300")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("3000 plastic synapses, 1800000 synapse updates"), result.stdout)
+        let rows = try String(contentsOfFile: out + "/traces.sigma2.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+        let values = rows.map { row in row.split(separator: ",").map { Double($0)! } }
+        let first = values.filter { $0[0] == 0 }.map { $0[2] }, last = values.filter { $0[0] == 200 }.map { $0[2] }
+        XCTAssertEqual(first.count, 40)
+        XCTAssertEqual(last.count, 40)
+        XCTAssertTrue(first.allSatisfy { abs($0 - 0.1) < 1e-7 }, "\(first)")
+        XCTAssertTrue(last.allSatisfy { $0 < 0.1 - 1e-6 }, "\(last)")
+    }
 }
