@@ -25,6 +25,12 @@ final class LearningPopulation {
     /// Per neuron, in the current step: gbar h and y - gbar h (the filter), or y - g0 h e^(beta mu.x) (gradient).
     let expected: UnsafeMutablePointer<Double>
     let error: UnsafeMutablePointer<Double>
+    /// Per neuron, for the coming step: `sum_i mu_i x_i` and `sum_i sigma2_i x_i^2` over its plastic
+    /// synapses (the bias not included), formed while the previous step updated them.
+    let drive: UnsafeMutablePointer<Double>
+    let spread: UnsafeMutablePointer<Double>
+    /// Whether `drive` and `spread` hold the sums for the coming step.
+    var sumsReady = false
     /// The population's spikes not yet assigned to a step, ascending in (time, neuron).
     private var pendingSpikeTime: [Double] = []
     private var pendingSpikeNeuron: [UInt32] = []
@@ -51,6 +57,10 @@ final class LearningPopulation {
         expected.initialize(repeating: 0, count: max(neuronCount, 1))
         error = .allocate(capacity: max(neuronCount, 1))
         error.initialize(repeating: 0, count: max(neuronCount, 1))
+        drive = .allocate(capacity: max(neuronCount, 1))
+        drive.initialize(repeating: 0, count: max(neuronCount, 1))
+        spread = .allocate(capacity: max(neuronCount, 1))
+        spread.initialize(repeating: 0, count: max(neuronCount, 1))
     }
 
     deinit {
@@ -59,6 +69,8 @@ final class LearningPopulation {
         lastSpikeStep.deallocate()
         expected.deallocate()
         error.deallocate()
+        drive.deallocate()
+        spread.deallocate()
     }
 
     /// Queues a spike of local neuron j; spikes come in time order.

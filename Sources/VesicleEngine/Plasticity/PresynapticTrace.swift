@@ -15,7 +15,9 @@ final class PresynapticTrace {
     private let decayPerStep: Double
     let neuronCount: Int
     /// x_j at the current step boundary.
-    let value: UnsafeMutablePointer<Double>
+    private(set) var value: UnsafeMutablePointer<Double>
+    /// x_j at the step boundary before it (what the step just ended used).
+    private(set) var previous: UnsafeMutablePointer<Double>
     /// Arrivals not yet added, ascending in (time, neuron).
     private var pendingTime: [Double] = []
     private var pendingNeuron: [UInt32] = []
@@ -28,9 +30,14 @@ final class PresynapticTrace {
         self.neuronCount = neuronCount
         value = .allocate(capacity: max(neuronCount, 1))
         value.initialize(repeating: 0, count: max(neuronCount, 1))
+        previous = .allocate(capacity: max(neuronCount, 1))
+        previous.initialize(repeating: 0, count: max(neuronCount, 1))
     }
 
-    deinit { value.deallocate() }
+    deinit {
+        value.deallocate()
+        previous.deallocate()
+    }
 
     /// Queues the arrival of a spike that neuron j emitted at time t; emissions come in time order,
     /// and so, the delay being uniform, do arrivals.
@@ -39,11 +46,12 @@ final class PresynapticTrace {
         pendingNeuron.append(j)
     }
 
-    /// Carries every trace from the step boundary `end - h` to `end`.
+    /// Carries every trace from the step boundary `end - h` to `end`, keeping the former in `previous`.
     func advance(to end: Double) {
         let d = decayPerStep
-        let x = value
-        for j in 0..<neuronCount { x[j] *= d }
+        swap(&value, &previous)
+        let x = value, before = previous
+        for j in 0..<neuronCount { x[j] = before[j] * d }
         while pendingHead < pendingTime.count && pendingTime[pendingHead] <= end {
             x[Int(pendingNeuron[pendingHead])] += exp(-(end - pendingTime[pendingHead]) / tauEpsilon)
             pendingHead += 1

@@ -67,47 +67,65 @@ final class SpikeBasedPlasticity {
         }
     }
 
+    /// One step `[t, t + h)`: y, each neuron's gbar h from the traces at t (and its bias), the traces
+    /// carried to t + h, then every synapse's update from the traces at t.
     private func advanceOneStep() throws {
         let t = Double(stepIndex) * step
         let stepEnd = t + step
         for population in populations {
             population.markSpikes(before: stepEnd, step: stepIndex)
             switch population.rule {
-            case .gradient(let eta): try updateGradient(population, eta: eta, at: t)
-            default: try updateFilter(population, at: t)
+            case .gradient(let eta): try prepareGradient(population, eta: eta, at: t)
+            default: try prepareFilter(population, at: t)
             }
         }
         for projection in projections { projection.trace.advance(to: stepEnd) }
+        for population in populations {
+            switch population.rule {
+            case .gradient(let eta): try applyGradient(population, eta: eta, at: t)
+            default: try applyFilter(population, at: t)
+            }
+        }
         stepIndex += 1
     }
 
-    /// MODEL.md §5, diagonal form: `gbar h = g_0 h exp(beta mu.x + beta^2 sum_i sigma2_i x_i^2 / 2)`,
-    /// `d mu_i = beta sigma2_i x_i (y - gbar h)`, `d sigma2_i = -gbar h beta^2 sigma2_i^2 x_i^2`, then the
-    /// exact OU relaxation over h. Products are associated as in `synapticFilterUpdate` and the sums run
-    /// over the inputs in the same order (projections in file order, presynaptic neurons ascending,
-    /// then the bias), so a neuron here and the single-neuron experiment agree bitwise.
-    /// Two passes: every neuron's gbar h (and its bias), then every synapse, projection by projection.
-    private func updateFilter(_ population: LearningPopulation, at t: Double) throws {
+    /// `sum_i mu_i x_i` and `sum_i sigma2_i x_i^2` of every neuron from the current traces, projection
+    /// by projection in file order and entry order within each (the order `applyFilter` keeps).
+    private func formSums(_ population: LearningPopulation) {
+        let drive = population.drive, spread = population.spread
+        for n in 0..<population.neuronCount {
+            drive[n] = 0
+            spread[n] = 0
+        }
+        for p in population.projections {
+            let x = p.trace.value, sign = p.sign, mu = p.mu, sigma2 = p.sigma2, presynaptic = p.incoming.presynaptic
+            let postStart = p.incoming.postStart
+            for n in 0..<population.neuronCount {
+                var u = drive[n], s = spread[n]
+                for e in postStart[n]..<postStart[n + 1] {
+                    let xi = sign * x[Int(presynaptic[e])]
+                    u += mu[e] * xi
+                    s += sigma2[e] * xi * xi
+                }
+                drive[n] = u
+                spread[n] = s
+            }
+        }
+    }
+
+    /// MODEL.md §5, diagonal form, first part: `gbar h = g_0 h exp(beta mu.x + beta^2 sum_i sigma2_i x_i^2 / 2)`
+    /// with the bias input (x = 1) added last, as in `synapticFilterUpdate`, and the bias's own update
+    /// and OU relaxation.
+    private func prepareFilter(_ population: LearningPopulation, at t: Double) throws {
+        if !population.sumsReady { formSums(population) }
         let beta = population.beta, g0 = population.g0, h = step
         let biasMu = population.biasMu, biasSigma2 = population.biasSigma2
-        let expectedOf = population.expected, errorOf = population.error
+        let drive = population.drive, spread = population.spread
         for n in 0..<population.neuronCount {
-            var drive = 0.0
-            var spread = 0.0
-            for p in population.projections {
-                let x = p.trace.value, sign = p.sign, mu = p.mu, sigma2 = p.sigma2, presynaptic = p.incoming.presynaptic
-                for e in p.incoming.postStart[n]..<p.incoming.postStart[n + 1] {
-                    let xi = sign * x[Int(presynaptic[e])]
-                    drive += mu[e] * xi
-                    spread += sigma2[e] * xi * xi
-                }
-            }
-            drive += biasMu[n]
-            spread += biasSigma2[n]
-            let expected = g0 * h * exp(beta * drive + 0.5 * beta * beta * spread)
+            let expected = g0 * h * exp(beta * (drive[n] + biasMu[n]) + 0.5 * beta * beta * (spread[n] + biasSigma2[n]))
             let error = (population.lastSpikeStep[n] == stepIndex ? 1.0 : 0.0) - expected
-            expectedOf[n] = expected
-            errorOf[n] = error
+            population.expected[n] = expected
+            population.error[n] = error
             var m = biasMu[n], v = biasSigma2[n]
             m += beta * v * error
             v -= expected * beta * beta * v * v
@@ -118,13 +136,32 @@ final class SpikeBasedPlasticity {
             biasMu[n] = m
             biasSigma2[n] = v
         }
+    }
+
+    /// MODEL.md §5, diagonal form, second part: `d mu_i = beta sigma2_i x_i (y - gbar h)`,
+    /// `d sigma2_i = -gbar h beta^2 sigma2_i^2 x_i^2` with the traces at t, then the exact OU relaxation
+    /// over h. Products are associated as in `synapticFilterUpdate` and every sum runs over the inputs
+    /// in its order (projections in file order, presynaptic neurons ascending, then the bias), so a
+    /// neuron here and the single-neuron experiment agree bitwise. The same pass forms the next step's
+    /// sums from the updated posteriors and the traces at t + h: one sweep over the synapses per step.
+    private func applyFilter(_ population: LearningPopulation, at t: Double) throws {
+        let beta = population.beta, h = step
+        let drive = population.drive, spread = population.spread
+        for n in 0..<population.neuronCount {
+            drive[n] = 0
+            spread[n] = 0
+        }
+        population.sumsReady = false
         for p in population.projections {
-            let x = p.trace.value, sign = p.sign, mu = p.mu, sigma2 = p.sigma2, presynaptic = p.incoming.presynaptic
+            let x = p.trace.previous, xNext = p.trace.value, sign = p.sign
+            let mu = p.mu, sigma2 = p.sigma2, presynaptic = p.incoming.presynaptic
             let prior = p.prior, d = p.priorDecay, postStart = p.incoming.postStart
             for n in 0..<population.neuronCount {
-                let expected = expectedOf[n], error = errorOf[n]
+                let expected = population.expected[n], error = population.error[n]
+                var u = drive[n], s2 = spread[n]
                 for e in postStart[n]..<postStart[n + 1] {
-                    let xi = sign * x[Int(presynaptic[e])]
+                    let j = Int(presynaptic[e])
+                    let xi = sign * x[j]
                     var m = mu[e], v = sigma2[e]
                     if xi != 0 {
                         let s = v * xi
@@ -137,39 +174,43 @@ final class SpikeBasedPlasticity {
                     }
                     mu[e] = m
                     sigma2[e] = v
+                    let next = sign * xNext[j]
+                    u += m * next
+                    s2 += v * next * next
                 }
+                drive[n] = u
+                spread[n] = s2
             }
             synapseUpdates += p.synapseCount
         }
+        population.sumsReady = true
     }
 
-    /// The gradient baseline (MODEL.md §5): `d mu_i = eta beta x_i (y - g_0 h e^(beta mu.x))`, no
-    /// variance and no prior term, associated as in `synapticGradientUpdate`.
-    private func updateGradient(_ population: LearningPopulation, eta: Double, at t: Double) throws {
+    /// The gradient baseline (MODEL.md §5), first part: `y - g_0 h e^(beta mu.x)` per neuron from the
+    /// traces at t, and the bias's update (no variance and no prior term, as in `synapticGradientUpdate`).
+    private func prepareGradient(_ population: LearningPopulation, eta: Double, at t: Double) throws {
         let beta = population.beta, g0 = population.g0, h = step
-        let biasMu = population.biasMu, errorOf = population.error
+        formSums(population)
+        let biasMu = population.biasMu, drive = population.drive
         for n in 0..<population.neuronCount {
-            var drive = 0.0
-            for p in population.projections {
-                let x = p.trace.value, sign = p.sign, mu = p.mu, presynaptic = p.incoming.presynaptic
-                for e in p.incoming.postStart[n]..<p.incoming.postStart[n + 1] {
-                    drive += mu[e] * (sign * x[Int(presynaptic[e])])
-                }
-            }
-            drive += biasMu[n]
-            let error = (population.lastSpikeStep[n] == stepIndex ? 1.0 : 0.0) - g0 * h * exp(beta * drive)
-            errorOf[n] = error
+            let error = (population.lastSpikeStep[n] == stepIndex ? 1.0 : 0.0) - g0 * h * exp(beta * (drive[n] + biasMu[n]))
+            population.error[n] = error
             let m = biasMu[n] + eta * beta * error
             guard m.isFinite else {
                 throw SimulationError("the bias weight of neuron \(n) of population '\(population.name)' became \(m) at \(t + h) ms; lower eta", time: t + h)
             }
             biasMu[n] = m
         }
+    }
+
+    /// The gradient baseline, second part: `d mu_i = eta beta x_i (y - g_0 h e^(beta mu.x))` with the traces at t.
+    private func applyGradient(_ population: LearningPopulation, eta: Double, at t: Double) throws {
+        let beta = population.beta, h = step
         for p in population.projections {
-            let x = p.trace.value, sign = p.sign, mu = p.mu, presynaptic = p.incoming.presynaptic
+            let x = p.trace.previous, sign = p.sign, mu = p.mu, presynaptic = p.incoming.presynaptic
             let postStart = p.incoming.postStart
             for n in 0..<population.neuronCount {
-                let error = errorOf[n]
+                let error = population.error[n]
                 for e in postStart[n]..<postStart[n + 1] {
                     let xi = sign * x[Int(presynaptic[e])]
                     if xi == 0 { continue }
