@@ -79,14 +79,16 @@ struct BenchSynapticFilterCommand: ParsableCommand {
         print(BenchmarkMachine.summary)
         print("command: vesicle bench synaptic-filter --neurons \(neurons) --indegree \(indegree) --inputs \(inputs) "
               + "--input-indegree \(inputIndegree) --duration \(duration) --resolution \(resolution) --seed \(seed)")
-        var walls: [Double] = []
+        var walls: [Double] = [], cpus: [Double] = []
         var spikes: [Int] = []
         var updates = 0, plastic = 0, synapses = 0
         for rule in [LearningRule.none, .synapticFilter] {
             let network = try NetworkBuilder.build(spec(rule: rule))
             let simulator = Simulator(network: network)
             let clock = ContinuousClock()
+            let cpuBefore = Self.cpuSeconds()
             let cost = clock.measure { simulator.run() }
+            cpus.append(Self.cpuSeconds() - cpuBefore)
             if let failure = simulator.failure { throw CommandFailure("at \(failure.time) ms: \(failure.description)") }
             walls.append(BenchBrunelCommand.seconds(cost))
             spikes.append(simulator.counters.spikes)
@@ -95,8 +97,8 @@ struct BenchSynapticFilterCommand: ParsableCommand {
                 updates = network.plasticSynapseUpdates
                 plastic = network.plasticSynapseCount
             }
-            print(String(format: "rule %@: %.0f ms in %.3f s wall, %d spikes (%.2f Hz per neuron, inputs included)",
-                         rule.name as NSString, duration, walls.last!, simulator.counters.spikes,
+            print(String(format: "rule %@: %.0f ms in %.3f s wall, %.3f s CPU, %d spikes (%.2f Hz per neuron, inputs included)",
+                         rule.name as NSString, duration, walls.last!, cpus.last!, simulator.counters.spikes,
                          Double(simulator.counters.spikes) / Double(neurons + inputs) / (duration / 1000)))
         }
         let learning = max(walls[1] - walls[0], .leastNonzeroMagnitude)
@@ -105,7 +107,10 @@ struct BenchSynapticFilterCommand: ParsableCommand {
                      neurons + inputs, synapses, plastic, steps, resolution, updates))
         print(String(format: "synapse updates per wall second: %.3g (whole run), %.3g (learning alone: the difference to rule none)",
                      Double(updates) / walls[1], Double(updates) / learning))
-        print(String(format: "cost of learning: %.2fx the same network without it", walls[1] / walls[0]))
+        let learningCPU = max(cpus[1] - cpus[0], .leastNonzeroMagnitude)
+        print(String(format: "synapse updates per CPU second: %.3g (whole run), %.3g (learning alone)",
+                     Double(updates) / cpus[1], Double(updates) / learningCPU))
+        print(String(format: "cost of learning: %.2fx the same network without it (CPU time)", cpus[1] / cpus[0]))
         var json = JSONLine()
         json.add("benchmark", "synaptic_filter")
         json.add("neurons", neurons + inputs)
@@ -117,12 +122,25 @@ struct BenchSynapticFilterCommand: ParsableCommand {
         json.add("synapse_updates", updates)
         json.add("wall_s_without_learning", walls[0])
         json.add("wall_s_with_learning", walls[1])
+        json.add("cpu_s_without_learning", cpus[0])
+        json.add("cpu_s_with_learning", cpus[1])
         json.add("updates_per_s", Double(updates) / walls[1])
+        json.add("updates_per_cpu_s", Double(updates) / cpus[1])
+        json.add("learning_updates_per_cpu_s", Double(updates) / learningCPU)
         json.add("learning_updates_per_s", Double(updates) / learning)
         json.add("spikes_without_learning", spikes[0])
         json.add("spikes_with_learning", spikes[1])
         json.add("cores", BenchmarkMachine.cores)
         json.add("cpu", BenchmarkMachine.cpuModel)
         print(json.text)
+    }
+
+    /// User plus system CPU time of this process, s: on a shared machine the wall time counts other
+    /// people's work too.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 }
