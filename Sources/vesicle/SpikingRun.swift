@@ -27,7 +27,7 @@ struct SpikingRun {
         progress.finish()
         if let failure = simulator.failure {
             try? recorder.finish(complete: false)
-            throw CommandFailure("at \(failure.time) ms: \(failure.description)")
+            throw CommandFailure(failure.description)
         }
         let reason: String? = recorder.failure.map { "write failed: \($0)" } ?? stop.reason
         // A signal stop leaves whole files up to the time reached (the metadata says partial);

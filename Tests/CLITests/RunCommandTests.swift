@@ -138,4 +138,19 @@ final class RunCommandTests: CLITestCase {
         XCTAssertTrue(first.allSatisfy { abs($0 - 0.1) < 1e-7 }, "\(first)")
         XCTAssertTrue(last.allSatisfy { $0 < 0.1 - 1e-6 }, "\(last)")
     }
+
+    /// A Synaptic Filter variance step that would turn sigma2 negative stops `vesicle run` with an error
+    /// naming where and when, and the run directory says it is incomplete (MODEL.md §5; never clamped).
+    func testSynapticFilterPosteriorLeavingItsDomainStopsTheRun() throws {
+        let source = try String(contentsOfFile: network("synaptic_filter_recurrent.vsl"), encoding: .utf8)
+            .replacingOccurrences(of: "prior_mean = 0.2, prior_var = 0.1", with: "prior_mean = 2, prior_var = 3")
+        let file = scratch.appendingPathComponent("unstable.vsl")
+        try source.write(to: file, atomically: true, encoding: .utf8)
+        let out = scratch.appendingPathComponent("unstable").path
+        let result = try vesicle("run", file.path, "--out", out, "--quiet")
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.exitedNormally)
+        XCTAssertTrue(result.stderr.contains("left its domain at"), result.stderr)
+        XCTAssertEqual(try jsonObject(at: out + "/metadata.json")["completed"] as? Bool, false)
+    }
 }
