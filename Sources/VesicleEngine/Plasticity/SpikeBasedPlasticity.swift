@@ -15,7 +15,8 @@ import VesicleSynapses
 /// window end, for each step that ends by then (its spikes and every arrival up to its end are then
 /// known: a spike emitted later arrives later than the window end, since delays are positive). It
 /// never runs inside the delivery loop. Releases inside a window therefore use the posterior of the
-/// last step boundary before the window, a lag shorter than the minimum delay.
+/// last step boundary at or before the window's start: a lag below one window (the minimum delay)
+/// plus one step.
 ///
 /// Cost per step: O(plastic synapses) (each synapse's drive term, update and relaxation), plus
 /// O(presynaptic neurons) trace decays, one exponential per arrival and one per postsynaptic neuron.
