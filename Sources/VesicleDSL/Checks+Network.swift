@@ -6,6 +6,7 @@ import VesicleModel
 extension Checker {
     func runNetworkChecks() {
         checkLearningRulesHaveFeedback()
+        checkSpikeLearningFits()
         checkReleaseModesFitRules()
         checkMemoryEstimate()
         warnAboutUnusedPopulations()

@@ -96,6 +96,7 @@ public enum CheckID: String, Sendable, Equatable, CaseIterable {
     case invalidValue = "invalid-value"
     case sliceOutOfRange = "slice-out-of-range"
     case feedbackMissing = "feedback-missing"
+    case escapeNoiseMissing = "escape-noise-missing"
     case releaseModeUnusable = "release-mode-unusable"
     case memoryLimit = "memory-limit"
     case suspicious

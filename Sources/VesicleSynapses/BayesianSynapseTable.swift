@@ -111,5 +111,19 @@ public struct BayesianSynapseTable<Scalar: BinaryFloatingPoint & Sendable>: Send
     }
 }
 
+extension BayesianSynapseTable {
+    /// The stored means and variances, by synapse, for a learner that owns the exact state, steps it
+    /// itself and checks its domain (the engine's Synaptic Filter, MODEL.md §5): each store rounds to
+    /// `Scalar` once.
+    @inlinable
+    public mutating func withMutablePosteriors<R>(
+        _ body: (UnsafeMutableBufferPointer<Scalar>, UnsafeMutableBufferPointer<Scalar>) throws -> R
+    ) rethrows -> R {
+        try storedMu.withUnsafeMutableBufferPointer { mu in
+            try storedSigma2.withUnsafeMutableBufferPointer { sigma2 in try body(mu, sigma2) }
+        }
+    }
+}
+
 /// The engine's compact table: Float32 posteriors, 8 bytes per synapse.
 public typealias CompactBayesianSynapseTable = BayesianSynapseTable<Float>

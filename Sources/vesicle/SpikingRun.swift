@@ -25,6 +25,10 @@ struct SpikingRun {
         simulator.run(observer: recorder, shouldStop: { stop.shouldStop || recorder.failure != nil },
                       progress: { progress.update(simulatedTime: $0) })
         progress.finish()
+        if let failure = simulator.failure {
+            try? recorder.finish(complete: false)
+            throw CommandFailure(failure.description)
+        }
         let reason: String? = recorder.failure.map { "write failed: \($0)" } ?? stop.reason
         // A signal stop leaves whole files up to the time reached (the metadata says partial);
         // only a failed write leaves them unfinished under temporary names.
@@ -35,6 +39,10 @@ struct SpikingRun {
         }
         var summary = [String(format: "%d neurons, %d synapses, built in %.3f s; simulated %.1f ms",
                               network.neuronCount, network.synapseCount, network.buildSeconds, simulator.time)]
+        if network.plasticSynapseCount > 0 {
+            summary.append(String(format: "  spike-based learning (MODEL.md §5): %d plastic synapses, %d synapse updates in steps of %g ms",
+                                  network.plasticSynapseCount, network.plasticSynapseUpdates, spec.simulation.delayResolution))
+        }
         // The recorded time reached, so that an interrupted run reports its true rate.
         let seconds = (simulator.time - spec.simulation.warmup) / 1000
         for p in populations where seconds > 0 {

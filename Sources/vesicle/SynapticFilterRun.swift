@@ -13,16 +13,13 @@ struct SynapticFilterRun {
     let formats: Set<OutputFormat>
     let quiet: Bool
 
-    /// Whether the spec describes a Synaptic Filter experiment (a projection whose Bayesian rule is
-    /// `synaptic_filter` or `gradient`).
+    /// Whether the spec is the filter paper's single-neuron experiment: its only projection is the one
+    /// `SynapticFilterParameters(spec:)` reads (poisson_source inputs all_to_all onto one escape-noise
+    /// neuron, rule `synaptic_filter` or `gradient`, identity link). The neuron's spikes then come from
+    /// drifting target weights (the teacher); any other network with such synapses runs in the engine,
+    /// where neurons learn from their own spikes.
     static func applies(to spec: NetworkSpec) -> Bool {
-        spec.projections.contains { projection in
-            guard let type = spec.synapseType(named: projection.synapseType), case .bayesian(let b) = type.kind else { return false }
-            switch b.rule {
-            case .synapticFilter, .gradient: return true
-            default: return false
-            }
-        }
+        spec.projections.count == 1 && (try? SynapticFilterParameters(spec: spec)) != nil
     }
 
     func execute() throws -> RunOutcome {

@@ -121,4 +121,36 @@ final class RunCommandTests: CLITestCase {
         XCTAssertEqual(rows.count, 1 + 203 * 11)
         XCTAssertEqual(try jsonObject(at: out + "/metadata.json")["completed"] as? Bool, true)
     }
+
+    /// `vesicle run` runs a recurrent network with Synaptic Filter synapses in the engine (MODEL.md §5):
+    /// its summary counts the plastic synapse updates (3000 synapses x 600 steps of 0.5 ms), and the
+    /// recorded posteriors start at the prior (sigma2 = 0.1) and end below it.
+    func testRecurrentSynapticFilterFileLearnsInTheEngine() throws {
+        let out = scratch.appendingPathComponent("recurrent_filter").path
+        let result = try vesicle("run", network("synaptic_filter_recurrent.vsl"), "--out", out, "--quiet", "--duration", "300")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("3000 plastic synapses, 1800000 synapse updates"), result.stdout)
+        let rows = try String(contentsOfFile: out + "/traces.sigma2.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+        let values = rows.map { row in row.split(separator: ",").map { Double($0)! } }
+        let first = values.filter { $0[0] == 0 }.map { $0[2] }, last = values.filter { $0[0] == 200 }.map { $0[2] }
+        XCTAssertEqual(first.count, 40)
+        XCTAssertEqual(last.count, 40)
+        XCTAssertTrue(first.allSatisfy { abs($0 - 0.1) < 1e-7 }, "\(first)")
+        XCTAssertTrue(last.allSatisfy { $0 < 0.1 - 1e-6 }, "\(last)")
+    }
+
+    /// A Synaptic Filter variance step that would turn sigma2 negative stops `vesicle run` with an error
+    /// naming where and when, and the run directory says it is incomplete (MODEL.md §5; never clamped).
+    func testSynapticFilterPosteriorLeavingItsDomainStopsTheRun() throws {
+        let source = try String(contentsOfFile: network("synaptic_filter_recurrent.vsl"), encoding: .utf8)
+            .replacingOccurrences(of: "prior_mean = 0.2, prior_var = 0.1", with: "prior_mean = 2, prior_var = 3")
+        let file = scratch.appendingPathComponent("unstable.vsl")
+        try source.write(to: file, atomically: true, encoding: .utf8)
+        let out = scratch.appendingPathComponent("unstable").path
+        let result = try vesicle("run", file.path, "--out", out, "--quiet")
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.exitedNormally)
+        XCTAssertTrue(result.stderr.contains("left its domain at"), result.stderr)
+        XCTAssertEqual(try jsonObject(at: out + "/metadata.json")["completed"] as? Bool, false)
+    }
 }

@@ -72,6 +72,8 @@ public final class Network {
     var biasChanges: [BiasChange]
     /// Kernel-driven projections (nil when there are none).
     var kernelCurrents: KernelCurrentSchedule?
+    /// Spike-based learners (MODEL.md §5; nil when no synapse learns from spikes).
+    var plasticity: SpikeBasedPlasticity?
     let spikes: WindowSpikes
     /// Shortest delay from a neuron whose spikes the simulation computes: the window length.
     public let minimumDelay: Double?

@@ -175,6 +175,8 @@ public enum NetworkBuilder {
         network.kernelCurrents = try buildKernelCurrents(
             spec, projections: projectionSpecs, built: built, offsets: offsets, dynamics: dynamics,
             window: minimumDelay ?? Simulator.defaultWindow, path: kernelPath)
+        network.plasticity = try buildPlasticity(spec, projections: projectionSpecs, built: built, populationNames: names,
+                                                 dynamics: dynamics)
         network.buildSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return network
     }

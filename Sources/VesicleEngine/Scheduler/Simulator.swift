@@ -35,6 +35,9 @@ public final class Simulator {
     public let network: Network
     public private(set) var counters = SimulationCounters()
     public private(set) var time: Double = 0
+    /// Why the run stopped before its end, if something in it failed (a posterior that left its
+    /// domain, MODEL.md §5); the run stops at the window boundary where it happened.
+    public private(set) var failure: SimulationError?
     var queue: any EventQueue
     let window: Double
     var recorded: [[Bool]]
@@ -109,7 +112,7 @@ public final class Simulator {
             step(to: windowEnd, observer: observer, recordFrom: recordFrom)
             counters.windows += 1
             progress?(time)
-            if shouldStop() { break }
+            if shouldStop() || failure != nil { break }
         }
         counters.simulatedTime = time
         counters.kernelEvents = network.kernelSynapticEvents
@@ -157,8 +160,23 @@ public final class Simulator {
         queueDeliveries(of: spikes)
         network.kernelCurrents?.endWindow(networkSpikes: spikes)
         for k in 0..<sourceSpikes.count { spikes.append(time: sourceSpikes.times[k], neuron: sourceSpikes.neurons[k]) }
+        learn(from: spikes, windowEnd: end)
         record(spikes, observer: observer, recordFrom: recordFrom)
         time = end
+    }
+
+    /// Spike-based learning (MODEL.md §5) for the steps that end by the window end, once every
+    /// neuron's spikes of the window are known; outside the delivery loop.
+    private func learn(from spikes: WindowSpikes, windowEnd end: Double) {
+        guard let plasticity = network.plasticity, failure == nil else { return }
+        do {
+            try plasticity.endWindow(at: end, spikes: spikes, populationOf: network.populationOfNeuron,
+                                     offsets: network.populationOffsets)
+        } catch let error as SimulationError {
+            failure = error
+        } catch {
+            failure = SimulationError("\(error)", time: end)
+        }
     }
 
     /// Constant-current changes and kernel-current changes (`KernelCurrentSchedule`) up to t, merged
