@@ -33,6 +33,11 @@ public struct RunMetadata: Codable, Equatable, Sendable {
     public var completed: Bool
     /// Why the run stopped early ("SIGINT", an error message), nil when completed.
     public var stopReason: String?
+    /// The convolution path ("direct" or "fft") each kernel-driven projection took, by projection
+    /// name. Both compute the same currents to rounding, not bit for bit, and `automatic` chooses
+    /// by a timing taken in the run; `vesicle run --kernel-path` with the recorded path repeats a
+    /// run byte for byte. Nil when the network has no kernel projection.
+    public var kernelPaths: [String: String]? = nil
     public var populations: [Population]
     public var releases: Int
     /// Output files, relative to the run directory.
@@ -49,6 +54,7 @@ public struct RunMetadata: Codable, Equatable, Sendable {
         case wallTimeSeconds = "wall_time_s"
         case completed
         case stopReason = "stop_reason"
+        case kernelPaths = "kernel_paths"
         case populations
         case releases
         case files

@@ -71,6 +71,10 @@ public final class FFTWPlanCache: Sendable {
         if case .measure(let seconds) = rigor {
             flags = UInt32(FFTW_MEASURE)
             fftw_set_timelimit(seconds)
+        } else {
+            // The planner reuses wisdom that measured plans left in the process, whatever the
+            // flags; an estimated plan is only the same in every run when there is none.
+            fftw_forget_wisdom()
         }
         var n = Int32(key.length)
         let forward = fftw_plan_many_dft_r2c(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VesicleDSL
+import VesicleEngine
 import VesicleIO
 import VesicleModel
 
@@ -25,6 +26,10 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Output formats, comma-separated: csv, npy, hdf5.")
     var format: String = "csv"
 
+    @Option(name: .customLong("kernel-path"),
+            help: "How kernel-driven projections convolve: automatic (chosen by a timing taken in this run), direct or fft. The run's metadata records each projection's path; give it here to repeat a run byte for byte.")
+    var kernelPath: String = KernelConvolutionPath.automatic.rawValue
+
     @Flag(help: "Replace the recordings of an earlier run in the same directory.")
     var force = false
 
@@ -36,6 +41,9 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("unknown format '\(name)'; choose from csv, npy, hdf5")
         }
         if let duration, !(duration > 0 && duration.isFinite) { throw ValidationError("--duration must be > 0 ms") }
+        if KernelConvolutionPath(rawValue: kernelPath) == nil {
+            throw ValidationError("unknown --kernel-path '\(kernelPath)'; choose from automatic, direct, fft")
+        }
     }
 
     var formats: Set<OutputFormat> { Set(format.split(separator: ",").compactMap { OutputFormat(rawValue: String($0)) }) }
@@ -68,7 +76,8 @@ struct RunCommand: ParsableCommand {
             if SynapticFilterRun.applies(to: spec) {
                 outcome = try SynapticFilterRun(spec: spec, directory: directory, formats: formats, quiet: quiet).execute()
             } else if spec.feedbacks.isEmpty {
-                outcome = try SpikingRun(spec: spec, directory: directory, formats: formats, quiet: quiet).execute()
+                outcome = try SpikingRun(spec: spec, directory: directory, formats: formats, quiet: quiet,
+                                     kernelPath: KernelConvolutionPath(rawValue: kernelPath) ?? .automatic).execute()
             } else {
                 outcome = try FeedbackRun(spec: spec, directory: directory, formats: formats, quiet: quiet).execute()
             }
@@ -84,6 +93,7 @@ struct RunCommand: ParsableCommand {
         metadata.stopReason = outcome.stopReason
         metadata.populations = outcome.populations
         metadata.releases = outcome.releases
+        metadata.kernelPaths = outcome.kernelPaths
         try directory.finish(metadata: metadata)
         for line in outcome.summary { print(line) }
         print("wrote \(directoryPath) (\(metadata.completed ? "complete" : "partial: \(outcome.stopReason ?? "")"))")
@@ -98,6 +108,8 @@ struct RunOutcome {
     var populations: [RunMetadata.Population]
     var releases: Int
     var summary: [String]
+    /// Each kernel projection's convolution path; nil when there are none.
+    var kernelPaths: [String: String]? = nil
 }
 
 /// An error message for the user, printed without a stack of type names. ArgumentParser prints it

@@ -9,13 +9,14 @@ struct SpikingRun {
     let directory: RunDirectory
     let formats: Set<OutputFormat>
     let quiet: Bool
+    var kernelPath: KernelConvolutionPath = .automatic
 
     func execute() throws -> RunOutcome {
         // Installed before the build, which takes seconds for large networks: an interrupt during it
         // then ends the run at time 0 with its metadata marked partial, instead of killing the process.
         let stop = StopSignal()
         defer { stop.uninstall() }
-        let network = try NetworkBuilder.build(spec)
+        let network = try NetworkBuilder.build(spec, kernelPath: kernelPath)
         let visible = network.populationNames.count - network.hiddenPopulationCount
         let names = Array(network.populationNames.prefix(visible))
         let recorder = try StreamingRecorder(directory: directory, populations: names, spec: spec, formats: formats)
@@ -52,7 +53,7 @@ struct SpikingRun {
         if let failure = recorder.failure { throw CommandFailure("\(failure)") }
         return RunOutcome(simulatedTime: simulator.time, stopReason: reason, populations: populations,
                           releases: recorder.releaseCount,
-                          summary: summary)
+                          summary: summary, kernelPaths: network.kernelPaths.isEmpty ? nil : network.kernelPaths)
     }
 }
 

@@ -108,6 +108,36 @@ final class RunCommandTests: CLITestCase {
         XCTAssertNotEqual(rasters["a"], rasters["c"])
     }
 
+    /// A kernel network's metadata records the convolution path `automatic` took for each kernel
+    /// projection; the same seed with that path pinned by `--kernel-path` gives a byte-identical
+    /// raster. Each path is honoured as given, and an unknown one is refused before anything runs.
+    func testKernelPathIsRecordedAndRepeatsTheRun() throws {
+        let first = scratch.appendingPathComponent("automatic").path
+        var result = try vesicle("run", network("kernel_input.vsl"), "--out", first, "--quiet", "--duration", "300")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let recorded = try XCTUnwrap(try jsonObject(at: first + "/metadata.json")["kernel_paths"] as? [String: String])
+        XCTAssertEqual(recorded.count, 1)
+        let path = try XCTUnwrap(recorded.values.first)
+        XCTAssertTrue(["direct", "fft"].contains(path), path)
+        for pinned in ["direct", "fft"] {
+            let out = scratch.appendingPathComponent(pinned).path
+            result = try vesicle("run", network("kernel_input.vsl"), "--out", out, "--quiet", "--duration", "300",
+                                 "--kernel-path", pinned)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let metadata = try jsonObject(at: out + "/metadata.json")
+            XCTAssertEqual((metadata["kernel_paths"] as? [String: String])?.values.first, pinned)
+            if pinned == path {
+                XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out + "/spikes.csv")),
+                               try Data(contentsOf: URL(fileURLWithPath: first + "/spikes.csv")))
+            }
+        }
+        result = try vesicle("run", network("kernel_input.vsl"), "--out", scratch.appendingPathComponent("bad").path,
+                             "--quiet", "--kernel-path", "fftw")
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.stderr.contains("choose from automatic, direct, fft"), result.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.appendingPathComponent("bad").path))
+    }
+
     /// `vesicle run` runs the Synaptic Filter file as the single-neuron experiment it describes and
     /// writes one trace row per synapse (10 inputs and the bias) per simulated second.
     func testSynapticFilterFileRuns() throws {
