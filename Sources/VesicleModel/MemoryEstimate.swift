@@ -19,14 +19,22 @@ public func estimatedMemoryBytes(of spec: NetworkSpec) -> Int {
 
 /// Bytes one synapse of the projection costs: a 4-byte target index, a 4-byte weight unless the
 /// weight is one constant, a 2-byte delay (on the delay grid) unless the delay is one constant, and
-/// 8 more bytes for a Bayesian synapse's posterior variance and mean.
+/// 8 more bytes for a Bayesian synapse's posterior variance and mean, and for one that learns from
+/// spikes (MODEL.md §5) `plasticBytesPerSynapse` more for its learner.
 public func bytesPerSynapse(of projection: ProjectionSpec, in spec: NetworkSpec) -> Int {
     var bytes = 4
     if !projection.weight.isConstant { bytes += 4 }
     if !projection.delay.isConstant { bytes += 2 }
-    if case .bayesian? = spec.synapseType(named: projection.synapseType)?.kind { bytes += 8 }
+    if case .bayesian(let bayesian)? = spec.synapseType(named: projection.synapseType)?.kind {
+        bytes += 8
+        if bayesian.rule.learnsFromSpikes { bytes += plasticBytesPerSynapse }
+    }
     return bytes
 }
+
+/// What a synapse that learns from spikes adds: its exact (Double) mean and variance, and its entry
+/// in the index by postsynaptic neuron (synapse id, presynaptic neuron, and the inverse map).
+public let plasticBytesPerSynapse = 16 + 4 + 4 + 4
 
 /// Expected number of synapses the projection's rule creates.
 public func expectedSynapseCount(of projection: ProjectionSpec, in spec: NetworkSpec) -> Double {

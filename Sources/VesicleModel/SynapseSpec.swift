@@ -81,6 +81,14 @@ public enum LearningRule: Sendable, Equatable {
             return false
         }
     }
+
+    /// Rules that learn from the postsynaptic neuron's own spikes (MODEL.md §5).
+    public var learnsFromSpikes: Bool {
+        switch self {
+        case .synapticFilter, .gradient: return true
+        default: return false
+        }
+    }
 }
 
 /// How sigma_delta^2 is computed (MODEL.md §4).

@@ -176,6 +176,21 @@ final class SynapticFilterNetworkTests: XCTestCase {
         }
     }
 
+    /// The memory estimate the checker refuses networks by counts the learner's bytes: for the
+    /// recurrent file (fixed in-degrees, so the synapse counts are exact) the estimate's synapse part
+    /// equals the built network's synapse storage, row indices aside.
+    func testMemoryEstimateCountsTheLearner() throws {
+        let spec = try compile("synaptic_filter_recurrent.vsl")
+        let network = try NetworkBuilder.build(spec)
+        XCTAssertEqual(network.plasticSynapseCount, 100 * 20 + 100 * 10)
+        let estimated = spec.projections.reduce(0.0) {
+            $0 + expectedSynapseCount(of: $1, in: spec) * Double(bytesPerSynapse(of: $1, in: spec))
+        }
+        let rowIndices = network.projections.reduce(0) { $0 + $1.synapses.storageBytes - 4 * $1.synapses.synapseCount }
+        XCTAssertEqual(estimated, Double(network.synapseStorageBytes - rowIndices))
+        XCTAssertEqual(bytesPerSynapse(of: spec.projections[0], in: spec), 4 + 8 + plasticBytesPerSynapse)
+    }
+
     /// Same seed, same spikes and posteriors, bit for bit; another seed, other ones.
     func testSpikeBasedLearningIsDeterministic() throws {
         func run(seed: UInt64) throws -> (spikes: [[[Double]]], mu: [Double], sigma2: [Double]) {

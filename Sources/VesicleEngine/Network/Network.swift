@@ -106,6 +106,7 @@ public final class Network {
     /// Bytes of synapse storage, per-source row indices included.
     public var synapseStorageBytes: Int {
         projections.reduce(0) { $0 + $1.synapses.storageBytes + ($1.isBayesian ? 8 * $1.synapses.synapseCount : 0) }
+            + plasticSynapseCount * plasticBytesPerSynapse
     }
 
     public func populationIndex(named name: String) -> Int? { populationNames.firstIndex(of: name) }
