@@ -9,34 +9,28 @@ extension BayesianSynapseTable where Scalar == Float {
     /// Whether `releaseRow` applies: `posterior` release (log-normal or, under the identity link, normal).
     public var releasesInBatches: Bool { release == .posterior }
 
-    /// Brings `row` to `time` (ms) and writes the signed release of every synapse in `range` (a part of
-    /// the row) to `out[0 ..< range.count]`; only for `releasesInBatches`.
+    /// Writes the signed release at `time` (ms) of every synapse in `range` (a part of `row`) to
+    /// `out[0 ..< range.count]`; only for `releasesInBatches`.
     ///
-    /// Identical in law to `bringRow` followed by `releaseAmplitude` per synapse: the relaxation is
-    /// the same closed form, computed in Double and stored as Float, and each release uses the stored
-    /// (mu, sigma2), which is what the release log reports. The normals come from
-    /// `RandomLanes.nextNormals` (Box-Muller, truncated at 8.49 sd), the exponential from
-    /// `vectorExponential` (1 ulp); normals left over at the end of a row are discarded.
+    /// Each release is drawn from the posterior relaxed from the row's stored state to `time` by the
+    /// closed form (MODEL.md §3), computed in Double and used as it is; the stored state and the row's
+    /// time are left as they are. That is the same law as `bringRow` followed by `releaseAmplitude`,
+    /// and the relaxation is one exact step from the last stored state instead of a chain of Float
+    /// roundings, but the table is only read: a recurrent network's posteriors (8 bytes per synapse)
+    /// stream through the cache without being written back at every spike. `relaxedPosterior` gives
+    /// the (mu, sigma2) a release used, bit for bit. The normals come from `RandomLanes.nextNormals`
+    /// (Box-Muller, truncated at 8.49 sd), the exponential from `vectorExponential` (1 ulp); normals
+    /// left over at the end of a row are discarded.
     @inlinable
-    public mutating func releaseRow(_ row: Int, range: Range<Int>, at time: Double, sign: Double,
-                                    lanes: inout RandomLanes, into out: UnsafeMutablePointer<Double>) {
-        let rowRange = rowOffsets[row]..<rowOffsets[row + 1]
-        let elapsed = time - storedRowTime[row]
-        var decay = 1.0
-        if elapsed > 0 {
-            if range == rowRange {
-                decay = prior.decay(over: elapsed)
-                storedRowTime[row] = time
-            } else {
-                bringRow(row, to: time)
-            }
-        }
-        let relax = decay != 1
+    public func releaseRow(_ row: Int, range: Range<Int>, at time: Double, sign: Double,
+                           lanes: inout RandomLanes, into out: UnsafeMutablePointer<Double>) {
+        let d = rowDecay(row, to: time)
+        let d2 = d * d
+        let relax = d != 1
         let logLink = link == .log
         let m0 = prior.mean, v0 = prior.variance
-        let d = decay, d2 = decay * decay
-        storedMu.withUnsafeMutableBufferPointer { muBuffer in
-            storedSigma2.withUnsafeMutableBufferPointer { sigma2Buffer in
+        storedMu.withUnsafeBufferPointer { muBuffer in
+            storedSigma2.withUnsafeBufferPointer { sigma2Buffer in
                 let mu = muBuffer.baseAddress! + range.lowerBound
                 let sigma2 = sigma2Buffer.baseAddress! + range.lowerBound
                 let count = range.count
@@ -54,20 +48,10 @@ extension BayesianSynapseTable where Scalar == Float {
                             v[j] = Double(sigma2[k + j])
                         }
                     }
+                    // The same operations as `relaxedPosterior`, lane by lane.
                     if relax {
-                        let mf = SIMD4<Float>(m0 + (m - m0) * d)
-                        let vf = SIMD4<Float>(v0 + (v - v0) * d2)
-                        if width == 4 {
-                            UnsafeMutableRawPointer(mu + k).storeBytes(of: mf, as: SIMD4<Float>.self)
-                            UnsafeMutableRawPointer(sigma2 + k).storeBytes(of: vf, as: SIMD4<Float>.self)
-                        } else {
-                            for j in 0..<width {
-                                mu[k + j] = mf[j]
-                                sigma2[k + j] = vf[j]
-                            }
-                        }
-                        m = SIMD4<Double>(mf)
-                        v = SIMD4<Double>(vf)
+                        m = m0 + (m - m0) * d
+                        v = v0 + (v - v0) * d2
                     }
                     let x = m + VectorElementaryFunctions.squareRoot(v) * xi
                     let w = (logLink ? vectorExponential(x) : x) * sign
@@ -92,5 +76,24 @@ extension BayesianSynapseTable where Scalar == Float {
                 }
             }
         }
+    }
+
+    /// e^(-(time - row time)/tau): the relaxation factor of `row`'s means from its stored state to
+    /// `time`; 1 for times not after the row's, or too close to it to relax (the stored values are then
+    /// used as they are, as `bringRow` leaves such a row unchanged).
+    @inlinable @inline(__always)
+    public func rowDecay(_ row: Int, to time: Double) -> Double {
+        let elapsed = time - storedRowTime[row]
+        return elapsed > 0 ? prior.decay(over: elapsed) : 1
+    }
+
+    /// The posterior of synapse `i` (in `row`) at `time` as `releaseRow` computes it for a release,
+    /// bit for bit: the release log reports these values.
+    @inlinable
+    public func relaxedPosterior(_ i: Int, row: Int, at time: Double) -> (mu: Double, sigma2: Double) {
+        let d = rowDecay(row, to: time)
+        if d == 1 { return posterior(i) }
+        let m0 = prior.mean, v0 = prior.variance
+        return (m0 + (Double(storedMu[i]) - m0) * d, v0 + (Double(storedSigma2[i]) - v0) * (d * d))
     }
 }

@@ -8,8 +8,9 @@ import VesicleSynapses
 /// it for every synapse at every delivery. One release stream per presynaptic row keeps the draws
 /// independent of delivery order and, later, of thread count. Posterior release (the Bayesian Brunel
 /// network's mode) draws a row's releases in one vectorised pass (`releaseRow`) from four
-/// xoshiro256++ lanes per row (`RandomLanes`, 128 bytes per row); the other modes draw one
-/// synapse at a time from a scalar stream per row.
+/// xoshiro256++ lanes per row (`RandomLanes`, 128 bytes per row), from the posteriors relaxed to the
+/// spike's time on the fly and not stored back; the other modes bring the row up to date and draw
+/// one synapse at a time from a scalar stream per row.
 final class BayesianProjection {
     let spec: BayesianSynapseSpec
     /// +1 or -1: the connection's sign (Dale's law by construction, MODEL.md §3).
@@ -88,8 +89,9 @@ final class BayesianProjection {
         }
     }
 
-    /// Brings `row` to time t and draws the signed release of every synapse in `range` (part of the
-    /// row); the result is valid until the next call.
+    /// The signed release at time t of every synapse in `range` (part of `row`); valid until the next
+    /// call. Posterior release reads the row's posteriors relaxed to t without storing them
+    /// (`releaseRow`); `releasedPosterior` gives the (mu, sigma2) each release used.
     @inline(__always)
     func releaseAmplitudes(row: Int, range: Range<Int>, at t: Double) -> UnsafeBufferPointer<Double> {
         if batched {
@@ -107,8 +109,16 @@ final class BayesianProjection {
         return UnsafeBufferPointer(start: amplitudes, count: range.count)
     }
 
-    /// The same, copied into `out`.
+    /// The posterior (mu, sigma2) synapse k of `row` released from at time t (after `releaseAmplitudes`).
+    @inline(__always)
+    func releasedPosterior(_ k: Int, row: Int, at t: Double) -> (mu: Double, sigma2: Double) {
+        batched ? table.relaxedPosterior(k, row: row, at: t) : table.posterior(k)
+    }
+
+    /// Brings `row` to time t, so that `table.posterior` is the posterior released from, and copies
+    /// the releases into `out`.
     func release(row: Int, range: Range<Int>, at t: Double, into out: inout [Double]) {
+        table.bringRow(row, to: t)
         let released = releaseAmplitudes(row: row, range: range, at: t)
         out.removeAll(keepingCapacity: true)
         out.append(contentsOf: released)

@@ -327,7 +327,7 @@ public final class Simulator {
         if let limit = releaseLogLimit[q], let observer, range.lowerBound < limit {
             let pre = row
             for (offset, k) in range.enumerated() where k < limit {
-                let p = bayesian.table.posterior(k)
+                let p = bayesian.releasedPosterior(k, row: row, at: t)
                 observer.release(projection: q, synapse: k, pre: pre, post: Int(table.targets[k]), time: t,
                                  amplitude: amplitudes[offset], mu: p.mu, sigma2: p.sigma2)
             }
