@@ -44,6 +44,22 @@ public struct RandomLanes: Sendable {
         (x &<< k) | (x &>> (64 - k))
     }
 
+    /// The next output of one lane alone, the others left where they are (for the rare draws that only
+    /// one lane needs, so that every lane stays one ordinary stream).
+    @inlinable
+    public mutating func next(lane: Int) -> UInt64 {
+        let (a, b, c, d) = (s0[lane], s1[lane], s2[lane], s3[lane])
+        let result = ((a &+ d) << 23 | (a &+ d) >> 41) &+ a
+        let t = b << 17
+        let c1 = c ^ a, d1 = d ^ b
+        let b1 = b ^ c1, a1 = a ^ d1
+        s0[lane] = a1
+        s1[lane] = b1
+        s2[lane] = c1 ^ t
+        s3[lane] = d1 << 45 | d1 >> 19
+        return result
+    }
+
     /// The next 64-bit output of every lane.
     @inlinable @inline(__always)
     public mutating func next() -> Words {

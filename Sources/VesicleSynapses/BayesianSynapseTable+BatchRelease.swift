@@ -18,9 +18,9 @@ extension BayesianSynapseTable where Scalar == Float {
     /// and the relaxation is one exact step from the last stored state instead of a chain of Float
     /// roundings, but the table is only read: a recurrent network's posteriors (8 bytes per synapse)
     /// stream through the cache without being written back at every spike. `relaxedPosterior` gives
-    /// the (mu, sigma2) a release used, bit for bit. The normals come from `RandomLanes.nextNormals`
-    /// (Box-Muller, truncated at 8.49 sd), the exponential from `vectorExponential` (1 ulp); normals
-    /// left over at the end of a row are discarded.
+    /// the (mu, sigma2) a release used, bit for bit. The normals come from
+    /// `RandomLanes.nextZigguratNormals` (exact ziggurat on the 52-bit uniform grid), the exponential
+    /// from `vectorExponential` (1 ulp); normals left over at the end of a row are discarded.
     @inlinable
     public func releaseRow(_ row: Int, range: Range<Int>, at time: Double, sign: Double,
                            lanes: inout RandomLanes, into out: UnsafeMutablePointer<Double>) {
@@ -29,11 +29,16 @@ extension BayesianSynapseTable where Scalar == Float {
         let relax = d != 1
         let logLink = link == .log
         let m0 = prior.mean, v0 = prior.variance
+        let layers = NormalZiggurat.layers, densities = NormalZiggurat.densities
         storedMu.withUnsafeBufferPointer { muBuffer in
             storedSigma2.withUnsafeBufferPointer { sigma2Buffer in
                 let mu = muBuffer.baseAddress! + range.lowerBound
                 let sigma2 = sigma2Buffer.baseAddress! + range.lowerBound
                 let count = range.count
+                // In a network without learning every sigma2 of a row is the same (one initial value,
+                // one relaxation per row), so the square root of the last block is reused when the
+                // next block's variances are equal to it: the same value, without the Newton steps.
+                var lastVariance = SIMD4<Double>(repeating: -1), lastRoot = SIMD4<Double>.zero
                 @inline(__always)
                 func block(_ k: Int, _ xi: SIMD4<Double>, lanes width: Int) {
                     var m: SIMD4<Double>, v: SIMD4<Double>
@@ -53,7 +58,11 @@ extension BayesianSynapseTable where Scalar == Float {
                         m = m0 + (m - m0) * d
                         v = v0 + (v - v0) * d2
                     }
-                    let x = m + VectorElementaryFunctions.squareRoot(v) * xi
+                    if any(v .!= lastVariance) {
+                        lastVariance = v
+                        lastRoot = VectorElementaryFunctions.squareRoot(v)
+                    }
+                    let x = m + lastRoot * xi
                     let w = (logLink ? vectorExponential(x) : x) * sign
                     if width == 4 {
                         UnsafeMutableRawPointer(out + k).storeBytes(of: w, as: SIMD4<Double>.self)
@@ -62,17 +71,12 @@ extension BayesianSynapseTable where Scalar == Float {
                     }
                 }
                 var k = 0
-                while k + 8 <= count {
-                    let (a, b) = lanes.nextNormals()
-                    block(k, a, lanes: 4)
-                    block(k + 4, b, lanes: 4)
-                    k += 8
+                while k + 4 <= count {
+                    block(k, lanes.nextZigguratNormals(layers: layers, densities: densities), lanes: 4)
+                    k += 4
                 }
                 if k < count {
-                    let (a, b) = lanes.nextNormals()
-                    let first = min(4, count - k)
-                    block(k, a, lanes: first)
-                    if count - k > 4 { block(k + 4, b, lanes: count - k - 4) }
+                    block(k, lanes.nextZigguratNormals(layers: layers, densities: densities), lanes: count - k)
                 }
             }
         }

@@ -28,6 +28,21 @@ final class RandomLanesTests: XCTestCase {
         }
     }
 
+    /// `next(lane:)` advances that lane as `next()` would and leaves the other lanes alone.
+    func testSingleLaneStepIsTheSameGenerator() {
+        var seeder: UInt64 = 43
+        var words = [SIMD4<UInt64>](repeating: .zero, count: 4)
+        for w in 0..<4 { for lane in 0..<4 { words[w][lane] = splitMix64(&seeder) } }
+        var lanes = RandomLanes(state: (words[0], words[1], words[2], words[3]))
+        var scalars = (0..<4).map { lane in ScalarXoshiro256PlusPlus(s: (0..<4).map { words[$0][lane] }) }
+        for step in 0..<1_000 {
+            let lane = step % 3 == 0 ? 1 : 2
+            XCTAssertEqual(lanes.next(lane: lane), scalars[lane].next())
+        }
+        let v = lanes.next()
+        for lane in 0..<4 { XCTAssertEqual(v[lane], scalars[lane].next()) }
+    }
+
     /// The same (seed, purpose, index) gives the same lanes; another index or purpose gives other
     /// bits, and the four lanes of one row differ from each other.
     func testSeedingIsDeterministicAndSeparatesStreams() {
