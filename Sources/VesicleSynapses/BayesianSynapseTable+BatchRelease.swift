@@ -30,7 +30,6 @@ extension BayesianSynapseTable where Scalar == Float {
         let logLink = link == .log
         let m0 = prior.mean, v0 = prior.variance
         let layers = NormalZiggurat.layers, densities = NormalZiggurat.densities
-        let exponentials = FastExponentialTable.values
         storedMu.withUnsafeBufferPointer { muBuffer in
             storedSigma2.withUnsafeBufferPointer { sigma2Buffer in
                 let mu = muBuffer.baseAddress! + range.lowerBound
@@ -64,7 +63,7 @@ extension BayesianSynapseTable where Scalar == Float {
                         lastRoot = VectorElementaryFunctions.squareRoot(v)
                     }
                     let x = m + lastRoot * xi
-                    let w = (logLink ? vectorExponential(x, table: exponentials) : x) * sign
+                    let w = (logLink ? vectorExponential(x) : x) * sign
                     if width == 4 {
                         UnsafeMutableRawPointer(out + k).storeBytes(of: w, as: SIMD4<Double>.self)
                     } else {
