@@ -6,15 +6,20 @@ import VesicleSynapses
 /// (mu, sigma2) per synapse in Float32 rows by presynaptic neuron (8 bytes, 12 with the target
 /// index), relaxed lazily toward the OU prior when the row's neuron spikes, and a release drawn from
 /// it for every synapse at every delivery. One release stream per presynaptic row keeps the draws
-/// independent of delivery order and, later, of thread count. Synapses with a spike-based rule
+/// independent of delivery order and, later, of thread count. Posterior release (the Bayesian Brunel
+/// network's mode) draws a row's releases in one vectorised pass (`releaseRow`) from four
+/// xoshiro256++ lanes per row (`RandomLanes`, 128 bytes per row), from the posteriors relaxed to the
+/// spike's time on the fly and not stored back; the other modes bring the row up to date and draw
+/// one synapse at a time from a scalar stream per row. Synapses with a spike-based rule
 /// (`synaptic_filter`, `gradient`; MODEL.md §5) are stepped by `SpikeBasedPlasticity` instead, and
-/// release from the posterior it last stored; feedback rules (§4) are refused here.
+/// release from the posterior it last stored, without relaxing it; feedback rules (§4) are refused here.
 final class BayesianProjection {
     let spec: BayesianSynapseSpec
     /// +1 or -1: the connection's sign (Dale's law by construction, MODEL.md §3).
     let sign: Double
     var table: CompactBayesianSynapseTable
     private let streams: UnsafeMutablePointer<RandomStream>
+    private let lanes: UnsafeMutablePointer<RandomLanes>
     private let rowCount: Int
     /// The synapses learn from spikes (MODEL.md §5): `SpikeBasedPlasticity` steps their posteriors,
     /// prior drift included, and stores them here; releases read them as stored, without relaxing.
@@ -22,6 +27,10 @@ final class BayesianProjection {
     /// The exact initial posteriors of learning synapses (the table holds them rounded to Float).
     private(set) var initialMeans: [Double] = []
     let initialVariance: Double
+    private let batched: Bool
+    /// The releases of the last `releaseAmplitudes` call; room for the longest row.
+    private let amplitudes: UnsafeMutablePointer<Double>
+    private let longestRow: Int
 
     init(spec: BayesianSynapseSpec, synapses: SynapseTable, weight: Distribution, seed: UInt64, projection: Int,
          name: String) throws {
@@ -53,16 +62,31 @@ final class BayesianProjection {
                                                     initialVariance: spec.initialVariance ?? spec.priorVariance)
         } catch { throw NetworkError("projection '\(name)': \(error)") }
         rowCount = synapses.sourceCount
-        streams = .allocate(capacity: max(rowCount, 1))
+        // The batch relaxes the stored posteriors to the spike; a learner's are already current.
+        batched = table.releasesInBatches && !learnsFromSpikes
+        streams = .allocate(capacity: batched ? 1 : max(rowCount, 1))
+        lanes = .allocate(capacity: batched ? max(rowCount, 1) : 1)
         for row in 0..<rowCount {
-            (streams + row).initialize(to: RandomStream(seed: seed, purpose: .release,
-                                                        index: UInt64(projection) << 32 | UInt64(row)))
+            let index = UInt64(projection) << 32 | UInt64(row)
+            if batched {
+                (lanes + row).initialize(to: RandomLanes(seed: seed, purpose: .release, index: index))
+            } else {
+                (streams + row).initialize(to: RandomStream(seed: seed, purpose: .release, index: index))
+            }
         }
+        longestRow = (0..<rowCount).map { synapses.rowStart[$0 + 1] - synapses.rowStart[$0] }.max() ?? 0
+        amplitudes = .allocate(capacity: max(longestRow, 1))
     }
 
     deinit {
-        streams.deinitialize(count: rowCount)
+        if batched {
+            lanes.deinitialize(count: rowCount)
+        } else {
+            streams.deinitialize(count: rowCount)
+        }
         streams.deallocate()
+        lanes.deallocate()
+        amplitudes.deallocate()
     }
 
     /// The stored posteriors, by synapse, for a spike-based learner to write all at once.
@@ -80,15 +104,39 @@ final class BayesianProjection {
         }
     }
 
-    /// Brings `row` to time t and draws the signed release of every synapse in `range` into `out`.
+    /// The signed release at time t of every synapse in `range` (part of `row`); valid until the next
+    /// call. Posterior release reads the row's posteriors relaxed to t without storing them
+    /// (`releaseRow`); `releasedPosterior` gives the (mu, sigma2) each release used.
     @inline(__always)
+    func releaseAmplitudes(row: Int, range: Range<Int>, at t: Double) -> UnsafeBufferPointer<Double> {
+        if batched {
+            table.releaseRow(row, range: range, at: t, sign: sign, lanes: &lanes[row], into: amplitudes)
+        } else {
+            if !learnsFromSpikes { table.bringRow(row, to: t) }
+            var rng = streams[row]
+            var offset = 0
+            for k in range {
+                amplitudes[offset] = sign * table.releaseAmplitude(k, rng: &rng)
+                offset += 1
+            }
+            streams[row] = rng
+        }
+        return UnsafeBufferPointer(start: amplitudes, count: range.count)
+    }
+
+    /// The posterior (mu, sigma2) synapse k of `row` released from at time t (after `releaseAmplitudes`).
+    @inline(__always)
+    func releasedPosterior(_ k: Int, row: Int, at t: Double) -> (mu: Double, sigma2: Double) {
+        batched ? table.relaxedPosterior(k, row: row, at: t) : table.posterior(k)
+    }
+
+    /// Brings `row` to time t, so that `table.posterior` is the posterior released from, and copies
+    /// the releases into `out`.
     func release(row: Int, range: Range<Int>, at t: Double, into out: inout [Double]) {
         if !learnsFromSpikes { table.bringRow(row, to: t) }
-        let snapshot = table
-        var rng = streams[row]
+        let released = releaseAmplitudes(row: row, range: range, at: t)
         out.removeAll(keepingCapacity: true)
-        for k in range { out.append(sign * snapshot.releaseAmplitude(k, rng: &rng)) }
-        streams[row] = rng
+        out.append(contentsOf: released)
     }
 
     /// Brings the rows holding synapses 0 ..< limit to time t (for posterior snapshots).

@@ -45,7 +45,6 @@ public final class Simulator {
     /// Per projection: log releases of synapses below this index (nil: not logged).
     var releaseLogLimit: [Int?]
     var posteriorSamplers: [(projection: Int, limit: Int, interval: Double)] = []
-    var releases: [Double] = []
     weak var observer: SimulationObserver?
     var nextBiasChange = 0
     var deliveries: [SpikeDelivery] = []
@@ -330,27 +329,25 @@ public final class Simulator {
     /// which then acts on the target exactly as a static weight would.
     private func deliverReleases(_ bayesian: BayesianProjection, projection q: Int, table: SynapseTable, row: Int,
                                  range: Range<Int>, at t: Double) {
-        bayesian.release(row: row, range: range, at: t, into: &releases)
+        let amplitudes = bayesian.releaseAmplitudes(row: row, range: range, at: t)
         let target = network.projections[q].targetPopulation
-        releases.withUnsafeBufferPointer { amplitudes in
-            table.targets.withUnsafeBufferPointer { targets in
-                let slice = UnsafeBufferPointer(rebasing: targets[range])
-                switch network.dynamics[target] {
-                case .lifDelta(let pop):
-                    pop.deliver(amplitudes: amplitudes, at: t, to: slice)
-                case .lifExp(let pop):
-                    for (j, a) in zip(slice, amplitudes) { pop.receive(Int(j), weight: a, at: t) }
-                case .source:
-                    break
-                }
+        table.targets.withUnsafeBufferPointer { targets in
+            let slice = UnsafeBufferPointer(rebasing: targets[range])
+            switch network.dynamics[target] {
+            case .lifDelta(let pop):
+                pop.deliver(amplitudes: amplitudes, at: t, to: slice)
+            case .lifExp(let pop):
+                for (j, a) in zip(slice, amplitudes) { pop.receive(Int(j), weight: a, at: t) }
+            case .source:
+                break
             }
         }
         if let limit = releaseLogLimit[q], let observer, range.lowerBound < limit {
             let pre = row
             for (offset, k) in range.enumerated() where k < limit {
-                let p = bayesian.table.posterior(k)
+                let p = bayesian.releasedPosterior(k, row: row, at: t)
                 observer.release(projection: q, synapse: k, pre: pre, post: Int(table.targets[k]), time: t,
-                                 amplitude: releases[offset], mu: p.mu, sigma2: p.sigma2)
+                                 amplitude: amplitudes[offset], mu: p.mu, sigma2: p.sigma2)
             }
         }
     }

@@ -1,0 +1,103 @@
+// Posterior sampling for a whole presynaptic row at once (MODEL.md §3): in a recurrent network every
+// synapse of a row releases at each of its neuron's spikes, hundreds of millions of releases per
+// simulated second, so the relaxation, the normals and the exponentials run four synapses at a time.
+
+import VesicleModel
+import VesicleRandom
+
+extension BayesianSynapseTable where Scalar == Float {
+    /// Whether `releaseRow` applies: `posterior` release (log-normal or, under the identity link, normal).
+    public var releasesInBatches: Bool { release == .posterior }
+
+    /// Writes the signed release at `time` (ms) of every synapse in `range` (a part of `row`) to
+    /// `out[0 ..< range.count]`; only for `releasesInBatches`.
+    ///
+    /// Each release is drawn from the posterior relaxed from the row's stored state to `time` by the
+    /// closed form (MODEL.md §3), computed in Double and used as it is; the stored state and the row's
+    /// time are left as they are. That is the same law as `bringRow` followed by `releaseAmplitude`,
+    /// and the relaxation is one exact step from the last stored state instead of a chain of Float
+    /// roundings, but the table is only read: a recurrent network's posteriors (8 bytes per synapse)
+    /// stream through the cache without being written back at every spike. `relaxedPosterior` gives
+    /// the (mu, sigma2) a release used, bit for bit. The normals come from
+    /// `RandomLanes.nextZigguratNormals` (exact ziggurat on the 52-bit uniform grid), the exponential
+    /// from `vectorExponential` (1 ulp); normals left over at the end of a row are discarded.
+    @inlinable
+    public func releaseRow(_ row: Int, range: Range<Int>, at time: Double, sign: Double,
+                           lanes: inout RandomLanes, into out: UnsafeMutablePointer<Double>) {
+        let d = rowDecay(row, to: time)
+        let d2 = d * d
+        let relax = d != 1
+        let logLink = link == .log
+        let m0 = prior.mean, v0 = prior.variance
+        let layers = NormalZiggurat.layers, densities = NormalZiggurat.densities
+        storedMu.withUnsafeBufferPointer { muBuffer in
+            storedSigma2.withUnsafeBufferPointer { sigma2Buffer in
+                let mu = muBuffer.baseAddress! + range.lowerBound
+                let sigma2 = sigma2Buffer.baseAddress! + range.lowerBound
+                let count = range.count
+                // In a network without learning every sigma2 of a row is the same (one initial value,
+                // one relaxation per row), so the square root of the last block is reused when the
+                // next block's variances are equal to it: the same value, without the Newton steps.
+                var lastVariance = SIMD4<Double>(repeating: -1), lastRoot = SIMD4<Double>.zero
+                @inline(__always)
+                func block(_ k: Int, _ xi: SIMD4<Double>, lanes width: Int) {
+                    var m: SIMD4<Double>, v: SIMD4<Double>
+                    if width == 4 {
+                        m = SIMD4<Double>(UnsafeRawPointer(mu + k).loadUnaligned(as: SIMD4<Float>.self))
+                        v = SIMD4<Double>(UnsafeRawPointer(sigma2 + k).loadUnaligned(as: SIMD4<Float>.self))
+                    } else {
+                        m = .zero
+                        v = .zero
+                        for j in 0..<width {
+                            m[j] = Double(mu[k + j])
+                            v[j] = Double(sigma2[k + j])
+                        }
+                    }
+                    // The same operations as `relaxedPosterior`, lane by lane.
+                    if relax {
+                        m = m0 + (m - m0) * d
+                        v = v0 + (v - v0) * d2
+                    }
+                    if any(v .!= lastVariance) {
+                        lastVariance = v
+                        lastRoot = VectorElementaryFunctions.squareRoot(v)
+                    }
+                    let x = m + lastRoot * xi
+                    let w = (logLink ? vectorExponential(x) : x) * sign
+                    if width == 4 {
+                        UnsafeMutableRawPointer(out + k).storeBytes(of: w, as: SIMD4<Double>.self)
+                    } else {
+                        for j in 0..<width { out[k + j] = w[j] }
+                    }
+                }
+                var k = 0
+                while k + 4 <= count {
+                    block(k, lanes.nextZigguratNormals(layers: layers, densities: densities), lanes: 4)
+                    k += 4
+                }
+                if k < count {
+                    block(k, lanes.nextZigguratNormals(layers: layers, densities: densities), lanes: count - k)
+                }
+            }
+        }
+    }
+
+    /// e^(-(time - row time)/tau): the relaxation factor of `row`'s means from its stored state to
+    /// `time`; 1 for times not after the row's, or too close to it to relax (the stored values are then
+    /// used as they are, as `bringRow` leaves such a row unchanged).
+    @inlinable @inline(__always)
+    public func rowDecay(_ row: Int, to time: Double) -> Double {
+        let elapsed = time - storedRowTime[row]
+        return elapsed > 0 ? prior.decay(over: elapsed) : 1
+    }
+
+    /// The posterior of synapse `i` (in `row`) at `time` as `releaseRow` computes it for a release,
+    /// bit for bit: the release log reports these values.
+    @inlinable
+    public func relaxedPosterior(_ i: Int, row: Int, at time: Double) -> (mu: Double, sigma2: Double) {
+        let d = rowDecay(row, to: time)
+        if d == 1 { return posterior(i) }
+        let m0 = prior.mean, v0 = prior.variance
+        return (m0 + (Double(storedMu[i]) - m0) * d, v0 + (Double(storedSigma2[i]) - v0) * (d * d))
+    }
+}

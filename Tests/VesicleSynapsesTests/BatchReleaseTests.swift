@@ -1,0 +1,115 @@
+import Foundation
+import VesicleModel
+import VesicleRandom
+import VesicleSynapses
+import XCTest
+
+/// `releaseRow` (the spiking engine's batch posterior sampling) against the per-synapse definition:
+/// the closed-form relaxation, then `exp(mu + sqrt(sigma2) xi)` with libm, on the same normals.
+final class BatchReleaseTests: XCTestCase {
+    /// Rows of 13, 8, 0, 3 and 20 synapses (every remainder case of the four-wide blocks); means
+    /// from seed 61.
+    private func table(link: PosteriorLink = .log) throws -> CompactBayesianSynapseTable {
+        let prior = try OrnsteinUhlenbeckPrior(mean: -2.34, variance: 0.07448, tau: 100)
+        var rng = RandomStream(seed: 61, purpose: .posteriorInit)
+        let offsets = [0, 13, 21, 21, 24, 44]
+        let means = (0..<44).map { _ in -2.34 + 0.3 * rng.normal() }
+        return try CompactBayesianSynapseTable(rowOffsets: offsets, prior: prior, link: link, release: .posterior,
+                                               initialMean: means, initialVariance: 0.2)
+    }
+
+    /// The normals `releaseRow` consumes for a range of `count` synapses: four per block.
+    private func normals(_ lanes: inout RandomLanes, count: Int) -> [Double] {
+        var xi: [Double] = []
+        while xi.count < count {
+            let z = lanes.nextZigguratNormals(layers: NormalZiggurat.layers, densities: NormalZiggurat.densities)
+            for j in 0..<4 { xi.append(z[j]) }
+        }
+        return xi
+    }
+
+    /// Whole rows at increasing times: each release equals sign * exp(mu + sqrt(sigma2) xi) with libm
+    /// from `relaxedPosterior` within 4 ulp (vector exp 1 ulp and sqrt 1 ulp, the first amplified by
+    /// |x| < 4 in the exponent's argument); `relaxedPosterior` is the closed form from the stored state
+    /// and agrees with `bringRow`'s Float state to 2^-23 relative; the table is not written.
+    func testWholeRowsMatchClosedFormRelaxationThenLogNormalRelease() throws {
+        var batch = try table()
+        // Unequal variances in rows 0 and 4 (the square root of a block is reused only when equal).
+        for k in [1, 5, 6, 30, 41] {
+            try batch.apply(PosteriorIncrement(mu: 0, sigma2: 0.01 * Double(k)), to: k, at: 0)
+        }
+        var brought = batch
+        var lanes = RandomLanes(seed: 62, purpose: .release)
+        var referenceLanes = lanes
+        let out = UnsafeMutablePointer<Double>.allocate(capacity: 20)
+        defer { out.deallocate() }
+        for (step, row) in [0, 1, 2, 3, 4, 0, 4, 1].enumerated() {
+            let time = 7.5 * Double(step + 1)
+            let range = batch.rowOffsets[row]..<batch.rowOffsets[row + 1]
+            batch.releaseRow(row, range: range, at: time, sign: -1, lanes: &lanes, into: out)
+            brought.bringRow(row, to: time)
+            let xi = range.isEmpty ? [] : normals(&referenceLanes, count: range.count)
+            let d = exp(-time / 100)
+            for (offset, k) in range.enumerated() {
+                let p = batch.relaxedPosterior(k, row: row, at: time)
+                let stored = batch.posterior(k)
+                XCTAssertEqual(p.mu, -2.34 + (stored.mu + 2.34) * d, accuracy: 1e-15 * abs(p.mu))
+                XCTAssertEqual(p.sigma2, 0.07448 + (stored.sigma2 - 0.07448) * d * d, accuracy: 1e-15)
+                XCTAssertEqual(p.mu, brought.posterior(k).mu, accuracy: 0x1p-23 * abs(p.mu))
+                XCTAssertEqual(p.sigma2, brought.posterior(k).sigma2, accuracy: 0x1p-23 * p.sigma2)
+                let expected = -exp(p.mu + p.sigma2.squareRoot() * xi[offset])
+                XCTAssertEqual(out[offset], expected, accuracy: 4 * expected.ulp, "row \(row) synapse \(k)")
+            }
+        }
+        XCTAssertEqual(batch.rowTime, [0, 0, 0, 0, 0])
+    }
+
+    /// Part of a row (one delay class of it) of a row brought to 12 ms, released at 30 ms under the
+    /// identity link: mu + sqrt(sigma2) xi from the state relaxed from 12 ms; and at the row's own
+    /// time the stored posterior is used as it is.
+    func testPartOfARowUnderTheIdentityLink() throws {
+        var batch = try table(link: .identity)
+        batch.bringRow(4, to: 12)
+        var lanes = RandomLanes(seed: 63, purpose: .release)
+        var referenceLanes = lanes
+        let out = UnsafeMutablePointer<Double>.allocate(capacity: 20)
+        defer { out.deallocate() }
+        batch.releaseRow(4, range: 30..<39, at: 30, sign: 1, lanes: &lanes, into: out)
+        var xi = normals(&referenceLanes, count: 9)
+        let d = exp(-18.0 / 100)
+        for (offset, k) in (30..<39).enumerated() {
+            let p = batch.relaxedPosterior(k, row: 4, at: 30)
+            XCTAssertEqual(p.mu, -2.34 + (batch.posterior(k).mu + 2.34) * d, accuracy: 1e-15 * abs(p.mu))
+            let expected = p.mu + p.sigma2.squareRoot() * xi[offset]
+            XCTAssertEqual(out[offset], expected, accuracy: 2 * expected.ulp)
+        }
+        batch.releaseRow(4, range: 30..<39, at: 12, sign: 1, lanes: &lanes, into: out)
+        xi = normals(&referenceLanes, count: 9)
+        for (offset, k) in (30..<39).enumerated() {
+            XCTAssertTrue(batch.relaxedPosterior(k, row: 4, at: 12) == batch.posterior(k))
+            let p = batch.posterior(k)
+            XCTAssertEqual(out[offset], p.mu + p.sigma2.squareRoot() * xi[offset], accuracy: 2 * out[offset].ulp)
+        }
+    }
+
+    /// Law of the released amplitudes: (ln w - mu) / sqrt(sigma2) over 60 000 releases of a row
+    /// (3 000 deliveries of row 4 at 1 ms intervals, seed 64, each standardised by the posterior it was
+    /// drawn from) passes
+    /// Kolmogorov-Smirnov against N(0, 1) at alpha = 1e-3.
+    func testReleasesAreLogNormalInLaw() throws {
+        let batch = try table()
+        var lanes = RandomLanes(seed: 64, purpose: .release)
+        let out = UnsafeMutablePointer<Double>.allocate(capacity: 20)
+        defer { out.deallocate() }
+        var standardised: [Double] = []
+        for step in 0..<3_000 {
+            batch.releaseRow(4, range: 24..<44, at: Double(step), sign: 1, lanes: &lanes, into: out)
+            for (offset, k) in (24..<44).enumerated() {
+                let p = batch.relaxedPosterior(k, row: 4, at: Double(step))
+                standardised.append((log(out[offset]) - p.mu) / p.sigma2.squareRoot())
+            }
+        }
+        let d = KolmogorovSmirnov.statistic(standardised, cdf: KolmogorovSmirnov.normalCDF)
+        XCTAssertGreaterThan(KolmogorovSmirnov.pValue(statistic: d, count: standardised.count), 1e-3)
+    }
+}
