@@ -51,6 +51,7 @@ public final class ClassicalRateSweep {
     /// Per bin: each rate's summed release and its delta; per spiking input and rate, m - w (reinforcement).
     private let released: UnsafeMutableBufferPointer<Double>
     private let deltas: UnsafeMutableBufferPointer<Double>
+    private let increments: UnsafeMutableBufferPointer<Double>
     private var deviations: UnsafeMutableBufferPointer<Double>
     private let live: UnsafeMutableBufferPointer<Bool>
     private var liveCount: Int
@@ -127,6 +128,7 @@ public final class ClassicalRateSweep {
         }
         released = .allocate(capacity: lanes)
         deltas = .allocate(capacity: lanes)
+        increments = .allocate(capacity: lanes)
         deviations = .allocate(capacity: kind == .reinforcement ? 64 * lanes : 0)
     }
 
@@ -136,6 +138,7 @@ public final class ClassicalRateSweep {
         logWeights.deallocate()
         released.deallocate()
         deltas.deallocate()
+        increments.deallocate()
         deviations.deallocate()
     }
 
@@ -172,6 +175,8 @@ public final class ClassicalRateSweep {
         live[j] = false
         liveCount -= 1
         failures[j] = .posteriorLeftDomain(synapse: i, time: Double(k) * parameters.bin, mu: mu, sigma2: 0)
+        // Its log-weights no longer count; finite values keep the row checks of the live lanes fast.
+        for row in stride(from: j, to: logWeights.count, by: laneCount) { logWeights[row] = 0 }
     }
 
     /// One bin in MODEL.md §4's order, as `FeedbackExperiment.process` does it for a classical rule.
@@ -191,62 +196,80 @@ public final class ClassicalRateSweep {
 
         // Teacher to bin k; releases. A classical rule's variance is 0, so m = exp(mu + 0.5 * 0) and
         // s2 = m^2 expm1(0); s2 is formed only where the separate run forms it, for its finiteness check.
+        // The lanes of a row are summed first and checked once (m + s2 + w is finite exactly when all
+        // three are); a row with a non-finite value is scanned again to stop the lanes it belongs to.
         let exact = k <= exactSigmaDeltaBins
         let zeroVarianceFactor = expm1(0.0)
         let link = p.link
         let mu = logWeights
+        let reinforcement = kind == .reinforcement
         for j in 0..<lanes { released[j] = 0 }
         var vTarget = 0.0
         for (n, i) in spiking.enumerated() {
             inputs[i].advanceTeacher(bins: k - inputs[i].lastBin, mean: p.teacher.mean, table: teacherBins)
             vTarget += link.weight(inputs[i].target)
             let row = i * lanes
-            if let ratio = releaseRatio {
-                let xi = releaseStream.normalZiggurat()
+            let ratio = releaseRatio ?? 0
+            let xi = releaseRatio == nil ? 0 : releaseStream.normalZiggurat()
+            var check = 0.0
+            for j in 0..<lanes {
+                let m = link.meanWeight(mu: mu[row + j], sigma2: 0)
+                let variance = exact ? m * m * zeroVarianceFactor : 0
+                let amplitude = releaseRatio == nil ? m : m + (ratio * abs(m)).squareRoot() * xi
+                check += m + variance + amplitude
+                released[j] += amplitude
+                if reinforcement { deviations[n * lanes + j] = m - amplitude }
+            }
+            if !check.isFinite {
                 for j in 0..<lanes {
                     let m = link.meanWeight(mu: mu[row + j], sigma2: 0)
                     let variance = exact ? m * m * zeroVarianceFactor : 0
-                    let amplitude = m + (ratio * abs(m)).squareRoot() * xi
+                    let amplitude = releaseRatio == nil ? m : m + (ratio * abs(m)).squareRoot() * xi
                     if !(m.isFinite && variance.isFinite && amplitude.isFinite) {
                         stop(j, synapse: i, bin: k, mu: mu[row + j])
                     }
-                    released[j] += amplitude
-                    if kind == .reinforcement { deviations[n * lanes + j] = m - amplitude }
-                }
-            } else {
-                for j in 0..<lanes {
-                    let m = link.meanWeight(mu: mu[row + j], sigma2: 0)
-                    let variance = exact ? m * m * zeroVarianceFactor : 0
-                    if !(m.isFinite && variance.isFinite) { stop(j, synapse: i, bin: k, mu: mu[row + j]) }
-                    released[j] += m
-                    if kind == .reinforcement { deviations[n * lanes + j] = 0 }
                 }
             }
         }
         let noise = p.noiseSD * noiseStream.normalZiggurat()
         for j in 0..<lanes { deltas[j] = vTarget - released[j] + noise }
 
-        // Increments (LearningRule.increment, classical cases, x = 1); no relaxation.
+        // Increments (LearningRule.increment, classical cases, x = 1); no relaxation. The supervised and
+        // cerebellar increments are the same for every input of a lane in a bin: formed once per lane.
         let x = 1.0
-        for (n, i) in spiking.enumerated() {
-            let row = i * lanes
-            for j in 0..<lanes where live[j] {
+        if !reinforcement {
+            for j in 0..<lanes {
                 let eta = learningRates[j]
                 let delta = deltas[j]
-                let d: Double
-                switch kind {
-                case .supervised:
-                    d = eta * x * delta
-                case .cerebellar:
+                if !live[j] {
+                    increments[j] = 0
+                } else if kind == .supervised {
+                    increments[j] = eta * x * delta
+                } else {
                     let f = delta - threshold >= 0 ? 1.0 : -1.0
-                    d = eta * x * f * (f > 0 ? millsRatioUp : millsRatioDown)
-                case .reinforcement:
-                    let reward = -abs(delta)
-                    let deviation = deviations[n * lanes + j]
-                    d = eta * x * (reward * tanh(reward * x * deviation) - deviation)
+                    increments[j] = eta * x * f * (f > 0 ? millsRatioUp : millsRatioDown)
                 }
-                mu[row + j] += d
-                if !mu[row + j].isFinite { stop(j, synapse: i, bin: k, mu: mu[row + j]) }
+            }
+        }
+        for (n, i) in spiking.enumerated() {
+            let row = i * lanes
+            var check = 0.0
+            if reinforcement {
+                for j in 0..<lanes where live[j] {
+                    let eta = learningRates[j]
+                    let reward = -abs(deltas[j])
+                    let deviation = deviations[n * lanes + j]
+                    mu[row + j] += eta * x * (reward * tanh(reward * x * deviation) - deviation)
+                    check += mu[row + j]
+                }
+            } else {
+                for j in 0..<lanes {
+                    mu[row + j] += increments[j]
+                    check += mu[row + j]
+                }
+            }
+            if !check.isFinite {
+                for j in 0..<lanes where !mu[row + j].isFinite { stop(j, synapse: i, bin: k, mu: mu[row + j]) }
             }
             inputs[i].lastBin = k
         }
