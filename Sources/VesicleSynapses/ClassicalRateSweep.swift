@@ -48,7 +48,8 @@ public final class ClassicalRateSweep {
     private let inputs: UnsafeMutableBufferPointer<FeedbackSynapse>
     /// mu of input i under rate j at `logWeights[i * laneCount + j]`.
     private let logWeights: UnsafeMutableBufferPointer<Double>
-    /// Per bin: each rate's summed release and its delta; per spiking input and rate, m - w (reinforcement).
+    /// Per bin and rate: the summed release, delta, and the increment shared by the rate's inputs
+    /// (supervised, cerebellar); per spiking input and rate, m - w (reinforcement).
     private let released: UnsafeMutableBufferPointer<Double>
     private let deltas: UnsafeMutableBufferPointer<Double>
     private let increments: UnsafeMutableBufferPointer<Double>
