@@ -33,8 +33,9 @@ struct PaperComparison {
             bayesian.burnIn = classical.burnIn
             bayesianJobs.append(bayesianJob(rule: rule, parameters: bayesian, duration: duration, factor: factor))
             classical.rule = try Self.classicalRule(rule, eta: grid[0])
-            // The classical rates run as sweeps over shared inputs (ClassicalRateSweep), in chunks so
-            // that the two workers stay busy; a quick-mode rate stands for the full grid's 31 around it.
+            // The classical rates run as sweeps over shared inputs (ClassicalRateSweep), in chunks of
+            // `sweepChunk` rates; a quick-mode rate stands for the full grid's 31 around it (an upper
+            // bound on the full-mode estimate: the shared part of a sweep is counted per rate).
             for start in stride(from: 0, to: grid.count, by: settings.sweepChunk) {
                 let etas = Array(grid[start..<min(grid.count, start + settings.sweepChunk)])
                 sweeps.append(sweepJob(rule: rule, etas: etas, parameters: classical, duration: duration,
