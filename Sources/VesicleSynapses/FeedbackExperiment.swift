@@ -69,8 +69,43 @@ public struct FeedbackExperiment {
         try p.validate()
         parameters = p
         self.plannedBins = plannedBins
-        let n = p.inputCount
+        let inputs = try Self.initialInputs(p)
+        rates = inputs.rates
+        synapses = inputs.synapses
+        relaxes = p.rule.isBayesianFeedbackRule
+        releaseStream = RandomStream(seed: p.seed, purpose: .release)
+        noiseStream = RandomStream(seed: p.seed, purpose: .feedbackNoise)
 
+        // sigma_0^2 + sum_j nu_j dt (1 - nu_j dt) (s2_pr + r2_pr), MODEL.md §4.
+        let priorMoments = p.link.moments(mu: p.prior.mean, sigma2: p.prior.variance)
+        let priorR2 = assumedReleaseVariance(priorMoments, mode: p.release, assumedRatio: p.assumedReleaseRatio)
+        var activity = 0.0
+        for q in synapses.lazy.map(\.spikeProbability) { activity += q * (1 - q) }
+        constantSigmaDelta2 = p.noiseSD * p.noiseSD + activity * (priorMoments.variance + priorR2)
+        switch p.sigmaDelta {
+        case .exact: exactSigmaDeltaBins = Int.max
+        case .constant: exactSigmaDeltaBins = 0
+        case .exactThenConstant: exactSigmaDeltaBins = Int((p.prior.tau / p.bin).rounded(.down))
+        }
+        threshold = p.cerebellarThreshold * p.noiseSD
+        burnInBin = p.burnInBins
+        metricEvery = p.metricIntervalBins
+        traceEvery = max(1, Int((p.traceInterval / p.bin).rounded()))
+        variability = p.measuresVariability ? rates.map { SynapseVariability(rate: $0) } : []
+
+        priorBins = OrnsteinUhlenbeckBinTable(prior: p.prior, bin: p.bin)
+        teacherBins = OrnsteinUhlenbeckBinTable(prior: p.teacher, bin: p.bin)
+        queue = Self.initialQueue(&synapses)
+    }
+
+    /// The inputs' rates and their synapses at bin 0: rates (stream `.rates`), initial posterior means
+    /// (`.posteriorInit`, in input order), initial targets and teacher streams (`.teacher`, one per input),
+    /// spike streams (`.poissonSource`, one per input). Every stream depends on the seed and the input
+    /// alone, never on the rule or its learning rate, so runs that differ only in their rule see the
+    /// same inputs, targets, releases and noise (what `ClassicalRateSweep` relies on).
+    static func initialInputs(_ p: FeedbackExperimentParameters) throws
+        -> (rates: [Double], synapses: [FeedbackSynapse]) {
+        let n = p.inputCount
         var rateStream = RandomStream(seed: p.seed, purpose: .rates)
         var rates = [Double]()
         rates.reserveCapacity(n)
@@ -79,15 +114,13 @@ public struct FeedbackExperiment {
             try SynapseError.require(r >= 0 && r.isFinite, "rate", r, ">= 0 Hz")
             rates.append(r)
         }
-        self.rates = rates
         let spikeProbability = rates.map { min(1, $0 * p.bin / 1000) }
 
         var initStream = RandomStream(seed: p.seed, purpose: .posteriorInit)
         let meanDistribution = p.initialMean
             ?? .normal(mean: p.prior.mean, sd: abs(p.prior.mean), clipToSign: nil)
-        relaxes = p.rule.isBayesianFeedbackRule
-        let initialVariance = relaxes ? (p.initialVariance ?? p.prior.variance) : 0
-        synapses = []
+        let initialVariance = p.rule.isBayesianFeedbackRule ? (p.initialVariance ?? p.prior.variance) : 0
+        var synapses: [FeedbackSynapse] = []
         synapses.reserveCapacity(n)
         for i in 0..<n {
             let initialMean = try meanDistribution.draw(using: &initStream, name: "initial mean")
@@ -100,32 +133,16 @@ public struct FeedbackExperiment {
                 teacherStream: teacherStream,
                 spikeStream: RandomStream(seed: p.seed, purpose: .poissonSource, index: UInt64(i))))
         }
-        releaseStream = RandomStream(seed: p.seed, purpose: .release)
-        noiseStream = RandomStream(seed: p.seed, purpose: .feedbackNoise)
+        return (rates, synapses)
+    }
 
-        // sigma_0^2 + sum_j nu_j dt (1 - nu_j dt) (s2_pr + r2_pr), MODEL.md §4.
-        let priorMoments = p.link.moments(mu: p.prior.mean, sigma2: p.prior.variance)
-        let priorR2 = assumedReleaseVariance(priorMoments, mode: p.release, assumedRatio: p.assumedReleaseRatio)
-        var activity = 0.0
-        for q in spikeProbability { activity += q * (1 - q) }
-        constantSigmaDelta2 = p.noiseSD * p.noiseSD + activity * (priorMoments.variance + priorR2)
-        switch p.sigmaDelta {
-        case .exact: exactSigmaDeltaBins = Int.max
-        case .constant: exactSigmaDeltaBins = 0
-        case .exactThenConstant: exactSigmaDeltaBins = Int((p.prior.tau / p.bin).rounded(.down))
+    /// The spike queue at bin 0: each input's first spiking bin, drawn in input order.
+    static func initialQueue(_ synapses: inout [FeedbackSynapse]) -> SpikeBinQueue {
+        var queue = SpikeBinQueue(inputCount: synapses.count)
+        for i in synapses.indices {
+            if let b = nextSpikeBin(of: &synapses[i], after: 0) { queue.push(bin: b, input: i) }
         }
-        threshold = p.cerebellarThreshold * p.noiseSD
-        burnInBin = Int(((p.burnIn ?? 2 * p.teacher.tau) / p.bin).rounded(.up))
-        metricEvery = max(1, Int((p.metricInterval / p.bin).rounded()))
-        traceEvery = max(1, Int((p.traceInterval / p.bin).rounded()))
-        variability = p.measuresVariability ? rates.map { SynapseVariability(rate: $0) } : []
-
-        priorBins = OrnsteinUhlenbeckBinTable(prior: p.prior, bin: p.bin)
-        teacherBins = OrnsteinUhlenbeckBinTable(prior: p.teacher, bin: p.bin)
-        queue = SpikeBinQueue(inputCount: n)
-        for i in 0..<n {
-            if let b = Self.nextSpikeBin(of: &synapses[i], after: 0) { queue.push(bin: b, input: i) }
-        }
+        return queue
     }
 
     /// Time at the end of the last completed bin, ms.
@@ -155,7 +172,7 @@ public struct FeedbackExperiment {
 
     /// The next bin after `bin` in which the input spikes: Bernoulli(p) per bin by geometric skipping.
     @inline(__always)
-    private static func nextSpikeBin(of synapse: inout FeedbackSynapse, after bin: Int) -> Int? {
+    static func nextSpikeBin(of synapse: inout FeedbackSynapse, after bin: Int) -> Int? {
         let q = synapse.spikeProbability
         if q <= 0 { return nil }
         if q >= 1 { return bin + 1 }
@@ -167,9 +184,7 @@ public struct FeedbackExperiment {
     /// The exact OU transition of the target over `n` bins (MODEL.md §4, Teacher).
     @inline(__always)
     private func advanceTeacher(_ synapse: inout FeedbackSynapse, bins n: Int) {
-        let m = parameters.teacher.mean
-        synapse.target = m + (synapse.target - m) * teacherBins.decay(bins: n)
-            + teacherBins.noiseSD(bins: n) * synapse.teacherStream.normalZiggurat()
+        synapse.advanceTeacher(bins: n, mean: parameters.teacher.mean, table: teacherBins)
     }
 
     /// Brings synapse `i` to the end of bin `binIndex` (teacher drift and posterior relaxation).

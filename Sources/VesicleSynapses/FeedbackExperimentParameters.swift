@@ -88,6 +88,11 @@ public struct FeedbackExperimentParameters: Sendable, Equatable {
         return p
     }
 
+    /// The last bin of the burn-in: metrics count from bin `burnInBins + 1` on (2 tau by default, MODEL.md §4).
+    var burnInBins: Int { Int(((burnIn ?? 2 * teacher.tau) / bin).rounded(.up)) }
+    /// Metrics are sampled at bins that are multiples of this.
+    var metricIntervalBins: Int { max(1, Int((metricInterval / bin).rounded())) }
+
     /// Checks every parameter's domain (MODEL.md §3-§4).
     public func validate() throws {
         try SynapseError.require(inputCount > 0 && inputCount <= Int(Int32.max), "inputs", Double(inputCount),

@@ -22,6 +22,13 @@ struct FeedbackSynapse {
     mutating func relax(_ prior: OrnsteinUhlenbeckPrior, decay: Double) {
         prior.relax(mu: &mu, sigma2: &sigma2, decay: decay)
     }
+
+    /// The exact OU transition of the target over `n` bins (MODEL.md §4, Teacher): mean factor
+    /// `e^(-n dt/tau)`, one normal draw from the synapse's own teacher stream.
+    @inline(__always)
+    mutating func advanceTeacher(bins n: Int, mean m: Double, table: OrnsteinUhlenbeckBinTable) {
+        target = m + (target - m) * table.decay(bins: n) + table.noiseSD(bins: n) * teacherStream.normalZiggurat()
+    }
 }
 
 /// What the synapses that spiked in a bin released, kept between the release and learning passes.

@@ -12,8 +12,10 @@ struct BenchTrackingCommand: ParsableCommand {
         discussion: """
             Prints simulated seconds per wall second, synapse updates per second and the time the \
             paper's Figure 3 (500 tau per configuration, 32 configurations per rule) would take on \
-            2 cores, against the authors' Python (2.7 million synapse updates per second). The last \
-            line is one JSON object with every figure.
+            2 cores, against the authors' Python (2.7 million synapse updates per second). Figure 3 is \
+            extrapolated from the timed configuration plus the 31 classical learning rates timed in one \
+            sweep (--no-sweep: 32 configurations like the timed one). The last line is one JSON object \
+            with every figure.
             """
     )
 
@@ -38,6 +40,9 @@ struct BenchTrackingCommand: ParsableCommand {
     @Option(help: "Seed of every random stream.")
     var seed: UInt64 = 1
 
+    @Flag(help: "Do not time the 31-rate classical sweep; extrapolate Figure 3 as 32 separate configurations.")
+    var noSweep = false
+
     func run() throws {
         let learningRule = try parseRule()
         let tauMs = try tau.map { try Self.milliseconds($0, option: "--tau") }
@@ -55,7 +60,7 @@ struct BenchTrackingCommand: ParsableCommand {
             throw ValidationError("unknown --sigma-delta '\(other)': expected exact, constant or exact_then_constant")
         }
         let r = try runTrackingBenchmark(rule: learningRule, inputs: inputs, tau: tauMs, duration: durationMs,
-                                         sigmaDelta: mode, seed: seed, cores: 2)
+                                         sigmaDelta: mode, seed: seed, cores: 2, sweep: !noSweep)
         print("rule \(r.rule), sigma_delta^2 \(r.sigmaDelta), \(r.inputs) inputs, tau \(r.tauSeconds) s, \(r.simulatedSeconds) s simulated "
               + "(\(r.bins) bins) in \(Self.format(r.wallSeconds)) s wall, \(Self.format(r.cpuSeconds)) s CPU")
         print("simulated seconds per wall second: \(Self.format(r.simulatedSecondsPerWallSecond)) "
@@ -70,6 +75,12 @@ struct BenchTrackingCommand: ParsableCommand {
         } else {
             print("log-weight MSE: none (the run ended within the 2-tau burn-in)")
         }
+        if r.sweepLearningRates > 0 {
+            print("classical sweep, \(r.sweepLearningRates) learning rates in one pass over the same \(r.simulatedSeconds) s: "
+                  + "\(Self.format(r.sweepWallSeconds)) s wall, \(Self.format(r.sweepCPUSeconds)) s CPU")
+        }
+        print("at 500 tau: this configuration \(Self.format(r.figure3ConfigurationCPUSeconds)) s CPU, "
+              + "each classical rate \(Self.format(r.figure3ClassicalRateCPUSeconds)) s CPU")
         print("Figure 3 for this rule (32 x 500 tau) on \(r.figure3Cores) cores: \(Self.format(r.figure3Hours * 60)) min; "
               + "authors' Python: \(Self.format(r.figure3PythonCoreHours)) core-hours; speed-up \(Self.format(r.speedupOverPython))x")
         print("Figure 3 for this rule on \(r.figure3Cores) idle cores (from CPU time): \(Self.format(r.figure3HoursFromCPUTime * 60)) min")

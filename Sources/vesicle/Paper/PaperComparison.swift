@@ -21,25 +21,29 @@ struct PaperComparison {
     let results = Locked([Key: Result]())
 
     func jobs(_ settings: PaperSettings) throws -> [PaperJob] {
-        var jobs: [PaperJob] = []
+        var sweeps: [PaperJob] = []
+        var bayesianJobs: [PaperJob] = []
+        let grid = settings.classicalRates
         for rule in PaperTracking.rules {
             var (bayesian, _) = try settings.feedback("tracking_\(rule)")
-            let (classical, fileDuration) = try settings.feedback("bayesian_vs_classical_\(rule)")
+            var (classical, fileDuration) = try settings.feedback("bayesian_vs_classical_\(rule)")
             let duration = settings.comparisonTaus.map { $0 * classical.teacher.tau } ?? fileDuration
             let factor = fileDuration / duration
             bayesian.tracedSynapses = []
             bayesian.burnIn = classical.burnIn
-            jobs.append(job(rule: rule, eta: nil, parameters: bayesian, duration: duration, factor: factor))
-            let grid = settings.classicalRates
-            for eta in grid {
-                var p = classical
-                p.rule = try Self.classicalRule(rule, eta: eta)
-                // A quick-mode rate stands for the full grid's 31 around it.
-                jobs.append(job(rule: rule, eta: eta, parameters: p, duration: duration,
-                                factor: factor * 31 / Double(grid.count)))
+            bayesianJobs.append(bayesianJob(rule: rule, parameters: bayesian, duration: duration, factor: factor))
+            classical.rule = try Self.classicalRule(rule, eta: grid[0])
+            // The classical rates run as sweeps over shared inputs (ClassicalRateSweep), in chunks of
+            // `sweepChunk` rates; a quick-mode rate stands for the full grid's 31 around it (an upper
+            // bound on the full-mode estimate: the shared part of a sweep is counted per rate).
+            for start in stride(from: 0, to: grid.count, by: settings.sweepChunk) {
+                let etas = Array(grid[start..<min(grid.count, start + settings.sweepChunk)])
+                sweeps.append(sweepJob(rule: rule, etas: etas, parameters: classical, duration: duration,
+                                       factor: factor * 31 / Double(grid.count)))
             }
         }
-        return jobs
+        // Longest first: the sweeps, then the Bayesian runs.
+        return sweeps + bayesianJobs
     }
 
     static func classicalRule(_ rule: String, eta: Double) throws -> LearningRule {
@@ -51,22 +55,35 @@ struct PaperComparison {
         }
     }
 
-    private func job(rule: String, eta: Double?, parameters p: FeedbackExperimentParameters, duration: Double,
-                     factor: Double) -> PaperJob {
-        let label = eta.map { "\(rule) classical eta=\(PaperTable.format($0))" } ?? "\(rule) Bayesian"
-        return PaperJob(experiment: "bayesian_vs_classical", label: label, fullModeFactor: factor) { [results] in
+    private func bayesianJob(rule: String, parameters p: FeedbackExperimentParameters, duration: Double,
+                             factor: Double) -> PaperJob {
+        PaperJob(experiment: "bayesian_vs_classical", label: "\(rule) Bayesian", fullModeFactor: factor) { [results] in
             var experiment = try FeedbackExperiment(parameters: p)
-            var result: Result
-            do {
-                try experiment.run(until: duration)
-                let m = experiment.metrics
-                result = Result(meanSquaredError: m.meanSquaredError, priorMeanSquaredError: m.priorMeanSquaredError,
+            try experiment.run(until: duration)
+            let m = experiment.metrics
+            let result = Result(meanSquaredError: m.meanSquaredError, priorMeanSquaredError: m.priorMeanSquaredError,
                                 calibration: m.calibration)
-            } catch SynapseError.posteriorLeftDomain where eta != nil {
+            results.update { $0[Key(rule: rule, eta: nil)] = result }
+        }
+    }
+
+    private func sweepJob(rule: String, etas: [Double], parameters p: FeedbackExperimentParameters, duration: Double,
+                          factor: Double) -> PaperJob {
+        let label = "\(rule) classical eta=\(PaperTable.format(etas.first!))...\(PaperTable.format(etas.last!)) "
+            + "(\(etas.count) rates)"
+        return PaperJob(experiment: "bayesian_vs_classical", label: label, fullModeFactor: factor) { [results] in
+            let sweep = try ClassicalRateSweep(parameters: p, learningRates: etas)
+            sweep.run(until: duration)
+            var found: [Key: Result] = [:]
+            for (j, eta) in etas.enumerated() {
+                let m = sweep.metrics[j]
                 // A classical rule at too large a rate runs away: its error is unbounded.
-                result = Result(meanSquaredError: .infinity, priorMeanSquaredError: .nan, calibration: .nan)
+                found[Key(rule: rule, eta: eta)] = sweep.failures[j] == nil
+                    ? Result(meanSquaredError: m.meanSquaredError, priorMeanSquaredError: m.priorMeanSquaredError,
+                             calibration: m.calibration)
+                    : Result(meanSquaredError: .infinity, priorMeanSquaredError: .nan, calibration: .nan)
             }
-            results.update { $0[Key(rule: rule, eta: eta)] = result }
+            results.update { $0.merge(found) { $1 } }
         }
     }
 

@@ -14,6 +14,9 @@ struct PaperSettings: Sendable {
 
     /// Learning rates of the classical rules: log-spaced over [1e-4, 1e-1] (MODEL.md §6).
     var classicalRates: [Double] { Self.logSpaced(1e-4, 1e-1, count: quick ? 7 : 31) }
+    /// Learning rates per classical sweep job (ClassicalRateSweep). Each chunk repeats the shared inputs'
+    /// cost, and the three rules' sweeps plus the rest already keep two workers busy: one chunk per rule.
+    var sweepChunk: Int { 31 }
     /// Simulated time of an MSE-comparison run in units of tau, burn-in (2 tau) included.
     var comparisonTaus: Double? { quick ? 12 : nil }
     /// Learning rates of the Synaptic Filter's gradient baseline.
