@@ -52,10 +52,6 @@ final class LIFDeltaPopulation {
     let driveActiveUntil: Double
     private let zigguratLayers = ExponentialZiggurat.layers
     private let zigguratDensities = ExponentialZiggurat.densities
-    /// Scratch of `deliver(weight:at:to:)`: targets whose drive arrivals or drift are pending.
-    private let pendingTargets = UnsafeMutablePointer<UInt32>.allocate(capacity: LIFDeltaPopulation.deliveryChunk)
-    /// Targets per chunk of `deliver(weight:at:to:)`: 256 lines are 16 KiB, well inside L1.
-    static let deliveryChunk = 256
 
     init(parameters: LIFParameters, count: Int, offset: UInt32, initialPotential: [Double],
          drives: PoissonDriveTable, spikes: WindowSpikes, seed: UInt64 = 0) {
@@ -91,7 +87,6 @@ final class LIFDeltaPopulation {
     deinit {
         state.deinitialize(count: count)
         UnsafeMutableRawPointer(state).deallocate()
-        pendingTargets.deallocate()
         asymptote.deallocate()
     }
 
@@ -233,50 +228,14 @@ final class LIFDeltaPopulation {
 
     /// Delivers one PSP of amplitude `weight` at time t to each local neuron in `targets`. This is
     /// the innermost loop of a recurrent network: the common case (no drive arrival or drift pending,
-    /// not refractory) is one load, one add and one compare per target. Out of line: it runs once per
-    /// row of about a thousand targets, and on its own it gets the registers to itself.
-    @inline(never)
+    /// not refractory) is one load, one add and one compare per target.
+    @inline(__always)
     func deliver(weight: Double, at t: Double, to targets: UnsafeBufferPointer<UInt32>) {
         let scale = smallArgumentExp((t - epoch) * inverseTau, table: expTable)
         let increment = weight * scale
         let excitatory = weight > 0
         let stochastic = escapeNoise != nil
         let state = self.state
-        if fusedDrive, var target = targets.baseAddress {
-            let pending = pendingTargets
-            var remaining = targets.count
-            while remaining > 0 {
-                let chunk = min(remaining, Self.deliveryChunk)
-                var pendingCount = 0
-                for k in 0..<chunk {
-                    let j = Int(target[k])
-                    let line = state + j
-                    let deferred = line.pointee.nextDrive < t || line.pointee.thresholdGap < 0
-                    pending[pendingCount] = UInt32(truncatingIfNeeded: j)
-                    pendingCount &+= deferred ? 1 : 0
-                    let open = t >= line.pointee.refractoryUntil && !deferred
-                    let scaled = line.pointee.scaled + (open ? increment : 0)
-                    line.pointee.scaled = scaled
-                    if excitatory && open && scaled >= line.pointee.thresholdGap * scale { fire(j, at: t) }
-                }
-                for m in 0..<pendingCount {
-                    let j = Int(pending[m])
-                    let line = state + j
-                    if line.pointee.thresholdGap < 0 {
-                        advanceWithDrift(j, before: t)
-                    } else if line.pointee.nextDrive < t {
-                        receiveFusedDrive(j, before: t)
-                    }
-                    if t < line.pointee.refractoryUntil { continue }
-                    let scaled = line.pointee.scaled + increment
-                    line.pointee.scaled = scaled
-                    if excitatory && scaled >= line.pointee.thresholdGap * scale { fire(j, at: t) }
-                }
-                target += chunk
-                remaining -= chunk
-            }
-            return
-        }
         for target in targets {
             let j = Int(target)
             if state[j].nextDrive < t || state[j].thresholdGap < 0 || stochastic { advance(j, before: t) }
