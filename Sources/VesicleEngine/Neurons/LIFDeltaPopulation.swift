@@ -161,7 +161,15 @@ final class LIFDeltaPopulation {
         let layers = zigguratLayers, densities = zigguratDensities
         var count = 0
         repeat {
-            let candidate = arrival + stream.exponentialZiggurat(layers: layers, densities: densities) * meanInterval
+            // The ziggurat's fast path inline (one draw, one compare); the rest out of line, so that
+            // its calls do not force the loop's values onto the stack. Same draws as
+            // `RandomStream.exponentialZiggurat`.
+            let bits = stream.next()
+            let layer = Int(bits & 0xFF)
+            let draw = Double(bits >> 11) * 0x1.0p-53 * layers[layer]
+            let interval = draw < layers[layer + 1] ? draw
+                : zigguratRejected(draw, layer: layer, stream: &stream, layers: layers, densities: densities)
+            let candidate = arrival + interval * meanInterval
             let next = candidate < activeUntil ? candidate : .infinity
             count &+= 1
             if arrival >= refractoryUntil {
@@ -180,6 +188,25 @@ final class LIFDeltaPopulation {
         line.pointee.scaled = scaled
         line.pointee.refractoryUntil = refractoryUntil
         drives.consumed &+= count
+    }
+
+    /// The ziggurat after its first draw `candidate` in `layer` failed the fast test: the base
+    /// layer's tail or the wedge test, then fresh draws (`RandomStream.exponentialZiggurat`).
+    @inline(never)
+    private func zigguratRejected(_ first: Double, layer firstLayer: Int, stream: inout RandomStream,
+                                  layers: UnsafePointer<Double>, densities: UnsafePointer<Double>) -> Double {
+        var candidate = first, layer = firstLayer, offset = 0.0
+        while true {
+            if layer == 0 {
+                offset += ExponentialZiggurat.r
+            } else if densities[layer] + stream.uniform() * (densities[layer + 1] - densities[layer]) < exp(-candidate) {
+                return offset + candidate
+            }
+            let bits = stream.next()
+            layer = Int(bits & 0xFF)
+            candidate = Double(bits >> 11) * 0x1.0p-53 * layers[layer]
+            if candidate < layers[layer + 1] { return offset + candidate }
+        }
     }
 
     /// Consumes neuron j's next fused drive arrival: returns its weight and the arrival after it.
