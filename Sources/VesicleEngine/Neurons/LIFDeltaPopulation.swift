@@ -263,6 +263,21 @@ final class LIFDeltaPopulation {
         let excitatory = weight > 0
         let stochastic = escapeNoise != nil
         let state = self.state
+        if fusedDrive {
+            // Only the fused path and drift can apply: the loop carries no other advance code.
+            for target in targets {
+                let j = Int(target)
+                let line = state + j
+                if line.pointee.nextDrive < t || line.pointee.thresholdGap < 0 {
+                    if line.pointee.thresholdGap >= 0 { receiveFusedDrive(j, before: t) } else { advanceWithDrift(j, before: t) }
+                }
+                if t < line.pointee.refractoryUntil { continue }
+                let scaled = line.pointee.scaled + increment
+                line.pointee.scaled = scaled
+                if excitatory && scaled >= line.pointee.thresholdGap * scale { fire(j, at: t) }
+            }
+            return
+        }
         for target in targets {
             let j = Int(target)
             if state[j].nextDrive < t || state[j].thresholdGap < 0 || stochastic { advance(j, before: t) }
