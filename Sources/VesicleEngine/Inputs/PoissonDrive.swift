@@ -20,6 +20,13 @@ struct PoissonDrive {
     }
 }
 
+/// The constants of a Poisson drive, shared by all drives of a population when they agree.
+struct PoissonDriveConstants {
+    let weight: Double
+    let meanInterval: Double
+    let activeUntil: Double
+}
+
 /// Independent Poisson trains delivered straight to neurons (NEST poisson_generator semantics: every
 /// target has its own train). A train never goes through the queue: each neuron keeps the time of
 /// its next arrival and consumes arrivals lazily when it is brought forward, which is exact because
@@ -75,6 +82,24 @@ final class PoissonDriveTable {
         drives.deinitialize(count: driveCount)
         drives.deallocate()
     }
+
+    /// Weight, mean interval and closing time shared by every drive, when there is exactly one drive
+    /// per neuron and all have the same constants (the Brunel external input): the population can
+    /// then keep each drive's generator and next arrival in the neuron's own cache line
+    /// (`LIFDeltaState`) and read the constants from registers.
+    var sharedConstants: PoissonDriveConstants? {
+        guard oneEach, driveCount > 0 else { return nil }
+        let first = drives[0]
+        for k in 1..<driveCount {
+            let d = drives[k]
+            guard d.weight == first.weight, d.meanInterval == first.meanInterval, d.activeUntil == first.activeUntil
+            else { return nil }
+        }
+        return PoissonDriveConstants(weight: first.weight, meanInterval: first.meanInterval, activeUntil: first.activeUntil)
+    }
+
+    /// Drive k's generator as it stands before its next draw.
+    func stream(of k: Int) -> RandomStream { drives[k].stream }
 
     /// Earliest next arrival of neuron j's drives.
     @inline(__always)

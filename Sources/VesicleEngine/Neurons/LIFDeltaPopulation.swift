@@ -1,7 +1,9 @@
 import Foundation
 import VesicleModel
+import VesicleRandom
 
-/// Hot per-neuron state of a `lif_delta` neuron, packed so that a delivery touches one cache line.
+/// Hot per-neuron state of a `lif_delta` neuron: one 64-byte cache line, aligned, so that a delivery
+/// and the Poisson arrivals it brings forward touch one line, not two or three.
 ///
 /// The membrane potential is stored scaled (MODEL.md §2): V(t) = V_inf + scaled * exp(-(t - epoch)/tau_m)
 /// for t >= refractoryUntil. A PSP of amplitude J at time t adds J exp((t - epoch)/tau_m) to `scaled`, so
@@ -16,6 +18,9 @@ struct LIFDeltaState {
     /// theta - V_inf: the threshold relative to the asymptote. Negative means the neuron reaches
     /// threshold by drift alone, at the analytic time tau_m ln(scaled / gap).
     var thresholdGap: Double
+    /// The generator of the neuron's Poisson drive when the population's drives are fused into this
+    /// line (`LIFDeltaPopulation.fusedDrive`); a placeholder, never drawn from, otherwise.
+    var driveStream: RandomStream
 }
 
 /// A population of current-based LIF neurons with delta synapses (NEST iaf_psc_delta semantics,
@@ -38,11 +43,25 @@ final class LIFDeltaPopulation {
     let escapeNoise: EscapeNoiseState?
     /// One Poisson drive per neuron and no escape noise: the fused drive loop applies.
     let singleDrives: Bool
+    /// One drive per neuron with constants shared by all, no escape noise: each drive's generator and
+    /// next arrival live in the neuron's line (`LIFDeltaState.driveStream`, `nextDrive`), and the
+    /// table's copies of them are not used.
+    let fusedDrive: Bool
+    let driveWeight: Double
+    let driveMeanInterval: Double
+    let driveActiveUntil: Double
+    private let zigguratLayers = ExponentialZiggurat.layers
+    private let zigguratDensities = ExponentialZiggurat.densities
 
     init(parameters: LIFParameters, count: Int, offset: UInt32, initialPotential: [Double],
          drives: PoissonDriveTable, spikes: WindowSpikes, seed: UInt64 = 0) {
         escapeNoise = parameters.escapeNoise.map { EscapeNoiseState($0, count: count, seed: seed, offset: offset) }
         singleDrives = drives.oneEach && parameters.escapeNoise == nil
+        let shared = parameters.escapeNoise == nil ? drives.sharedConstants : nil
+        fusedDrive = shared != nil
+        driveWeight = shared?.weight ?? 0
+        driveMeanInterval = shared?.meanInterval ?? 0
+        driveActiveUntil = shared?.activeUntil ?? 0
         self.parameters = parameters
         self.count = count
         self.offset = offset
@@ -50,19 +69,24 @@ final class LIFDeltaPopulation {
         self.inverseTau = 1 / parameters.tauM
         self.drives = drives
         self.spikes = spikes
-        state = .allocate(capacity: max(count, 1))
+        state = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<LIFDeltaState>.stride,
+                                                 alignment: 64).bindMemory(to: LIFDeltaState.self, capacity: max(count, 1))
         asymptote = .allocate(capacity: max(count, 1))
         let vInf = parameters.asymptoticPotential
+        let placeholder = RandomStream(state: (1, 0, 0, 0))
         for j in 0..<count {
             asymptote[j] = vInf
-            state[j] = LIFDeltaState(scaled: initialPotential[j] - vInf, refractoryUntil: -.infinity,
-                                     nextDrive: drives.isEmpty ? .infinity : drives.earliest(of: j),
-                                     thresholdGap: parameters.escapeNoise == nil ? parameters.threshold - vInf : .infinity)
+            (state + j).initialize(to: LIFDeltaState(
+                scaled: initialPotential[j] - vInf, refractoryUntil: -.infinity,
+                nextDrive: drives.isEmpty ? .infinity : drives.earliest(of: j),
+                thresholdGap: parameters.escapeNoise == nil ? parameters.threshold - vInf : .infinity,
+                driveStream: shared != nil ? drives.stream(of: j) : placeholder))
         }
     }
 
     deinit {
-        state.deallocate()
+        state.deinitialize(count: count)
+        UnsafeMutableRawPointer(state).deallocate()
         asymptote.deallocate()
     }
 
@@ -85,7 +109,9 @@ final class LIFDeltaPopulation {
     /// that happen strictly before t, in time order.
     @inline(__always)
     func advance(_ j: Int, before t: Double) {
-        if singleDrives && state[j].thresholdGap >= 0 {
+        if fusedDrive && state[j].thresholdGap >= 0 {
+            if state[j].nextDrive < t { receiveFusedDrive(j, before: t) }
+        } else if singleDrives && state[j].thresholdGap >= 0 {
             if state[j].nextDrive < t { receiveSingleDrive(j, before: t) }
         } else if let escapeNoise {
             advanceWithEscapeNoise(j, before: t, noise: escapeNoise)
@@ -120,10 +146,82 @@ final class LIFDeltaPopulation {
         drives.consumed &+= count
     }
 
+    /// The same for fused drives, with the line's fields in registers for the whole burst of
+    /// arrivals. Same draws, same arithmetic as `receiveSingleDrive`.
+    @inline(__always)
+    private func receiveFusedDrive(_ j: Int, before t: Double) {
+        let line = state + j
+        var stream = line.pointee.driveStream
+        var arrival = line.pointee.nextDrive
+        var scaled = line.pointee.scaled
+        var refractoryUntil = line.pointee.refractoryUntil
+        let gap = line.pointee.thresholdGap
+        let weight = driveWeight, meanInterval = driveMeanInterval, activeUntil = driveActiveUntil
+        let excitatory = weight > 0
+        let layers = zigguratLayers, densities = zigguratDensities
+        var count = 0
+        repeat {
+            // The ziggurat's fast path inline (one draw, one compare); the rest out of line, so that
+            // its calls do not force the loop's values onto the stack. Same draws as
+            // `RandomStream.exponentialZiggurat`.
+            let bits = stream.next()
+            let layer = Int(bits & 0xFF)
+            let draw = Double(bits >> 11) * 0x1.0p-53 * layers[layer]
+            let interval = draw < layers[layer + 1] ? draw
+                : zigguratRejected(draw, layer: layer, stream: &stream, layers: layers, densities: densities)
+            let candidate = arrival + interval * meanInterval
+            let next = candidate < activeUntil ? candidate : .infinity
+            count &+= 1
+            if arrival >= refractoryUntil {
+                let scale = smallArgumentExp((arrival - epoch) * inverseTau, table: expTable)
+                scaled += weight * scale
+                if excitatory && scaled >= gap * scale {
+                    spikes.append(time: arrival, neuron: offset &+ UInt32(j))
+                    refractoryUntil = arrival + parameters.refractoryPeriod
+                    scaled = (parameters.resetPotential - asymptote[j]) * exp((refractoryUntil - epoch) / tau)
+                }
+            }
+            arrival = next
+        } while arrival < t
+        line.pointee.driveStream = stream
+        line.pointee.nextDrive = arrival
+        line.pointee.scaled = scaled
+        line.pointee.refractoryUntil = refractoryUntil
+        drives.consumed &+= count
+    }
+
+    /// The ziggurat after its first draw `candidate` in `layer` failed the fast test: the base
+    /// layer's tail or the wedge test, then fresh draws (`RandomStream.exponentialZiggurat`).
+    @inline(never)
+    private func zigguratRejected(_ first: Double, layer firstLayer: Int, stream: inout RandomStream,
+                                  layers: UnsafePointer<Double>, densities: UnsafePointer<Double>) -> Double {
+        var candidate = first, layer = firstLayer, offset = 0.0
+        while true {
+            if layer == 0 {
+                offset += ExponentialZiggurat.r
+            } else if densities[layer] + stream.uniform() * (densities[layer + 1] - densities[layer]) < exp(-candidate) {
+                return offset + candidate
+            }
+            let bits = stream.next()
+            layer = Int(bits & 0xFF)
+            candidate = Double(bits >> 11) * 0x1.0p-53 * layers[layer]
+            if candidate < layers[layer + 1] { return offset + candidate }
+        }
+    }
+
+    /// Consumes neuron j's next fused drive arrival: returns its weight and the arrival after it.
+    @inline(__always)
+    private func consumeFusedDrive(_ j: Int) -> (weight: Double, next: Double) {
+        let candidate = state[j].nextDrive
+            + state[j].driveStream.exponentialZiggurat(layers: zigguratLayers, densities: zigguratDensities) * driveMeanInterval
+        drives.consumed &+= 1
+        return (driveWeight, candidate < driveActiveUntil ? candidate : .infinity)
+    }
+
     @inline(__always)
     private func receiveDrive(_ j: Int) {
         let arrival = state[j].nextDrive
-        let (w, next) = drives.consume(of: j)
+        let (w, next) = fusedDrive ? consumeFusedDrive(j) : drives.consume(of: j)
         state[j].nextDrive = next
         receive(j, weight: w, at: arrival, scale: smallArgumentExp((arrival - epoch) * inverseTau, table: expTable))
     }
@@ -165,6 +263,21 @@ final class LIFDeltaPopulation {
         let excitatory = weight > 0
         let stochastic = escapeNoise != nil
         let state = self.state
+        if fusedDrive {
+            // Only the fused path and drift can apply: the loop carries no other advance code.
+            for target in targets {
+                let j = Int(target)
+                let line = state + j
+                if line.pointee.nextDrive < t || line.pointee.thresholdGap < 0 {
+                    if line.pointee.thresholdGap >= 0 { receiveFusedDrive(j, before: t) } else { advanceWithDrift(j, before: t) }
+                }
+                if t < line.pointee.refractoryUntil { continue }
+                let scaled = line.pointee.scaled + increment
+                line.pointee.scaled = scaled
+                if excitatory && scaled >= line.pointee.thresholdGap * scale { fire(j, at: t) }
+            }
+            return
+        }
         for target in targets {
             let j = Int(target)
             if state[j].nextDrive < t || state[j].thresholdGap < 0 || stochastic { advance(j, before: t) }
