@@ -289,14 +289,23 @@ final class LIFDeltaPopulation {
     }
 
     /// The same with one amplitude per synapse: Float32 static weights or Double Bayesian releases.
+    /// As above, a target is brought forward only when something is pending before t (a drive
+    /// arrival, drift towards a crossing, escape noise); `advance` would do nothing otherwise.
     @inline(__always)
     func deliver<Amplitude: BinaryFloatingPoint>(amplitudes: UnsafeBufferPointer<Amplitude>, at t: Double,
                                                  to targets: UnsafeBufferPointer<UInt32>) {
         let scale = smallArgumentExp((t - epoch) * inverseTau, table: expTable)
-        for (target, weight) in zip(targets, amplitudes) {
+        let stochastic = escapeNoise != nil
+        let state = self.state
+        for (target, amplitude) in zip(targets, amplitudes) {
             let j = Int(target)
-            advance(j, before: t)
-            receive(j, weight: Double(weight), at: t, scale: scale)
+            let line = state + j
+            if line.pointee.nextDrive < t || line.pointee.thresholdGap < 0 || stochastic { advance(j, before: t) }
+            if t < line.pointee.refractoryUntil { continue }
+            let weight = Double(amplitude)
+            let scaled = line.pointee.scaled + weight * scale
+            line.pointee.scaled = scaled
+            if weight > 0 && scaled >= line.pointee.thresholdGap * scale { fire(j, at: t) }
         }
     }
 
