@@ -14,14 +14,23 @@ extension Checker {
             let table = clauseTable(clauses)
             let allowed: [String]
             switch what.text {
-            case "spikes": allowed = ["to"]
-            case "membrane": allowed = ["every", "to"]
-            case "releases": allowed = ["limit", "to"]
-            default: allowed = ["every", "limit", "to"]
+            case "spikes": allowed = []
+            case "membrane": allowed = ["every"]
+            case "releases": allowed = ["limit"]
+            default: allowed = ["every", "limit"]
             }
-            for clause in clauses where !allowed.contains(clause.keyword.text) {
+            if let clause = table["to"] {
+                // Every recording goes into the run directory's standard files; a file name the run
+                // would not honour is refused rather than ignored.
+                report(.unknownParameter, "'record' takes no 'to': recordings are written to the run directory's standard files",
+                       at: clause.keyword.range,
+                       notes: ["remove 'to \"...\"'; spikes go to spikes.<format>, membrane samples to membrane_<population>, releases to release, posteriors to mu and sigma2",
+                               "choose the directory with 'output \"dir\"' or 'vesicle run --out'"])
+            }
+            for clause in clauses where clause.keyword.text != "to" && !allowed.contains(clause.keyword.text) {
                 report(.unknownParameter, "'record \(what.text)' takes no '\(clause.keyword.text)'", at: clause.keyword.range,
-                       notes: ["'record \(what.text)' accepts: " + allowed.joined(separator: ", ")])
+                       notes: [allowed.isEmpty ? "'record \(what.text)' takes no clauses"
+                                               : "'record \(what.text)' accepts: " + allowed.joined(separator: ", ")])
             }
             if what.text == "membrane" || what.text == "posterior", table["every"] == nil {
                 throw fail(.missingParameter, "'record \(what.text)' needs 'every', the sampling interval", at: what.range,
@@ -29,10 +38,6 @@ extension Checker {
             }
             let interval = try table["every"].map { c throws(Reported) in try positive(c.value, .time, "the sampling interval") }
             let limit = try table["limit"].map { c throws(Reported) in try integer(c.value, "the synapse limit", minimum: 1) }
-            let file = try table["to"].map { c throws(Reported) in try string(c.value, "the file name") }
-            if file != nil, subjects.count > 1, let clause = table["to"] {
-                throw fail(.invalidValue, "'to' names one file, but \(subjects.count) things are recorded", at: clause.range)
-            }
             for subject in subjects {
                 attempt { () throws(Reported) in
                     switch what.text {
@@ -42,13 +47,13 @@ extension Checker {
                             throw fail(.invalidValue, "\(source.population.model.name) neurons have no membrane potential", at: subject.range)
                         }
                         let kind: RecordingSpec.Kind = what.text == "spikes" ? .spikes : .membrane(interval: interval ?? 1)
-                        spec.recordings.append(RecordingSpec(kind: kind, source: source.slice, file: file))
+                        spec.recordings.append(RecordingSpec(kind: kind, source: source.slice))
                     default:
                         let projection = try projectionName(subject)
                         let kind: RecordingSpec.Kind = what.text == "releases"
                             ? .releases(projection: projection, limit: limit)
                             : .posterior(projection: projection, interval: interval ?? 1, limit: limit)
-                        spec.recordings.append(RecordingSpec(kind: kind, file: file))
+                        spec.recordings.append(RecordingSpec(kind: kind))
                     }
                 }
             }

@@ -169,13 +169,12 @@ public struct RecordingSpec: Sendable, Equatable {
 
     public var kind: Kind
     /// For spikes and membrane: the neurons; for releases and posterior, unused.
+    /// Recordings go into the run directory's standard files (spikes, membrane_<population>, release,
+    /// mu and sigma2, in each chosen format).
     public var source: PopulationSlice?
-    /// File name inside the output directory; nil = a name derived from the recording.
-    public var file: String?
 
-    public init(kind: Kind, source: PopulationSlice? = nil, file: String? = nil) {
+    public init(kind: Kind, source: PopulationSlice? = nil) {
         self.kind = kind
         self.source = source
-        self.file = file
     }
 }

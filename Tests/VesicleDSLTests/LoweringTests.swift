@@ -18,7 +18,7 @@ final class LoweringTests: XCTestCase {
                                t_ref = 1 ms, I_e = 0.1 nA, tau_syn_ex = 3 ms, tau_syn_in = 6 ms,
                                rho_0 = 20 Hz, delta_V = 0.5 mV)
             population P = 2 n { V_m = normal(-60 mV, 2 mV) }
-            record membrane P every 0.5 ms to "v.csv"
+            record membrane P every 0.5 ms
             """))
         var p = LIFParameters()
         p.tauM = 15; p.capacitance = 200; p.restingPotential = -65; p.threshold = -50; p.resetPotential = -60
@@ -26,7 +26,7 @@ final class LoweringTests: XCTestCase {
         p.escapeNoise = EscapeNoise(rateAtThreshold: 20, deltaV: 0.5)
         XCTAssertEqual(spec.populations[0].model, .lifExp(p))
         XCTAssertEqual(spec.populations[0].initialPotential, .normal(mean: -60, sd: 2, clipToSign: nil))
-        XCTAssertEqual(spec.recordings, [RecordingSpec(kind: .membrane(interval: 0.5), source: PopulationSlice(population: "P"), file: "v.csv")])
+        XCTAssertEqual(spec.recordings, [RecordingSpec(kind: .membrane(interval: 0.5), source: PopulationSlice(population: "P"))])
     }
 
     func testSourcesAndReadout() throws {
@@ -85,7 +85,7 @@ final class LoweringTests: XCTestCase {
             connect I -> E fixed_outdegree(5) using b weight -1 mV delay 1 ms autapses false multapses false as "inh"
             connect E[0:10] -> E[10:20] one_to_one using fixed weight uniform(0.1 mV, 0.2 mV) delay 2 ms
             feedback E { bin = 5 ms, sigma_0 = 1 mV, theta_f = -2, teacher = ou(mean = 0.5, var = 0.1, tau = 100 s, initial = uniform(0, 1)) }
-            record releases "inh" limit 10 to "rel.csv"
+            record releases "inh" limit 10
             record posterior "inh" every 1 s limit 20
             """))
         var expected = BayesianSynapseSpec()
@@ -106,7 +106,7 @@ final class LoweringTests: XCTestCase {
         teacher.priorMean = 0.5; teacher.priorVariance = 0.1; teacher.tau = 100_000; teacher.initial = .uniform(low: 0, high: 1)
         XCTAssertEqual(spec.feedbacks, [FeedbackSpec(target: "E", bin: 5, noiseSD: 1, cerebellarThreshold: -2, teacher: teacher)])
         XCTAssertEqual(Array(spec.recordings.suffix(2)), [
-            RecordingSpec(kind: .releases(projection: "inh", limit: 10), file: "rel.csv"),
+            RecordingSpec(kind: .releases(projection: "inh", limit: 10)),
             RecordingSpec(kind: .posterior(projection: "inh", interval: 1000, limit: 20)),
         ])
     }

@@ -160,6 +160,17 @@ final class NamedCheckTests: XCTestCase {
         XCTAssertEqual(error?.suggestion, "prior_var")
     }
 
+    /// A file name for a recording was parsed but never honoured; it is refused where it stands.
+    func testRecordingFileNameIsRefusedNotIgnored() {
+        let source = minimalNetwork + "record membrane E[0:5] every 1 ms to \"v.csv\""
+        let error = singleError(source, .unknownParameter)
+        XCTAssertEqual(error?.message, "'record' takes no 'to': recordings are written to the run directory's standard files")
+        let line = source.split(separator: "\n", omittingEmptySubsequences: false).count
+        XCTAssertEqual(error?.line, line)
+        XCTAssertEqual(error?.column, 35)
+        XCTAssertEqual(error?.length, 2)
+    }
+
     // MARK: missing-parameter
 
     func testPoissonInputWithoutRate() {
