@@ -35,6 +35,31 @@ extension BayesianSynapseTable where Scalar == Float {
                 let mu = muBuffer.baseAddress! + range.lowerBound
                 let sigma2 = sigma2Buffer.baseAddress! + range.lowerBound
                 let count = range.count
+                if rowsShareOnePosterior {
+                    // One posterior for the whole row: relaxed and rooted once, with the same lane
+                    // operations as below, so every release is bit for bit what the per-synapse path
+                    // gives; the row's 8 bytes per synapse are not read at all.
+                    guard count > 0 else { return }
+                    var m = SIMD4<Double>(repeating: Double(mu[0]))
+                    var v = SIMD4<Double>(repeating: Double(sigma2[0]))
+                    if relax {
+                        m = m0 + (m - m0) * d
+                        v = v0 + (v - v0) * d2
+                    }
+                    let root = VectorElementaryFunctions.squareRoot(v)
+                    var k = 0
+                    while k < count {
+                        let x = m + root * lanes.nextZigguratNormals(layers: layers, densities: densities)
+                        let w = (logLink ? vectorExponential(x) : x) * sign
+                        if k + 4 <= count {
+                            UnsafeMutableRawPointer(out + k).storeBytes(of: w, as: SIMD4<Double>.self)
+                        } else {
+                            for j in 0..<(count - k) { out[k + j] = w[j] }
+                        }
+                        k += 4
+                    }
+                    return
+                }
                 // In a network without learning every sigma2 of a row is the same (one initial value,
                 // one relaxation per row), so the square root of the last block is reused when the
                 // next block's variances are equal to it: the same value, without the Newton steps.

@@ -30,6 +30,11 @@ public struct BayesianSynapseTable<Scalar: BinaryFloatingPoint & Sendable>: Send
     @usableFromInline var storedMu: [Scalar]
     @usableFromInline var storedSigma2: [Scalar]
     @usableFromInline var storedRowTime: [Double]
+    /// Every row's synapses hold one and the same posterior: true from a start with one initial mean
+    /// per row (one initial variance always), kept by `bringRow` (the same closed form on equal
+    /// values), and false for good after any per-synapse write. Releases then read a row's posterior
+    /// once instead of once per synapse (`releaseRow`).
+    @usableFromInline var storedRowsShareOnePosterior: Bool
 
     /// Posterior means, one per synapse (valid at their row's time).
     public var mu: [Scalar] { storedMu }
@@ -59,7 +64,14 @@ public struct BayesianSynapseTable<Scalar: BinaryFloatingPoint & Sendable>: Send
         storedMu = initialMean.map { Scalar($0) }
         storedSigma2 = Array(repeating: Scalar(initialVariance), count: initialMean.count)
         storedRowTime = Array(repeating: 0, count: rowOffsets.count - 1)
+        let stored = storedMu
+        storedRowsShareOnePosterior = zip(rowOffsets, rowOffsets.dropFirst()).allSatisfy { start, end in
+            stored[start..<end].allSatisfy { $0 == stored[start] }
+        }
     }
+
+    /// Whether every row's synapses hold one and the same posterior (see `storedRowsShareOnePosterior`).
+    public var rowsShareOnePosterior: Bool { storedRowsShareOnePosterior }
 
     public var rowCount: Int { storedRowTime.count }
     public var synapseCount: Int { storedMu.count }
@@ -108,6 +120,7 @@ public struct BayesianSynapseTable<Scalar: BinaryFloatingPoint & Sendable>: Send
         }
         storedMu[i] = Scalar(newMu)
         storedSigma2[i] = Scalar(newSigma2)
+        storedRowsShareOnePosterior = false
     }
 }
 
@@ -119,7 +132,8 @@ extension BayesianSynapseTable {
     public mutating func withMutablePosteriors<R>(
         _ body: (UnsafeMutableBufferPointer<Scalar>, UnsafeMutableBufferPointer<Scalar>) throws -> R
     ) rethrows -> R {
-        try storedMu.withUnsafeMutableBufferPointer { mu in
+        storedRowsShareOnePosterior = false
+        return try storedMu.withUnsafeMutableBufferPointer { mu in
             try storedSigma2.withUnsafeMutableBufferPointer { sigma2 in try body(mu, sigma2) }
         }
     }

@@ -64,6 +64,45 @@ final class BatchReleaseTests: XCTestCase {
         XCTAssertEqual(batch.rowTime, [0, 0, 0, 0, 0])
     }
 
+    /// Rows that share one posterior (one initial mean, no learning: the Bayesian Brunel network) are
+    /// released from it read once per row; the releases are bit for bit those of the per-synapse path
+    /// (the same table with the flag dropped by a no-op write), for whole rows and parts of rows of
+    /// every remainder length, under both links, on the same normals.
+    func testRowsSharingOnePosteriorReleaseBitForBitAsPerSynapse() throws {
+        let prior = try OrnsteinUhlenbeckPrior(mean: -2.34, variance: 0.07448, tau: 100)
+        for link in [PosteriorLink.log, .identity] {
+            let shared = try CompactBayesianSynapseTable(
+                rowOffsets: [0, 13, 21, 21, 24, 44], prior: prior, link: link, release: .posterior,
+                initialMean: Array(repeating: -2.0, count: 44), initialVariance: 0.2)
+            var perSynapse = shared
+            perSynapse.withMutablePosteriors { _, _ in }
+            XCTAssertTrue(shared.rowsShareOnePosterior)
+            XCTAssertFalse(perSynapse.rowsShareOnePosterior)
+            var lanes = RandomLanes(seed: 63, purpose: .release)
+            var otherLanes = lanes
+            let a = UnsafeMutablePointer<Double>.allocate(capacity: 20), b = UnsafeMutablePointer<Double>.allocate(capacity: 20)
+            defer { a.deallocate(); b.deallocate() }
+            for (step, row) in [0, 1, 2, 3, 4, 0, 4, 1].enumerated() {
+                let time = 7.5 * Double(step)
+                let whole = shared.rowOffsets[row]..<shared.rowOffsets[row + 1]
+                for range in [whole, whole.lowerBound..<(whole.lowerBound + whole.count / 2)] {
+                    shared.releaseRow(row, range: range, at: time, sign: -1, lanes: &lanes, into: a)
+                    perSynapse.releaseRow(row, range: range, at: time, sign: -1, lanes: &otherLanes, into: b)
+                    XCTAssertEqual(Array(UnsafeBufferPointer(start: a, count: range.count)),
+                                   Array(UnsafeBufferPointer(start: b, count: range.count)), "\(link) row \(row)")
+                }
+            }
+        }
+        // Different initial means within a row, or a learning increment, end the sharing.
+        var learning = try CompactBayesianSynapseTable(
+            rowOffsets: [0, 2], prior: prior, link: .log, release: .posterior, initialMean: [-2, -2], initialVariance: 0.2)
+        try learning.apply(PosteriorIncrement(mu: 0.1, sigma2: 0), to: 1, at: 0)
+        XCTAssertFalse(learning.rowsShareOnePosterior)
+        XCTAssertFalse(try CompactBayesianSynapseTable(
+            rowOffsets: [0, 2], prior: prior, link: .log, release: .posterior, initialMean: [-2, -1],
+            initialVariance: 0.2).rowsShareOnePosterior)
+    }
+
     /// Part of a row (one delay class of it) of a row brought to 12 ms, released at 30 ms under the
     /// identity link: mu + sqrt(sigma2) xi from the state relaxed from 12 ms; and at the row's own
     /// time the stored posterior is used as it is.

@@ -297,6 +297,22 @@ final class LIFDeltaPopulation {
         let scale = smallArgumentExp((t - epoch) * inverseTau, table: expTable)
         let stochastic = escapeNoise != nil
         let state = self.state
+        if fusedDrive {
+            // As in the uniform-weight loop: only the fused drive path and drift can apply.
+            for (target, amplitude) in zip(targets, amplitudes) {
+                let j = Int(target)
+                let line = state + j
+                if line.pointee.nextDrive < t || line.pointee.thresholdGap < 0 {
+                    if line.pointee.thresholdGap >= 0 { receiveFusedDrive(j, before: t) } else { advanceWithDrift(j, before: t) }
+                }
+                if t < line.pointee.refractoryUntil { continue }
+                let weight = Double(amplitude)
+                let scaled = line.pointee.scaled + weight * scale
+                line.pointee.scaled = scaled
+                if weight > 0 && scaled >= line.pointee.thresholdGap * scale { fire(j, at: t) }
+            }
+            return
+        }
         for (target, amplitude) in zip(targets, amplitudes) {
             let j = Int(target)
             let line = state + j
