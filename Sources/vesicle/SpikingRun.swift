@@ -46,14 +46,28 @@ struct SpikingRun {
         }
         // The recorded time reached, so that an interrupted run reports its true rate.
         let seconds = (simulator.time - spec.simulation.warmup) / 1000
+        // Only populations some `record spikes` names, and the rate over the neurons recorded.
         for p in populations where seconds > 0 {
-            summary.append(String(format: "  %@: %d spikes recorded (%.2f Hz per neuron over the recorded time)",
-                                  p.name as NSString, p.spikes, Double(p.spikes) / Double(p.neurons) / seconds))
+            let neurons = recordedNeuronCount(of: p.name, size: p.neurons)
+            guard neurons > 0 else { continue }
+            summary.append(String(format: "  %@: %d spikes recorded from %d neurons (%.2f Hz per neuron over the recorded time)",
+                                  p.name as NSString, p.spikes, neurons, Double(p.spikes) / Double(neurons) / seconds))
         }
         if let failure = recorder.failure { throw CommandFailure("\(failure)") }
         return RunOutcome(simulatedTime: simulator.time, stopReason: reason, populations: populations,
                           releases: recorder.releaseCount,
                           summary: summary, kernelPaths: network.kernelPaths.isEmpty ? nil : network.kernelPaths)
+    }
+}
+
+extension SpikingRun {
+    /// Neurons of population `name` that some `record spikes` covers (slices may overlap).
+    func recordedNeuronCount(of name: String, size: Int) -> Int {
+        var covered = [Bool](repeating: false, count: size)
+        for recording in spec.recordings where recording.kind == .spikes && recording.source?.population == name {
+            for j in recording.source?.range ?? 0..<size where j < size { covered[j] = true }
+        }
+        return covered.reduce(0) { $0 + ($1 ? 1 : 0) }
     }
 }
 

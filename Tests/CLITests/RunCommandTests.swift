@@ -108,6 +108,30 @@ final class RunCommandTests: CLITestCase {
         XCTAssertNotEqual(rasters["a"], rasters["c"])
     }
 
+    /// The run's summary reports each recorded population's rate over the neurons recorded (a slice,
+    /// not the whole population), computed here from the raster, and nothing for populations that
+    /// no `record spikes` names.
+    func testSummaryRateIsOverTheRecordedNeurons() throws {
+        let file = scratch.appendingPathComponent("slice.vsl").path
+        try """
+            neuron lif = lif_delta(tau_m = 20 ms, C_m = 250 pF, E_L = 0 mV, V_th = 20 mV, V_reset = 10 mV, t_ref = 2 ms)
+            population E = 100 lif { V_m = uniform(0 mV, 20 mV) }
+            population I = 20 lif
+            input ext = poisson(rate = 30 kHz) -> E, I weight 0.1 mV delay 1.5 ms
+            record spikes E[0:50]
+            simulate 200 ms seed 1
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let out = scratch.appendingPathComponent("slice").path
+        let result = try vesicle("run", file, "--out", out, "--quiet")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let rows = try String(contentsOfFile: out + "/spikes.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+        XCTAssertGreaterThan(rows.count, 100)
+        let expected = String(format: "E: %d spikes recorded from 50 neurons (%.2f Hz per neuron", rows.count,
+                              Double(rows.count) / 50 / 0.2)
+        XCTAssertTrue(result.stdout.contains(expected), result.stdout)
+        XCTAssertFalse(result.stdout.contains("I:"), result.stdout)
+    }
+
     /// A kernel network's metadata records the convolution path `automatic` took for each kernel
     /// projection; the same seed with that path pinned by `--kernel-path` gives a byte-identical
     /// raster. Each path is honoured as given, and an unknown one is refused before anything runs.
