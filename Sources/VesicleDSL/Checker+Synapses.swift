@@ -95,20 +95,11 @@ extension Checker {
     private func learningRule(_ expression: Expression) throws(Reported) -> LearningRule {
         let (name, arguments) = try callParts(expression, among: Self.learningRules, what: "learning rule")
         let owner = "learning rule '\(name.text)'"
-        let takesRate = name.text.hasPrefix("classical_") || name.text == "gradient"
+        let takesRate = LearningRule(name: name.text, eta: 0)?.takesLearningRate ?? false
         let bound = try bind(arguments, to: takesRate ? ["eta"] : [], required: takesRate ? ["eta"] : [],
                              of: owner, at: expression.range)
         let eta = try bound["eta"].map { e throws(Reported) in try positive(e, .dimensionless, "eta (learning rate)") } ?? 0
-        switch name.text {
-        case "supervised": return .supervised
-        case "cerebellar": return .cerebellar
-        case "reinforcement": return .reinforcement
-        case "classical_supervised": return .classicalSupervised(eta: eta)
-        case "classical_cerebellar": return .classicalCerebellar(eta: eta)
-        case "classical_reinforcement": return .classicalReinforcement(eta: eta)
-        case "synaptic_filter": return .synapticFilter
-        case "gradient": return .gradient(eta: eta)
-        default: return .none
-        }
+        // callParts accepted the name from `learningRules`, each of which LearningRule knows.
+        return LearningRule(name: name.text, eta: eta) ?? .none
     }
 }

@@ -71,6 +71,31 @@ public enum LearningRule: Sendable, Equatable {
         }
     }
 
+    /// The rule called `name` (the inverse of `name`), with learning rate `eta` for the rules that
+    /// take one; nil for an unknown name.
+    public init?(name: String, eta: Double) {
+        switch name {
+        case "none": self = .none
+        case "supervised": self = .supervised
+        case "cerebellar": self = .cerebellar
+        case "reinforcement": self = .reinforcement
+        case "classical_supervised": self = .classicalSupervised(eta: eta)
+        case "classical_cerebellar": self = .classicalCerebellar(eta: eta)
+        case "classical_reinforcement": self = .classicalReinforcement(eta: eta)
+        case "synaptic_filter": self = .synapticFilter
+        case "gradient": self = .gradient(eta: eta)
+        default: return nil
+        }
+    }
+
+    /// Whether the rule has a fixed learning rate `eta` (the classical baselines and the gradient rule).
+    public var takesLearningRate: Bool {
+        switch self {
+        case .classicalSupervised, .classicalCerebellar, .classicalReinforcement, .gradient: return true
+        default: return false
+        }
+    }
+
     /// Rules that learn from a teacher's feedback (MODEL.md §4) rather than from spikes.
     public var needsFeedback: Bool {
         switch self {

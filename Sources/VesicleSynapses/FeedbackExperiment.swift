@@ -166,8 +166,13 @@ public struct FeedbackExperiment {
 
     /// The current posterior (mu, sigma2) and target log-weight of synapse `i`, brought up to date.
     public mutating func state(of i: Int) -> (mu: Double, sigma2: Double, target: Double) {
-        catchUp(i)
-        return (synapses[i].mu, synapses[i].sigma2, synapses[i].target)
+        var table: [FeedbackSynapse] = []
+        swap(&table, &synapses)
+        defer { swap(&table, &synapses) }
+        return table.withUnsafeMutableBufferPointer { s in
+            catchUp(i, in: s)
+            return (s[i].mu, s[i].sigma2, s[i].target)
+        }
     }
 
     /// The next bin after `bin` in which the input spikes: Bernoulli(p) per bin by geometric skipping.
@@ -185,18 +190,6 @@ public struct FeedbackExperiment {
     @inline(__always)
     private func advanceTeacher(_ synapse: inout FeedbackSynapse, bins n: Int) {
         synapse.advanceTeacher(bins: n, mean: parameters.teacher.mean, table: teacherBins)
-    }
-
-    /// Brings synapse `i` to the end of bin `binIndex` (teacher drift and posterior relaxation).
-    private mutating func catchUp(_ i: Int) {
-        let skipped = binIndex - synapses[i].lastBin
-        if skipped == 0 { return }
-        advanceTeacher(&synapses[i], bins: skipped)
-        if relaxes {
-            synapses[i].relax(parameters.prior, decay: priorBins.decay(bins: skipped))
-        }
-        synapses[i].lastBin = binIndex
-        synapseUpdates += 1
     }
 
     private mutating func step() throws {
@@ -289,7 +282,8 @@ public struct FeedbackExperiment {
         if !p.tracedSynapses.isEmpty && k % traceEvery == 0 { sampleTraces(s) }
     }
 
-    /// Brings synapse `i` of the moved-out table to the end of bin `binIndex`.
+    /// Brings synapse `i` of the moved-out table to the end of bin `binIndex` (teacher drift and
+    /// posterior relaxation).
     private mutating func catchUp(_ i: Int, in s: UnsafeMutableBufferPointer<FeedbackSynapse>) {
         let skipped = binIndex - s[i].lastBin
         if skipped == 0 { return }

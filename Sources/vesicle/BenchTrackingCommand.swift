@@ -95,17 +95,11 @@ struct BenchTrackingCommand: ParsableCommand {
     }
 
     private func parseRule() throws -> LearningRule {
-        switch rule {
-        case "supervised": return .supervised
-        case "cerebellar": return .cerebellar
-        case "reinforcement": return .reinforcement
-        case "classical_supervised": return .classicalSupervised(eta: eta)
-        case "classical_cerebellar": return .classicalCerebellar(eta: eta)
-        case "classical_reinforcement": return .classicalReinforcement(eta: eta)
-        default:
+        guard let parsed = LearningRule(name: rule, eta: eta), parsed.needsFeedback else {
             throw ValidationError("unknown --rule '\(rule)': expected supervised, cerebellar or reinforcement "
                                   + "(or classical_supervised, classical_cerebellar, classical_reinforcement)")
         }
+        return parsed
     }
 
     /// "1000s", "250ms", "2h", "30min" or a bare number of seconds, in ms.

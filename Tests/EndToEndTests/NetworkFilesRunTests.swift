@@ -8,15 +8,7 @@ import VesicleSynapses
 /// Every file in Networks/ compiles and runs through the same path as `vesicle run`. Large networks
 /// are run for a shortened duration (stated per file), everything else as it is.
 final class NetworkFilesRunTests: XCTestCase {
-    static let networks = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Networks")
-
-    func compile(_ name: String) throws -> NetworkSpec {
-        let (spec, diagnostics) = NetworkLanguage.compile(fileAt: Self.networks.appendingPathComponent(name).path)
-        XCTAssertTrue(diagnostics.allSatisfy { $0.severity != .error }, "\(name): \(diagnostics)")
-        return try XCTUnwrap(spec, name)
-    }
+    func compile(_ name: String) throws -> NetworkSpec { try compileNetworkFile(name) }
 
     func runSpiking(_ spec: NetworkSpec) throws -> SpikeCollector {
         let network = try NetworkBuilder.build(spec)
@@ -27,7 +19,7 @@ final class NetworkFilesRunTests: XCTestCase {
     }
 
     func testEveryFileIsCoveredHere() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: Self.networks.path).filter { $0.hasSuffix(".vsl") }
+        let files = try FileManager.default.contentsOfDirectory(atPath: networksFolder.path).filter { $0.hasSuffix(".vsl") }
         let covered: Set<String> = ["brunel_ai.vsl", "brunel_sr.vsl", "brunel_si_fast.vsl", "brunel_si_slow.vsl",
                                     "brette_cuba.vsl", "single_neuron.vsl", "bayesian_small.vsl",
                                     "brunel_bayesian.vsl", "kernel_input.vsl",

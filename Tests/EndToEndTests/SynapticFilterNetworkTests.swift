@@ -7,15 +7,7 @@ import VesicleSynapses
 
 /// Spike-based learning inside the engine (MODEL.md §5) against the single-neuron Synaptic Filter.
 final class SynapticFilterNetworkTests: XCTestCase {
-    static let networks = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Networks")
-
-    func compile(_ name: String) throws -> NetworkSpec {
-        let (spec, diagnostics) = NetworkLanguage.compile(fileAt: Self.networks.appendingPathComponent(name).path)
-        XCTAssertTrue(diagnostics.allSatisfy { $0.severity != .error }, "\(name): \(diagnostics)")
-        return try XCTUnwrap(spec, name)
-    }
+    func compile(_ name: String) throws -> NetworkSpec { try compileNetworkFile(name) }
 
     /// Networks/paper/synaptic_filter.vsl (d = 10 Poisson inputs onto one escape-noise neuron), with
     /// the neuron's rest at its threshold and rho_0 = 5 Hz so that it fires a few times per second, and

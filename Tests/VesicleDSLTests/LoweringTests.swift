@@ -194,4 +194,16 @@ final class IssueSketchTests: XCTestCase {
         let result = compile(minimalNetwork + "input x = poisson(rate = 5 mV) -> E, Q weight 1 ms delay -1 ms start 5 ms stop 1 ms")
         XCTAssertEqual(errors(result.diagnostics).map(\.check), [.dimensionMismatch, .undefinedName, .outOfRange, .outOfRange])
     }
+
+    /// `LearningRule(name:eta:)` is the inverse of `name` for every rule the language knows, and
+    /// exactly the classical rules and the gradient rule take a learning rate.
+    func testLearningRuleNamesRoundTrip() {
+        for name in Checker.learningRules {
+            let rule = LearningRule(name: name, eta: 0.25)
+            XCTAssertEqual(rule?.name, name)
+            XCTAssertEqual(rule?.takesLearningRate, name.hasPrefix("classical_") || name == "gradient", name)
+        }
+        XCTAssertEqual(LearningRule(name: "gradient", eta: 0.25), .gradient(eta: 0.25))
+        XCTAssertNil(LearningRule(name: "hebbian", eta: 0))
+    }
 }
