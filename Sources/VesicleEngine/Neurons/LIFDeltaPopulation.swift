@@ -13,7 +13,10 @@ import VesicleRandom
 struct LIFDeltaState {
     var scaled: Double
     var refractoryUntil: Double
-    /// Earliest next arrival of the neuron's Poisson drives (infinity if none).
+    /// Earliest next arrival of the neuron's Poisson drives (infinity if none). When the population's
+    /// drive is fused into the line (`LIFDeltaPopulation.fusedDrive`), the arrival's value on the
+    /// scaled clock instead: e^((t - epoch)/tau_m), rescaled with the epoch
+    /// (`LIFDeltaPopulation+ScaledClock.swift`).
     var nextDrive: Double
     /// theta - V_inf: the threshold relative to the asymptote. Negative means the neuron reaches
     /// threshold by drift alone, at the analytic time tau_m ln(scaled / gap).
@@ -33,7 +36,7 @@ final class LIFDeltaPopulation {
     let offset: UInt32
     let tau: Double
     let inverseTau: Double
-    private let expTable = SmallArgumentExpTable.values
+    let expTable = SmallArgumentExpTable.values
     let state: UnsafeMutablePointer<LIFDeltaState>
     let asymptote: UnsafeMutablePointer<Double>
     var epoch: Double = 0
@@ -43,25 +46,41 @@ final class LIFDeltaPopulation {
     let escapeNoise: EscapeNoiseState?
     /// One Poisson drive per neuron and no escape noise: the fused drive loop applies.
     let singleDrives: Bool
-    /// One drive per neuron with constants shared by all, no escape noise: each drive's generator and
-    /// next arrival live in the neuron's line (`LIFDeltaState.driveStream`, `nextDrive`), and the
-    /// table's copies of them are not used.
+    /// One drive per neuron with constants shared by all, no escape noise, a mean interval no longer
+    /// than tau_m and first arrivals within `clockHorizon` time constants: each drive's generator and
+    /// next arrival live in the neuron's line (`LIFDeltaState.driveStream`, `nextDrive`, the latter on
+    /// the scaled clock), and the table's copies of them are not used.
     let fusedDrive: Bool
     let driveWeight: Double
-    let driveMeanInterval: Double
     let driveActiveUntil: Double
-    private let zigguratLayers = ExponentialZiggurat.layers
-    private let zigguratDensities = ExponentialZiggurat.densities
+    /// e^((driveActiveUntil - epoch)/tau_m): where the fused drives close on the scaled clock; set
+    /// again at every rebase (infinity if beyond the range of Double).
+    var driveActiveScale: Double = .infinity
+    /// Lomax(tau_m * rate): the fused drive's step on the scaled clock, 1 + Y = e^(interval/tau_m).
+    let driveClock: LomaxZiggurat?
+    let clockLayers: UnsafePointer<Double>
+    /// e^(t_ref/tau_m): the scaled clock's advance across one refractory period.
+    let refractoryFactor: Double
+    /// A fused drive's first arrival must lie within this many tau_m of time 0, so that its value on
+    /// the scaled clock, e^(t/tau_m), is a finite Double (e^709 is the largest).
+    static let clockHorizon = 600.0
 
     init(parameters: LIFParameters, count: Int, offset: UInt32, initialPotential: [Double],
          drives: PoissonDriveTable, spikes: WindowSpikes, seed: UInt64 = 0) {
         escapeNoise = parameters.escapeNoise.map { EscapeNoiseState($0, count: count, seed: seed, offset: offset) }
         singleDrives = drives.oneEach && parameters.escapeNoise == nil
-        let shared = parameters.escapeNoise == nil ? drives.sharedConstants : nil
-        fusedDrive = shared != nil
+        var shared = parameters.escapeNoise == nil ? drives.sharedConstants : nil
+        let horizon = Self.clockHorizon * parameters.tauM
+        if !(0..<count).allSatisfy({ drives.earliest(of: $0) <= horizon || drives.earliest(of: $0) == .infinity }) {
+            shared = nil
+        }
+        let clock = shared.flatMap { $0.meanInterval <= parameters.tauM ? LomaxZiggurat(shape: parameters.tauM / $0.meanInterval) : nil }
+        driveClock = clock
+        clockLayers = clock?.layers ?? ExponentialZiggurat.layers
+        fusedDrive = clock != nil
         driveWeight = shared?.weight ?? 0
-        driveMeanInterval = shared?.meanInterval ?? 0
         driveActiveUntil = shared?.activeUntil ?? 0
+        refractoryFactor = exp(parameters.refractoryPeriod / parameters.tauM)
         self.parameters = parameters
         self.count = count
         self.offset = offset
@@ -76,12 +95,14 @@ final class LIFDeltaPopulation {
         let placeholder = RandomStream(state: (1, 0, 0, 0))
         for j in 0..<count {
             asymptote[j] = vInf
+            let first = drives.isEmpty ? .infinity : drives.earliest(of: j)
             (state + j).initialize(to: LIFDeltaState(
                 scaled: initialPotential[j] - vInf, refractoryUntil: -.infinity,
-                nextDrive: drives.isEmpty ? .infinity : drives.earliest(of: j),
+                nextDrive: fusedDrive ? exp(first / parameters.tauM) : first,
                 thresholdGap: parameters.escapeNoise == nil ? parameters.threshold - vInf : .infinity,
-                driveStream: shared != nil ? drives.stream(of: j) : placeholder))
+                driveStream: fusedDrive ? drives.stream(of: j) : placeholder))
         }
+        if fusedDrive { driveActiveScale = exp(driveActiveUntil / parameters.tauM) }
     }
 
     deinit {
@@ -109,8 +130,8 @@ final class LIFDeltaPopulation {
     /// that happen strictly before t, in time order.
     @inline(__always)
     func advance(_ j: Int, before t: Double) {
-        if fusedDrive && state[j].thresholdGap >= 0 {
-            if state[j].nextDrive < t { receiveFusedDrive(j, before: t) }
+        if fusedDrive {
+            advanceOnClock(j, before: clockValue(at: t))
         } else if singleDrives && state[j].thresholdGap >= 0 {
             if state[j].nextDrive < t { receiveSingleDrive(j, before: t) }
         } else if let escapeNoise {
@@ -146,82 +167,10 @@ final class LIFDeltaPopulation {
         drives.consumed &+= count
     }
 
-    /// The same for fused drives, with the line's fields in registers for the whole burst of
-    /// arrivals. Same draws, same arithmetic as `receiveSingleDrive`.
-    @inline(__always)
-    private func receiveFusedDrive(_ j: Int, before t: Double) {
-        let line = state + j
-        var stream = line.pointee.driveStream
-        var arrival = line.pointee.nextDrive
-        var scaled = line.pointee.scaled
-        var refractoryUntil = line.pointee.refractoryUntil
-        let gap = line.pointee.thresholdGap
-        let weight = driveWeight, meanInterval = driveMeanInterval, activeUntil = driveActiveUntil
-        let excitatory = weight > 0
-        let layers = zigguratLayers, densities = zigguratDensities
-        var count = 0
-        repeat {
-            // The ziggurat's fast path inline (one draw, one compare); the rest out of line, so that
-            // its calls do not force the loop's values onto the stack. Same draws as
-            // `RandomStream.exponentialZiggurat`.
-            let bits = stream.next()
-            let layer = Int(bits & 0xFF)
-            let draw = Double(bits >> 11) * 0x1.0p-53 * layers[layer]
-            let interval = draw < layers[layer + 1] ? draw
-                : zigguratRejected(draw, layer: layer, stream: &stream, layers: layers, densities: densities)
-            let candidate = arrival + interval * meanInterval
-            let next = candidate < activeUntil ? candidate : .infinity
-            count &+= 1
-            if arrival >= refractoryUntil {
-                let scale = smallArgumentExp((arrival - epoch) * inverseTau, table: expTable)
-                scaled += weight * scale
-                if excitatory && scaled >= gap * scale {
-                    spikes.append(time: arrival, neuron: offset &+ UInt32(j))
-                    refractoryUntil = arrival + parameters.refractoryPeriod
-                    scaled = (parameters.resetPotential - asymptote[j]) * exp((refractoryUntil - epoch) / tau)
-                }
-            }
-            arrival = next
-        } while arrival < t
-        line.pointee.driveStream = stream
-        line.pointee.nextDrive = arrival
-        line.pointee.scaled = scaled
-        line.pointee.refractoryUntil = refractoryUntil
-        drives.consumed &+= count
-    }
-
-    /// The ziggurat after its first draw `candidate` in `layer` failed the fast test: the base
-    /// layer's tail or the wedge test, then fresh draws (`RandomStream.exponentialZiggurat`).
-    @inline(never)
-    private func zigguratRejected(_ first: Double, layer firstLayer: Int, stream: inout RandomStream,
-                                  layers: UnsafePointer<Double>, densities: UnsafePointer<Double>) -> Double {
-        var candidate = first, layer = firstLayer, offset = 0.0
-        while true {
-            if layer == 0 {
-                offset += ExponentialZiggurat.r
-            } else if densities[layer] + stream.uniform() * (densities[layer + 1] - densities[layer]) < exp(-candidate) {
-                return offset + candidate
-            }
-            let bits = stream.next()
-            layer = Int(bits & 0xFF)
-            candidate = Double(bits >> 11) * 0x1.0p-53 * layers[layer]
-            if candidate < layers[layer + 1] { return offset + candidate }
-        }
-    }
-
-    /// Consumes neuron j's next fused drive arrival: returns its weight and the arrival after it.
-    @inline(__always)
-    private func consumeFusedDrive(_ j: Int) -> (weight: Double, next: Double) {
-        let candidate = state[j].nextDrive
-            + state[j].driveStream.exponentialZiggurat(layers: zigguratLayers, densities: zigguratDensities) * driveMeanInterval
-        drives.consumed &+= 1
-        return (driveWeight, candidate < driveActiveUntil ? candidate : .infinity)
-    }
-
     @inline(__always)
     private func receiveDrive(_ j: Int) {
         let arrival = state[j].nextDrive
-        let (w, next) = fusedDrive ? consumeFusedDrive(j) : drives.consume(of: j)
+        let (w, next) = drives.consume(of: j)
         state[j].nextDrive = next
         receive(j, weight: w, at: arrival, scale: smallArgumentExp((arrival - epoch) * inverseTau, table: expTable))
     }
@@ -264,17 +213,22 @@ final class LIFDeltaPopulation {
         let stochastic = escapeNoise != nil
         let state = self.state
         if fusedDrive {
-            // Only the fused path and drift can apply: the loop carries no other advance code.
+            // Only the fused path and drift can apply: the loop carries no other advance code. The
+            // scale factor of t is t's value on the scaled clock.
             for target in targets {
                 let j = Int(target)
                 let line = state + j
-                if line.pointee.nextDrive < t || line.pointee.thresholdGap < 0 {
-                    if line.pointee.thresholdGap >= 0 { receiveFusedDrive(j, before: t) } else { advanceWithDrift(j, before: t) }
+                if line.pointee.nextDrive < scale || line.pointee.thresholdGap < 0 {
+                    if line.pointee.thresholdGap >= 0 {
+                        receiveDriveOnClock(j, before: scale)
+                    } else {
+                        advanceWithDriftOnClock(j, before: scale)
+                    }
                 }
                 if t < line.pointee.refractoryUntil { continue }
                 let scaled = line.pointee.scaled + increment
                 line.pointee.scaled = scaled
-                if excitatory && scaled >= line.pointee.thresholdGap * scale { fire(j, at: t) }
+                if excitatory && scaled >= line.pointee.thresholdGap * scale { fireOnClock(j, at: scale, time: t) }
             }
             return
         }
@@ -302,14 +256,18 @@ final class LIFDeltaPopulation {
             for (target, amplitude) in zip(targets, amplitudes) {
                 let j = Int(target)
                 let line = state + j
-                if line.pointee.nextDrive < t || line.pointee.thresholdGap < 0 {
-                    if line.pointee.thresholdGap >= 0 { receiveFusedDrive(j, before: t) } else { advanceWithDrift(j, before: t) }
+                if line.pointee.nextDrive < scale || line.pointee.thresholdGap < 0 {
+                    if line.pointee.thresholdGap >= 0 {
+                        receiveDriveOnClock(j, before: scale)
+                    } else {
+                        advanceWithDriftOnClock(j, before: scale)
+                    }
                 }
                 if t < line.pointee.refractoryUntil { continue }
                 let weight = Double(amplitude)
                 let scaled = line.pointee.scaled + weight * scale
                 line.pointee.scaled = scaled
-                if weight > 0 && scaled >= line.pointee.thresholdGap * scale { fire(j, at: t) }
+                if weight > 0 && scaled >= line.pointee.thresholdGap * scale { fireOnClock(j, at: scale, time: t) }
             }
             return
         }
@@ -328,8 +286,26 @@ final class LIFDeltaPopulation {
     /// Moves the epoch to `newEpoch`, rescaling every neuron exactly.
     func rebase(to newEpoch: Double) {
         let factor = exp(-(newEpoch - epoch) / tau)
-        for j in 0..<count { state[j].scaled *= factor }
+        if fusedDrive {
+            for j in 0..<count {
+                state[j].scaled *= factor
+                state[j].nextDrive *= factor
+            }
+            driveActiveScale = exp((driveActiveUntil - newEpoch) / tau)
+        } else {
+            for j in 0..<count { state[j].scaled *= factor }
+        }
         epoch = newEpoch
+    }
+
+    /// Every neuron brought forward to just before `t` (the window end).
+    func advanceAll(before t: Double) {
+        if fusedDrive {
+            let limit = clockValue(at: t)
+            for j in 0..<count { advanceOnClock(j, before: limit) }
+        } else {
+            for j in 0..<count { advance(j, before: t) }
+        }
     }
 
     /// Changes the constant input of the neurons in `range` at time t by `deltaCurrent` pA, keeping V continuous.

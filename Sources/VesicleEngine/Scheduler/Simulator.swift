@@ -148,7 +148,7 @@ public final class Simulator {
         for dynamics in network.dynamics {
             switch dynamics {
             case .lifDelta(let pop):
-                for j in 0..<pop.count { pop.advance(j, before: end) }
+                pop.advanceAll(before: end)
                 pop.rebase(to: end)
             case .lifExp(let pop):
                 for j in 0..<pop.count { pop.advance(j, to: end) }

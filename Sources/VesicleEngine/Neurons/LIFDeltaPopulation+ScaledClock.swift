@@ -1,0 +1,134 @@
+import Foundation
+import VesicleRandom
+
+/// The fused Poisson drive on the scaled clock (MODEL.md §2).
+///
+/// A `lif_delta` neuron's potential is stored scaled: a PSP of amplitude J at time t adds J s(t) to
+/// `scaled`, with s(t) = e^((t - epoch)/tau_m), and it reaches threshold when scaled >= gap s(t).
+/// Between its spikes the neuron therefore needs an arrival's time only through s. So the fused drive
+/// keeps its next arrival as a value of s, not as a time: s is monotone in t, so every comparison
+/// of times is the same comparison of scales, and the arrival after s is s (1 + Y) with
+/// Y ~ Lomax(tau_m * rate), which is exactly e^(delta/tau_m) for an exponential interval delta
+/// (`LomaxZiggurat`). One draw and one multiply-add per arrival replace an exponential draw, a time
+/// addition and an exponential function. A spike's time is recovered as epoch + tau_m ln s.
+///
+/// Refractoriness costs nothing per arrival either: at each spike the drive's arrivals inside the
+/// refractory period, s < s_spike e^(t_ref/tau_m), are drawn and dropped at once (they would be
+/// dropped on arrival), so the arrival loop has no refractory test.
+extension LIFDeltaPopulation {
+    /// t's value on the scaled clock: the same function, and so the same value, as the factor a
+    /// delivery at t uses.
+    @inline(__always)
+    func clockValue(at t: Double) -> Double {
+        smallArgumentExp((t - epoch) * inverseTau, table: expTable)
+    }
+
+    /// Brings fused-drive neuron j forward through everything strictly before clock value `limit`.
+    @inline(__always)
+    func advanceOnClock(_ j: Int, before limit: Double) {
+        let line = state + j
+        if line.pointee.thresholdGap >= 0 {
+            if line.pointee.nextDrive < limit { receiveDriveOnClock(j, before: limit) }
+        } else {
+            advanceWithDriftOnClock(j, before: limit)
+        }
+    }
+
+    /// The drive's arrivals before `limit` (at least one is pending), with the line's fields in
+    /// registers for the whole burst; the ziggurat's fast path inline, its rejections out of line.
+    @inline(__always)
+    func receiveDriveOnClock(_ j: Int, before limit: Double) {
+        let line = state + j
+        var stream = line.pointee.driveStream
+        var arrival = line.pointee.nextDrive
+        var scaled = line.pointee.scaled
+        let gap = line.pointee.thresholdGap
+        let weight = driveWeight, closing = driveActiveScale
+        let excitatory = weight > 0
+        let layers = clockLayers
+        var count = 0
+        repeat {
+            // The same draw as `RandomStream.lomax`.
+            let bits = stream.next()
+            let layer = Int(bits & 0xFF)
+            let draw = Double(bits >> 11) * 0x1.0p-53 * layers[layer]
+            let step = draw < layers[layer + 1] ? draw : driveClock.unsafelyUnwrapped.rejected(draw, layer: layer, stream: &stream)
+            let candidate = arrival + arrival * step
+            var next = candidate < closing ? candidate : .infinity
+            count &+= 1
+            scaled += weight * arrival
+            if excitatory && scaled >= gap * arrival {
+                line.pointee.driveStream = stream
+                line.pointee.nextDrive = next
+                fireOnClock(j, at: arrival, time: epoch + tau * log(arrival))
+                stream = line.pointee.driveStream
+                next = line.pointee.nextDrive
+                scaled = line.pointee.scaled
+            }
+            arrival = next
+        } while arrival < limit
+        line.pointee.driveStream = stream
+        line.pointee.nextDrive = arrival
+        line.pointee.scaled = scaled
+        drives.consumed &+= count
+    }
+
+    /// A spike of fused-drive neuron j at clock value s, time t: reset, refractory until
+    /// t + t_ref (s e^(t_ref/tau_m) on the clock), and the drive's arrivals inside that period drawn
+    /// and dropped. Out of line: spikes are rare next to arrivals.
+    @inline(never)
+    func fireOnClock(_ j: Int, at s: Double, time t: Double) {
+        let line = state + j
+        spikes.append(time: t, neuron: offset &+ UInt32(j))
+        line.pointee.refractoryUntil = t + parameters.refractoryPeriod
+        let refractoryEnd = s * refractoryFactor
+        line.pointee.scaled = (parameters.resetPotential - asymptote[j]) * refractoryEnd
+        var next = line.pointee.nextDrive
+        guard next < refractoryEnd else { return }
+        var stream = line.pointee.driveStream
+        let clock = driveClock.unsafelyUnwrapped
+        var count = 0
+        repeat {
+            let candidate = next + next * stream.lomax(clock)
+            next = candidate < driveActiveScale ? candidate : .infinity
+            count &+= 1
+        } while next < refractoryEnd
+        line.pointee.driveStream = stream
+        line.pointee.nextDrive = next
+        drives.consumed &+= count
+    }
+
+    /// Asymptote above threshold: the next event is a drive arrival or the analytic crossing, which
+    /// on the clock is s = scaled / gap (V - V_inf = scaled / s reaches gap < 0); not before the end
+    /// of refractoriness.
+    func advanceWithDriftOnClock(_ j: Int, before limit: Double) {
+        let line = state + j
+        while true {
+            let gap = line.pointee.thresholdGap
+            guard gap < 0 else {
+                if line.pointee.nextDrive < limit { receiveDriveOnClock(j, before: limit) }
+                return
+            }
+            let scaled = line.pointee.scaled
+            let refractoryUntil = line.pointee.refractoryUntil
+            let refractoryEnd = refractoryUntil == -.infinity ? 0 : exp((refractoryUntil - epoch) * inverseTau)
+            let crossing = scaled < gap ? max(scaled / gap, refractoryEnd) : refractoryEnd
+            let arrival = line.pointee.nextDrive
+            if crossing < limit && crossing <= arrival {
+                let time = crossing == refractoryEnd ? refractoryUntil : epoch + tau * log(crossing)
+                fireOnClock(j, at: crossing, time: time)
+            } else if arrival < limit {
+                let candidate = arrival + arrival * line.pointee.driveStream.lomax(driveClock.unsafelyUnwrapped)
+                line.pointee.nextDrive = candidate < driveActiveScale ? candidate : .infinity
+                drives.consumed &+= 1
+                let raised = scaled + driveWeight * arrival
+                line.pointee.scaled = raised
+                if driveWeight > 0 && raised >= gap * arrival {
+                    fireOnClock(j, at: arrival, time: epoch + tau * log(arrival))
+                }
+            } else {
+                return
+            }
+        }
+    }
+}
