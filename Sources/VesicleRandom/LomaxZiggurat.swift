@@ -28,6 +28,8 @@ public final class LomaxZiggurat: @unchecked Sendable {
     public let layers: UnsafePointer<Double>
     /// f(x[i]).
     public let densities: UnsafePointer<Double>
+    /// f'(x[i]): the tangent at a layer's outer edge, for the wedge test's squeeze.
+    let slopes: UnsafePointer<Double>
 
     /// The smallest shape accepted: below it the tail is so heavy that factors of several orders of
     /// magnitude are common, which the scaled clock was not made for.
@@ -56,13 +58,17 @@ public final class LomaxZiggurat: @unchecked Sendable {
         x[256] = 0
         let f = UnsafeMutablePointer<Double>.allocate(capacity: 257)
         for i in 0...256 { f[i] = Self.density(x[i], alpha) }
+        let slope = UnsafeMutablePointer<Double>.allocate(capacity: 257)
+        for i in 0...256 { slope[i] = -(alpha + 1) * f[i] / (1 + x[i]) }
         layers = UnsafePointer(x)
         densities = UnsafePointer(f)
+        slopes = UnsafePointer(slope)
     }
 
     deinit {
         UnsafeMutablePointer(mutating: layers).deallocate()
         UnsafeMutablePointer(mutating: densities).deallocate()
+        UnsafeMutablePointer(mutating: slopes).deallocate()
     }
 
     /// f(y) = (1 + y)^-(alpha + 1).
@@ -99,7 +105,14 @@ public final class LomaxZiggurat: @unchecked Sendable {
                 // Beyond r, (1 + Y)/(1 + r) is Pareto(alpha): inversion with U in (0, 1].
                 return expm1(log1p(r) - log(stream.uniformPositive()) / shape)
             }
-            if densities[layer] + stream.uniform() * (densities[layer + 1] - densities[layer]) < Self.density(y, shape) {
+            // The wedge: accept y if a uniform height under the layer's top lies below f(y). f is
+            // convex, so it lies above its tangent at the outer edge x[layer] and below the chord
+            // of the layer: heights below the one accept and above the other reject without f.
+            let outer = layers[layer], inner = layers[layer + 1]
+            let low = densities[layer], high = densities[layer + 1]
+            let height = low + stream.uniform() * (high - low)
+            if height <= low + slopes[layer] * (y - outer) { return y }
+            if height < low + (high - low) * (outer - y) / (outer - inner), height < Self.density(y, shape) {
                 return y
             }
             let bits = stream.next()
@@ -107,6 +120,15 @@ public final class LomaxZiggurat: @unchecked Sendable {
             y = Double(bits >> 11) * 0x1.0p-53 * layers[layer]
             if y < layers[layer + 1] { return y }
         }
+    }
+
+    /// The same, taking the generator by value and returning it: hot loops that keep their
+    /// generator in registers call this, since passing its address would keep it in memory.
+    @inline(never)
+    public func rejected(_ first: Double, layer: Int, from stream: RandomStream) -> (Double, RandomStream) {
+        var stream = stream
+        let y = rejected(first, layer: layer, stream: &stream)
+        return (y, stream)
     }
 }
 

@@ -50,3 +50,25 @@ final class LomaxZigguratTests: XCTestCase {
         XCTAssertNil(LomaxZiggurat(shape: .infinity))
     }
 }
+
+extension LomaxZigguratTests {
+    /// The wedge test's squeeze is exact only if f lies between the tangent at each layer's outer
+    /// edge and the layer's chord: checked on 64 points per layer against f from pow, per shape.
+    func testSqueezeBoundsHoldInEveryLayer() throws {
+        for alpha in [1.0, 40.0, 400.0] {
+            let z = try XCTUnwrap(LomaxZiggurat(shape: alpha))
+            let f = { (y: Double) in pow(1 + y, -(alpha + 1)) }
+            for i in 1..<256 {
+                let outer = z.layers[i], inner = z.layers[i + 1]
+                let low = z.densities[i], high = z.densities[i + 1]
+                for k in 0...64 {
+                    let y = inner + (outer - inner) * Double(k) / 64
+                    let tangent = low + z.slopes[i] * (y - outer)
+                    let chord = low + (high - low) * (outer - y) / (outer - inner)
+                    XCTAssertLessThanOrEqual(tangent, f(y) * (1 + 1e-12), "alpha \(alpha), layer \(i), y \(y)")
+                    XCTAssertLessThanOrEqual(f(y), chord * (1 + 1e-12), "alpha \(alpha), layer \(i), y \(y)")
+                }
+            }
+        }
+    }
+}

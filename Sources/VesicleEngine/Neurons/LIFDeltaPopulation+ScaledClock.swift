@@ -12,6 +12,10 @@ import VesicleRandom
 /// (`LomaxZiggurat`). One draw and one multiply-add per arrival replace an exponential draw, a time
 /// addition and an exponential function. A spike's time is recovered as epoch + tau_m ln s.
 ///
+/// The line's `nextDrive` carries the drift state in its sign: it is negated while the asymptote lies
+/// above threshold (gap < 0), so that the delivery loop's one comparison, nextDrive < s, catches both
+/// a pending arrival and a drifting neuron.
+///
 /// Refractoriness costs nothing per arrival either: at each spike the drive's arrivals inside the
 /// refractory period, s < s_spike e^(t_ref/tau_m), are drawn and dropped at once (they would be
 /// dropped on arrival), so the arrival loop has no refractory test.
@@ -23,14 +27,43 @@ extension LIFDeltaPopulation {
         smallArgumentExp((t - epoch) * inverseTau, table: expTable)
     }
 
+    /// Stores the drive's next arrival `s` (>= 0) in the line, with the sign of the drift state.
+    @inline(__always)
+    func setClockArrival(_ line: UnsafeMutablePointer<LIFDeltaState>, _ s: Double) {
+        line.pointee.nextDrive = line.pointee.thresholdGap < 0 ? -s : s
+    }
+
     /// Brings fused-drive neuron j forward through everything strictly before clock value `limit`.
     @inline(__always)
     func advanceOnClock(_ j: Int, before limit: Double) {
-        let line = state + j
-        if line.pointee.thresholdGap >= 0 {
-            if line.pointee.nextDrive < limit { receiveDriveOnClock(j, before: limit) }
+        if state[j].nextDrive < limit { advancePendingOnClock(j, before: limit) }
+    }
+
+    /// The same once `nextDrive < limit` is known: an arrival is pending, or the neuron drifts.
+    @inline(__always)
+    func advancePendingOnClock(_ j: Int, before limit: Double) {
+        if state[j].thresholdGap >= 0 {
+            receiveDriveOnClock(j, before: limit)
         } else {
             advanceWithDriftOnClock(j, before: limit)
+        }
+    }
+
+    /// One PSP of amplitude increment / scale at time t (clock value `scale`) to each fused-drive
+    /// neuron in `targets`; `testsThreshold` is false for inhibition, which cannot fire a neuron.
+    /// The common case, nothing pending and not refractory, is a load, an add and a store per target.
+    @inline(__always)
+    func deliverOnClock(increment: Double, at t: Double, scale: Double, to targets: UnsafeBufferPointer<UInt32>,
+                        testsThreshold: Bool) {
+        let state = self.state
+        for target in targets {
+            let j = Int(target)
+            let line = state + j
+            if line.pointee.nextDrive < scale { advancePendingOnClock(j, before: scale) }
+            if t < line.pointee.refractoryUntil { continue }
+            let scaled = line.pointee.scaled + increment
+            line.pointee.scaled = scaled
+            if testsThreshold && scaled >= line.pointee.thresholdGap * scale { fireOnClock(j, at: scale, time: t) }
         }
     }
 
@@ -52,7 +85,12 @@ extension LIFDeltaPopulation {
             let bits = stream.next()
             let layer = Int(bits & 0xFF)
             let draw = Double(bits >> 11) * 0x1.0p-53 * layers[layer]
-            let step = draw < layers[layer + 1] ? draw : driveClock.unsafelyUnwrapped.rejected(draw, layer: layer, stream: &stream)
+            var step = draw
+            if draw >= layers[layer + 1] {
+                // By value, not inout: a generator whose address is passed stays in memory for the
+                // whole loop instead of in registers.
+                (step, stream) = clock.rejected(draw, layer: layer, from: stream)
+            }
             let candidate = arrival + arrival * step
             var next = candidate < closing ? candidate : .infinity
             count &+= 1
@@ -83,10 +121,9 @@ extension LIFDeltaPopulation {
         line.pointee.refractoryUntil = t + parameters.refractoryPeriod
         let refractoryEnd = s * refractoryFactor
         line.pointee.scaled = (parameters.resetPotential - asymptote[j]) * refractoryEnd
-        var next = line.pointee.nextDrive
+        var next = abs(line.pointee.nextDrive)
         guard next < refractoryEnd else { return }
         var stream = line.pointee.driveStream
-        let clock = driveClock.unsafelyUnwrapped
         var count = 0
         repeat {
             let candidate = next + next * stream.lomax(clock)
@@ -94,7 +131,7 @@ extension LIFDeltaPopulation {
             count &+= 1
         } while next < refractoryEnd
         line.pointee.driveStream = stream
-        line.pointee.nextDrive = next
+        setClockArrival(line, next)
         drives.consumed &+= count
     }
 
@@ -113,13 +150,13 @@ extension LIFDeltaPopulation {
             let refractoryUntil = line.pointee.refractoryUntil
             let refractoryEnd = refractoryUntil == -.infinity ? 0 : exp((refractoryUntil - epoch) * inverseTau)
             let crossing = scaled < gap ? max(scaled / gap, refractoryEnd) : refractoryEnd
-            let arrival = line.pointee.nextDrive
+            let arrival = abs(line.pointee.nextDrive)
             if crossing < limit && crossing <= arrival {
                 let time = crossing == refractoryEnd ? refractoryUntil : epoch + tau * log(crossing)
                 fireOnClock(j, at: crossing, time: time)
             } else if arrival < limit {
-                let candidate = arrival + arrival * line.pointee.driveStream.lomax(driveClock.unsafelyUnwrapped)
-                line.pointee.nextDrive = candidate < driveActiveScale ? candidate : .infinity
+                let candidate = arrival + arrival * line.pointee.driveStream.lomax(clock)
+                setClockArrival(line, candidate < driveActiveScale ? candidate : .infinity)
                 drives.consumed &+= 1
                 let raised = scaled + driveWeight * arrival
                 line.pointee.scaled = raised

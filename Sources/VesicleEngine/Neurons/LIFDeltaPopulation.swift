@@ -15,8 +15,8 @@ struct LIFDeltaState {
     var refractoryUntil: Double
     /// Earliest next arrival of the neuron's Poisson drives (infinity if none). When the population's
     /// drive is fused into the line (`LIFDeltaPopulation.fusedDrive`), the arrival's value on the
-    /// scaled clock instead: e^((t - epoch)/tau_m), rescaled with the epoch
-    /// (`LIFDeltaPopulation+ScaledClock.swift`).
+    /// scaled clock instead, e^((t - epoch)/tau_m), rescaled with the epoch, and negated while the
+    /// asymptote lies above threshold (`LIFDeltaPopulation+ScaledClock.swift`).
     var nextDrive: Double
     /// theta - V_inf: the threshold relative to the asymptote. Negative means the neuron reaches
     /// threshold by drift alone, at the analytic time tau_m ln(scaled / gap).
@@ -58,6 +58,10 @@ final class LIFDeltaPopulation {
     var driveActiveScale: Double = .infinity
     /// Lomax(tau_m * rate): the fused drive's step on the scaled clock, 1 + Y = e^(interval/tau_m).
     let driveClock: LomaxZiggurat?
+    /// The same object (a placeholder when not fused), referenced without counting: the arrival loop
+    /// calls its rejection path, and a retain and release around each call cost more than the call.
+    unowned(unsafe) let clock: LomaxZiggurat
+    private static let placeholderClock = LomaxZiggurat(shape: LomaxZiggurat.minimumShape)!
     let clockLayers: UnsafePointer<Double>
     /// e^(t_ref/tau_m): the scaled clock's advance across one refractory period.
     let refractoryFactor: Double
@@ -76,6 +80,7 @@ final class LIFDeltaPopulation {
         }
         let clock = shared.flatMap { $0.meanInterval <= parameters.tauM ? LomaxZiggurat(shape: parameters.tauM / $0.meanInterval) : nil }
         driveClock = clock
+        self.clock = clock ?? Self.placeholderClock
         clockLayers = clock?.layers ?? ExponentialZiggurat.layers
         fusedDrive = clock != nil
         driveWeight = shared?.weight ?? 0
@@ -98,7 +103,7 @@ final class LIFDeltaPopulation {
             let first = drives.isEmpty ? .infinity : drives.earliest(of: j)
             (state + j).initialize(to: LIFDeltaState(
                 scaled: initialPotential[j] - vInf, refractoryUntil: -.infinity,
-                nextDrive: fusedDrive ? exp(first / parameters.tauM) : first,
+                nextDrive: fusedDrive ? (parameters.threshold < vInf ? -1 : 1) * exp(first / parameters.tauM) : first,
                 thresholdGap: parameters.escapeNoise == nil ? parameters.threshold - vInf : .infinity,
                 driveStream: fusedDrive ? drives.stream(of: j) : placeholder))
         }
@@ -213,22 +218,11 @@ final class LIFDeltaPopulation {
         let stochastic = escapeNoise != nil
         let state = self.state
         if fusedDrive {
-            // Only the fused path and drift can apply: the loop carries no other advance code. The
-            // scale factor of t is t's value on the scaled clock.
-            for target in targets {
-                let j = Int(target)
-                let line = state + j
-                if line.pointee.nextDrive < scale || line.pointee.thresholdGap < 0 {
-                    if line.pointee.thresholdGap >= 0 {
-                        receiveDriveOnClock(j, before: scale)
-                    } else {
-                        advanceWithDriftOnClock(j, before: scale)
-                    }
-                }
-                if t < line.pointee.refractoryUntil { continue }
-                let scaled = line.pointee.scaled + increment
-                line.pointee.scaled = scaled
-                if excitatory && scaled >= line.pointee.thresholdGap * scale { fireOnClock(j, at: scale, time: t) }
+            // Inhibition cannot fire a neuron: its loop has no threshold test.
+            if excitatory {
+                deliverOnClock(increment: increment, at: t, scale: scale, to: targets, testsThreshold: true)
+            } else {
+                deliverOnClock(increment: increment, at: t, scale: scale, to: targets, testsThreshold: false)
             }
             return
         }
@@ -256,13 +250,7 @@ final class LIFDeltaPopulation {
             for (target, amplitude) in zip(targets, amplitudes) {
                 let j = Int(target)
                 let line = state + j
-                if line.pointee.nextDrive < scale || line.pointee.thresholdGap < 0 {
-                    if line.pointee.thresholdGap >= 0 {
-                        receiveDriveOnClock(j, before: scale)
-                    } else {
-                        advanceWithDriftOnClock(j, before: scale)
-                    }
-                }
+                if line.pointee.nextDrive < scale { advancePendingOnClock(j, before: scale) }
                 if t < line.pointee.refractoryUntil { continue }
                 let weight = Double(amplitude)
                 let scaled = line.pointee.scaled + weight * scale
@@ -324,6 +312,7 @@ final class LIFDeltaPopulation {
         advance(j, before: t)
         asymptote[j] += deltaV
         state[j].thresholdGap = escapeNoise == nil ? parameters.threshold - asymptote[j] : .infinity
+        if fusedDrive { setClockArrival(state + j, abs(state[j].nextDrive)) }
         // V = V_inf + scaled/scale is unchanged, so scaled absorbs the shift of V_inf.
         if t >= state[j].refractoryUntil {
             state[j].scaled -= deltaV * scale
