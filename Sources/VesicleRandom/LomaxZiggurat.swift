@@ -94,16 +94,43 @@ public final class LomaxZiggurat: @unchecked Sendable {
         return density(x, alpha) + v / x - 1
     }
 
+    /// The tables and constants without the owner, for hot loops: a plain value, so that calls
+    /// through it involve no reference counting. Valid while this object lives.
+    public var tables: LomaxZigguratTables {
+        LomaxZigguratTables(shape: shape, r: r, layers: layers, densities: densities, slopes: slopes)
+    }
+}
+
+/// A `LomaxZiggurat`'s tables as a plain value (see `LomaxZiggurat.tables`).
+public struct LomaxZigguratTables: @unchecked Sendable {
+    // @unchecked: read-only pointers into tables their owner never writes after init.
+    public let shape: Double
+    public let r: Double
+    public let layers: UnsafePointer<Double>
+    public let densities: UnsafePointer<Double>
+    let slopes: UnsafePointer<Double>
+
+    init(shape: Double, r: Double, layers: UnsafePointer<Double>, densities: UnsafePointer<Double>,
+         slopes: UnsafePointer<Double>) {
+        self.shape = shape
+        self.r = r
+        self.layers = layers
+        self.densities = densities
+        self.slopes = slopes
+    }
+
     /// The draw after a first candidate `y` in `layer` failed the fast test (y < x[layer + 1]): the
     /// tail or the wedge test, then fresh draws. Out of line, so that hot loops keep only the fast
-    /// path inline.
+    /// path inline. The generator goes in by value and comes back: a hot loop whose generator's
+    /// address were passed would keep it in memory instead of in registers.
     @inline(never)
-    public func rejected(_ first: Double, layer firstLayer: Int, stream: inout RandomStream) -> Double {
+    public func rejected(_ first: Double, layer firstLayer: Int, from start: RandomStream) -> (Double, RandomStream) {
+        var stream = start
         var y = first, layer = firstLayer
         while true {
             if layer == 0 {
                 // Beyond r, (1 + Y)/(1 + r) is Pareto(alpha): inversion with U in (0, 1].
-                return expm1(log1p(r) - log(stream.uniformPositive()) / shape)
+                return (expm1(log1p(r) - log(stream.uniformPositive()) / shape), stream)
             }
             // The wedge: accept y if a uniform height under the layer's top lies below f(y). f is
             // convex, so it lies above its tangent at the outer edge x[layer] and below the chord
@@ -111,35 +138,34 @@ public final class LomaxZiggurat: @unchecked Sendable {
             let outer = layers[layer], inner = layers[layer + 1]
             let low = densities[layer], high = densities[layer + 1]
             let height = low + stream.uniform() * (high - low)
-            if height <= low + slopes[layer] * (y - outer) { return y }
-            if height < low + (high - low) * (outer - y) / (outer - inner), height < Self.density(y, shape) {
-                return y
+            if height <= low + slopes[layer] * (y - outer) { return (y, stream) }
+            if height < low + (high - low) * (outer - y) / (outer - inner),
+               height < LomaxZiggurat.density(y, shape) {
+                return (y, stream)
             }
             let bits = stream.next()
             layer = Int(bits & 0xFF)
             y = Double(bits >> 11) * 0x1.0p-53 * layers[layer]
-            if y < layers[layer + 1] { return y }
+            if y < layers[layer + 1] { return (y, stream) }
         }
-    }
-
-    /// The same, taking the generator by value and returning it: hot loops that keep their
-    /// generator in registers call this, since passing its address would keep it in memory.
-    @inline(never)
-    public func rejected(_ first: Double, layer: Int, from stream: RandomStream) -> (Double, RandomStream) {
-        var stream = stream
-        let y = rejected(first, layer: layer, stream: &stream)
-        return (y, stream)
     }
 }
 
 extension RandomStream {
-    /// A Lomax(`ziggurat.shape`) variate: the fast path here, the rest in `LomaxZiggurat.rejected`.
-    /// Hot loops that inline the fast path themselves must draw exactly as this does.
+    /// A Lomax(`ziggurat.shape`) variate: the fast path here, the rest in
+    /// `LomaxZigguratTables.rejected`. Hot loops that inline the fast path must draw exactly as this does.
     @inlinable @inline(__always)
-    public mutating func lomax(_ ziggurat: LomaxZiggurat) -> Double {
+    public mutating func lomax(_ ziggurat: LomaxZiggurat) -> Double { lomax(ziggurat.tables) }
+
+    /// The same from the tables.
+    @inlinable @inline(__always)
+    public mutating func lomax(_ z: LomaxZigguratTables) -> Double {
         let bits = next()
         let layer = Int(bits & 0xFF)
-        let y = Double(bits >> 11) * 0x1.0p-53 * ziggurat.layers[layer]
-        return y < ziggurat.layers[layer + 1] ? y : ziggurat.rejected(y, layer: layer, stream: &self)
+        let y = Double(bits >> 11) * 0x1.0p-53 * z.layers[layer]
+        if y < z.layers[layer + 1] { return y }
+        let (draw, after) = z.rejected(y, layer: layer, from: self)
+        self = after
+        return draw
     }
 }

@@ -78,7 +78,7 @@ extension LIFDeltaPopulation {
         let gap = line.pointee.thresholdGap
         let weight = driveWeight, closing = driveActiveScale
         let excitatory = weight > 0
-        let layers = clockLayers
+        let layers = clock.layers
         var count = 0
         repeat {
             // The same draw as `RandomStream.lomax`.

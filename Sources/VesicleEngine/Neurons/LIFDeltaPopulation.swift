@@ -58,11 +58,10 @@ final class LIFDeltaPopulation {
     var driveActiveScale: Double = .infinity
     /// Lomax(tau_m * rate): the fused drive's step on the scaled clock, 1 + Y = e^(interval/tau_m).
     let driveClock: LomaxZiggurat?
-    /// The same object (a placeholder when not fused), referenced without counting: the arrival loop
-    /// calls its rejection path, and a retain and release around each call cost more than the call.
-    unowned(unsafe) let clock: LomaxZiggurat
+    /// Its tables as a plain value (a placeholder's when not fused): the arrival loop calls their
+    /// rejection path, and reference counting around each call would cost more than the call.
+    let clock: LomaxZigguratTables
     private static let placeholderClock = LomaxZiggurat(shape: LomaxZiggurat.minimumShape)!
-    let clockLayers: UnsafePointer<Double>
     /// e^(t_ref/tau_m): the scaled clock's advance across one refractory period.
     let refractoryFactor: Double
     /// A fused drive's first arrival must lie within this many tau_m of time 0, so that its value on
@@ -80,8 +79,7 @@ final class LIFDeltaPopulation {
         }
         let clock = shared.flatMap { $0.meanInterval <= parameters.tauM ? LomaxZiggurat(shape: parameters.tauM / $0.meanInterval) : nil }
         driveClock = clock
-        self.clock = clock ?? Self.placeholderClock
-        clockLayers = clock?.layers ?? ExponentialZiggurat.layers
+        self.clock = (clock ?? Self.placeholderClock).tables
         fusedDrive = clock != nil
         driveWeight = shared?.weight ?? 0
         driveActiveUntil = shared?.activeUntil ?? 0
