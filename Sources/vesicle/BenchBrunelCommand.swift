@@ -30,6 +30,9 @@ struct BenchBrunelCommand: ParsableCommand {
     @Option(help: "Recurrent synapses: static, or bayesian (posterior sampling; also runs static as the baseline).")
     var synapse: String = "static"
 
+    @Option(help: "Threads for the windows' deliveries; above 1, the one-thread run is measured first as the baseline.")
+    var threads: Int = 1
+
     func validate() throws {
         guard BrunelRegime(rawValue: regime.uppercased()) != nil else {
             throw ValidationError("regime must be A, B, C or D, got '\(regime)'")
@@ -40,6 +43,7 @@ struct BenchBrunelCommand: ParsableCommand {
         guard ["static", "bayesian"].contains(synapse) else { throw ValidationError("--synapse must be static or bayesian") }
         guard neurons >= 10 else { throw ValidationError("--neurons must be at least 10") }
         guard duration > 0 else { throw ValidationError("--duration must be > 0 ms") }
+        guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
     }
 
     struct Measurement {
@@ -54,14 +58,17 @@ struct BenchBrunelCommand: ParsableCommand {
         var neurons: Int
     }
 
-    func measure(_ spec: NetworkSpec, label: String) throws -> Measurement {
+    func measure(_ spec: NetworkSpec, label: String, threads: Int = 1) throws -> Measurement {
         let warmup = spec.simulation.warmup
         let network = try NetworkBuilder.build(spec)
         let perSynapse = Double(network.projections.map { $0.bytesPerSynapse * $0.synapses.synapseCount }.reduce(0, +))
             / Double(network.synapseCount)
         print(String(format: "%@ build: %.3f s, %d neurons, %d synapses, %.2f bytes/synapse",
                      label as NSString, network.buildSeconds, network.neuronCount, network.synapseCount, perSynapse))
-        let simulator = Simulator(network: network, queue: EventQueueKind(rawValue: queue)!)
+        let simulator = Simulator(network: network, queue: EventQueueKind(rawValue: queue)!, threads: threads)
+        if let refusal = simulator.parallelRefusal {
+            print("\(label): runs on 1 thread, not \(threads): \(refusal)")
+        }
         let collector = SpikeCollector(populationSizes: network.populationSizes)
         simulator.recordAllSpikes()
         let clock = ContinuousClock()
@@ -95,7 +102,7 @@ struct BenchBrunelCommand: ParsableCommand {
     func run() throws {
         let regime = BrunelRegime(rawValue: regime.uppercased())!
         print(BenchmarkMachine.summary)
-        print("command: vesicle bench brunel --neurons \(neurons) --duration \(duration) --regime \(regime.rawValue) --seed \(seed) --queue \(queue) --synapse \(synapse)")
+        print("command: vesicle bench brunel --neurons \(neurons) --duration \(duration) --regime \(regime.rawValue) --seed \(seed) --queue \(queue) --synapse \(synapse) --threads \(threads)")
         let staticSpec = ReferenceNetworks.brunel(regime: regime, neurons: neurons, seed: seed, duration: duration, warmup: 100)
         let baseline = try measure(staticSpec, label: "static")
         var main = baseline
@@ -104,6 +111,19 @@ struct BenchBrunelCommand: ParsableCommand {
             main = try measure(spec, label: "bayesian")
             print(String(format: "bayesian / static: simulate %.2fx, build %.2fx, %.1f vs %.1f bytes/synapse",
                          main.wall / baseline.wall, main.build / baseline.build, main.bytesPerSynapse, baseline.bytesPerSynapse))
+        }
+        var parallel: Measurement?
+        if threads > 1 {
+            let spec = synapse == "bayesian"
+                ? ReferenceNetworks.brunelBayesian(regime: regime, neurons: neurons, seed: seed, duration: duration, warmup: 100)
+                : staticSpec
+            let run = try measure(spec, label: "\(synapse), \(threads) threads", threads: threads)
+            let same = run.recurrent == main.recurrent && run.external == main.external
+                && run.excitatory.rate == main.excitatory.rate && run.excitatory.cv == main.excitatory.cv
+                && run.excitatory.fano == main.excitatory.fano
+            print(String(format: "%d threads / 1 thread: simulate %.2fx faster; events and statistics %@ the one-thread run's",
+                         threads, main.wall / run.wall, same ? "identical to" : "DIFFERENT from"))
+            parallel = run
         }
         let peak = BenchmarkMachine.peakResidentBytes ?? 0
         print(String(format: "memory: peak RSS %.1f MB", Double(peak) / 1e6))
@@ -133,6 +153,12 @@ struct BenchBrunelCommand: ParsableCommand {
         if synapse == "bayesian" {
             json.add("static_simulate_wall_s", baseline.wall)
             json.add("bayesian_over_static", main.wall / baseline.wall)
+        }
+        json.add("threads", threads)
+        if let parallel {
+            json.add("threaded_simulate_wall_s", parallel.wall)
+            json.add("threaded_wall_s_per_simulated_s", parallel.wall / simulated)
+            json.add("thread_speedup", main.wall / parallel.wall)
         }
         json.add("cores", BenchmarkMachine.cores)
         json.add("cpu", BenchmarkMachine.cpuModel)

@@ -33,19 +33,20 @@ extension LIFDeltaPopulation {
         line.pointee.nextDrive = line.pointee.thresholdGap < 0 ? -s : s
     }
 
-    /// Brings fused-drive neuron j forward through everything strictly before clock value `limit`.
+    /// Brings fused-drive neuron j forward through everything strictly before clock value `limit`;
+    /// its spikes and arrival counts go to `output` (the population's own, or a thread's).
     @inline(__always)
-    func advanceOnClock(_ j: Int, before limit: Double) {
-        if state[j].nextDrive < limit { advancePendingOnClock(j, before: limit) }
+    func advanceOnClock(_ j: Int, before limit: Double, into output: PartitionOutput) {
+        if state[j].nextDrive < limit { advancePendingOnClock(j, before: limit, into: output) }
     }
 
     /// The same once `nextDrive < limit` is known: an arrival is pending, or the neuron drifts.
     @inline(__always)
-    func advancePendingOnClock(_ j: Int, before limit: Double) {
+    func advancePendingOnClock(_ j: Int, before limit: Double, into output: PartitionOutput) {
         if state[j].thresholdGap >= 0 {
-            receiveDriveOnClock(j, before: limit)
+            receiveDriveOnClock(j, before: limit, into: output)
         } else {
-            advanceWithDriftOnClock(j, before: limit)
+            advanceWithDriftOnClock(j, before: limit, into: output)
         }
     }
 
@@ -54,23 +55,25 @@ extension LIFDeltaPopulation {
     /// The common case, nothing pending and not refractory, is a load, an add and a store per target.
     @inline(__always)
     func deliverOnClock(increment: Double, at t: Double, scale: Double, to targets: UnsafeBufferPointer<UInt32>,
-                        testsThreshold: Bool) {
+                        testsThreshold: Bool, into output: PartitionOutput) {
         let state = self.state
         for target in targets {
             let j = Int(target)
             let line = state + j
-            if line.pointee.nextDrive < scale { advancePendingOnClock(j, before: scale) }
+            if line.pointee.nextDrive < scale { advancePendingOnClock(j, before: scale, into: output) }
             if t < line.pointee.refractoryUntil { continue }
             let scaled = line.pointee.scaled + increment
             line.pointee.scaled = scaled
-            if testsThreshold && scaled >= line.pointee.thresholdGap * scale { fireOnClock(j, at: scale, time: t) }
+            if testsThreshold && scaled >= line.pointee.thresholdGap * scale {
+                fireOnClock(j, at: scale, time: t, into: output)
+            }
         }
     }
 
     /// The drive's arrivals before `limit` (at least one is pending), with the line's fields in
     /// registers for the whole burst; the ziggurat's fast path inline, its rejections out of line.
     @inline(__always)
-    func receiveDriveOnClock(_ j: Int, before limit: Double) {
+    func receiveDriveOnClock(_ j: Int, before limit: Double, into output: PartitionOutput) {
         let line = state + j
         var stream = line.pointee.driveStream
         var arrival = line.pointee.nextDrive
@@ -98,7 +101,7 @@ extension LIFDeltaPopulation {
             if excitatory && scaled >= gap * arrival {
                 line.pointee.driveStream = stream
                 line.pointee.nextDrive = next
-                fireOnClock(j, at: arrival, time: epoch + tau * log(arrival))
+                fireOnClock(j, at: arrival, time: epoch + tau * log(arrival), into: output)
                 stream = line.pointee.driveStream
                 next = line.pointee.nextDrive
                 scaled = line.pointee.scaled
@@ -108,16 +111,16 @@ extension LIFDeltaPopulation {
         line.pointee.driveStream = stream
         line.pointee.nextDrive = arrival
         line.pointee.scaled = scaled
-        drives.consumed &+= count
+        output.driveArrivals &+= count
     }
 
     /// A spike of fused-drive neuron j at clock value s, time t: reset, refractory until
     /// t + t_ref (s e^(t_ref/tau_m) on the clock), and the drive's arrivals inside that period drawn
     /// and dropped. Out of line: spikes are rare next to arrivals.
     @inline(never)
-    func fireOnClock(_ j: Int, at s: Double, time t: Double) {
+    func fireOnClock(_ j: Int, at s: Double, time t: Double, into output: PartitionOutput) {
         let line = state + j
-        spikes.append(time: t, neuron: offset &+ UInt32(j))
+        output.spikes.append(time: t, neuron: offset &+ UInt32(j))
         line.pointee.refractoryUntil = t + parameters.refractoryPeriod
         let refractoryEnd = s * refractoryFactor
         line.pointee.scaled = (parameters.resetPotential - asymptote[j]) * refractoryEnd
@@ -132,18 +135,18 @@ extension LIFDeltaPopulation {
         } while next < refractoryEnd
         line.pointee.driveStream = stream
         setClockArrival(line, next)
-        drives.consumed &+= count
+        output.driveArrivals &+= count
     }
 
     /// Asymptote above threshold: the next event is a drive arrival or the analytic crossing, which
     /// on the clock is s = scaled / gap (V - V_inf = scaled / s reaches gap < 0); not before the end
     /// of refractoriness.
-    func advanceWithDriftOnClock(_ j: Int, before limit: Double) {
+    func advanceWithDriftOnClock(_ j: Int, before limit: Double, into output: PartitionOutput) {
         let line = state + j
         while true {
             let gap = line.pointee.thresholdGap
             guard gap < 0 else {
-                if line.pointee.nextDrive < limit { receiveDriveOnClock(j, before: limit) }
+                if line.pointee.nextDrive < limit { receiveDriveOnClock(j, before: limit, into: output) }
                 return
             }
             let scaled = line.pointee.scaled
@@ -153,15 +156,15 @@ extension LIFDeltaPopulation {
             let arrival = abs(line.pointee.nextDrive)
             if crossing < limit && crossing <= arrival {
                 let time = crossing == refractoryEnd ? refractoryUntil : epoch + tau * log(crossing)
-                fireOnClock(j, at: crossing, time: time)
+                fireOnClock(j, at: crossing, time: time, into: output)
             } else if arrival < limit {
                 let candidate = arrival + arrival * line.pointee.driveStream.lomax(clock)
                 setClockArrival(line, candidate < driveActiveScale ? candidate : .infinity)
-                drives.consumed &+= 1
+                output.driveArrivals &+= 1
                 let raised = scaled + driveWeight * arrival
                 line.pointee.scaled = raised
                 if driveWeight > 0 && raised >= gap * arrival {
-                    fireOnClock(j, at: arrival, time: epoch + tau * log(arrival))
+                    fireOnClock(j, at: arrival, time: epoch + tau * log(arrival), into: output)
                 }
             } else {
                 return

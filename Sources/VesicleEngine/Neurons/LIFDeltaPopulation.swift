@@ -42,6 +42,9 @@ final class LIFDeltaPopulation {
     var epoch: Double = 0
     let drives: PoissonDriveTable
     let spikes: WindowSpikes
+    /// Where the fused-drive paths put spikes and arrival counts when the population runs on one
+    /// thread: `spikes` itself. A thread of a parallel window passes its own (`PartitionOutput`).
+    let output: PartitionOutput
     /// Stochastic firing instead of a hard threshold (MODEL.md §2), if the parameters ask for it.
     let escapeNoise: EscapeNoiseState?
     /// One Poisson drive per neuron and no escape noise: the fused drive loop applies.
@@ -91,6 +94,7 @@ final class LIFDeltaPopulation {
         self.inverseTau = 1 / parameters.tauM
         self.drives = drives
         self.spikes = spikes
+        output = PartitionOutput(spikes: spikes)
         state = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<LIFDeltaState>.stride,
                                                  alignment: 64).bindMemory(to: LIFDeltaState.self, capacity: max(count, 1))
         asymptote = .allocate(capacity: max(count, 1))
@@ -134,7 +138,7 @@ final class LIFDeltaPopulation {
     @inline(__always)
     func advance(_ j: Int, before t: Double) {
         if fusedDrive {
-            advanceOnClock(j, before: clockValue(at: t))
+            advanceOnClock(j, before: clockValue(at: t), into: output)
         } else if singleDrives && state[j].thresholdGap >= 0 {
             if state[j].nextDrive < t { receiveSingleDrive(j, before: t) }
         } else if let escapeNoise {
@@ -210,6 +214,12 @@ final class LIFDeltaPopulation {
     /// not refractory) is one load, one add and one compare per target.
     @inline(__always)
     func deliver(weight: Double, at t: Double, to targets: UnsafeBufferPointer<UInt32>) {
+        deliver(weight: weight, at: t, to: targets, into: output)
+    }
+
+    /// The same, with the spikes and counts of fused-drive neurons going to `output`.
+    @inline(__always)
+    func deliver(weight: Double, at t: Double, to targets: UnsafeBufferPointer<UInt32>, into output: PartitionOutput) {
         let scale = smallArgumentExp((t - epoch) * inverseTau, table: expTable)
         let increment = weight * scale
         let excitatory = weight > 0
@@ -218,9 +228,9 @@ final class LIFDeltaPopulation {
         if fusedDrive {
             // Inhibition cannot fire a neuron: its loop has no threshold test.
             if excitatory {
-                deliverOnClock(increment: increment, at: t, scale: scale, to: targets, testsThreshold: true)
+                deliverOnClock(increment: increment, at: t, scale: scale, to: targets, testsThreshold: true, into: output)
             } else {
-                deliverOnClock(increment: increment, at: t, scale: scale, to: targets, testsThreshold: false)
+                deliverOnClock(increment: increment, at: t, scale: scale, to: targets, testsThreshold: false, into: output)
             }
             return
         }
@@ -240,6 +250,13 @@ final class LIFDeltaPopulation {
     @inline(__always)
     func deliver<Amplitude: BinaryFloatingPoint>(amplitudes: UnsafeBufferPointer<Amplitude>, at t: Double,
                                                  to targets: UnsafeBufferPointer<UInt32>) {
+        deliver(amplitudes: amplitudes, at: t, to: targets, into: output)
+    }
+
+    /// The same, with the spikes and counts of fused-drive neurons going to `output`.
+    @inline(__always)
+    func deliver<Amplitude: BinaryFloatingPoint>(amplitudes: UnsafeBufferPointer<Amplitude>, at t: Double,
+                                                 to targets: UnsafeBufferPointer<UInt32>, into output: PartitionOutput) {
         let scale = smallArgumentExp((t - epoch) * inverseTau, table: expTable)
         let stochastic = escapeNoise != nil
         let state = self.state
@@ -248,12 +265,12 @@ final class LIFDeltaPopulation {
             for (target, amplitude) in zip(targets, amplitudes) {
                 let j = Int(target)
                 let line = state + j
-                if line.pointee.nextDrive < scale { advancePendingOnClock(j, before: scale) }
+                if line.pointee.nextDrive < scale { advancePendingOnClock(j, before: scale, into: output) }
                 if t < line.pointee.refractoryUntil { continue }
                 let weight = Double(amplitude)
                 let scaled = line.pointee.scaled + weight * scale
                 line.pointee.scaled = scaled
-                if weight > 0 && scaled >= line.pointee.thresholdGap * scale { fireOnClock(j, at: scale, time: t) }
+                if weight > 0 && scaled >= line.pointee.thresholdGap * scale { fireOnClock(j, at: scale, time: t, into: output) }
             }
             return
         }
@@ -287,11 +304,16 @@ final class LIFDeltaPopulation {
     /// Every neuron brought forward to just before `t` (the window end).
     func advanceAll(before t: Double) {
         if fusedDrive {
-            let limit = clockValue(at: t)
-            for j in 0..<count { advanceOnClock(j, before: limit) }
+            advance(0..<count, before: t, into: output)
         } else {
             for j in 0..<count { advance(j, before: t) }
         }
+    }
+
+    /// Fused-drive neurons `range` brought forward to just before `t`, spikes and counts to `output`.
+    func advance(_ range: Range<Int>, before t: Double, into output: PartitionOutput) {
+        let limit = clockValue(at: t)
+        for j in range { advanceOnClock(j, before: limit, into: output) }
     }
 
     /// Changes the constant input of the neurons in `range` at time t by `deltaCurrent` pA, keeping V continuous.

@@ -49,11 +49,22 @@ public final class Simulator {
     var nextBiasChange = 0
     var deliveries: [SpikeDelivery] = []
     let sourceSpikes = WindowSpikes()
+    /// The threads a window's deliveries run on, when more than one was asked for and the network
+    /// allows it (`ParallelWindows`).
+    private var parallel: ParallelWindows?
+    /// Why a run asked to use several threads uses one (nil otherwise).
+    public private(set) var parallelRefusal: String?
+    /// Drive arrivals and recurrent events counted by parallel windows.
+    private var parallelDriveArrivals = 0
+    /// The number of threads the windows run on.
+    public var threadCount: Int { parallel?.threadCount ?? 1 }
 
     /// Window length when no simulated neuron has outgoing synapses, ms.
     static let defaultWindow = 1.0
 
-    public init(network: Network, queue kind: EventQueueKind = .binaryHeap) {
+    /// `threads` > 1 runs each window's deliveries on that many threads when the network allows it
+    /// (`ParallelWindows`; otherwise `parallelRefusal` says why); the results are the same either way.
+    public init(network: Network, queue kind: EventQueueKind = .binaryHeap, threads: Int = 1) {
         self.network = network
         window = network.minimumDelay ?? Self.defaultWindow
         switch kind {
@@ -75,6 +86,13 @@ public final class Simulator {
                 }
             default:
                 break
+            }
+        }
+        defer {
+            if threads > 1 {
+                parallelRefusal = ParallelWindows.refusal(
+                    for: network, samplers: !membraneSamplers.isEmpty || !posteriorSamplers.isEmpty)
+                if parallelRefusal == nil { parallel = ParallelWindows(network: network, threads: threads) }
             }
         }
         for rec in network.spec.recordings {
@@ -118,11 +136,11 @@ public final class Simulator {
         network.kernelCurrents?.logReleases(limits: releaseLogLimit, observer: nil)
         counters.externalEvents = network.dynamics.reduce(0) { total, d in
             switch d {
-            case .lifDelta(let pop): return total + pop.drives.consumed
+            case .lifDelta(let pop): return total + pop.drives.consumed + pop.output.driveArrivals
             case .lifExp(let pop): return total + pop.drives.consumed
             case .source: return total
             }
-        }
+        } + parallelDriveArrivals
     }
 
     private func step(to end: Double, observer: SimulationObserver?, recordFrom: Double) {
@@ -136,6 +154,23 @@ public final class Simulator {
         // 2. Deliveries, bias changes and samples in time order.
         deliveries.removeAll(keepingCapacity: true)
         queue.popAll(before: end, into: &deliveries)
+        if let parallel {
+            // 2 and 3 on threads: there are no bias changes or samples (`ParallelWindows.refusal`).
+            parallel.run(deliveries, windowEnd: end, network: network)
+            for output in parallel.outputs {
+                for k in 0..<output.spikes.count {
+                    spikes.append(time: output.spikes.times[k], neuron: output.spikes.neurons[k])
+                }
+                output.spikes.removeAll()
+                counters.recurrentEvents += output.recurrentEvents
+                parallelDriveArrivals += output.driveArrivals
+                output.recurrentEvents = 0
+                output.driveArrivals = 0
+            }
+            for case .lifDelta(let pop) in network.dynamics { pop.rebase(to: end) }
+            finishWindow(at: end, spikes: spikes, observer: observer, recordFrom: recordFrom)
+            return
+        }
         let sampleTimes = self.sampleTimes(from: time, before: end)
         var sampleIndex = 0
         for d in deliveries {
@@ -156,6 +191,11 @@ public final class Simulator {
                 break
             }
         }
+        finishWindow(at: end, spikes: spikes, observer: observer, recordFrom: recordFrom)
+    }
+
+    /// The window's spikes are queued, learned from and recorded; time moves to the window end.
+    private func finishWindow(at end: Double, spikes: WindowSpikes, observer: SimulationObserver?, recordFrom: Double) {
         queueDeliveries(of: spikes)
         network.kernelCurrents?.endWindow(networkSpikes: spikes)
         for k in 0..<sourceSpikes.count { spikes.append(time: sourceSpikes.times[k], neuron: sourceSpikes.neurons[k]) }
