@@ -30,6 +30,9 @@ struct RunCommand: ParsableCommand {
             help: "How kernel-driven projections convolve: automatic (chosen by a timing taken in this run), direct or fft. The run's metadata records each projection's path; give it here to repeat a run byte for byte.")
     var kernelPath: String = KernelConvolutionPath.automatic.rawValue
 
+    @Option(help: "Threads for each window's deliveries (results are the same for any count; networks the threads cannot take run on one, and the summary says why).")
+    var threads: Int = 1
+
     @Flag(help: "Replace the recordings of an earlier run in the same directory.")
     var force = false
 
@@ -37,6 +40,7 @@ struct RunCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
+        guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
         for name in format.split(separator: ",") where OutputFormat(rawValue: String(name)) == nil {
             throw ValidationError("unknown format '\(name)'; choose from csv, npy, hdf5")
         }
@@ -77,7 +81,8 @@ struct RunCommand: ParsableCommand {
                 outcome = try SynapticFilterRun(spec: spec, directory: directory, formats: formats, quiet: quiet).execute()
             } else if spec.feedbacks.isEmpty {
                 outcome = try SpikingRun(spec: spec, directory: directory, formats: formats, quiet: quiet,
-                                     kernelPath: KernelConvolutionPath(rawValue: kernelPath) ?? .automatic).execute()
+                                     kernelPath: KernelConvolutionPath(rawValue: kernelPath) ?? .automatic,
+                                     threads: threads).execute()
             } else {
                 outcome = try FeedbackRun(spec: spec, directory: directory, formats: formats, quiet: quiet).execute()
             }

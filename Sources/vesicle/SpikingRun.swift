@@ -10,6 +10,7 @@ struct SpikingRun {
     let formats: Set<OutputFormat>
     let quiet: Bool
     var kernelPath: KernelConvolutionPath = .automatic
+    var threads = 1
 
     func execute() throws -> RunOutcome {
         // Installed before the build, which takes seconds for large networks: an interrupt during it
@@ -20,7 +21,7 @@ struct SpikingRun {
         let visible = network.populationNames.count - network.hiddenPopulationCount
         let names = Array(network.populationNames.prefix(visible))
         let recorder = try StreamingRecorder(directory: directory, populations: names, spec: spec, formats: formats)
-        let simulator = Simulator(network: network)
+        let simulator = Simulator(network: network, threads: threads)
         let total = spec.simulation.warmup + spec.simulation.duration
         let progress = ProgressReporter(duration: total, quiet: quiet)
         simulator.run(observer: recorder, shouldStop: { stop.shouldStop || recorder.failure != nil },
@@ -40,6 +41,11 @@ struct SpikingRun {
         }
         var summary = [String(format: "%d neurons, %d synapses, built in %.3f s; simulated %.1f ms",
                               network.neuronCount, network.synapseCount, network.buildSeconds, simulator.time)]
+        if let refusal = simulator.parallelRefusal {
+            summary.append("  ran on 1 thread, not \(threads): \(refusal)")
+        } else if simulator.threadCount > 1 {
+            summary.append("  windows on \(simulator.threadCount) threads")
+        }
         if network.plasticSynapseCount > 0 {
             summary.append(String(format: "  spike-based learning (MODEL.md §5): %d plastic synapses, %d synapse updates in steps of %g ms",
                                   network.plasticSynapseCount, network.plasticSynapseUpdates, spec.simulation.delayResolution))

@@ -85,18 +85,19 @@ final class RunCommandTests: CLITestCase {
         ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
     }
 
-    /// DESIGN.md, Randomness: the same seed gives byte-identical files, in every format; another seed
-    /// gives another raster. Brunel regime C at full size for 20 ms (Poisson drives, random
-    /// connectivity and initial potentials all come from the seed).
+    /// DESIGN.md, Randomness: the same seed gives byte-identical files, in every format, on one thread
+    /// or three; another seed gives another raster. Brunel regime C at full size for 20 ms (Poisson
+    /// drives, random connectivity and initial potentials all come from the seed).
     func testSameSeedGivesByteIdenticalFiles() throws {
         var rasters: [String: Data] = [:]
-        for (name, seed) in [("a", "5"), ("b", "5"), ("c", "6")] {
+        for (name, seed, threads) in [("a", "5", "1"), ("b", "5", "3"), ("c", "6", "1")] {
             let out = scratch.appendingPathComponent(name).path
             let result = try vesicle("run", network("brunel_ai.vsl"), "--out", out, "--quiet", "--seed", seed,
-                                     "--duration", "20", "--format", "csv,npy,hdf5")
+                                     "--duration", "20", "--format", "csv,npy,hdf5", "--threads", threads)
             XCTAssertEqual(result.status, 0, result.stderr)
             rasters[name] = try Data(contentsOf: URL(fileURLWithPath: out + "/spikes.csv"))
             if name == "b" {
+                XCTAssertTrue(result.stdout.contains("windows on 3 threads"), result.stdout)
                 let a = scratch.appendingPathComponent("a").path
                 for file in try FileManager.default.contentsOfDirectory(atPath: out) where file != "metadata.json" {
                     XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out + "/" + file)),
