@@ -11,10 +11,10 @@ final class ParallelWindowsTests: XCTestCase {
     /// (more threads than some rows have targets) against 1.
     func testThreadCountsGiveIdenticalRuns() throws {
         let spec = Self.network()
-        let serial = try Self.run(spec, threads: 1)
+        let serial = try TestNetworks.simulate(spec, threads: 1)
         XCTAssertGreaterThan(serial.collector.count, 200, "the network must fire")
         for threads in [2, 3, 7] {
-            let parallel = try Self.run(spec, threads: threads)
+            let parallel = try TestNetworks.simulate(spec, threads: threads)
             XCTAssertNil(parallel.simulator.parallelRefusal)
             XCTAssertEqual(parallel.simulator.threadCount, threads)
             XCTAssertTrue(parallel.collector.times == serial.collector.times,
@@ -29,8 +29,8 @@ final class ParallelWindowsTests: XCTestCase {
     func testRefusedNetworkRunsOnOneThread() throws {
         var spec = Self.network()
         spec.projections[0].rule = .fixedOutdegree(12)
-        let serial = try Self.run(spec, threads: 1)
-        let asked = try Self.run(spec, threads: 2)
+        let serial = try TestNetworks.simulate(spec, threads: 1)
+        let asked = try TestNetworks.simulate(spec, threads: 2)
         XCTAssertEqual(asked.simulator.threadCount, 1)
         XCTAssertTrue(asked.simulator.parallelRefusal?.contains("fixed_outdegree") == true,
                       asked.simulator.parallelRefusal ?? "no refusal")
@@ -38,7 +38,7 @@ final class ParallelWindowsTests: XCTestCase {
 
         var current = Self.network()
         current.populations[0].model = .lifExp(TestNetworks.lif(tauM: 20, threshold: 20, reset: 10))
-        XCTAssertTrue(try Self.run(current, threads: 2).simulator.parallelRefusal?.contains("lif_exp") == true)
+        XCTAssertTrue(try TestNetworks.simulate(current, threads: 2).simulator.parallelRefusal?.contains("lif_exp") == true)
     }
 
     private static func network() -> NetworkSpec {
@@ -63,14 +63,5 @@ final class ParallelWindowsTests: XCTestCase {
         spec.inputs = [InputSpec(name: "ext", kind: .poisson(rate: 18_000), targets: [.init(population: "E"), .init(population: "I")],
                                  weight: 0.1, delay: 0.1)]
         return spec
-    }
-
-    private static func run(_ spec: NetworkSpec, threads: Int) throws -> (simulator: Simulator, collector: SpikeCollector) {
-        let network = try NetworkBuilder.build(spec)
-        let simulator = Simulator(network: network, threads: threads)
-        let collector = SpikeCollector(populationSizes: network.populationSizes)
-        simulator.recordAllSpikes()
-        simulator.run(observer: collector)
-        return (simulator, collector)
     }
 }

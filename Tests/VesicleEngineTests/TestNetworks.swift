@@ -21,12 +21,19 @@ enum TestNetworks {
 
     /// Runs `spec` and returns every spike of every population, per neuron.
     static func run(_ spec: NetworkSpec, queue: EventQueueKind = .binaryHeap) throws -> (Network, SpikeCollector) {
+        let (simulator, collector) = try simulate(spec, queue: queue)
+        return (simulator.network, collector)
+    }
+
+    /// The same, returning the simulator (its counters, its thread count).
+    static func simulate(_ spec: NetworkSpec, queue: EventQueueKind = .binaryHeap,
+                         threads: Int = 1) throws -> (simulator: Simulator, collector: SpikeCollector) {
         let network = try NetworkBuilder.build(spec)
-        let simulator = Simulator(network: network, queue: queue)
+        let simulator = Simulator(network: network, queue: queue, threads: threads)
         let collector = SpikeCollector(populationSizes: network.populationSizes)
         simulator.recordAllSpikes()
         simulator.run(observer: collector)
-        return (network, collector)
+        return (simulator, collector)
     }
 
     /// One target neuron driven by spike-time sources, one source population per entry of `inputs`.

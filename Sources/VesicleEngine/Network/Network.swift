@@ -47,6 +47,16 @@ struct DelayClass {
     var members: [Member]
 }
 
+extension SynapseTable {
+    /// The synapses of source `row` that `member` delivers: the whole row, or its part with the
+    /// member's delay step.
+    @inline(__always)
+    func synapses(ofRow row: Int, for member: DelayClass.Member) -> Range<Int> {
+        if let steps = member.steps { return range(ofRow: row, delaySteps: steps) }
+        return rowStart[row]..<rowStart[row + 1]
+    }
+}
+
 /// A constant-current change at a time (start or stop of a current input).
 struct BiasChange {
     let time: Double

@@ -107,12 +107,7 @@ final class ParallelWindows {
         for member in network.delayClasses[p][Int(d.delayClass)].members {
             let projection = network.projections[member.projection]
             let table = projection.synapses
-            let row: Range<Int>
-            if let steps = member.steps {
-                row = table.range(ofRow: local, delaySteps: steps)
-            } else {
-                row = table.rowStart[local]..<table.rowStart[local + 1]
-            }
+            let row = table.synapses(ofRow: local, for: member)
             if row.isEmpty { continue }
             guard case .lifDelta(let pop) = network.dynamics[projection.targetPopulation] else { continue }
             let starts = partitionStarts[projection.targetPopulation]

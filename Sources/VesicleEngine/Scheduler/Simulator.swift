@@ -326,12 +326,7 @@ public final class Simulator {
         for member in network.delayClasses[p][Int(d.delayClass)].members {
             let projection = network.projections[member.projection]
             let table = projection.synapses
-            let range: Range<Int>
-            if let steps = member.steps {
-                range = table.range(ofRow: local, delaySteps: steps)
-            } else {
-                range = table.rowStart[local]..<table.rowStart[local + 1]
-            }
+            let range = table.synapses(ofRow: local, for: member)
             if range.isEmpty { continue }
             counters.recurrentEvents += range.count
             if let bayesian = projection.bayesian {
