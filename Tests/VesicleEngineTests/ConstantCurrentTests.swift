@@ -40,4 +40,37 @@ final class ConstantCurrentTests: XCTestCase {
         let expected = 5 + 10 * log(40.0 / 25)
         XCTAssertEqual(spikes.times[0][0][0], expected, accuracy: 1e-12 * expected)
     }
+
+    /// A neuron that starts at or above threshold fires at time 0 (as NEST's does on its first step),
+    /// for both models, with and without a drive fused into its line (weight 0, so V is unchanged).
+    /// With V_inf = 32 mV above the 20 mV threshold it then fires every t_ref + tau_m ln((V_inf -
+    /// V_reset)/(V_inf - theta)); with no current, never again. It used to loop on the drift path.
+    func testNeuronStartingAboveThresholdFiresAtTimeZero() throws {
+        for bias in [400.0, 0] {
+            let p = TestNetworks.lif(tauM: 20, capacitance: 250, rest: 0, threshold: 20, reset: 10, refractory: 2, bias: bias)
+            let models: [(String, NeuronModel)] = [("lif_delta", .lifDelta(p)), ("lif_exp", .lifExp(p))]
+            for (name, model) in models {
+                for drive in [false, true] {
+                    var spec = NetworkSpec(simulation: SimulationSpec(duration: 50, seed: 1),
+                                           populations: [PopulationSpec(name: "n", size: 2, model: model,
+                                                                        initialPotential: .constant(25))])
+                    if drive {
+                        spec.inputs = [InputSpec(name: "ext", kind: .poisson(rate: 10_000), targets: [.init(population: "n")],
+                                                 weight: 0, delay: 0.5)]
+                    }
+                    let times = try TestNetworks.run(spec).1.times[0][1]
+                    let label = "\(name), bias \(bias), drive \(drive)"
+                    guard bias > 0 else {
+                        XCTAssertEqual(times, [0], label)
+                        continue
+                    }
+                    let period = 2 + 20 * log((32.0 - 10) / (32 - 20))
+                    XCTAssertEqual(times.count, Int((50 / period).rounded(.down)) + 1, label)
+                    for (k, t) in times.enumerated() {
+                        XCTAssertEqual(t, Double(k) * period, accuracy: 1e-11 * max(1, t), "\(label), spike \(k)")
+                    }
+                }
+            }
+        }
+    }
 }

@@ -29,7 +29,18 @@ final class PoissonDrivenNeuronTests: XCTestCase {
         try checkAgainstDirectSimulation(p, rate: 2_000, weight: 0.2, seed: 5)
     }
 
-    private func checkAgainstDirectSimulation(_ p: LIFParameters, rate: Double, weight: Double, seed: UInt64) throws {
+    /// A current step (15 to 45 ms) lifts V_inf from 0 to 48 mV, above threshold, and back: the
+    /// neurons pass into and out of the drift path mid-run. The drive starts at 5 ms and closes at
+    /// 50 ms. Seed 6; spike times to 1e-9 ms.
+    func testCurrentStepsAndDriveWindowMatchDirectSimulation() throws {
+        let p = TestNetworks.lif(tauM: 20, capacitance: 250, rest: 0, threshold: 20, reset: 10, refractory: 2)
+        try checkAgainstDirectSimulation(p, rate: 2_000, weight: 0.2, seed: 6, driveWindow: 5..<50,
+                                         currentStep: (amplitude: 600, window: 15..<45))
+    }
+
+    private func checkAgainstDirectSimulation(_ p: LIFParameters, rate: Double, weight: Double, seed: UInt64,
+                                              driveWindow: Range<Double> = 0..<Double.infinity,
+                                              currentStep: (amplitude: Double, window: Range<Double>)? = nil) throws {
         let size = 3, inputDelay = 0.5, duration = 60.0
         let excitatory = (0..<150).map { 0.4 * Double($0) + 0.13 }
         let inhibitory = (0..<100).map { 0.55 * Double($0) + 0.31 }
@@ -46,7 +57,14 @@ final class PoissonDrivenNeuronTests: XCTestCase {
                                                    weight: .constant(j), delay: .constant(synapticDelay)))
         }
         spec.inputs = [InputSpec(name: "ext", kind: .poisson(rate: rate), targets: [.init(population: "n")],
-                                 weight: weight, delay: inputDelay)]
+                                 weight: weight, delay: inputDelay, start: driveWindow.lowerBound, stop: driveWindow.upperBound)]
+        var biasChanges: [(time: Double, deltaCurrent: Double)] = []
+        if let step = currentStep {
+            spec.inputs.append(InputSpec(name: "step", kind: .constantCurrent(amplitude: step.amplitude, start: step.window.lowerBound,
+                                                                              stop: step.window.upperBound),
+                                         targets: [.init(population: "n")]))
+            biasChanges = [(step.window.lowerBound, step.amplitude), (step.window.upperBound, -step.amplitude)]
+        }
         let spikes = try TestNetworks.run(spec).1.times[0]
 
         var totalSpikes = 0
@@ -58,14 +76,14 @@ final class PoissonDrivenNeuronTests: XCTestCase {
             let mean = 1000 / rate
             let clock = try XCTUnwrap(LomaxZiggurat(shape: p.tauM / mean))
             var events: [(time: Double, weight: Double)] = []
-            var arrival = inputDelay + stream.exponential() * mean
-            while arrival < duration {
+            var arrival = driveWindow.lowerBound + inputDelay + stream.exponential() * mean
+            while arrival < min(duration, driveWindow.upperBound + inputDelay) {
                 events.append((arrival, weight))
                 arrival += p.tauM * log1p(stream.lomax(clock))
             }
             events += excitatory.map { ($0 + synapticDelay, jE) } + inhibitory.map { ($0 + synapticDelay, jI) }
             events = events.filter { $0.time < duration }.sorted { $0.time < $1.time }
-            let expected = Self.directSpikeTimes(events, p, duration: duration)
+            let expected = Self.directSpikeTimes(events, p, biasChanges: biasChanges, duration: duration)
             totalSpikes += expected.count
             XCTAssertEqual(spikes[neuron].count, expected.count, "neuron \(neuron)")
             for (a, b) in zip(spikes[neuron], expected) { XCTAssertEqual(a, b, accuracy: 1e-9, "neuron \(neuron)") }
@@ -76,11 +94,15 @@ final class PoissonDrivenNeuronTests: XCTestCase {
     /// V(last) = v and V relaxes freely towards V_inf after `last` (held at reset until then after a
     /// spike). Jumps in refractoriness are dropped; a jump that reaches threshold fires at its time;
     /// with V_inf above threshold, V also reaches it by drift at last + tau ln((v - V_inf)/(theta - V_inf)).
+    /// A bias change moves V_inf by tau dI / C and keeps V continuous; at equal times it comes before
+    /// the jumps.
     private static func directSpikeTimes(_ events: [(time: Double, weight: Double)], _ p: LIFParameters,
+                                         biasChanges: [(time: Double, deltaCurrent: Double)],
                                          duration: Double) -> [Double] {
-        let vInf = p.restingPotential + p.tauM * p.biasCurrent / p.capacitance
+        var vInf = p.restingPotential + p.tauM * p.biasCurrent / p.capacitance
         var v = p.restingPotential, last = 0.0
         var spikes: [Double] = []
+        var changes = biasChanges[...]
         func driftCrossings(before t: Double) {
             while vInf > p.threshold {
                 let crossing = last + p.tauM * log((v - vInf) / (p.threshold - vInf))
@@ -90,7 +112,19 @@ final class PoissonDrivenNeuronTests: XCTestCase {
                 last = crossing + p.refractoryPeriod
             }
         }
+        func applyChanges(upTo t: Double) {
+            while let change = changes.first, change.time <= t {
+                driftCrossings(before: change.time)
+                if change.time >= last {
+                    v = vInf + (v - vInf) * exp(-(change.time - last) / p.tauM)
+                    last = change.time
+                }
+                vInf += p.tauM * change.deltaCurrent / p.capacitance
+                changes = changes.dropFirst()
+            }
+        }
         for e in events {
+            applyChanges(upTo: e.time)
             driftCrossings(before: e.time)
             guard e.time >= last else { continue }
             v = vInf + (v - vInf) * exp(-(e.time - last) / p.tauM)
@@ -102,6 +136,7 @@ final class PoissonDrivenNeuronTests: XCTestCase {
                 last = e.time + p.refractoryPeriod
             }
         }
+        applyChanges(upTo: duration)
         driftCrossings(before: duration)
         return spikes
     }

@@ -152,10 +152,12 @@ extension LIFDeltaPopulation {
             let scaled = line.pointee.scaled
             let refractoryUntil = line.pointee.refractoryUntil
             let refractoryEnd = refractoryUntil == -.infinity ? 0 : exp((refractoryUntil - epoch) * inverseTau)
-            let crossing = scaled < gap ? max(scaled / gap, refractoryEnd) : refractoryEnd
+            // Never before the epoch (clock value 1), as in `advanceWithDrift`.
+            let earliest = max(refractoryEnd, 1)
+            let crossing = scaled < gap ? max(scaled / gap, earliest) : earliest
             let arrival = abs(line.pointee.nextDrive)
             if crossing < limit && crossing <= arrival {
-                let time = crossing == refractoryEnd ? refractoryUntil : epoch + tau * log(crossing)
+                let time = crossing == refractoryEnd ? refractoryUntil : crossing == 1 ? epoch : epoch + tau * log(crossing)
                 fireOnClock(j, at: crossing, time: time, into: output)
             } else if arrival < limit {
                 let candidate = arrival + arrival * line.pointee.driveStream.lomax(clock)

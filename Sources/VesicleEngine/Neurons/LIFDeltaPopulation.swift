@@ -110,6 +110,13 @@ final class LIFDeltaPopulation {
                 driveStream: fusedDrive ? drives.stream(of: j) : placeholder))
         }
         if fusedDrive { driveActiveScale = exp(driveActiveUntil / parameters.tauM) }
+        // A neuron that starts at or above threshold fires at time 0, as NEST's fires on its first
+        // step; otherwise it would sit above threshold until an input arrived.
+        if parameters.escapeNoise == nil {
+            for j in 0..<count where initialPotential[j] >= parameters.threshold {
+                if fusedDrive { fireOnClock(j, at: 1, time: 0, into: output) } else { fire(j, at: 0) }
+            }
+        }
     }
 
     deinit {
@@ -188,8 +195,10 @@ final class LIFDeltaPopulation {
             let gap = state[j].thresholdGap
             let scaled = state[j].scaled
             // V - V_inf = scaled e^{-(s - epoch)/tau} < gap < 0 until s = epoch + tau ln(scaled/gap).
-            let crossing = scaled < gap ? max(epoch + tau * log(scaled / gap), state[j].refractoryUntil)
-                                        : state[j].refractoryUntil
+            // Never before the epoch: a neuron is only ever at or above threshold without having fired
+            // if it started there, and then it fired at time 0 (init).
+            let earliest = max(state[j].refractoryUntil, epoch)
+            let crossing = scaled < gap ? max(epoch + tau * log(scaled / gap), earliest) : earliest
             let arrival = state[j].nextDrive
             if crossing < t && crossing <= arrival {
                 fire(j, at: crossing)
