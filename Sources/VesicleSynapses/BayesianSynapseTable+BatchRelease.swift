@@ -47,10 +47,19 @@ extension BayesianSynapseTable where Scalar == Float {
                         v = v0 + (v - v0) * d2
                     }
                     let root = VectorElementaryFunctions.squareRoot(v)
+                    // Every x = m + root xi of the row lies within |m| + root * 13.708 (the largest
+                    // normal the lanes give): when that is inside exp's vector domain, one check here
+                    // replaces one per block, and the sign is set in the exponential's scale.
+                    let bound = abs(m[0]) + root[0] * RandomLanes.largestZigguratNormal
+                    let unchecked = logLink && bound < 707 && abs(sign) == 1
+                    let negative = sign < 0
+                    var rng = lanes
+                    defer { lanes = rng }
                     var k = 0
                     while k < count {
-                        let x = m + root * lanes.nextZigguratNormals(layers: layers, densities: densities)
-                        let w = (logLink ? vectorExponential(x) : x) * sign
+                        let x = m + root * rng.nextZigguratNormals(layers: layers, densities: densities)
+                        let w = unchecked ? signedVectorExponential(x, negative: negative)
+                            : (logLink ? vectorExponential(x) : x) * sign
                         if k + 4 <= count {
                             UnsafeMutableRawPointer(out + k).storeBytes(of: w, as: SIMD4<Double>.self)
                         } else {

@@ -15,10 +15,18 @@ import VesicleRandom
 /// with any lane outside [-708, 708] (subnormal or infinite results, NaN) is computed lane by lane by libm.
 @inlinable @inline(__always)
 public func vectorExponential(_ x: SIMD4<Double>) -> SIMD4<Double> {
-    typealias F = VectorElementaryFunctions
     guard all((x .>= -708) .& (x .<= 708)) else {
         return SIMD4(exp(x[0]), exp(x[1]), exp(x[2]), exp(x[3]))
     }
+    return signedVectorExponential(x, negative: false)
+}
+
+/// e^x, or -e^x when `negative`, for four doubles that all lie in [-708, 708] (the caller checks,
+/// once for many vectors: a row's releases are bounded by its posterior, MODEL.md §3). Bit for bit
+/// `vectorExponential(x)`, negated when `negative`; the sign costs nothing, it is set in the scale.
+@inlinable @inline(__always)
+public func signedVectorExponential(_ x: SIMD4<Double>, negative: Bool) -> SIMD4<Double> {
+    typealias F = VectorElementaryFunctions
     let shifter = 6_755_399_441_055_744.0  // 1.5 * 2^52: adding it rounds to an integer (ties to even)
     let t = x * (1 / M_LN2) + shifter
     let n = t - shifter
@@ -37,7 +45,10 @@ public func vectorExponential(_ x: SIMD4<Double>) -> SIMD4<Double> {
     p = p * r + 0.5
     // e^r = 1 + (r + r^2 p): the small part summed first, the 1 added last.
     let expR = 1 + (r + (r * r) * p)
-    // The low bits of t hold n in two's complement; (n + 1023) << 52 is 2^n for |n| <= 1022.
-    let scale = F.double((F.bits(t) &+ 1023) &<< 52)
+    // The low 12 bits of t hold n + 2^51 (mod 2^12), n in two's complement, so those of t + 1023
+    // hold n + 1023, in [1, 2046] for |n| <= 1022: shifted by 52 it is the exponent of 2^n. Another
+    // 2048 (bit 11) lands on bit 63, the sign: -2^n, and the product is exactly -(e^r 2^n).
+    let bias: UInt64 = negative ? 1023 + 2048 : 1023
+    let scale = F.double((F.bits(t) &+ bias) &<< 52)
     return expR * scale
 }
