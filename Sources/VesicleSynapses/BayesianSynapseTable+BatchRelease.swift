@@ -52,13 +52,13 @@ extension BayesianSynapseTable where Scalar == Float {
                     // replaces one per block, and the sign is set in the exponential's scale.
                     let bound = abs(m[0]) + root[0] * RandomLanes.largestZigguratNormal
                     let unchecked = logLink && bound < 707 && abs(sign) == 1
-                    let negative = sign < 0
+                    let negative = sign < 0, exponentials = ExponentialTable.values
                     var rng = lanes
                     defer { lanes = rng }
                     var k = 0
                     while k < count {
                         let x = m + root * rng.nextZigguratNormals(layers: layers, densities: densities)
-                        let w = unchecked ? signedVectorExponential(x, negative: negative)
+                        let w = unchecked ? signedVectorExponential(x, negative: negative, table: exponentials)
                             : (logLink ? vectorExponential(x) : x) * sign
                         if k + 4 <= count {
                             UnsafeMutableRawPointer(out + k).storeBytes(of: w, as: SIMD4<Double>.self)
