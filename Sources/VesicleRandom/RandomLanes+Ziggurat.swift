@@ -7,6 +7,10 @@ import Darwin
 #endif
 
 extension RandomLanes {
+    /// The largest magnitude `nextZigguratNormals` returns: r + a, a = -ln(u)/r, from the tail's
+    /// smallest uniform u = 2^-53 (13.708); the fast path and the wedges stay below r.
+    public static let largestZigguratNormal = NormalZiggurat.r - log(0x1p-53) / NormalZiggurat.r
+
     /// Four independent standard normals, one per lane, by Marsaglia & Tsang's ziggurat on the layers
     /// of `NormalZiggurat` (pass `NormalZiggurat.layers` and `.densities`, read once per batch).
     ///
@@ -17,10 +21,6 @@ extension RandomLanes {
     /// lane alone: lane j's normals are the scalar ziggurat run on lane j's stream. Exact in
     /// distribution up to that grid; the tail beyond r = 3.654 uses Marsaglia's exact method with
     /// 53-bit uniforms and reaches `largestZigguratNormal`.
-    /// The largest magnitude `nextZigguratNormals` returns: r + a, a = -ln(u)/r, from the tail's
-    /// smallest uniform u = 2^-53 (13.708); the fast path and the wedges stay below r.
-    public static let largestZigguratNormal = NormalZiggurat.r - log(0x1p-53) / NormalZiggurat.r
-
     @inlinable @inline(__always)
     public mutating func nextZigguratNormals(layers x: UnsafePointer<Double>,
                                              densities f: UnsafePointer<Double>) -> SIMD4<Double> {
