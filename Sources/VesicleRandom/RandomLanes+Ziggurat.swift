@@ -37,11 +37,13 @@ extension RandomLanes {
         // all(candidate .< inner) as one AND of sign bits: candidate is +0 or positive, so
         // candidate - inner is negative exactly when candidate < inner (never -0), and the AND of
         // the two halves and then of two words is cheaper than the mask reduction `all` compiles to.
+        // The lanes that failed are those whose sign bit is clear; testing them on `below` keeps
+        // `inner` out of the registers the slow path has to save.
         let below = F.bits(candidate - inner)
         let halves = below.lowHalf & below.highHalf
         if (halves[0] & halves[1]) >> 63 == 1 { return signed }
         var result = signed
-        for lane in 0..<4 where !(candidate[lane] < inner[lane]) {
+        for lane in 0..<4 where below[lane] >> 63 == 0 {
             let draw = zigguratSlowPath(lane: lane, word: words[lane], layers: x, densities: f)
             result[lane] = draw.normal
             self = draw.lanes
