@@ -55,9 +55,11 @@ extension BayesianSynapseTable where Scalar == Float {
                     let negative = sign < 0, exponentials = ExponentialTable.values
                     var rng = lanes
                     defer { lanes = rng }
+                    // The same lane operations on the scalars, so that one register holds each.
+                    let mean = m[0], deviation = root[0]
                     var k = 0
                     while k < count {
-                        let x = m + root * rng.nextZigguratNormals(layers: layers, densities: densities)
+                        let x = mean + deviation * rng.nextZigguratNormals(layers: layers, densities: densities)
                         let w = unchecked ? signedVectorExponential(x, negative: negative, table: exponentials)
                             : (logLink ? vectorExponential(x) : x) * sign
                         if k + 4 <= count {
