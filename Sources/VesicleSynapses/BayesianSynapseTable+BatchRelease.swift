@@ -57,17 +57,24 @@ extension BayesianSynapseTable where Scalar == Float {
                     defer { lanes = rng }
                     // The same lane operations on the scalars, so that one register holds each.
                     let mean = m[0], deviation = root[0]
-                    var k = 0
-                    while k < count {
-                        let x = mean + deviation * rng.nextZigguratNormals(layers: layers, densities: densities)
-                        let w = unchecked ? signedVectorExponential(x, negative: negative, table: exponentials)
-                            : (logLink ? vectorExponential(x) : x) * sign
-                        if k + 4 <= count {
-                            UnsafeMutableRawPointer(out + k).storeBytes(of: w, as: SIMD4<Double>.self)
-                        } else {
-                            for j in 0..<(count - k) { out[k + j] = w[j] }
+                    // One loop per form, so that the common one carries nothing of the other.
+                    @inline(__always)
+                    func releases(_ amplitude: (SIMD4<Double>) -> SIMD4<Double>) {
+                        var k = 0
+                        while k < count {
+                            let w = amplitude(mean + deviation * rng.nextZigguratNormals(layers: layers, densities: densities))
+                            if k + 4 <= count {
+                                UnsafeMutableRawPointer(out + k).storeBytes(of: w, as: SIMD4<Double>.self)
+                            } else {
+                                for j in 0..<(count - k) { out[k + j] = w[j] }
+                            }
+                            k += 4
                         }
-                        k += 4
+                    }
+                    if unchecked {
+                        releases { signedVectorExponential($0, negative: negative, table: exponentials) }
+                    } else {
+                        releases { (logLink ? vectorExponential($0) : $0) * sign }
                     }
                     return
                 }
