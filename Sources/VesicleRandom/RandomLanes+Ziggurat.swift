@@ -7,6 +7,10 @@ import Darwin
 #endif
 
 extension RandomLanes {
+    /// The largest magnitude `nextZigguratNormals` returns: r + a, a = -ln(u)/r, from the tail's
+    /// smallest uniform u = 2^-53 (13.708); the fast path and the wedges stay below r.
+    public static let largestZigguratNormal = NormalZiggurat.r - log(0x1p-53) / NormalZiggurat.r
+
     /// Four independent standard normals, one per lane, by Marsaglia & Tsang's ziggurat on the layers
     /// of `NormalZiggurat` (pass `NormalZiggurat.layers` and `.densities`, read once per batch).
     ///
@@ -14,8 +18,9 @@ extension RandomLanes {
     /// sign from bit 8, u from the top 52 bits (so u lies on the 52-bit grid of [0, 1)), and the
     /// candidate u x_i accepted when below x_(i+1) (98.8% of draws). Only the lanes that fail go
     /// through the exact wedge and tail tests (`zigguratSlowPath`), which draw further words of that
-    /// lane alone: lane j's normals are the scalar ziggurat run on lane j's stream. Exact in distribution up to that grid; the tail beyond r = 3.654 uses Marsaglia's
-    /// exact method with 53-bit uniforms and reaches r - ln(2^-53)/r = 13.7 sd.
+    /// lane alone: lane j's normals are the scalar ziggurat run on lane j's stream. Exact in
+    /// distribution up to that grid; the tail beyond r = 3.654 uses Marsaglia's exact method with
+    /// 53-bit uniforms and reaches `largestZigguratNormal`.
     @inlinable @inline(__always)
     public mutating func nextZigguratNormals(layers x: UnsafePointer<Double>,
                                              densities f: UnsafePointer<Double>) -> SIMD4<Double> {
@@ -29,10 +34,19 @@ extension RandomLanes {
         let u = F.double((words &>> 12) | 0x3FF0_0000_0000_0000) - 1
         let candidate = u * width
         let signed = F.double(F.bits(candidate) ^ ((words & 0x100) &<< 55))
-        if all(candidate .< inner) { return signed }
+        // all(candidate .< inner) as one AND of sign bits: candidate is +0 or positive, so
+        // candidate - inner is negative exactly when candidate < inner (never -0), and the AND of
+        // the two halves and then of two words is cheaper than the mask reduction `all` compiles to.
+        // The lanes that failed are those whose sign bit is clear; testing them on `below` keeps
+        // `inner` out of the registers the slow path has to save.
+        let below = F.bits(candidate - inner)
+        let halves = below.lowHalf & below.highHalf
+        if (halves[0] & halves[1]) >> 63 == 1 { return signed }
         var result = signed
-        for lane in 0..<4 where !(candidate[lane] < inner[lane]) {
-            result[lane] = zigguratSlowPath(lane: lane, word: words[lane], layers: x, densities: f)
+        for lane in 0..<4 where below[lane] >> 63 == 0 {
+            let draw = zigguratSlowPath(lane: lane, word: words[lane], layers: x, densities: f)
+            result[lane] = draw.normal
+            self = draw.lanes
         }
         return result
     }
@@ -40,10 +54,18 @@ extension RandomLanes {
     /// The rest of one lane's ziggurat draw after its fast test failed on `word`: the wedge test of
     /// that layer or, for the base layer, the exact tail; on a wedge rejection a new draw of that lane
     /// starts over. Further words come from that lane alone (`next(lane:)`), so each lane is one
-    /// stream whatever the other lanes needed.
+    /// stream whatever the other lanes needed. It takes the lanes by value and returns them advanced,
+    /// so that a caller's lanes, not passed by address, can stay in registers through the fast path.
     @usableFromInline
-    mutating func zigguratSlowPath(lane: Int, word: UInt64, layers x: UnsafePointer<Double>,
-                                   densities f: UnsafePointer<Double>) -> Double {
+    func zigguratSlowPath(lane: Int, word: UInt64, layers x: UnsafePointer<Double>,
+                          densities f: UnsafePointer<Double>) -> (normal: Double, lanes: RandomLanes) {
+        var lanes = self
+        let normal = lanes.zigguratSlowDraw(lane: lane, word: word, layers: x, densities: f)
+        return (normal, lanes)
+    }
+
+    private mutating func zigguratSlowDraw(lane: Int, word: UInt64, layers x: UnsafePointer<Double>,
+                                           densities f: UnsafePointer<Double>) -> Double {
         var w = word
         while true {
             let i = Int(w & 0xFF)

@@ -47,16 +47,34 @@ extension BayesianSynapseTable where Scalar == Float {
                         v = v0 + (v - v0) * d2
                     }
                     let root = VectorElementaryFunctions.squareRoot(v)
-                    var k = 0
-                    while k < count {
-                        let x = m + root * lanes.nextZigguratNormals(layers: layers, densities: densities)
-                        let w = (logLink ? vectorExponential(x) : x) * sign
-                        if k + 4 <= count {
-                            UnsafeMutableRawPointer(out + k).storeBytes(of: w, as: SIMD4<Double>.self)
-                        } else {
-                            for j in 0..<(count - k) { out[k + j] = w[j] }
+                    // Every x = m + root xi of the row lies within |m| + root * 13.708 (the largest
+                    // normal the lanes give): when that is inside exp's vector domain, one check here
+                    // replaces one per block, and the sign is set in the exponential's scale.
+                    let bound = abs(m[0]) + root[0] * RandomLanes.largestZigguratNormal
+                    let unchecked = logLink && bound < 707 && abs(sign) == 1
+                    let negative = sign < 0, exponentials = ExponentialTable.values
+                    var rng = lanes
+                    defer { lanes = rng }
+                    // The same lane operations on the scalars, so that one register holds each.
+                    let mean = m[0], deviation = root[0]
+                    // One loop per form, so that the common one carries nothing of the other.
+                    @inline(__always)
+                    func releases(_ amplitude: (SIMD4<Double>) -> SIMD4<Double>) {
+                        var k = 0
+                        while k < count {
+                            let w = amplitude(mean + deviation * rng.nextZigguratNormals(layers: layers, densities: densities))
+                            if k + 4 <= count {
+                                UnsafeMutableRawPointer(out + k).storeBytes(of: w, as: SIMD4<Double>.self)
+                            } else {
+                                for j in 0..<(count - k) { out[k + j] = w[j] }
+                            }
+                            k += 4
                         }
-                        k += 4
+                    }
+                    if unchecked {
+                        releases { signedVectorExponential($0, negative: negative, table: exponentials) }
+                    } else {
+                        releases { (logLink ? vectorExponential($0) : $0) * sign }
                     }
                     return
                 }

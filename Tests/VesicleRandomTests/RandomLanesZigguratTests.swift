@@ -76,4 +76,16 @@ final class RandomLanesZigguratTests: XCTestCase {
         }
         XCTAssertTrue(differ)
     }
+
+    /// The bound the release rows check exp's domain with: the fast path and the wedges return u x_i
+    /// with i >= 1 (x_1 = r, the layers decreasing), below r; the tail returns r + a with
+    /// a = -ln(u)/r <= 53 ln 2 / r for its uniforms u >= 2^-53; so no normal exceeds
+    /// r + 53 ln 2 / r, which `largestZigguratNormal` is to 1e-14.
+    func testLargestNormalBoundsEveryBranch() {
+        let x = NormalZiggurat.layers, r = NormalZiggurat.r
+        XCTAssertEqual(x[1], r)
+        for i in 1..<256 { XCTAssertGreaterThan(x[i], x[i + 1], "layer \(i)") }
+        XCTAssertEqual(RandomLanes.largestZigguratNormal, r + 53 * M_LN2 / r, accuracy: 1e-14)
+        XCTAssertLessThanOrEqual(Self.draw(50_000, seed: 19).map(abs).max()!, RandomLanes.largestZigguratNormal)
+    }
 }

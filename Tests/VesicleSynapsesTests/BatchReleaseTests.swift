@@ -93,6 +93,26 @@ final class BatchReleaseTests: XCTestCase {
                 }
             }
         }
+        // A shared posterior near exp's vector limit (|mu| + sqrt(sigma2) * 13.708 above 707) takes the
+        // per-block domain check instead of the row's, with the sign multiplied, not set in the
+        // scale: still bit for bit the per-synapse path, under either sign, and finite.
+        let wide = try OrnsteinUhlenbeckPrior(mean: 700, variance: 1, tau: 100)
+        let nearLimit = try CompactBayesianSynapseTable(
+            rowOffsets: [0, 400], prior: wide, link: .log, release: .posterior,
+            initialMean: Array(repeating: 700, count: 400), initialVariance: 1)
+        var nearLimitPerSynapse = nearLimit
+        nearLimitPerSynapse.withMutablePosteriors { _, _ in }
+        XCTAssertGreaterThan(700 + RandomLanes.largestZigguratNormal, 707)
+        let a = UnsafeMutablePointer<Double>.allocate(capacity: 400), b = UnsafeMutablePointer<Double>.allocate(capacity: 400)
+        defer { a.deallocate(); b.deallocate() }
+        for sign in [1.0, -1.0] {
+            var lanes = RandomLanes(seed: 64, purpose: .release)
+            var otherLanes = lanes
+            nearLimit.releaseRow(0, range: 0..<400, at: 0, sign: sign, lanes: &lanes, into: a)
+            nearLimitPerSynapse.releaseRow(0, range: 0..<400, at: 0, sign: sign, lanes: &otherLanes, into: b)
+            XCTAssertEqual(Array(UnsafeBufferPointer(start: a, count: 400)), Array(UnsafeBufferPointer(start: b, count: 400)))
+            XCTAssertEqual((0..<400).filter { a[$0].isFinite && a[$0].sign == (sign < 0 ? .minus : .plus) }.count, 400)
+        }
         // Different initial means within a row, or a learning increment, end the sharing.
         var learning = try CompactBayesianSynapseTable(
             rowOffsets: [0, 2], prior: prior, link: .log, release: .posterior, initialMean: [-2, -2], initialVariance: 0.2)
