@@ -95,8 +95,8 @@ final class LIFDeltaPopulation {
         self.drives = drives
         self.spikes = spikes
         output = PartitionOutput(spikes: spikes)
-        state = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<LIFDeltaState>.stride,
-                                                 alignment: 64).bindMemory(to: LIFDeltaState.self, capacity: max(count, 1))
+        state = NeuronStateMemory.allocate(bytes: max(count, 1) * MemoryLayout<LIFDeltaState>.stride)
+            .bindMemory(to: LIFDeltaState.self, capacity: max(count, 1))
         asymptote = .allocate(capacity: max(count, 1))
         let vInf = parameters.asymptoticPotential
         let placeholder = RandomStream(state: (1, 0, 0, 0))
@@ -121,7 +121,7 @@ final class LIFDeltaPopulation {
 
     deinit {
         state.deinitialize(count: count)
-        UnsafeMutableRawPointer(state).deallocate()
+        NeuronStateMemory.release(UnsafeMutableRawPointer(state))
         asymptote.deallocate()
     }
 
