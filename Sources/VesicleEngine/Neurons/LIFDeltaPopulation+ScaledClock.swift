@@ -27,6 +27,7 @@ extension LIFDeltaPopulation {
         smallArgumentExp((t - epoch) * inverseTau, table: expTable)
     }
 
+
     /// Stores the drive's next arrival `s` (>= 0) in the line, with the sign of the drift state.
     @inline(__always)
     func setClockArrival(_ line: UnsafeMutablePointer<LIFDeltaState>, _ s: Double) {
@@ -61,10 +62,17 @@ extension LIFDeltaPopulation {
             let j = Int(target)
             let line = state + j
             if line.pointee.nextDrive < scale { advancePendingOnClock(j, before: scale, into: output) }
-            if t < line.pointee.refractoryUntil { continue }
-            let scaled = line.pointee.scaled + increment
+            // Refractoriness without a branch: a neuron is refractory at random for a few percent
+            // of its inputs, which a branch would mispredict. The sign of t - refractoryUntil (+0
+            // or positive exactly when t >= refractoryUntil) picks masks from `refractoryMasks`
+            // (a table, because the compiler turns any mask it can see through back into a
+            // branch): a refractory neuron gets +0, which leaves `scaled` unchanged, and a NaN
+            // threshold, which no comparison passes.
+            let masks = refractoryMasks + 2 * Int((t - line.pointee.refractoryUntil).bitPattern >> 63)
+            let scaled = line.pointee.scaled + Double(bitPattern: increment.bitPattern & masks[0])
             line.pointee.scaled = scaled
-            if testsThreshold && scaled >= line.pointee.thresholdGap * scale {
+            let threshold = Double(bitPattern: (line.pointee.thresholdGap * scale).bitPattern | masks[1])
+            if testsThreshold && scaled >= threshold {
                 fireOnClock(j, at: scale, time: t, into: output)
             }
         }

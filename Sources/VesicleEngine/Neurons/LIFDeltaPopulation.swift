@@ -65,6 +65,17 @@ final class LIFDeltaPopulation {
     /// rejection path, and reference counting around each call would cost more than the call.
     let clock: LomaxZigguratTables
     private static let placeholderClock = LomaxZiggurat(shape: LomaxZiggurat.minimumShape)!
+    /// Masks the delivery loops pick by sign bits instead of branching (`deliverOnClock`): (AND
+    /// mask for the increment, OR mask for the threshold) when active, then when refractory; then
+    /// the threshold's OR mask by (refractory, weight positive): 0 only for (no, yes). All ones
+    /// keeps an increment, 0 makes it +0; 0x7FF8... makes any threshold a NaN, which no
+    /// comparison passes.
+    let refractoryMasks: UnsafePointer<UInt64> = {
+        let nan: UInt64 = 0x7FF8_0000_0000_0000
+        let masks = UnsafeMutablePointer<UInt64>.allocate(capacity: 8)
+        masks.initialize(from: [~0, 0, 0, nan, nan, 0, nan, nan], count: 8)
+        return UnsafePointer(masks)
+    }()
     /// e^(t_ref/tau_m): the scaled clock's advance across one refractory period.
     let refractoryFactor: Double
     /// A fused drive's first arrival must lie within this many tau_m of time 0, so that its value on
@@ -123,6 +134,7 @@ final class LIFDeltaPopulation {
         state.deinitialize(count: count)
         NeuronStateMemory.release(UnsafeMutableRawPointer(state))
         asymptote.deallocate()
+        UnsafeMutablePointer(mutating: refractoryMasks).deallocate()
     }
 
     /// Membrane potential of local neuron j at time t (t not before its last update).
@@ -271,15 +283,21 @@ final class LIFDeltaPopulation {
         let state = self.state
         if fusedDrive {
             // As in the uniform-weight loop: only the fused drive path and drift can apply.
+            // Refractoriness and the sign of the weight by masks, as in `deliverOnClock`: the
+            // threshold is a NaN unless the neuron is active and the weight positive.
+            let masks = refractoryMasks
             for (target, amplitude) in zip(targets, amplitudes) {
                 let j = Int(target)
                 let line = state + j
                 if line.pointee.nextDrive < scale { advancePendingOnClock(j, before: scale, into: output) }
-                if t < line.pointee.refractoryUntil { continue }
                 let weight = Double(amplitude)
-                let scaled = line.pointee.scaled + weight * scale
+                let refractory = Int((t - line.pointee.refractoryUntil).bitPattern >> 63)
+                let positive = Int((0 - weight).bitPattern >> 63)
+                let scaled = line.pointee.scaled + Double(bitPattern: (weight * scale).bitPattern & masks[2 * refractory])
                 line.pointee.scaled = scaled
-                if weight > 0 && scaled >= line.pointee.thresholdGap * scale { fireOnClock(j, at: scale, time: t, into: output) }
+                let threshold = Double(bitPattern: (line.pointee.thresholdGap * scale).bitPattern
+                                                   | masks[4 + (refractory << 1 | positive)])
+                if scaled >= threshold { fireOnClock(j, at: scale, time: t, into: output) }
             }
             return
         }
