@@ -58,41 +58,66 @@ struct BenchBrunelCommand: ParsableCommand {
         var neurons: Int
     }
 
-    func measure(_ spec: NetworkSpec, label: String, threads: Int = 1) throws -> Measurement {
-        let warmup = spec.simulation.warmup
-        let network = try NetworkBuilder.build(spec)
-        let perSynapse = Double(network.projections.map { $0.bytesPerSynapse * $0.synapses.synapseCount }.reduce(0, +))
-            / Double(network.synapseCount)
-        print(String(format: "%@ build: %.3f s, %d neurons, %d synapses, %.2f bytes/synapse",
-                     label as NSString, network.buildSeconds, network.neuronCount, network.synapseCount, perSynapse))
-        let simulator = Simulator(network: network, queue: EventQueueKind(rawValue: queue)!, threads: threads)
-        if let refusal = simulator.parallelRefusal {
-            print("\(label): runs on 1 thread, not \(threads): \(refusal)")
+    /// One network under measurement. With more than one in a run (`--synapse bayesian`,
+    /// `--threads`), they are simulated in alternating chunks of `chunk` ms, so that drifts of a
+    /// shared machine's speed fall on all of them alike and their ratio is not a comparison of two
+    /// different minutes.
+    final class Contestant {
+        let label: String
+        let network: Network
+        let simulator: Simulator
+        let collector: SpikeCollector
+        let bytesPerSynapse: Double
+        var wall = 0.0
+        var before: SimulationCounters?
+
+        init(_ spec: NetworkSpec, label: String, queue: EventQueueKind, threads: Int) throws {
+            self.label = label
+            network = try NetworkBuilder.build(spec)
+            bytesPerSynapse = Double(network.projections.map { $0.bytesPerSynapse * $0.synapses.synapseCount }.reduce(0, +))
+                / Double(network.synapseCount)
+            print(String(format: "%@ build: %.3f s, %d neurons, %d synapses, %.2f bytes/synapse",
+                         label as NSString, network.buildSeconds, network.neuronCount, network.synapseCount, bytesPerSynapse))
+            simulator = Simulator(network: network, queue: queue, threads: threads)
+            if let refusal = simulator.parallelRefusal { print("\(label): runs on 1 thread, not \(threads): \(refusal)") }
+            collector = SpikeCollector(populationSizes: network.populationSizes)
+            simulator.recordAllSpikes()
         }
-        let collector = SpikeCollector(populationSizes: network.populationSizes)
-        simulator.recordAllSpikes()
-        let clock = ContinuousClock()
-        let warmupCost = clock.measure { simulator.run(until: warmup, observer: collector) }
-        let before = simulator.counters
-        let cost = clock.measure { simulator.run(observer: collector) }
-        let after = simulator.counters
-        let wall = Self.seconds(cost)
-        let result = Measurement(
-            build: network.buildSeconds, wall: wall, recurrent: after.recurrentEvents - before.recurrentEvents,
-            external: after.externalEvents - before.externalEvents,
-            excitatory: SpikeTrainStatistics.compute(times: collector.times[0], from: warmup, to: warmup + duration),
-            inhibitory: SpikeTrainStatistics.compute(times: collector.times[1], from: warmup, to: warmup + duration),
-            bytesPerSynapse: perSynapse, synapses: network.synapseCount, neurons: network.neuronCount)
+
+        func warmUp(until warmup: Double) {
+            let cost = ContinuousClock().measure { simulator.run(until: warmup, observer: collector) }
+            before = simulator.counters
+            print(String(format: "%@ warm-up: %.0f ms simulated in %.3f s", label as NSString, warmup, BenchBrunelCommand.seconds(cost)))
+        }
+
+        func simulate(until end: Double) {
+            wall += BenchBrunelCommand.seconds(ContinuousClock().measure { simulator.run(until: end, observer: collector) })
+        }
+
+        func measurement(warmup: Double, duration: Double) -> Measurement {
+            let after = simulator.counters
+            let start = before ?? after
+            return Measurement(
+                build: network.buildSeconds, wall: wall, recurrent: after.recurrentEvents - start.recurrentEvents,
+                external: after.externalEvents - start.externalEvents,
+                excitatory: SpikeTrainStatistics.compute(times: collector.times[0], from: warmup, to: warmup + duration),
+                inhibitory: SpikeTrainStatistics.compute(times: collector.times[1], from: warmup, to: warmup + duration),
+                bytesPerSynapse: bytesPerSynapse, synapses: network.synapseCount, neurons: network.neuronCount)
+        }
+    }
+
+    /// Simulated ms per chunk when several networks alternate.
+    static let chunk = 100.0
+
+    func report(_ result: Measurement, label: String) {
         let simulated = duration / 1000
-        print(String(format: "%@ warm-up: %.0f ms simulated in %.3f s", label as NSString, warmup, Self.seconds(warmupCost)))
         print(String(format: "%@ simulate: %.0f ms in %.3f s wall, real-time factor %.3f (wall s per simulated s: %.3f)",
-                     label as NSString, duration, wall, simulated / wall, wall / simulated))
+                     label as NSString, duration, result.wall, simulated / result.wall, result.wall / simulated))
         print(String(format: "%@ events: %d recurrent + %d external = %.3g per simulated s; %.3g events per wall s (%.3g recurrent/s)",
                      label as NSString, result.recurrent, result.external, Double(result.recurrent + result.external) / simulated,
-                     Double(result.recurrent + result.external) / wall, Double(result.recurrent) / wall))
+                     Double(result.recurrent + result.external) / result.wall, Double(result.recurrent) / result.wall))
         print(String(format: "%@ excitatory: rate %.2f Hz, CV %.3f, Fano %.3f (100 ms bins); inhibitory rate %.2f Hz",
                      label as NSString, result.excitatory.rate, result.excitatory.cv, result.excitatory.fano, result.inhibitory.rate))
-        return result
     }
 
     static func seconds(_ d: Duration) -> Double {
@@ -103,21 +128,44 @@ struct BenchBrunelCommand: ParsableCommand {
         let regime = BrunelRegime(rawValue: regime.uppercased())!
         print(BenchmarkMachine.summary)
         print("command: vesicle bench brunel --neurons \(neurons) --duration \(duration) --regime \(regime.rawValue) --seed \(seed) --queue \(queue) --synapse \(synapse) --threads \(threads)")
+        let kind = EventQueueKind(rawValue: queue)!
         let staticSpec = ReferenceNetworks.brunel(regime: regime, neurons: neurons, seed: seed, duration: duration, warmup: 100)
-        let baseline = try measure(staticSpec, label: "static")
-        var main = baseline
+        let mainSpec = synapse == "bayesian"
+            ? ReferenceNetworks.brunelBayesian(regime: regime, neurons: neurons, seed: seed, duration: duration, warmup: 100)
+            : staticSpec
+        let warmup = staticSpec.simulation.warmup
+        // The static network alone first, for its memory figure; then the others.
+        let baseline = try Contestant(staticSpec, label: "static", queue: kind, threads: 1)
+        baseline.warmUp(until: warmup)
+        let staticPeak = BenchmarkMachine.peakResidentBytes ?? 0
+        var contestants = [baseline]
+        if synapse == "bayesian" { contestants.append(try Contestant(mainSpec, label: "bayesian", queue: kind, threads: 1)) }
+        if threads > 1 {
+            contestants.append(try Contestant(mainSpec, label: "\(synapse), \(threads) threads", queue: kind, threads: threads))
+        }
+        for c in contestants.dropFirst() { c.warmUp(until: warmup) }
+        if contestants.count > 1 {
+            print(String(format: "%d networks simulated in alternating chunks of %.0f ms (order reversed every chunk)",
+                         contestants.count, Self.chunk))
+        }
+        var reached = 0.0, k = 0
+        while reached < duration {
+            reached = min(duration, reached + (contestants.count > 1 ? Self.chunk : duration))
+            for c in (k % 2 == 0 ? contestants : contestants.reversed()) { c.simulate(until: warmup + reached) }
+            k += 1
+        }
+        let results = contestants.map { $0.measurement(warmup: warmup, duration: duration) }
+        for (c, r) in zip(contestants, results) { report(r, label: c.label) }
+        let baselineResult = results[0]
+        var main = baselineResult
         if synapse == "bayesian" {
-            let spec = ReferenceNetworks.brunelBayesian(regime: regime, neurons: neurons, seed: seed, duration: duration, warmup: 100)
-            main = try measure(spec, label: "bayesian")
+            main = results[1]
             print(String(format: "bayesian / static: simulate %.2fx, build %.2fx, %.1f vs %.1f bytes/synapse",
-                         main.wall / baseline.wall, main.build / baseline.build, main.bytesPerSynapse, baseline.bytesPerSynapse))
+                         main.wall / baselineResult.wall, main.build / baselineResult.build, main.bytesPerSynapse,
+                         baselineResult.bytesPerSynapse))
         }
         var parallel: Measurement?
-        if threads > 1 {
-            let spec = synapse == "bayesian"
-                ? ReferenceNetworks.brunelBayesian(regime: regime, neurons: neurons, seed: seed, duration: duration, warmup: 100)
-                : staticSpec
-            let run = try measure(spec, label: "\(synapse), \(threads) threads", threads: threads)
+        if threads > 1, let run = results.last {
             let same = run.recurrent == main.recurrent && run.external == main.external
                 && run.excitatory.rate == main.excitatory.rate && run.excitatory.cv == main.excitatory.cv
                 && run.excitatory.fano == main.excitatory.fano
@@ -126,7 +174,12 @@ struct BenchBrunelCommand: ParsableCommand {
             parallel = run
         }
         let peak = BenchmarkMachine.peakResidentBytes ?? 0
-        print(String(format: "memory: peak RSS %.1f MB", Double(peak) / 1e6))
+        if contestants.count > 1 {
+            print(String(format: "memory: peak RSS %.1f MB with the static network alone, %.1f MB with all %d",
+                         Double(staticPeak) / 1e6, Double(peak) / 1e6, contestants.count))
+        } else {
+            print(String(format: "memory: peak RSS %.1f MB", Double(peak) / 1e6))
+        }
         let simulated = duration / 1000
         var json = JSONLine()
         json.add("benchmark", "brunel")
@@ -148,7 +201,8 @@ struct BenchBrunelCommand: ParsableCommand {
         json.add("mean_cv", main.excitatory.cv)
         json.add("fano", main.excitatory.fano)
         json.add("inhibitory_rate_hz", main.inhibitory.rate)
-        json.add("peak_rss_bytes", peak)
+        json.add("peak_rss_bytes", contestants.count > 1 ? staticPeak : peak)
+        json.add("process_peak_rss_bytes", peak)
         json.add("bytes_per_synapse", main.bytesPerSynapse)
         if synapse == "bayesian" {
             json.add("static_simulate_wall_s", baseline.wall)
