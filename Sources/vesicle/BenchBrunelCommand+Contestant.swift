@@ -1,0 +1,54 @@
+import Foundation
+import VesicleAnalysis
+import VesicleEngine
+import VesicleModel
+
+extension BenchBrunelCommand {
+    /// One network under measurement. With more than one in a run (`--synapse bayesian`,
+    /// `--threads`), they are simulated in alternating chunks of `chunk` ms, so that drifts of a
+    /// shared machine's speed fall on all of them alike and their ratio is not a comparison of two
+    /// different minutes.
+    final class Contestant {
+        let label: String
+        let network: Network
+        let simulator: Simulator
+        let collector: SpikeCollector
+        let bytesPerSynapse: Double
+        var wall = 0.0
+        var before: SimulationCounters?
+
+        init(_ spec: NetworkSpec, label: String, queue: EventQueueKind, threads: Int) throws {
+            self.label = label
+            network = try NetworkBuilder.build(spec)
+            bytesPerSynapse = Double(network.projections.map { $0.bytesPerSynapse * $0.synapses.synapseCount }.reduce(0, +))
+                / Double(network.synapseCount)
+            print(String(format: "%@ build: %.3f s, %d neurons, %d synapses, %.2f bytes/synapse",
+                         label as NSString, network.buildSeconds, network.neuronCount, network.synapseCount, bytesPerSynapse))
+            simulator = Simulator(network: network, queue: queue, threads: threads)
+            if let refusal = simulator.parallelRefusal { print("\(label): runs on 1 thread, not \(threads): \(refusal)") }
+            collector = SpikeCollector(populationSizes: network.populationSizes)
+            simulator.recordAllSpikes()
+        }
+
+        func warmUp(until warmup: Double) {
+            let cost = ContinuousClock().measure { simulator.run(until: warmup, observer: collector) }
+            before = simulator.counters
+            print(String(format: "%@ warm-up: %.0f ms simulated in %.3f s", label as NSString, warmup, BenchBrunelCommand.seconds(cost)))
+        }
+
+        func simulate(until end: Double) {
+            wall += BenchBrunelCommand.seconds(ContinuousClock().measure { simulator.run(until: end, observer: collector) })
+        }
+
+        func measurement(warmup: Double, duration: Double) -> Measurement {
+            let after = simulator.counters
+            let start = before ?? after
+            return Measurement(
+                build: network.buildSeconds, wall: wall, recurrent: after.recurrentEvents - start.recurrentEvents,
+                external: after.externalEvents - start.externalEvents,
+                excitatory: SpikeTrainStatistics.compute(times: collector.times[0], from: warmup, to: warmup + duration),
+                inhibitory: SpikeTrainStatistics.compute(times: collector.times[1], from: warmup, to: warmup + duration),
+                bytesPerSynapse: bytesPerSynapse, synapses: network.synapseCount, neurons: network.neuronCount)
+        }
+    }
+}
