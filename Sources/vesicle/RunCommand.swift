@@ -77,6 +77,9 @@ struct RunCommand: ParsableCommand {
         let started = Date()
         let outcome: RunOutcome
         do {
+            if threads > 1 && (SynapticFilterRun.applies(to: spec) || !spec.feedbacks.isEmpty) {
+                print("--threads applies to spiking networks; this experiment runs on one thread")
+            }
             if SynapticFilterRun.applies(to: spec) {
                 outcome = try SynapticFilterRun(spec: spec, directory: directory, formats: formats, quiet: quiet).execute()
             } else if spec.feedbacks.isEmpty {
