@@ -20,11 +20,14 @@ final class ParallelWindows {
     /// partitionStarts[p][k] ..< partitionStarts[p][k + 1]: thread k's neurons of population p.
     let partitionStarts: [[Int]]
     let outputs: [PartitionOutput]
+    /// The network's structure flattened into plain values and pointers (`DeliveryPlan`).
+    private let plan: DeliveryPlan
 
     init(network: Network, threads: Int) {
         threadCount = threads
         partitionStarts = network.populationSizes.map { n in (0...threads).map { k in n * k / threads } }
         outputs = (0..<threads).map { _ in PartitionOutput() }
+        plan = DeliveryPlan(network: network, partitionStarts: partitionStarts)
     }
 
     /// Why `network` cannot run its windows on several threads (nil if it can). `samplers`: the run
@@ -89,7 +92,7 @@ final class ParallelWindows {
 
         func run(partition k: Int) {
             let output = windows.outputs[k]
-            for d in deliveries { windows.deliver(d, partition: k, network: network, into: output) }
+            for d in deliveries { windows.deliver(d, partition: k, into: output) }
             for (p, dynamics) in network.dynamics.enumerated() {
                 if case .lifDelta(let pop) = dynamics {
                     pop.advance(windows.partitionStarts[p][k]..<windows.partitionStarts[p][k + 1], before: end, into: output)
@@ -100,30 +103,25 @@ final class ParallelWindows {
 
     /// The part of delivery `d` that targets partition k (as `Simulator.deliver` for static synapses).
     @inline(__always)
-    fileprivate func deliver(_ d: SpikeDelivery, partition k: Int, network: Network, into output: PartitionOutput) {
+    fileprivate func deliver(_ d: SpikeDelivery, partition k: Int, into output: PartitionOutput) {
         let g = Int(d.source)
-        let p = Int(network.populationOfNeuron[g])
-        let local = g - network.populationOffsets[p]
-        for member in network.delayClasses[p][Int(d.delayClass)].members {
-            let projection = network.projections[member.projection]
-            let table = projection.synapses
-            let row = table.synapses(ofRow: local, for: member)
+        let p = Int(plan.populationOfNeuron[g])
+        let local = g - plan.populationOffsets[p]
+        for member in plan.members(population: p, delayClass: Int(d.delayClass)) {
+            let row = member.synapses(ofRow: local)
             if row.isEmpty { continue }
-            guard case .lifDelta(let pop) = network.dynamics[projection.targetPopulation] else { continue }
-            let starts = partitionStarts[projection.targetPopulation]
-            table.targets.withUnsafeBufferPointer { targets in
-                let lo = k == 0 ? row.lowerBound : Self.firstIndex(in: targets, row, notBelow: starts[k])
-                let hi = k == threadCount - 1 ? row.upperBound : Self.firstIndex(in: targets, row, notBelow: starts[k + 1])
-                if lo >= hi { return }
-                output.recurrentEvents &+= hi - lo
-                let slice = UnsafeBufferPointer(rebasing: targets[lo..<hi])
-                if let w = table.uniformWeight {
-                    pop.deliver(weight: w, at: d.time, to: slice, into: output)
+            let starts = plan.partitionStarts + member.targetPopulation * (threadCount + 1)
+            let lo = k == 0 ? row.lowerBound : Self.firstIndex(in: member.targets, row, notBelow: starts[k])
+            let hi = k == threadCount - 1 ? row.upperBound : Self.firstIndex(in: member.targets, row, notBelow: starts[k + 1])
+            if lo >= hi { continue }
+            output.recurrentEvents &+= hi - lo
+            let slice = UnsafeBufferPointer(start: member.targets + lo, count: hi - lo)
+            member.population._withUnsafeGuaranteedRef { pop in
+                if let weights = member.weights {
+                    pop.deliver(amplitudes: UnsafeBufferPointer(start: weights + lo, count: hi - lo), at: d.time, to: slice,
+                                into: output)
                 } else {
-                    table.weights.withUnsafeBufferPointer { weights in
-                        pop.deliver(amplitudes: UnsafeBufferPointer(rebasing: weights[lo..<hi]), at: d.time, to: slice,
-                                    into: output)
-                    }
+                    pop.deliver(weight: member.uniformWeight, at: d.time, to: slice, into: output)
                 }
             }
         }
@@ -131,7 +129,7 @@ final class ParallelWindows {
 
     /// The first index of `range` (targets ascending in it) whose target is at least `bound`.
     @inline(__always)
-    private static func firstIndex(in targets: UnsafeBufferPointer<UInt32>, _ range: Range<Int>, notBelow bound: Int) -> Int {
+    private static func firstIndex(in targets: UnsafePointer<UInt32>, _ range: Range<Int>, notBelow bound: Int) -> Int {
         var a = range.lowerBound, b = range.upperBound
         while a < b {
             let m = (a + b) >> 1
