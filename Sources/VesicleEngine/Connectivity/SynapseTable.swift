@@ -44,14 +44,19 @@ public struct SynapseTable: Sendable {
     /// The sub-range of row `source` whose delay is `steps` (rows are sorted by delay step).
     @inline(__always)
     func range(ofRow source: Int, delaySteps steps: UInt16) -> Range<Int> {
-        let lo = rowStart[source], hi = rowStart[source + 1]
-        var a = lo, b = hi
+        Self.range(in: rowStart[source]..<rowStart[source + 1], delaySteps: steps) { delaySteps[$0] }
+    }
+
+    /// The sub-range of `row` (sorted by delay step, `step(k)` giving synapse k's) whose step is `steps`.
+    @inline(__always)
+    static func range(in row: Range<Int>, delaySteps steps: UInt16, _ step: (Int) -> UInt16) -> Range<Int> {
+        var a = row.lowerBound, b = row.upperBound
         while a < b {
             let m = (a + b) / 2
-            if delaySteps[m] < steps { a = m + 1 } else { b = m }
+            if step(m) < steps { a = m + 1 } else { b = m }
         }
         var e = a
-        while e < hi && delaySteps[e] == steps { e += 1 }
+        while e < row.upperBound && step(e) == steps { e += 1 }
         return a..<e
     }
 }

@@ -23,16 +23,9 @@ final class DeliveryPlan {
         /// The synapses of source `row` this member delivers (`SynapseTable.synapses(ofRow:for:)`).
         @inline(__always)
         func synapses(ofRow row: Int) -> Range<Int> {
-            let lo = rowStart[row], hi = rowStart[row + 1]
-            guard let steps, let delaySteps else { return lo..<hi }
-            var a = lo, b = hi
-            while a < b {
-                let m = (a + b) >> 1
-                if delaySteps[m] < steps { a = m + 1 } else { b = m }
-            }
-            var e = a
-            while e < hi && delaySteps[e] == steps { e += 1 }
-            return a..<e
+            let whole = rowStart[row]..<rowStart[row + 1]
+            guard let steps, let delaySteps else { return whole }
+            return SynapseTable.range(in: whole, delaySteps: steps) { delaySteps[$0] }
         }
     }
 
