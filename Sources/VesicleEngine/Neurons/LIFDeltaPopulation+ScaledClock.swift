@@ -27,7 +27,6 @@ extension LIFDeltaPopulation {
         smallArgumentExp((t - epoch) * inverseTau, table: expTable)
     }
 
-
     /// Stores the drive's next arrival `s` (>= 0) in the line, with the sign of the drift state.
     @inline(__always)
     func setClockArrival(_ line: UnsafeMutablePointer<LIFDeltaState>, _ s: Double) {
