@@ -56,25 +56,50 @@ extension LIFDeltaPopulation {
     @inline(__always)
     func deliverOnClock(increment: Double, at t: Double, scale: Double, to targets: UnsafeBufferPointer<UInt32>,
                         testsThreshold: Bool, into output: PartitionOutput) {
-        let state = self.state
+        let state = self.state, masks = deliveryMasks
         for target in targets {
-            let j = Int(target)
-            let line = state + j
-            if line.pointee.nextDrive < scale { advancePendingOnClock(j, before: scale, into: output) }
-            // Refractoriness without a branch: a neuron is refractory at random for a few percent
-            // of its inputs, which a branch would mispredict. The sign of t - refractoryUntil (+0
-            // or positive exactly when t >= refractoryUntil) picks masks from `refractoryMasks`
-            // (a table, because the compiler turns any mask it can see through back into a
-            // branch): a refractory neuron gets +0, which leaves `scaled` unchanged, and a NaN
-            // threshold, which no comparison passes.
-            let masks = refractoryMasks + 2 * Int((t - line.pointee.refractoryUntil).bitPattern >> 63)
-            let scaled = line.pointee.scaled + Double(bitPattern: increment.bitPattern & masks[0])
-            line.pointee.scaled = scaled
-            let threshold = Double(bitPattern: (line.pointee.thresholdGap * scale).bitPattern | masks[1])
-            if testsThreshold && scaled >= threshold {
-                fireOnClock(j, at: scale, time: t, into: output)
-            }
+            receiveOnClock(Int(target), state: state, masks: masks, increment: increment, excitatory: 1,
+                           testsThreshold: testsThreshold, at: t, scale: scale, into: output)
         }
+    }
+
+    /// The same with one amplitude per synapse (Float32 static weights, Bayesian releases).
+    @inline(__always)
+    func deliverOnClock<Amplitude: BinaryFloatingPoint>(amplitudes: UnsafeBufferPointer<Amplitude>, at t: Double,
+                                                        scale: Double, to targets: UnsafeBufferPointer<UInt32>,
+                                                        into output: PartitionOutput) {
+        let state = self.state, masks = deliveryMasks
+        for (target, amplitude) in zip(targets, amplitudes) {
+            let weight = Double(amplitude)
+            // 1 exactly when weight > 0 (0 - weight is negative), without a comparison.
+            let excitatory = Int((0 - weight).bitPattern >> 63)
+            receiveOnClock(Int(target), state: state, masks: masks, increment: weight * scale, excitatory: excitatory,
+                           testsThreshold: true, at: t, scale: scale, into: output)
+        }
+    }
+
+    /// One input of `increment` (amplitude times `scale`) to fused-drive neuron j at time t, after its
+    /// pending arrivals and drift; `excitatory` is 1 when the amplitude is positive, else 0. `state` and
+    /// `masks` are the population's, read once by the calling loop.
+    ///
+    /// Refractoriness without a branch: a neuron is refractory at random for a few percent of its
+    /// inputs, which a branch would mispredict. The sign of t - refractoryUntil (+0 or positive
+    /// exactly when t >= refractoryUntil) picks masks from `deliveryMasks` (a table, because the
+    /// compiler turns any mask it can see through back into a branch): a refractory neuron gets +0,
+    /// which leaves `scaled` unchanged, and a NaN threshold, which no comparison passes; so does a
+    /// neuron receiving inhibition.
+    @inline(__always)
+    func receiveOnClock(_ j: Int, state: UnsafeMutablePointer<LIFDeltaState>, masks: UnsafePointer<UInt64>,
+                        increment: Double, excitatory: Int, testsThreshold: Bool, at t: Double, scale: Double,
+                        into output: PartitionOutput) {
+        let line = state + j
+        if line.pointee.nextDrive < scale { advancePendingOnClock(j, before: scale, into: output) }
+        let refractory = Int((t - line.pointee.refractoryUntil).bitPattern >> 63)
+        let scaled = line.pointee.scaled + Double(bitPattern: increment.bitPattern & masks[refractory])
+        line.pointee.scaled = scaled
+        let threshold = Double(bitPattern: (line.pointee.thresholdGap * scale).bitPattern
+                                           | masks[2 + (refractory << 1 | excitatory)])
+        if testsThreshold && scaled >= threshold { fireOnClock(j, at: scale, time: t, into: output) }
     }
 
     /// The drive's arrivals before `limit` (at least one is pending), with the line's fields in
@@ -180,4 +205,18 @@ extension LIFDeltaPopulation {
             }
         }
     }
+}
+
+/// The masks `LIFDeltaPopulation.receiveOnClock` picks by sign bits instead of branching: the
+/// increment's AND mask by refractory (no, yes), then the threshold's OR mask by (refractory,
+/// excitatory), which is 0 only for (no, yes). All ones keeps an increment and 0 makes it +0;
+/// 0x7FF8... (exponent and quiet bit) makes any threshold a NaN.
+enum DeliveryMasks {
+    // Written once by the lazy initialiser, read-only afterwards, so sharing across threads is safe.
+    nonisolated(unsafe) static let values: UnsafePointer<UInt64> = {
+        let nan: UInt64 = 0x7FF8_0000_0000_0000
+        let masks = UnsafeMutablePointer<UInt64>.allocate(capacity: 6)
+        masks.initialize(from: [~0, 0, nan, 0, nan, nan], count: 6)
+        return UnsafePointer(masks)
+    }()
 }

@@ -38,10 +38,13 @@ final class DeliveryPlan {
     private let classStart: UnsafeMutablePointer<Int>
     let populationOfNeuron: UnsafeMutablePointer<Int32>
     let populationOffsets: UnsafeMutablePointer<Int>
-    /// partitionStarts[p * (threads + 1) + k].
-    let partitionStarts: UnsafeMutablePointer<Int>
+    /// Thread k's neurons of population p are partitionStarts[p * (threads + 1) + k] ..< the next:
+    /// equal contiguous ranges.
+    private let partitionStarts: UnsafeMutablePointer<Int>
+    private let threads: Int
 
-    init(network: Network, partitionStarts starts: [[Int]]) {
+    init(network: Network, threads: Int) {
+        self.threads = threads
         tables = network.projections.map(\.synapses)
         populations = network.dynamics.map { dynamics in
             if case .lifDelta(let pop) = dynamics { return pop }
@@ -79,7 +82,7 @@ final class DeliveryPlan {
         populationOfNeuron.initialize(from: network.populationOfNeuron, count: network.populationOfNeuron.count)
         populationOffsets = .allocate(capacity: max(network.populationOffsets.count, 1))
         populationOffsets.initialize(from: network.populationOffsets, count: network.populationOffsets.count)
-        let flat = starts.flatMap { $0 }
+        let flat = network.populationSizes.flatMap { n in (0...threads).map { k in n * k / threads } }
         partitionStarts = .allocate(capacity: max(flat.count, 1))
         partitionStarts.initialize(from: flat, count: flat.count)
     }
@@ -90,6 +93,13 @@ final class DeliveryPlan {
         populationOfNeuron.deallocate()
         populationOffsets.deallocate()
         partitionStarts.deallocate()
+    }
+
+    /// Thread k's neurons of population p.
+    @inline(__always)
+    func partition(_ k: Int, of p: Int) -> Range<Int> {
+        let starts = partitionStarts + p * (threads + 1)
+        return starts[k]..<starts[k + 1]
     }
 
     /// The members of delay class c of population p.

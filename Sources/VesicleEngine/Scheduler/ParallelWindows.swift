@@ -17,17 +17,14 @@ import Dispatch
 /// samplers, Bayesian synapses or learning.
 final class ParallelWindows {
     let threadCount: Int
-    /// partitionStarts[p][k] ..< partitionStarts[p][k + 1]: thread k's neurons of population p.
-    let partitionStarts: [[Int]]
     let outputs: [PartitionOutput]
     /// The network's structure flattened into plain values and pointers (`DeliveryPlan`).
-    private let plan: DeliveryPlan
+    fileprivate let plan: DeliveryPlan
 
     init(network: Network, threads: Int) {
         threadCount = threads
-        partitionStarts = network.populationSizes.map { n in (0...threads).map { k in n * k / threads } }
         outputs = (0..<threads).map { _ in PartitionOutput() }
-        plan = DeliveryPlan(network: network, partitionStarts: partitionStarts)
+        plan = DeliveryPlan(network: network, threads: threads)
     }
 
     /// Why `network` cannot run its windows on several threads (nil if it can). `samplers`: the run
@@ -95,7 +92,7 @@ final class ParallelWindows {
             for d in deliveries { windows.deliver(d, partition: k, into: output) }
             for (p, dynamics) in network.dynamics.enumerated() {
                 if case .lifDelta(let pop) = dynamics {
-                    pop.advance(windows.partitionStarts[p][k]..<windows.partitionStarts[p][k + 1], before: end, into: output)
+                    pop.advance(windows.plan.partition(k, of: p), before: end, into: output)
                 }
             }
         }
@@ -110,9 +107,9 @@ final class ParallelWindows {
         for member in plan.members(population: p, delayClass: Int(d.delayClass)) {
             let row = member.synapses(ofRow: local)
             if row.isEmpty { continue }
-            let starts = plan.partitionStarts + member.targetPopulation * (threadCount + 1)
-            let lo = k == 0 ? row.lowerBound : Self.firstIndex(in: member.targets, row, notBelow: starts[k])
-            let hi = k == threadCount - 1 ? row.upperBound : Self.firstIndex(in: member.targets, row, notBelow: starts[k + 1])
+            let neurons = plan.partition(k, of: member.targetPopulation)
+            let lo = k == 0 ? row.lowerBound : Self.firstIndex(in: member.targets, row, notBelow: neurons.lowerBound)
+            let hi = k == threadCount - 1 ? row.upperBound : Self.firstIndex(in: member.targets, row, notBelow: neurons.upperBound)
             if lo >= hi { continue }
             output.recurrentEvents &+= hi - lo
             let slice = UnsafeBufferPointer(start: member.targets + lo, count: hi - lo)
