@@ -36,6 +36,9 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // Hand-vectorised loops built for AVX2 and AVX-512 and chosen at run time (Swift compiles a
+        // function for one instruction set only): the log-normal release of a shared-posterior row.
+        .target(name: "CVesicleVector"),
         // Plain values in canonical units (ms, mV, pA, pF, Hz); no behaviour.
         .target(name: "VesicleModel"),
         // Seeded, independent random streams per purpose.
@@ -45,7 +48,7 @@ let package = Package(
         // Figures: SVG natively, PNG through zlib.
         .target(name: "VesiclePlot", dependencies: ["CZlib"]),
         // Bayesian synapse mathematics: posterior, release modes, learning rules, teachers.
-        .target(name: "VesicleSynapses", dependencies: ["VesicleModel", "VesicleRandom"]),
+        .target(name: "VesicleSynapses", dependencies: ["VesicleModel", "VesicleRandom", "CVesicleVector"]),
         // FFT and direct convolution, kernel shapes.
         .target(name: "VesicleKernels", dependencies: ["CFFTW"]),
         // Scheduler, neuron models, builder, RNG streams, recorders.
@@ -75,7 +78,7 @@ let package = Package(
         .testTarget(name: "VesicleEngineTests", dependencies: ["VesicleEngine", "VesicleModel", "VesicleAnalysis"]),
         .testTarget(name: "VesicleDSLTests", dependencies: ["VesicleDSL", "VesicleModel"]),
         .testTarget(name: "VesicleKernelsTests", dependencies: ["VesicleKernels", "CFFTW"]),
-        .testTarget(name: "VesicleSynapsesTests", dependencies: ["VesicleSynapses", "VesicleModel", "VesicleRandom"]),
+        .testTarget(name: "VesicleSynapsesTests", dependencies: ["VesicleSynapses", "VesicleModel", "VesicleRandom", "CVesicleVector"]),
         .testTarget(name: "VesicleIOTests", dependencies: ["VesicleIO"]),
         .testTarget(name: "VesiclePlotTests", dependencies: ["VesiclePlot", "CZlib"]),
         .testTarget(name: "VesicleAnalysisTests", dependencies: ["VesicleAnalysis"]),

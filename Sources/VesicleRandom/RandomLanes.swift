@@ -35,6 +35,15 @@ public struct RandomLanes: Sendable {
         (s0, s1, s2, s3) = (words[0], words[1], words[2], words[3])
     }
 
+    /// The state as 16 words, word w of lane j at index 4 w + j, for loops written in C
+    /// (`CVesicleVector`) that advance the lanes exactly as `next` does.
+    @inlinable
+    public mutating func withWords<R>(_ body: (UnsafeMutablePointer<UInt64>) throws -> R) rethrows -> R {
+        var words = (s0, s1, s2, s3)
+        defer { (s0, s1, s2, s3) = words }
+        return try withUnsafeMutableBytes(of: &words) { try body($0.baseAddress!.assumingMemoryBound(to: UInt64.self)) }
+    }
+
     private static func noLaneIsZero(_ s: (Words, Words, Words, Words)) -> Bool {
         (0..<laneCount).allSatisfy { s.0[$0] | s.1[$0] | s.2[$0] | s.3[$0] != 0 }
     }

@@ -2,6 +2,7 @@
 // synapse of a row releases at each of its neuron's spikes, hundreds of millions of releases per
 // simulated second, so the relaxation, the normals and the exponentials run four synapses at a time.
 
+import CVesicleVector
 import VesicleModel
 import VesicleRandom
 
@@ -20,10 +21,12 @@ extension BayesianSynapseTable where Scalar == Float {
     /// stream through the cache without being written back at every spike. `relaxedPosterior` gives
     /// the (mu, sigma2) a release used, bit for bit. The normals come from
     /// `RandomLanes.nextZigguratNormals` (exact ziggurat on the 52-bit uniform grid), the exponential
-    /// from `vectorExponential` (1 ulp); normals left over at the end of a row are discarded.
+    /// from `vectorExponential` (1 ulp); normals left over at the end of a row are discarded. Rows
+    /// that share one posterior run the loop of `kernel` (the same bits from each).
     @inlinable
     public func releaseRow(_ row: Int, range: Range<Int>, at time: Double, sign: Double,
-                           lanes: inout RandomLanes, into out: UnsafeMutablePointer<Double>) {
+                           lanes: inout RandomLanes, into out: UnsafeMutablePointer<Double>,
+                           kernel: ReleaseKernel = .selected) {
         let d = rowDecay(row, to: time)
         let d2 = d * d
         let relax = d != 1
@@ -53,6 +56,13 @@ extension BayesianSynapseTable where Scalar == Float {
                     let bound = abs(m[0]) + root[0] * RandomLanes.largestZigguratNormal
                     let unchecked = logLink && bound < 707 && abs(sign) == 1
                     let negative = sign < 0, exponentials = ExponentialTable.values
+                    if unchecked && kernel != .portable {
+                        lanes.withWords { words in
+                            vesicle_lognormal_row(Int32(kernel.rawValue), words, m[0], root[0], negative ? 1 : 0,
+                                                  count, out, layers, densities, exponentials)
+                        }
+                        return
+                    }
                     var rng = lanes
                     defer { lanes = rng }
                     // The same lane operations on the scalars, so that one register holds each.

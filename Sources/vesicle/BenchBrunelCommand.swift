@@ -3,6 +3,7 @@ import Foundation
 import VesicleAnalysis
 import VesicleEngine
 import VesicleModel
+import VesicleSynapses
 
 /// Brunel (2000) exactly as BENCHMARKS.md §1 defines it: build, 100 ms warm-up, simulate, report.
 /// With `--synapse bayesian` the same network runs first with static synapses, in the same process,
@@ -115,6 +116,7 @@ struct BenchBrunelCommand: ParsableCommand {
             print(String(format: "bayesian / static: simulate %.2fx, build %.2fx, %.1f vs %.1f bytes/synapse",
                          main.wall / baselineResult.wall, main.build / baselineResult.build, main.bytesPerSynapse,
                          baselineResult.bytesPerSynapse))
+            print("release kernel: \(ReleaseKernel.selected) (this CPU has \(ReleaseKernel.available.map(\.description).joined(separator: ", ")); VESICLE_RELEASE_KERNEL chooses)")
         }
         var parallel: Measurement?
         if threads > 1, let run = results.last {
@@ -159,6 +161,7 @@ struct BenchBrunelCommand: ParsableCommand {
         if synapse == "bayesian" {
             json.add("static_simulate_wall_s", baseline.wall)
             json.add("bayesian_over_static", main.wall / baseline.wall)
+            json.add("release_kernel", ReleaseKernel.selected.description)
         }
         json.add("threads", threads)
         if let parallel {

@@ -172,3 +172,60 @@ final class BatchReleaseTests: XCTestCase {
         XCTAssertGreaterThan(KolmogorovSmirnov.pValue(statistic: d, count: standardised.count), 1e-3)
     }
 }
+
+/// The C builds of the shared-posterior loop (`CVesicleVector`, AVX2 and AVX-512) against the
+/// portable Swift loop: the same releases bit for bit and the lanes left in the same state, on every
+/// kernel this machine has (the portable one always; the test names the kernels it compared).
+final class ReleaseKernelTests: XCTestCase {
+    /// Rows of 1 to 9 synapses (every remainder of the four-wide blocks) and of 40 000 (its lanes take
+    /// the ziggurat's slow path for about 1.2% of draws, some 500 per row, and its exact tail, 2.6e-4
+    /// of draws, about ten times per row; seed 65), both signs, a narrow and a wide posterior, relaxed
+    /// and not: every release and the lanes after it are equal.
+    func testEveryKernelReleasesTheSameBitsAsThePortableLoop() throws {
+        let kernels = ReleaseKernel.available.filter { $0 != .portable }
+        print("release kernels on this machine: \(ReleaseKernel.available), selected \(ReleaseKernel.selected)")
+        XCTAssertEqual(MemoryLayout<RandomLanes>.size, 128)
+        let lengths = Array(1...9) + [40_000]
+        let offsets = lengths.reduce(into: [0]) { $0.append($0.last! + $1) }
+        var compared = 0
+        for (mean, variance) in [(-2.34, 0.07448), (1.5, 9.0)] {
+            let prior = try OrnsteinUhlenbeckPrior(mean: mean, variance: variance, tau: 100)
+            let table = try CompactBayesianSynapseTable(
+                rowOffsets: offsets, prior: prior, link: .log, release: .posterior,
+                initialMean: Array(repeating: mean + 0.5, count: offsets.last!), initialVariance: variance / 2)
+            XCTAssertTrue(table.rowsShareOnePosterior)
+            let expected = UnsafeMutablePointer<Double>.allocate(capacity: 40_000)
+            let released = UnsafeMutablePointer<Double>.allocate(capacity: 40_000)
+            defer { expected.deallocate(); released.deallocate() }
+            for kernel in kernels {
+                var portableLanes = RandomLanes(seed: 65, purpose: .release), kernelLanes = portableLanes
+                for sign in [1.0, -1.0] {
+                    for (row, count) in lengths.enumerated() {
+                        let range = offsets[row]..<offsets[row + 1]
+                        for time in [0.0, 12.5] {
+                            table.releaseRow(row, range: range, at: time, sign: sign, lanes: &portableLanes,
+                                             into: expected, kernel: .portable)
+                            table.releaseRow(row, range: range, at: time, sign: sign, lanes: &kernelLanes,
+                                             into: released, kernel: kernel)
+                            let a = (0..<count).map { expected[$0].bitPattern }
+                            let b = (0..<count).map { released[$0].bitPattern }
+                            XCTAssertEqual(a, b, "\(kernel), row of \(count), sign \(sign), t \(time)")
+                            XCTAssertTrue(portableLanes.next() == kernelLanes.next(), "\(kernel) lanes")
+                            compared += count
+                        }
+                    }
+                }
+            }
+        }
+        if kernels.isEmpty { print("no AVX2 or AVX-512 kernel on this machine: only the portable loop ran") }
+        XCTAssertEqual(compared, kernels.count * 2 * 2 * 2 * offsets.last!)
+    }
+
+    /// Which kernels exist follows from the CPU: AVX-512 is reported only with AVX2, and the
+    /// selected kernel is one of them.
+    func testSelectedKernelIsAvailable() {
+        XCTAssertEqual(ReleaseKernel.available.first, .portable)
+        XCTAssertTrue(ReleaseKernel.available.contains(ReleaseKernel.selected))
+        if ReleaseKernel.available.contains(.avx512) { XCTAssertTrue(ReleaseKernel.available.contains(.avx2)) }
+    }
+}

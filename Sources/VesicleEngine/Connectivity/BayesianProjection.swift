@@ -28,6 +28,9 @@ final class BayesianProjection {
     private(set) var initialMeans: [Double] = []
     let initialVariance: Double
     private let batched: Bool
+    /// The sign of every release when it is the connection's (log-normal batches: e^x >= 0), so that
+    /// delivery need not read it from each amplitude; nil when releases can take either sign.
+    let releaseSign: FloatingPointSign?
     /// The releases of the last `releaseAmplitudes` call; room for the longest row.
     private let amplitudes: UnsafeMutablePointer<Double>
     private let longestRow: Int
@@ -64,6 +67,7 @@ final class BayesianProjection {
         rowCount = synapses.sourceCount
         // The batch relaxes the stored posteriors to the spike; a learner's are already current.
         batched = table.releasesInBatches && !learnsFromSpikes
+        releaseSign = batched && spec.link == .log ? (sign < 0 ? .minus : .plus) : nil
         streams = .allocate(capacity: batched ? 1 : max(rowCount, 1))
         lanes = .allocate(capacity: batched ? max(rowCount, 1) : 1)
         for row in 0..<rowCount {

@@ -63,18 +63,32 @@ extension LIFDeltaPopulation {
         }
     }
 
-    /// The same with one amplitude per synapse (Float32 static weights, Bayesian releases).
+    /// The same with one amplitude per synapse (Float32 static weights, Bayesian releases). When every
+    /// amplitude is known to have one sign (`allOfSign`: a Bayesian projection's log-normal releases,
+    /// MODEL.md §3), the loop takes it as a constant, as the uniform-weight loop does, and inhibition
+    /// skips the threshold test; otherwise each amplitude's sign is read from its bits.
     @inline(__always)
-    func deliverOnClock<Amplitude: BinaryFloatingPoint>(amplitudes: UnsafeBufferPointer<Amplitude>, at t: Double,
+    func deliverOnClock<Amplitude: BinaryFloatingPoint>(amplitudes: UnsafeBufferPointer<Amplitude>,
+                                                        allOfSign sign: FloatingPointSign?, at t: Double,
                                                         scale: Double, to targets: UnsafeBufferPointer<UInt32>,
                                                         into output: PartitionOutput) {
+        guard let target = targets.baseAddress, let amplitude = amplitudes.baseAddress else { return }
         let state = self.state, masks = deliveryMasks
-        for (target, amplitude) in zip(targets, amplitudes) {
-            let weight = Double(amplitude)
-            // 1 exactly when weight > 0 (0 - weight is negative), without a comparison.
-            let excitatory = Int((0 - weight).bitPattern >> 63)
-            receiveOnClock(Int(target), state: state, masks: masks, increment: weight * scale, excitatory: excitatory,
-                           testsThreshold: true, at: t, scale: scale, into: output)
+        let count = min(targets.count, amplitudes.count)
+        @inline(__always)
+        func each(testsThreshold: Bool, _ excitatory: (Double) -> Int) {
+            for i in 0..<count {
+                let weight = Double(amplitude[i])
+                receiveOnClock(Int(target[i]), state: state, masks: masks, increment: weight * scale,
+                               excitatory: excitatory(weight), testsThreshold: testsThreshold, at: t, scale: scale,
+                               into: output)
+            }
+        }
+        switch sign {
+        case .plus?: each(testsThreshold: true) { _ in 1 }
+        case .minus?: each(testsThreshold: false) { _ in 0 }
+        // 1 exactly when weight > 0 (0 - weight is negative), without a comparison.
+        case nil: each(testsThreshold: true) { Int((0 - $0).bitPattern >> 63) }
         }
     }
 

@@ -257,24 +257,27 @@ final class LIFDeltaPopulation {
         }
     }
 
-    /// The same with one amplitude per synapse: Float32 static weights or Double Bayesian releases.
+    /// The same with one amplitude per synapse: Float32 static weights or Double Bayesian releases,
+    /// all of sign `allOfSign` when that is given (see `deliverOnClock`).
     /// As above, a target is brought forward only when something is pending before t (a drive
     /// arrival, drift towards a crossing, escape noise); `advance` would do nothing otherwise.
     @inline(__always)
-    func deliver<Amplitude: BinaryFloatingPoint>(amplitudes: UnsafeBufferPointer<Amplitude>, at t: Double,
+    func deliver<Amplitude: BinaryFloatingPoint>(amplitudes: UnsafeBufferPointer<Amplitude>,
+                                                 allOfSign sign: FloatingPointSign? = nil, at t: Double,
                                                  to targets: UnsafeBufferPointer<UInt32>) {
-        deliver(amplitudes: amplitudes, at: t, to: targets, into: output)
+        deliver(amplitudes: amplitudes, allOfSign: sign, at: t, to: targets, into: output)
     }
 
     /// The same, with the spikes and counts of fused-drive neurons going to `output`.
     @inline(__always)
-    func deliver<Amplitude: BinaryFloatingPoint>(amplitudes: UnsafeBufferPointer<Amplitude>, at t: Double,
+    func deliver<Amplitude: BinaryFloatingPoint>(amplitudes: UnsafeBufferPointer<Amplitude>,
+                                                 allOfSign sign: FloatingPointSign? = nil, at t: Double,
                                                  to targets: UnsafeBufferPointer<UInt32>, into output: PartitionOutput) {
         let scale = smallArgumentExp((t - epoch) * inverseTau, table: expTable)
         let stochastic = escapeNoise != nil
         let state = self.state
         if fusedDrive {
-            deliverOnClock(amplitudes: amplitudes, at: t, scale: scale, to: targets, into: output)
+            deliverOnClock(amplitudes: amplitudes, allOfSign: sign, at: t, scale: scale, to: targets, into: output)
             return
         }
         for (target, amplitude) in zip(targets, amplitudes) {

@@ -370,7 +370,7 @@ public final class Simulator {
             let slice = UnsafeBufferPointer(rebasing: targets[range])
             switch network.dynamics[target] {
             case .lifDelta(let pop):
-                pop.deliver(amplitudes: amplitudes, at: t, to: slice)
+                pop.deliver(amplitudes: amplitudes, allOfSign: bayesian.releaseSign, at: t, to: slice)
             case .lifExp(let pop):
                 for (j, a) in zip(slice, amplitudes) { pop.receive(Int(j), weight: a, at: t) }
             case .source:

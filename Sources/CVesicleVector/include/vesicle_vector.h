@@ -1,0 +1,31 @@
+#ifndef VESICLE_VECTOR_H
+#define VESICLE_VECTOR_H
+/* Log-normal releases of a presynaptic row whose synapses share one posterior (MODEL.md §3), built
+   for AVX2 and for AVX-512 and chosen at run time: Swift cannot compile one function for several
+   instruction sets. Bit for bit the portable Swift path (`BayesianSynapseTable.releaseRow`), which
+   CPUs without AVX2 run: the same four xoshiro256++ lanes, the same ziggurat and the same
+   exponential, operation by operation, with no contraction into fused multiply-adds. */
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The instruction sets the kernel has a build for, as bits: 1 for AVX2, 2 for AVX-512 (F, VL, DQ),
+   each present only when the CPU and the operating system support it. */
+int vesicle_vector_kernels(void);
+
+/* out[k] = +-exp(mean + deviation * xi_k) for k < count, xi four at a time from the lanes (16 words:
+   state word w of lane j at lanes[4 w + j], the layout of Swift's `RandomLanes`), advanced in place;
+   minus when `negative`. The caller guarantees |mean| + deviation * 13.708 < 707, so every argument
+   lies inside the exponential's vector domain. `layers` and `densities` are NormalZiggurat's 257
+   values, `exponentials` the 64 (high, low) values of 2^(j/32). `kernel` is 1 (AVX2) or 2 (AVX-512)
+   and must be one that `vesicle_vector_kernels` reports. */
+void vesicle_lognormal_row(int kernel, uint64_t *lanes, double mean, double deviation, int negative,
+                           long count, double *out, const double *layers, const double *densities,
+                           const double *exponentials);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,44 @@
+// Which build of the shared-posterior release loop runs (MODEL.md §3; DESIGN.md, Randomness): the
+// portable Swift loop, or the C loop (`CVesicleVector`) built for AVX2 or AVX-512. They give the
+// same bits, so the choice changes speed only.
+
+import CVesicleVector
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A build of `releaseRow`'s loop for rows that share one posterior.
+public enum ReleaseKernel: Int, Sendable, CaseIterable, CustomStringConvertible {
+    /// The Swift loop, on the baseline instruction set of the build (SSE2 on x86-64).
+    case portable = 0
+    case avx2 = 1
+    case avx512 = 2
+
+    public var description: String {
+        switch self {
+        case .portable: "portable"
+        case .avx2: "avx2"
+        case .avx512: "avx512"
+        }
+    }
+
+    /// The kernels this CPU and operating system can run, portable first.
+    public static let available: [ReleaseKernel] = {
+        let bits = Int(vesicle_vector_kernels())
+        return allCases.filter { $0 == .portable || bits & (1 << ($0.rawValue - 1)) != 0 }
+    }()
+
+    /// The kernel releases use: the widest available one, unless the environment variable
+    /// `VESICLE_RELEASE_KERNEL` names another available one (`portable`, `avx2`, `avx512`), as one
+    /// would pin a BLAS's code path to compare machines or builds.
+    public static let selected: ReleaseKernel = {
+        if let name = getenv("VESICLE_RELEASE_KERNEL").map({ String(cString: $0) }),
+           let requested = available.first(where: { $0.description == name }) {
+            return requested
+        }
+        return available.last ?? .portable
+    }()
+}
