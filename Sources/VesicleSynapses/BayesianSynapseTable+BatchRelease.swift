@@ -39,12 +39,12 @@ extension BayesianSynapseTable where Scalar == Float {
                 let sigma2 = sigma2Buffer.baseAddress! + range.lowerBound
                 let count = range.count
                 if rowsShareOnePosterior {
-                    // One posterior for the whole row: relaxed and rooted once, with the same lane
-                    // operations as below, so every release is bit for bit what the per-synapse path
-                    // gives; the row's 8 bytes per synapse are not read at all.
+                    // One posterior for the whole row, read from the per-row copy: relaxed and rooted
+                    // once, with the same lane operations as below, so every release is bit for bit
+                    // what the per-synapse path gives; the row's 8 bytes per synapse are not read.
                     guard count > 0 else { return }
-                    var m = SIMD4<Double>(repeating: Double(mu[0]))
-                    var v = SIMD4<Double>(repeating: Double(sigma2[0]))
+                    var m = SIMD4<Double>(repeating: Double(storedRowPosterior[2 * row]))
+                    var v = SIMD4<Double>(repeating: Double(storedRowPosterior[2 * row + 1]))
                     if relax {
                         m = m0 + (m - m0) * d
                         v = v0 + (v - v0) * d2

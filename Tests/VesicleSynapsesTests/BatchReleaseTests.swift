@@ -67,11 +67,11 @@ final class BatchReleaseTests: XCTestCase {
     /// Rows that share one posterior (one initial mean, no learning: the Bayesian Brunel network) are
     /// released from it read once per row; the releases are bit for bit those of the per-synapse path
     /// (the same table with the flag dropped by a no-op write), for whole rows and parts of rows of
-    /// every remainder length, under both links, on the same normals.
+    /// every remainder length, rows brought forward or not, under both links, on the same normals.
     func testRowsSharingOnePosteriorReleaseBitForBitAsPerSynapse() throws {
         let prior = try OrnsteinUhlenbeckPrior(mean: -2.34, variance: 0.07448, tau: 100)
         for link in [PosteriorLink.log, .identity] {
-            let shared = try CompactBayesianSynapseTable(
+            var shared = try CompactBayesianSynapseTable(
                 rowOffsets: [0, 13, 21, 21, 24, 44], prior: prior, link: link, release: .posterior,
                 initialMean: Array(repeating: -2.0, count: 44), initialVariance: 0.2)
             var perSynapse = shared
@@ -84,6 +84,12 @@ final class BatchReleaseTests: XCTestCase {
             defer { a.deallocate(); b.deallocate() }
             for (step, row) in [0, 1, 2, 3, 4, 0, 4, 1].enumerated() {
                 let time = 7.5 * Double(step)
+                if step % 3 == 2 {
+                    // Rows brought forward: the per-row copy the shared path reads follows its synapses.
+                    shared.bringRow(row, to: time - 2)
+                    perSynapse.bringRow(row, to: time - 2)
+                    XCTAssertTrue(shared.rowsShareOnePosterior)
+                }
                 let whole = shared.rowOffsets[row]..<shared.rowOffsets[row + 1]
                 for range in [whole, whole.lowerBound..<(whole.lowerBound + whole.count / 2)] {
                     shared.releaseRow(row, range: range, at: time, sign: -1, lanes: &lanes, into: a)

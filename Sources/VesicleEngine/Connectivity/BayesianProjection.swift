@@ -69,7 +69,9 @@ final class BayesianProjection {
         batched = table.releasesInBatches && !learnsFromSpikes
         releaseSign = batched && spec.link == .log ? (sign < 0 ? .minus : .plus) : nil
         streams = .allocate(capacity: batched ? 1 : max(rowCount, 1))
-        lanes = .allocate(capacity: batched ? max(rowCount, 1) : 1)
+        // 128 bytes per row, touched at a random row at every spike.
+        lanes = HugePageMemory.allocate(bytes: (batched ? max(rowCount, 1) : 1) * MemoryLayout<RandomLanes>.stride)
+            .bindMemory(to: RandomLanes.self, capacity: batched ? max(rowCount, 1) : 1)
         for row in 0..<rowCount {
             let index = UInt64(projection) << 32 | UInt64(row)
             if batched {
@@ -89,7 +91,7 @@ final class BayesianProjection {
             streams.deinitialize(count: rowCount)
         }
         streams.deallocate()
-        lanes.deallocate()
+        HugePageMemory.release(lanes)
         amplitudes.deallocate()
     }
 

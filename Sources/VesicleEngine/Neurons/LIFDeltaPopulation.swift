@@ -99,7 +99,7 @@ final class LIFDeltaPopulation {
         self.drives = drives
         self.spikes = spikes
         output = PartitionOutput(spikes: spikes)
-        state = NeuronStateMemory.allocate(bytes: max(count, 1) * MemoryLayout<LIFDeltaState>.stride)
+        state = HugePageMemory.allocate(bytes: max(count, 1) * MemoryLayout<LIFDeltaState>.stride)
             .bindMemory(to: LIFDeltaState.self, capacity: max(count, 1))
         asymptote = .allocate(capacity: max(count, 1))
         let vInf = parameters.asymptoticPotential
@@ -125,7 +125,7 @@ final class LIFDeltaPopulation {
 
     deinit {
         state.deinitialize(count: count)
-        NeuronStateMemory.release(UnsafeMutableRawPointer(state))
+        HugePageMemory.release(UnsafeMutableRawPointer(state))
         asymptote.deallocate()
     }
 

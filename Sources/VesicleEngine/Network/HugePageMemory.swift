@@ -2,14 +2,15 @@
 import Glibc
 #endif
 
-/// Memory for a population's per-neuron state lines.
+/// Memory for state touched at random places: a population's per-neuron lines (a delivery touches a
+/// random target's line) and a Bayesian projection's per-row release lanes (a spike touches a random
+/// row's).
 ///
-/// A delivery touches a random target's line, so a large population's lines are spread over hundreds
-/// of 4 KB pages and most deliveries also miss the first-level TLB. Populations whose lines fill at
-/// least `hugePageThreshold` bytes are therefore placed on transparent huge pages (2 MB, Linux
-/// `madvise(MADV_HUGEPAGE)`), so a few TLB entries cover them; smaller ones, and other systems, get
-/// ordinary 64-byte-aligned memory.
-enum NeuronStateMemory {
+/// Such state is spread over hundreds of 4 KB pages, and most touches would also miss the first-level
+/// TLB. Blocks of at least `hugePageThreshold` bytes are therefore placed on transparent huge pages
+/// (2 MB, Linux `madvise(MADV_HUGEPAGE)`), so a few TLB entries cover them; smaller ones, and other
+/// systems, get ordinary 64-byte-aligned memory.
+enum HugePageMemory {
     static let hugePage = 2 << 20
     static let hugePageThreshold = 256 << 10
 
@@ -27,7 +28,7 @@ enum NeuronStateMemory {
         }
         var pointer: UnsafeMutableRawPointer?
         if posix_memalign(&pointer, 64, max(bytes, 64)) == 0, let pointer { return pointer }
-        fatalError("out of memory allocating \(bytes) bytes of neuron state")
+        fatalError("out of memory allocating \(bytes) bytes")
         #else
         return UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 64), alignment: 64)
         #endif
