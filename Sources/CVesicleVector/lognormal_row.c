@@ -76,83 +76,108 @@ static double ziggurat_slow_draw(uint64_t *s, int j, uint64_t word, const double
     }
 }
 
-static inline __attribute__((target("avx2"), always_inline)) __m256i rotate_lanes(__m256i x, int k) {
+#define AVX2 __attribute__((target("avx2"), always_inline))
+#define AVX512 __attribute__((target("avx2,avx512f,avx512vl,avx512dq"), always_inline))
+
+/* The four lanes' state words in registers. */
+typedef struct {
+    __m256i s0, s1, s2, s3;
+} lanes4;
+
+static inline AVX2 __m256i rotate_lanes(__m256i x, int k) {
     /* LLVM turns this shift pair into one vprolq where AVX-512 VL is enabled. */
     return _mm256_or_si256(_mm256_slli_epi64(x, k), _mm256_srli_epi64(x, 64 - k));
 }
 
-/* The loop, written once and compiled into each instruction set's function below. */
-static inline __attribute__((target("avx2"), always_inline)) void
-lognormal_row(uint64_t *lanes, double mean, double deviation, int negative, long count, double *out,
-              const double *x, const double *f, const double *table) {
-    __m256i s0 = _mm256_loadu_si256((const __m256i *)lanes);
-    __m256i s1 = _mm256_loadu_si256((const __m256i *)(lanes + 4));
-    __m256i s2 = _mm256_loadu_si256((const __m256i *)(lanes + 8));
-    __m256i s3 = _mm256_loadu_si256((const __m256i *)(lanes + 12));
-    const __m256d means = _mm256_set1_pd(mean), deviations = _mm256_set1_pd(deviation);
-    const __m256i layerBits = _mm256_set1_epi64x(0xFF), signBit = _mm256_set1_epi64x(0x100);
-    const __m256i oneBits = _mm256_set1_epi64x(0x3FF0000000000000ll);
-    const __m256d one = _mm256_set1_pd(1.0);
-    /* signedVectorExponential's constants (ExponentialTable). */
-    const __m256d thirtyTwoOverLn2 = _mm256_set1_pd(0x1.71547652b82fep+5);
+static inline AVX2 lanes4 lanes_load(const uint64_t *words) {
+    lanes4 s = {_mm256_loadu_si256((const __m256i *)words), _mm256_loadu_si256((const __m256i *)(words + 4)),
+                _mm256_loadu_si256((const __m256i *)(words + 8)), _mm256_loadu_si256((const __m256i *)(words + 12))};
+    return s;
+}
+
+static inline AVX2 void lanes_store(lanes4 s, uint64_t *words) {
+    _mm256_storeu_si256((__m256i *)words, s.s0);
+    _mm256_storeu_si256((__m256i *)(words + 4), s.s1);
+    _mm256_storeu_si256((__m256i *)(words + 8), s.s2);
+    _mm256_storeu_si256((__m256i *)(words + 12), s.s3);
+}
+
+/* The next output of every lane (`RandomLanes.next`). */
+static inline AVX2 __m256i lanes_next(lanes4 *s) {
+    __m256i words = _mm256_add_epi64(rotate_lanes(_mm256_add_epi64(s->s0, s->s3), 23), s->s0);
+    __m256i t = _mm256_slli_epi64(s->s1, 17);
+    s->s2 = _mm256_xor_si256(s->s2, s->s0);
+    s->s3 = _mm256_xor_si256(s->s3, s->s1);
+    s->s1 = _mm256_xor_si256(s->s1, s->s2);
+    s->s0 = _mm256_xor_si256(s->s0, s->s3);
+    s->s2 = _mm256_xor_si256(s->s2, t);
+    s->s3 = rotate_lanes(s->s3, 45);
+    return words;
+}
+
+/* The normals of the lanes whose fast test failed (bit j of `accepted` clear), drawn by the slow path
+   from those lanes alone, with the lanes in memory; the other lanes keep `normal`. */
+static inline AVX2 __m256d slow_normals(lanes4 *s, __m256i words, __m256d normal, int accepted,
+                                         const double *x, const double *f) {
+    uint64_t state[16], w[4];
+    double normals[4];
+    lanes_store(*s, state);
+    _mm256_storeu_si256((__m256i *)w, words);
+    _mm256_storeu_pd(normals, normal);
+    for (int j = 0; j < 4; j++) {
+        if (!((accepted >> j) & 1)) normals[j] = ziggurat_slow_draw(state, j, w[j], x, f);
+    }
+    *s = lanes_load(state);
+    return _mm256_loadu_pd(normals);
+}
+
+/* Four standard normals (`RandomLanes.nextZigguratNormals`): the fast path in every lane, the slow
+   path in those that fail it. */
+static inline AVX2 __m256d lanes_normals(lanes4 *s, const double *x, const double *f) {
+    __m256i words = lanes_next(s);
+    __m256i layer = _mm256_and_si256(words, _mm256_set1_epi64x(0xFF));
+    __m256d width = _mm256_i64gather_pd(x, layer, 8);
+    __m256d inner = _mm256_i64gather_pd(x + 1, layer, 8);
+    __m256i grid = _mm256_or_si256(_mm256_srli_epi64(words, 12), _mm256_set1_epi64x(0x3FF0000000000000ll));
+    __m256d u = _mm256_sub_pd(_mm256_castsi256_pd(grid), _mm256_set1_pd(1.0));
+    __m256d candidate = _mm256_mul_pd(u, width);
+    __m256i sign = _mm256_slli_epi64(_mm256_and_si256(words, _mm256_set1_epi64x(0x100)), 55);
+    __m256d normal = _mm256_xor_pd(candidate, _mm256_castsi256_pd(sign));
+    /* candidate - inner is negative exactly when candidate < inner (both >= 0, never -0). */
+    int accepted = _mm256_movemask_pd(_mm256_sub_pd(candidate, inner));
+    if (__builtin_expect(accepted != 0xF, 0)) normal = slow_normals(s, words, normal, accepted, x, f);
+    return normal;
+}
+
+/* +-e^arg (`signedVectorExponential`) for four lanes; `bias` holds 1023, plus 2048 for the minus. */
+static inline AVX2 __m256d exponential4(__m256d arg, __m256i bias, const double *table) {
     const __m256d shifter = _mm256_set1_pd(6755399441055744.0);
-    const __m256d ln2Over32High = _mm256_set1_pd(0x1.62e42fefa0000p-6);
-    const __m256d ln2Over32Low = _mm256_set1_pd(0x1.cf79abc9e3b3ap-45);
-    const __m256i indexBits = _mm256_set1_epi64x(31);
+    __m256d t = _mm256_add_pd(_mm256_mul_pd(arg, _mm256_set1_pd(0x1.71547652b82fep+5)), shifter);
+    __m256d k = _mm256_sub_pd(t, shifter);
+    __m256d r = _mm256_sub_pd(_mm256_sub_pd(arg, _mm256_mul_pd(k, _mm256_set1_pd(0x1.62e42fefa0000p-6))),
+                              _mm256_mul_pd(k, _mm256_set1_pd(0x1.cf79abc9e3b3ap-45)));
+    __m256i j = _mm256_slli_epi64(_mm256_and_si256(_mm256_castpd_si256(t), _mm256_set1_epi64x(31)), 1);
+    __m256d high = _mm256_i64gather_pd(table, j, 8);
+    __m256d low = _mm256_i64gather_pd(table + 1, j, 8);
+    __m256d p = _mm256_set1_pd(1.0 / 720);
+    p = _mm256_add_pd(_mm256_mul_pd(p, r), _mm256_set1_pd(1.0 / 120));
+    p = _mm256_add_pd(_mm256_mul_pd(p, r), _mm256_set1_pd(1.0 / 24));
+    p = _mm256_add_pd(_mm256_mul_pd(p, r), _mm256_set1_pd(1.0 / 6));
+    p = _mm256_add_pd(_mm256_mul_pd(p, r), _mm256_set1_pd(0.5));
+    __m256d expRMinusOne = _mm256_add_pd(r, _mm256_mul_pd(_mm256_mul_pd(r, r), p));
+    __m256d mantissa = _mm256_add_pd(high, _mm256_add_pd(low, _mm256_mul_pd(high, expRMinusOne)));
+    __m256i exponent = _mm256_slli_epi64(_mm256_add_epi64(_mm256_srli_epi64(_mm256_castpd_si256(t), 5), bias), 52);
+    return _mm256_mul_pd(mantissa, _mm256_castsi256_pd(exponent));
+}
+
+/* Releases from k on, four at a time; the last block may be partial (its other normals discarded). */
+static inline AVX2 void releases4(lanes4 *s, long k, double mean, double deviation, int negative, long count,
+                                  double *out, const double *x, const double *f, const double *table) {
+    const __m256d means = _mm256_set1_pd(mean), deviations = _mm256_set1_pd(deviation);
     const __m256i bias = _mm256_set1_epi64x(negative ? 1023 + 2048 : 1023);
-    for (long k = 0; k < count; k += 4) {
-        /* Four xoshiro256++ steps. */
-        __m256i words = _mm256_add_epi64(rotate_lanes(_mm256_add_epi64(s0, s3), 23), s0);
-        __m256i t = _mm256_slli_epi64(s1, 17);
-        s2 = _mm256_xor_si256(s2, s0);
-        s3 = _mm256_xor_si256(s3, s1);
-        s1 = _mm256_xor_si256(s1, s2);
-        s0 = _mm256_xor_si256(s0, s3);
-        s2 = _mm256_xor_si256(s2, t);
-        s3 = rotate_lanes(s3, 45);
-        /* The ziggurat's fast path in every lane. */
-        __m256i layer = _mm256_and_si256(words, layerBits);
-        __m256d width = _mm256_i64gather_pd(x, layer, 8);
-        __m256d inner = _mm256_i64gather_pd(x + 1, layer, 8);
-        __m256d u = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(words, 12), oneBits)), one);
-        __m256d candidate = _mm256_mul_pd(u, width);
-        __m256d normal = _mm256_xor_pd(candidate, _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_and_si256(words, signBit), 55)));
-        int accepted = _mm256_movemask_pd(_mm256_sub_pd(candidate, inner));
-        if (accepted != 0xF) {
-            uint64_t state[16], w[4];
-            double normals[4];
-            _mm256_storeu_si256((__m256i *)state, s0);
-            _mm256_storeu_si256((__m256i *)(state + 4), s1);
-            _mm256_storeu_si256((__m256i *)(state + 8), s2);
-            _mm256_storeu_si256((__m256i *)(state + 12), s3);
-            _mm256_storeu_si256((__m256i *)w, words);
-            _mm256_storeu_pd(normals, normal);
-            for (int j = 0; j < 4; j++) {
-                if (!((accepted >> j) & 1)) normals[j] = ziggurat_slow_draw(state, j, w[j], x, f);
-            }
-            s0 = _mm256_loadu_si256((const __m256i *)state);
-            s1 = _mm256_loadu_si256((const __m256i *)(state + 4));
-            s2 = _mm256_loadu_si256((const __m256i *)(state + 8));
-            s3 = _mm256_loadu_si256((const __m256i *)(state + 12));
-            normal = _mm256_loadu_pd(normals);
-        }
-        __m256d arg = _mm256_add_pd(means, _mm256_mul_pd(deviations, normal));
-        /* +-e^arg. */
-        __m256d tt = _mm256_add_pd(_mm256_mul_pd(arg, thirtyTwoOverLn2), shifter);
-        __m256d kk = _mm256_sub_pd(tt, shifter);
-        __m256d r = _mm256_sub_pd(_mm256_sub_pd(arg, _mm256_mul_pd(kk, ln2Over32High)), _mm256_mul_pd(kk, ln2Over32Low));
-        __m256i j = _mm256_slli_epi64(_mm256_and_si256(_mm256_castpd_si256(tt), indexBits), 1);
-        __m256d high = _mm256_i64gather_pd(table, j, 8);
-        __m256d low = _mm256_i64gather_pd(table + 1, j, 8);
-        __m256d p = _mm256_set1_pd(1.0 / 720);
-        p = _mm256_add_pd(_mm256_mul_pd(p, r), _mm256_set1_pd(1.0 / 120));
-        p = _mm256_add_pd(_mm256_mul_pd(p, r), _mm256_set1_pd(1.0 / 24));
-        p = _mm256_add_pd(_mm256_mul_pd(p, r), _mm256_set1_pd(1.0 / 6));
-        p = _mm256_add_pd(_mm256_mul_pd(p, r), _mm256_set1_pd(0.5));
-        __m256d expRMinusOne = _mm256_add_pd(r, _mm256_mul_pd(_mm256_mul_pd(r, r), p));
-        __m256d mantissa = _mm256_add_pd(high, _mm256_add_pd(low, _mm256_mul_pd(high, expRMinusOne)));
-        __m256i exponent = _mm256_slli_epi64(_mm256_add_epi64(_mm256_srli_epi64(_mm256_castpd_si256(tt), 5), bias), 52);
-        __m256d release = _mm256_mul_pd(mantissa, _mm256_castsi256_pd(exponent));
+    for (; k < count; k += 4) {
+        __m256d normal = lanes_normals(s, x, f);
+        __m256d release = exponential4(_mm256_add_pd(means, _mm256_mul_pd(deviations, normal)), bias, table);
         if (k + 4 <= count) {
             _mm256_storeu_pd(out + k, release);
         } else {
@@ -161,22 +186,78 @@ lognormal_row(uint64_t *lanes, double mean, double deviation, int negative, long
             for (long i = 0; i < count - k; i++) out[k + i] = last[i];
         }
     }
-    _mm256_storeu_si256((__m256i *)lanes, s0);
-    _mm256_storeu_si256((__m256i *)(lanes + 4), s1);
-    _mm256_storeu_si256((__m256i *)(lanes + 8), s2);
-    _mm256_storeu_si256((__m256i *)(lanes + 12), s3);
 }
 
 __attribute__((target("avx2"), noinline)) static void
 lognormal_row_avx2(uint64_t *lanes, double mean, double deviation, int negative, long count, double *out,
                    const double *x, const double *f, const double *table) {
-    lognormal_row(lanes, mean, deviation, negative, count, out, x, f, table);
+    lanes4 s = lanes_load(lanes);
+    releases4(&s, 0, mean, deviation, negative, count, out, x, f, table);
+    lanes_store(s, lanes);
 }
 
+/* exponential4 on eight lanes. */
+static inline AVX512 __m512d exponential8(__m512d arg, __m512i bias, const double *table) {
+    const __m512d shifter = _mm512_set1_pd(6755399441055744.0);
+    __m512d t = _mm512_add_pd(_mm512_mul_pd(arg, _mm512_set1_pd(0x1.71547652b82fep+5)), shifter);
+    __m512d k = _mm512_sub_pd(t, shifter);
+    __m512d r = _mm512_sub_pd(_mm512_sub_pd(arg, _mm512_mul_pd(k, _mm512_set1_pd(0x1.62e42fefa0000p-6))),
+                              _mm512_mul_pd(k, _mm512_set1_pd(0x1.cf79abc9e3b3ap-45)));
+    __m512i j = _mm512_slli_epi64(_mm512_and_si512(_mm512_castpd_si512(t), _mm512_set1_epi64(31)), 1);
+    __m512d high = _mm512_i64gather_pd(j, table, 8);
+    __m512d low = _mm512_i64gather_pd(j, table + 1, 8);
+    __m512d p = _mm512_set1_pd(1.0 / 720);
+    p = _mm512_add_pd(_mm512_mul_pd(p, r), _mm512_set1_pd(1.0 / 120));
+    p = _mm512_add_pd(_mm512_mul_pd(p, r), _mm512_set1_pd(1.0 / 24));
+    p = _mm512_add_pd(_mm512_mul_pd(p, r), _mm512_set1_pd(1.0 / 6));
+    p = _mm512_add_pd(_mm512_mul_pd(p, r), _mm512_set1_pd(0.5));
+    __m512d expRMinusOne = _mm512_add_pd(r, _mm512_mul_pd(_mm512_mul_pd(r, r), p));
+    __m512d mantissa = _mm512_add_pd(high, _mm512_add_pd(low, _mm512_mul_pd(high, expRMinusOne)));
+    __m512i exponent = _mm512_slli_epi64(_mm512_add_epi64(_mm512_srli_epi64(_mm512_castpd_si512(t), 5), bias), 52);
+    return _mm512_mul_pd(mantissa, _mm512_castsi512_pd(exponent));
+}
+
+/* Two blocks of four per step: both blocks' words are drawn first and the ziggurat's fast path and the
+   exponential run on all eight lanes. The words of the second block are valid only if the first
+   block took no slow path (which draws further words from its lanes first); when it did, the second
+   block is drawn again, four-wide, from the lanes as the slow path left them. */
 __attribute__((target("avx2,avx512f,avx512vl,avx512dq"), noinline)) static void
 lognormal_row_avx512(uint64_t *lanes, double mean, double deviation, int negative, long count, double *out,
                      const double *x, const double *f, const double *table) {
-    lognormal_row(lanes, mean, deviation, negative, count, out, x, f, table);
+    lanes4 s = lanes_load(lanes);
+    const __m512d means = _mm512_set1_pd(mean), deviations = _mm512_set1_pd(deviation);
+    const __m512i bias = _mm512_set1_epi64(negative ? 1023 + 2048 : 1023);
+    long k = 0;
+    for (; k + 8 <= count; k += 8) {
+        __m256i wordsA = lanes_next(&s);
+        lanes4 afterA = s;
+        __m256i wordsB = lanes_next(&s);
+        __m512i words = _mm512_inserti64x4(_mm512_castsi256_si512(wordsA), wordsB, 1);
+        __m512i layer = _mm512_and_si512(words, _mm512_set1_epi64(0xFF));
+        __m512d width = _mm512_i64gather_pd(layer, x, 8);
+        __m512d inner = _mm512_i64gather_pd(layer, x + 1, 8);
+        __m512i grid = _mm512_or_si512(_mm512_srli_epi64(words, 12), _mm512_set1_epi64(0x3FF0000000000000ll));
+        __m512d u = _mm512_sub_pd(_mm512_castsi512_pd(grid), _mm512_set1_pd(1.0));
+        __m512d candidate = _mm512_mul_pd(u, width);
+        __m512i sign = _mm512_slli_epi64(_mm512_and_si512(words, _mm512_set1_epi64(0x100)), 55);
+        __m512d normal = _mm512_castsi512_pd(_mm512_xor_si512(_mm512_castpd_si512(candidate), sign));
+        int accepted = _mm512_movepi64_mask(_mm512_castpd_si512(_mm512_sub_pd(candidate, inner)));
+        if (__builtin_expect(accepted != 0xFF, 0)) {
+            __m256d normalA = _mm512_castpd512_pd256(normal), normalB = _mm512_extractf64x4_pd(normal, 1);
+            if ((accepted & 0xF) != 0xF) {
+                s = afterA;
+                normalA = slow_normals(&s, wordsA, normalA, accepted & 0xF, x, f);
+                normalB = lanes_normals(&s, x, f);
+            } else {
+                normalB = slow_normals(&s, wordsB, normalB, accepted >> 4, x, f);
+            }
+            normal = _mm512_insertf64x4(_mm512_castpd256_pd512(normalA), normalB, 1);
+        }
+        __m512d release = exponential8(_mm512_add_pd(means, _mm512_mul_pd(deviations, normal)), bias, table);
+        _mm512_storeu_pd(out + k, release);
+    }
+    releases4(&s, k, mean, deviation, negative, count, out, x, f, table);
+    lanes_store(s, lanes);
 }
 
 void vesicle_lognormal_row(int kernel, uint64_t *lanes, double mean, double deviation, int negative,

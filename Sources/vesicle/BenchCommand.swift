@@ -6,6 +6,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Run a reference benchmark and print its figures (last line: one JSON object).",
         subcommands: [BenchBrunelCommand.self, BenchCUBACommand.self, BenchTrackingCommand.self, BenchConvolveCommand.self,
-                      BenchQueueCommand.self, BenchKernelCommand.self, BenchSynapticFilterCommand.self]
+                      BenchQueueCommand.self, BenchKernelCommand.self, BenchSynapticFilterCommand.self,
+                      BenchReleaseCommand.self]
     )
 }

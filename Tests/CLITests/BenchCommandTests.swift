@@ -18,4 +18,18 @@ final class BenchCommandTests: CLITestCase {
         XCTAssertTrue(result.stdout.hasPrefix("machine: "), "the machine is printed first:\n\(result.stdout)")
         XCTAssertTrue(result.stdout.contains("command: vesicle bench brunel --neurons 500"), result.stdout)
     }
+
+    /// `vesicle bench release` times every kernel the machine has and checks that they gave the same
+    /// bits; it reports the portable loop always.
+    func testReleaseBenchmarkComparesTheKernelsItChecked() throws {
+        let result = try vesicle("bench", "release", "--rows", "20", "--rounds", "2")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let last = try XCTUnwrap(result.lastStdoutLine)
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any],
+                                   "last line is not a JSON object: \(last)")
+        let portable = try XCTUnwrap(object["portable_ns_per_release"] as? Double, last)
+        XCTAssertTrue(portable.isFinite && portable > 0, last)
+        XCTAssertEqual(object["identical"] as? Int, 1, last)
+        XCTAssertTrue(result.stdout.contains("identical bit for bit; selected: "), result.stdout)
+    }
 }
