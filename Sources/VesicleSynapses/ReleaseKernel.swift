@@ -33,12 +33,17 @@ public enum ReleaseKernel: Int, Sendable, CaseIterable, CustomStringConvertible 
 
     /// The kernel releases use: the widest available one, unless the environment variable
     /// `VESICLE_RELEASE_KERNEL` names another available one (`portable`, `avx2`, `avx512`), as one
-    /// would pin a BLAS's code path to compare machines or builds.
+    /// would pin a BLAS's code path to compare machines or builds. A name that is not an available
+    /// kernel is reported on standard error, once, and the widest one is used.
     public static let selected: ReleaseKernel = {
-        if let name = getenv("VESICLE_RELEASE_KERNEL").map({ String(cString: $0) }),
-           let requested = available.first(where: { $0.description == name }) {
-            return requested
+        let widest = available.last ?? .portable
+        guard let name = getenv("VESICLE_RELEASE_KERNEL").map({ String(cString: $0) }), !name.isEmpty else {
+            return widest
         }
-        return available.last ?? .portable
+        if let requested = available.first(where: { $0.description == name }) { return requested }
+        let names = available.map(\.description).joined(separator: ", ")
+        let warning = "vesicle: VESICLE_RELEASE_KERNEL=\(name) is not a release kernel this CPU has (\(names)); using \(widest)\n"
+        _ = warning.withCString { write(2, $0, strlen($0)) }
+        return widest
     }()
 }
