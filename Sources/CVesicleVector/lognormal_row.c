@@ -1,7 +1,7 @@
 /* Log-normal releases of a row sharing one posterior (MODEL.md §3), for AVX2 and AVX-512; see
    vesicle_vector.h. Every step mirrors the portable Swift path operation for operation, so the two
    give the same bits: the xoshiro256++ lanes (`RandomLanes.next`), the ziggurat's fast path and its
-   exact slow path (`RandomLanes.nextZigguratNormals`), and the table exponential
+   exact slow path deferred to the end of the row (`RandomLanes.zigguratBlocks`), and the table exponential
    (`signedVectorExponential`). Floating-point contraction is off: a fused multiply-add rounds once
    where the Swift path rounds twice. */
 #pragma clang fp contract(off)
@@ -9,6 +9,7 @@
 #include "vesicle_vector.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #if defined(__x86_64__)
@@ -115,25 +116,18 @@ static inline AVX2 __m256i lanes_next(lanes4 *s) {
     return words;
 }
 
-/* The normals of the lanes whose fast test failed (bit j of `accepted` clear), drawn by the slow path
-   from those lanes alone, with the lanes in memory; the other lanes keep `normal`. */
-static inline AVX2 __m256d slow_normals(lanes4 *s, __m256i words, __m256d normal, int accepted,
-                                         const double *x, const double *f) {
-    uint64_t state[16], w[4];
-    double normals[4];
-    lanes_store(*s, state);
-    _mm256_storeu_si256((__m256i *)w, words);
-    _mm256_storeu_pd(normals, normal);
-    for (int j = 0; j < 4; j++) {
-        if (!((accepted >> j) & 1)) normals[j] = ziggurat_slow_draw(state, j, w[j], x, f);
-    }
-    *s = lanes_load(state);
-    return _mm256_loadu_pd(normals);
-}
+/* A block whose draws failed the ziggurat's fast path: its index, the lanes that failed (bit j for
+   lane j) and the words they failed on. Recorded during the row, finished after it
+   (`RandomLanes.zigguratBlocks`). */
+typedef struct {
+    uint64_t words[4];
+    long block;
+    long lanes;
+} rejection;
 
-/* Four standard normals (`RandomLanes.nextZigguratNormals`): the fast path in every lane, the slow
-   path in those that fail it. */
-static inline AVX2 __m256d lanes_normals(lanes4 *s, const double *x, const double *f) {
+/* The fast path in every lane of one block (`RandomLanes.nextZigguratFastPath`); the block is
+   recorded in rejections[*n] without a branch, and *n counts it when a lane failed. */
+static inline AVX2 __m256d lanes_fast_normals(lanes4 *s, const double *x, long block, rejection *rejections, long *n) {
     __m256i words = lanes_next(s);
     __m256i layer = _mm256_and_si256(words, _mm256_set1_epi64x(0xFF));
     __m256d width = _mm256_i64gather_pd(x, layer, 8);
@@ -142,11 +136,13 @@ static inline AVX2 __m256d lanes_normals(lanes4 *s, const double *x, const doubl
     __m256d u = _mm256_sub_pd(_mm256_castsi256_pd(grid), _mm256_set1_pd(1.0));
     __m256d candidate = _mm256_mul_pd(u, width);
     __m256i sign = _mm256_slli_epi64(_mm256_and_si256(words, _mm256_set1_epi64x(0x100)), 55);
-    __m256d normal = _mm256_xor_pd(candidate, _mm256_castsi256_pd(sign));
     /* candidate - inner is negative exactly when candidate < inner (both >= 0, never -0). */
-    int accepted = _mm256_movemask_pd(_mm256_sub_pd(candidate, inner));
-    if (__builtin_expect(accepted != 0xF, 0)) normal = slow_normals(s, words, normal, accepted, x, f);
-    return normal;
+    long failed = ~_mm256_movemask_pd(_mm256_sub_pd(candidate, inner)) & 0xF;
+    _mm256_storeu_si256((__m256i *)rejections[*n].words, words);
+    rejections[*n].block = block;
+    rejections[*n].lanes = failed;
+    *n += failed != 0;
+    return _mm256_xor_pd(candidate, _mm256_castsi256_pd(sign));
 }
 
 /* +-e^arg (`signedVectorExponential`) for four lanes; `bias` holds 1023, plus 2048 for the minus. */
@@ -170,30 +166,70 @@ static inline AVX2 __m256d exponential4(__m256d arg, __m256i bias, const double 
     return _mm256_mul_pd(mantissa, _mm256_castsi256_pd(exponent));
 }
 
-/* Releases from k on, four at a time; the last block may be partial (its other normals discarded). */
-static inline AVX2 void releases4(lanes4 *s, long k, double mean, double deviation, int negative, long count,
-                                  double *out, const double *x, const double *f, const double *table) {
-    const __m256d means = _mm256_set1_pd(mean), deviations = _mm256_set1_pd(deviation);
-    const __m256i bias = _mm256_set1_epi64x(negative ? 1023 + 2048 : 1023);
-    for (; k < count; k += 4) {
-        __m256d normal = lanes_normals(s, x, f);
+/* Stores the four releases of the block at k, or those below count. */
+static inline AVX2 void store_releases(double *out, long k, long count, __m256d release) {
+    if (k + 4 <= count) {
+        _mm256_storeu_pd(out + k, release);
+    } else {
+        double last[4];
+        _mm256_storeu_pd(last, release);
+        for (long i = 0; i < count - k; i++) out[k + i] = last[i];
+    }
+}
+
+/* The releases of blocks b and on, four at a time (the first pass). */
+static inline AVX2 void releases4(lanes4 *s, long b, long blocks, __m256d means, __m256d deviations, __m256i bias,
+                                  long count, double *out, const double *x, const double *table,
+                                  rejection *rejections, long *n) {
+    for (; b < blocks; b++) {
+        __m256d normal = lanes_fast_normals(s, x, b, rejections, n);
         __m256d release = exponential4(_mm256_add_pd(means, _mm256_mul_pd(deviations, normal)), bias, table);
-        if (k + 4 <= count) {
-            _mm256_storeu_pd(out + k, release);
-        } else {
-            double last[4];
-            _mm256_storeu_pd(last, release);
-            for (long i = 0; i < count - k; i++) out[k + i] = last[i];
+        store_releases(out, 4 * b, count, release);
+    }
+}
+
+/* The second pass: each recorded block's failed draws finished from their own lanes (state in
+   `lanes`), in block and lane order, and their releases written. */
+static inline AVX2 void finish_rejections(uint64_t *lanes, const rejection *rejections, long n, __m256d means,
+                                          __m256d deviations, __m256i bias, long count, double *out,
+                                          const double *x, const double *f, const double *table) {
+    for (long e = 0; e < n; e++) {
+        double normals[4] = {0, 0, 0, 0};
+        for (int j = 0; j < 4; j++) {
+            if ((rejections[e].lanes >> j) & 1) normals[j] = ziggurat_slow_draw(lanes, j, rejections[e].words[j], x, f);
+        }
+        __m256d normal = _mm256_loadu_pd(normals);
+        double release[4];
+        _mm256_storeu_pd(release, exponential4(_mm256_add_pd(means, _mm256_mul_pd(deviations, normal)), bias, table));
+        long k = 4 * rejections[e].block;
+        for (int j = 0; j < 4; j++) {
+            if (((rejections[e].lanes >> j) & 1) && k + j < count) out[k + j] = release[j];
         }
     }
+}
+
+/* Room for the rejections of a row: on the stack for rows of up to 1 024 synapses (about 12 blocks
+   in 256 fail), else allocated. */
+enum { stack_rejections = 256 };
+
+static rejection *rejection_room(long blocks, rejection *stack) {
+    return blocks <= stack_rejections ? stack : (rejection *)malloc((size_t)blocks * sizeof(rejection));
 }
 
 __attribute__((target("avx2"), noinline)) static void
 lognormal_row_avx2(uint64_t *lanes, double mean, double deviation, int negative, long count, double *out,
                    const double *x, const double *f, const double *table) {
+    const __m256d means = _mm256_set1_pd(mean), deviations = _mm256_set1_pd(deviation);
+    const __m256i bias = _mm256_set1_epi64x(negative ? 1023 + 2048 : 1023);
+    long blocks = (count + 3) / 4, n = 0;
+    rejection stack[stack_rejections];
+    rejection *rejections = rejection_room(blocks, stack);
+    if (!rejections) abort();
     lanes4 s = lanes_load(lanes);
-    releases4(&s, 0, mean, deviation, negative, count, out, x, f, table);
+    releases4(&s, 0, blocks, means, deviations, bias, count, out, x, table, rejections, &n);
     lanes_store(s, lanes);
+    finish_rejections(lanes, rejections, n, means, deviations, bias, count, out, x, f, table);
+    if (rejections != stack) free(rejections);
 }
 
 /* exponential4 on eight lanes. */
@@ -217,20 +253,20 @@ static inline AVX512 __m512d exponential8(__m512d arg, __m512i bias, const doubl
     return _mm512_mul_pd(mantissa, _mm512_castsi512_pd(exponent));
 }
 
-/* Two blocks of four per step: both blocks' words are drawn first and the ziggurat's fast path and the
-   exponential run on all eight lanes. The words of the second block are valid only if the first
-   block took no slow path (which draws further words from its lanes first); when it did, the second
-   block is drawn again, four-wide, from the lanes as the slow path left them. */
+/* The first pass two blocks per step, the ziggurat's fast path and the exponential on all eight
+   lanes; an odd last block four-wide. */
 __attribute__((target("avx2,avx512f,avx512vl,avx512dq"), noinline)) static void
 lognormal_row_avx512(uint64_t *lanes, double mean, double deviation, int negative, long count, double *out,
                      const double *x, const double *f, const double *table) {
-    lanes4 s = lanes_load(lanes);
     const __m512d means = _mm512_set1_pd(mean), deviations = _mm512_set1_pd(deviation);
     const __m512i bias = _mm512_set1_epi64(negative ? 1023 + 2048 : 1023);
-    long k = 0;
-    for (; k + 8 <= count; k += 8) {
+    long blocks = (count + 3) / 4, n = 0, b = 0;
+    rejection stack[stack_rejections];
+    rejection *rejections = rejection_room(blocks, stack);
+    if (!rejections) abort();
+    lanes4 s = lanes_load(lanes);
+    for (; b + 2 <= blocks && 4 * b + 8 <= count; b += 2) {
         __m256i wordsA = lanes_next(&s);
-        lanes4 afterA = s;
         __m256i wordsB = lanes_next(&s);
         __m512i words = _mm512_inserti64x4(_mm512_castsi256_si512(wordsA), wordsB, 1);
         __m512i layer = _mm512_and_si512(words, _mm512_set1_epi64(0xFF));
@@ -241,23 +277,24 @@ lognormal_row_avx512(uint64_t *lanes, double mean, double deviation, int negativ
         __m512d candidate = _mm512_mul_pd(u, width);
         __m512i sign = _mm512_slli_epi64(_mm512_and_si512(words, _mm512_set1_epi64(0x100)), 55);
         __m512d normal = _mm512_castsi512_pd(_mm512_xor_si512(_mm512_castpd_si512(candidate), sign));
-        int accepted = _mm512_movepi64_mask(_mm512_castpd_si512(_mm512_sub_pd(candidate, inner)));
-        if (__builtin_expect(accepted != 0xFF, 0)) {
-            __m256d normalA = _mm512_castpd512_pd256(normal), normalB = _mm512_extractf64x4_pd(normal, 1);
-            if ((accepted & 0xF) != 0xF) {
-                s = afterA;
-                normalA = slow_normals(&s, wordsA, normalA, accepted & 0xF, x, f);
-                normalB = lanes_normals(&s, x, f);
-            } else {
-                normalB = slow_normals(&s, wordsB, normalB, accepted >> 4, x, f);
-            }
-            normal = _mm512_insertf64x4(_mm512_castpd256_pd512(normalA), normalB, 1);
-        }
+        long failed = ~_mm512_movepi64_mask(_mm512_castpd_si512(_mm512_sub_pd(candidate, inner))) & 0xFF;
+        _mm256_storeu_si256((__m256i *)rejections[n].words, wordsA);
+        rejections[n].block = b;
+        rejections[n].lanes = failed & 0xF;
+        n += (failed & 0xF) != 0;
+        _mm256_storeu_si256((__m256i *)rejections[n].words, wordsB);
+        rejections[n].block = b + 1;
+        rejections[n].lanes = failed >> 4;
+        n += (failed >> 4) != 0;
         __m512d release = exponential8(_mm512_add_pd(means, _mm512_mul_pd(deviations, normal)), bias, table);
-        _mm512_storeu_pd(out + k, release);
+        _mm512_storeu_pd(out + 4 * b, release);
     }
-    releases4(&s, k, mean, deviation, negative, count, out, x, f, table);
+    const __m256d means4 = _mm512_castpd512_pd256(means), deviations4 = _mm512_castpd512_pd256(deviations);
+    const __m256i bias4 = _mm512_castsi512_si256(bias);
+    releases4(&s, b, blocks, means4, deviations4, bias4, count, out, x, table, rejections, &n);
     lanes_store(s, lanes);
+    finish_rejections(lanes, rejections, n, means4, deviations4, bias4, count, out, x, f, table);
+    if (rejections != stack) free(rejections);
 }
 
 void vesicle_lognormal_row(int kernel, uint64_t *lanes, double mean, double deviation, int negative,

@@ -7,23 +7,64 @@ import Darwin
 #endif
 
 extension RandomLanes {
-    /// The largest magnitude `nextZigguratNormals` returns: r + a, a = -ln(u)/r, from the tail's
+    /// The largest magnitude the lanes' ziggurat returns: r + a, a = -ln(u)/r, from the tail's
     /// smallest uniform u = 2^-53 (13.708); the fast path and the wedges stay below r.
     public static let largestZigguratNormal = NormalZiggurat.r - log(0x1p-53) / NormalZiggurat.r
 
-    /// Four independent standard normals, one per lane, by Marsaglia & Tsang's ziggurat on the layers
-    /// of `NormalZiggurat` (pass `NormalZiggurat.layers` and `.densities`, read once per batch).
+    /// The normals of a row of `blocks` blocks of four, one per lane, by Marsaglia & Tsang's ziggurat
+    /// on the layers of `NormalZiggurat` (pass `NormalZiggurat.layers` and `.densities`), with its
+    /// rejections deferred to the end of the row.
     ///
-    /// The fast path is the same in every lane: layer i from the low 8 bits of the lane's word, the
-    /// sign from bit 8, u from the top 52 bits (so u lies on the 52-bit grid of [0, 1)), and the
-    /// candidate u x_i accepted when below x_(i+1) (98.8% of draws). Only the lanes that fail go
-    /// through the exact wedge and tail tests (`zigguratSlowPath`), which draw further words of that
-    /// lane alone: lane j's normals are the scalar ziggurat run on lane j's stream. Exact in
-    /// distribution up to that grid; the tail beyond r = 3.654 uses Marsaglia's exact method with
-    /// 53-bit uniforms and reaches `largestZigguratNormal`.
+    /// First every block takes the lanes' next words through the fast path, the same in every lane:
+    /// layer i from the low 8 bits of the lane's word, the sign from bit 8, u from the top 52 bits (so
+    /// u lies on the 52-bit grid of [0, 1)), and the candidate u x_i accepted when below x_(i+1)
+    /// (98.8% of draws). Then, in block order and lane order, each draw that failed is finished by the
+    /// exact wedge and tail tests (`finishZigguratDraw`), from further words of its own lane. Every
+    /// word is an independent uniform whichever draw it serves, so each normal is exact in
+    /// distribution (up to the grid; the tail beyond r = 3.654 uses Marsaglia's exact method with
+    /// 53-bit uniforms and reaches `largestZigguratNormal`), and the lanes' words for the fast path
+    /// do not depend on which draws failed. That is why the rejections wait: a vector loop then never
+    /// waits on a failed draw, whose test depends on two table lookups, before it draws the next block.
+    ///
+    /// `block(b, normals)` is called for every block b in order with the fast path's normals (a lane
+    /// that failed holds a placeholder), then again for each block that had a failure, in block order,
+    /// with all four normals: the last call for a block carries its normals.
+    @inlinable
+    public mutating func zigguratBlocks(_ blocks: Int, layers x: UnsafePointer<Double>,
+                                        densities f: UnsafePointer<Double>,
+                                        _ block: (Int, SIMD4<Double>) -> Void) {
+        var rng = self
+        defer { self = rng }
+        // At most one record per block; on the stack for ordinary rows.
+        withUnsafeTemporaryAllocation(of: ZigguratRejection.self, capacity: max(blocks, 1)) { rejections in
+            var n = 0
+            for b in 0..<blocks {
+                let draw = rng.nextZigguratFastPath(layers: x)
+                if draw.rejected != 0 {
+                    rejections.initializeElement(at: n, to: ZigguratRejection(block: b, lanes: draw.rejected,
+                                                                              words: draw.words, normals: draw.normals))
+                    n += 1
+                }
+                block(b, draw.normals)
+            }
+            for rejection in rejections[..<n] {
+                var normals = rejection.normals
+                for lane in 0..<4 where rejection.lanes >> lane & 1 == 1 {
+                    let finished = rng.finishZigguratDraw(lane: lane, word: rejection.words[lane], layers: x, densities: f)
+                    normals[lane] = finished.normal
+                    rng = finished.lanes
+                }
+                block(rejection.block, normals)
+            }
+        }
+    }
+
+    /// The fast path of four draws, one per lane, from the lanes' next words: the normals of the lanes
+    /// that pass it, and the lanes that fail (bit j for lane j, whose normal is a placeholder) with
+    /// the words they failed on.
     @inlinable @inline(__always)
-    public mutating func nextZigguratNormals(layers x: UnsafePointer<Double>,
-                                             densities f: UnsafePointer<Double>) -> SIMD4<Double> {
+    public mutating func nextZigguratFastPath(layers x: UnsafePointer<Double>)
+        -> (normals: SIMD4<Double>, rejected: Int, words: Words) {
         typealias F = VectorElementaryFunctions
         let words = next()
         let layer = words & 0xFF
@@ -34,31 +75,23 @@ extension RandomLanes {
         let u = F.double((words &>> 12) | 0x3FF0_0000_0000_0000) - 1
         let candidate = u * width
         let signed = F.double(F.bits(candidate) ^ ((words & 0x100) &<< 55))
-        // all(candidate .< inner) as one AND of sign bits: candidate is +0 or positive, so
-        // candidate - inner is negative exactly when candidate < inner (never -0), and the AND of
-        // the two halves and then of two words is cheaper than the mask reduction `all` compiles to.
-        // The lanes that failed are those whose sign bit is clear; testing them on `below` keeps
-        // `inner` out of the registers the slow path has to save.
+        // candidate is +0 or positive, so candidate - inner is negative exactly when candidate < inner
+        // (never -0): the lanes that fail are those whose sign bit is clear. All pass (the common case)
+        // when the AND of the four sign bits is set, cheaper than collecting them.
         let below = F.bits(candidate - inner)
         let halves = below.lowHalf & below.highHalf
-        if (halves[0] & halves[1]) >> 63 == 1 { return signed }
-        var result = signed
-        for lane in 0..<4 where below[lane] >> 63 == 0 {
-            let draw = zigguratSlowPath(lane: lane, word: words[lane], layers: x, densities: f)
-            result[lane] = draw.normal
-            self = draw.lanes
-        }
-        return result
+        if (halves[0] & halves[1]) >> 63 == 1 { return (signed, 0, words) }
+        let failed = ~below &>> 63
+        let rejected = Int(truncatingIfNeeded: failed[0] | failed[1] << 1 | failed[2] << 2 | failed[3] << 3)
+        return (signed, rejected, words)
     }
 
-    /// The rest of one lane's ziggurat draw after its fast test failed on `word`: the wedge test of
-    /// that layer or, for the base layer, the exact tail; on a wedge rejection a new draw of that lane
-    /// starts over. Further words come from that lane alone (`next(lane:)`), so each lane is one
-    /// stream whatever the other lanes needed. It takes the lanes by value and returns them advanced,
-    /// so that a caller's lanes, not passed by address, can stay in registers through the fast path.
-    @usableFromInline
-    func zigguratSlowPath(lane: Int, word: UInt64, layers x: UnsafePointer<Double>,
-                          densities f: UnsafePointer<Double>) -> (normal: Double, lanes: RandomLanes) {
+    /// A draw that failed the fast path on `word`, finished from lane `lane` alone: the wedge test of
+    /// its layer or, for the base layer, the exact tail; on a wedge rejection a new draw of that lane
+    /// starts over. It takes the lanes by value and returns them advanced, so that a caller's lanes
+    /// can stay in registers.
+    public func finishZigguratDraw(lane: Int, word: UInt64, layers x: UnsafePointer<Double>,
+                                   densities f: UnsafePointer<Double>) -> (normal: Double, lanes: RandomLanes) {
         var lanes = self
         let normal = lanes.zigguratSlowDraw(lane: lane, word: word, layers: x, densities: f)
         return (normal, lanes)
@@ -86,5 +119,23 @@ extension RandomLanes {
             if f[i] + height * (f[i + 1] - f[i]) < exp(-candidate * candidate / 2) { return sign * candidate }
             w = next(lane: lane)
         }
+    }
+}
+
+/// A block whose draws failed the ziggurat's fast path in `lanes` (bit j for lane j), on `words`;
+/// `normals` holds the fast path's normals of the other lanes.
+@usableFromInline
+struct ZigguratRejection {
+    @usableFromInline var block: Int
+    @usableFromInline var lanes: Int
+    @usableFromInline var words: RandomLanes.Words
+    @usableFromInline var normals: SIMD4<Double>
+
+    @inlinable
+    init(block: Int, lanes: Int, words: RandomLanes.Words, normals: SIMD4<Double>) {
+        self.block = block
+        self.lanes = lanes
+        self.words = words
+        self.normals = normals
     }
 }

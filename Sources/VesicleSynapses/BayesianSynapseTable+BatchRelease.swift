@@ -20,7 +20,8 @@ extension BayesianSynapseTable where Scalar == Float {
     /// roundings, but the table is only read: a recurrent network's posteriors (8 bytes per synapse)
     /// stream through the cache without being written back at every spike. `relaxedPosterior` gives
     /// the (mu, sigma2) a release used, bit for bit. The normals come from
-    /// `RandomLanes.nextZigguratNormals` (exact ziggurat on the 52-bit uniform grid), the exponential
+    /// `RandomLanes.zigguratBlocks` (exact ziggurat on the 52-bit uniform grid, its rare rejections
+    /// finished after the row's fast draws), the exponential
     /// from `vectorExponential` (1 ulp); normals left over at the end of a row are discarded. Rows
     /// that share one posterior run the loop of `kernel` (the same bits from each).
     @inlinable
@@ -70,15 +71,14 @@ extension BayesianSynapseTable where Scalar == Float {
                     // One loop per form, so that the common one carries nothing of the other.
                     @inline(__always)
                     func releases(_ amplitude: (SIMD4<Double>) -> SIMD4<Double>) {
-                        var k = 0
-                        while k < count {
-                            let w = amplitude(mean + deviation * rng.nextZigguratNormals(layers: layers, densities: densities))
+                        rng.zigguratBlocks((count + 3) / 4, layers: layers, densities: densities) { b, xi in
+                            let w = amplitude(mean + deviation * xi)
+                            let k = 4 * b
                             if k + 4 <= count {
                                 UnsafeMutableRawPointer(out + k).storeBytes(of: w, as: SIMD4<Double>.self)
                             } else {
                                 for j in 0..<(count - k) { out[k + j] = w[j] }
                             }
-                            k += 4
                         }
                     }
                     if unchecked {
@@ -123,13 +123,8 @@ extension BayesianSynapseTable where Scalar == Float {
                         for j in 0..<width { out[k + j] = w[j] }
                     }
                 }
-                var k = 0
-                while k + 4 <= count {
-                    block(k, lanes.nextZigguratNormals(layers: layers, densities: densities), lanes: 4)
-                    k += 4
-                }
-                if k < count {
-                    block(k, lanes.nextZigguratNormals(layers: layers, densities: densities), lanes: count - k)
+                lanes.zigguratBlocks((count + 3) / 4, layers: layers, densities: densities) { b, xi in
+                    block(4 * b, xi, lanes: min(4, count - 4 * b))
                 }
             }
         }

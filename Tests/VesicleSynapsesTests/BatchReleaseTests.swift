@@ -18,12 +18,11 @@ final class BatchReleaseTests: XCTestCase {
                                                initialMean: means, initialVariance: 0.2)
     }
 
-    /// The normals `releaseRow` consumes for a range of `count` synapses: four per block.
+    /// The normals `releaseRow` consumes for a range of `count` synapses: one row of blocks of four.
     private func normals(_ lanes: inout RandomLanes, count: Int) -> [Double] {
-        var xi: [Double] = []
-        while xi.count < count {
-            let z = lanes.nextZigguratNormals(layers: NormalZiggurat.layers, densities: NormalZiggurat.densities)
-            for j in 0..<4 { xi.append(z[j]) }
+        var xi = [Double](repeating: .nan, count: (count + 3) / 4 * 4)
+        lanes.zigguratBlocks((count + 3) / 4, layers: NormalZiggurat.layers, densities: NormalZiggurat.densities) { b, z in
+            for j in 0..<4 { xi[4 * b + j] = z[j] }
         }
         return xi
     }
