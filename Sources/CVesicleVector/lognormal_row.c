@@ -208,9 +208,10 @@ static inline AVX2 void finish_rejections(uint64_t *lanes, const rejection *reje
     }
 }
 
-/* Room for the rejections of a row: on the stack for rows of up to 1 024 synapses (about 12 blocks
-   in 256 fail), else allocated. */
-enum { stack_rejections = 256 };
+/* Room for the rejections of a row, one record per block since they are written without a branch:
+   on the stack (24 KB) for rows of up to 2 048 synapses, else allocated, a cost spread over the
+   row's releases. */
+enum { stack_rejections = 512 };
 
 static rejection *rejection_room(long blocks, rejection *stack) {
     return blocks <= stack_rejections ? stack : (rejection *)malloc((size_t)blocks * sizeof(rejection));

@@ -77,11 +77,17 @@ extension LIFDeltaPopulation {
         let count = min(targets.count, amplitudes.count)
         @inline(__always)
         func each(testsThreshold: Bool, _ excitatory: (Double) -> Int) {
-            for i in 0..<count {
-                let weight = Double(amplitude[i])
-                receiveOnClock(Int(target[i]), state: state, masks: masks, increment: weight * scale,
+            // Two pointers and an end, rather than an index into two bases: fewer live values for a
+            // loop whose inlined drive arrivals need most of the registers.
+            var next = target, weights = amplitude
+            let end = target + count
+            while next < end {
+                let weight = Double(weights.pointee)
+                receiveOnClock(Int(next.pointee), state: state, masks: masks, increment: weight * scale,
                                excitatory: excitatory(weight), testsThreshold: testsThreshold, at: t, scale: scale,
                                into: output)
+                next += 1
+                weights += 1
             }
         }
         switch sign {
