@@ -145,25 +145,49 @@ static inline AVX2 __m256d lanes_fast_normals(lanes4 *s, const double *x, long b
     return _mm256_xor_pd(candidate, _mm256_castsi256_pd(sign));
 }
 
-/* +-e^arg (`signedVectorExponential`) for four lanes; `bias` holds 1023, plus 2048 for the minus. */
+/* +-e^arg (`signedVectorExponential`), written once for four and for eight lanes in clang's vector
+   types (a cast between vector types of one size keeps the bits); `bias` holds 1023, plus 2048 for
+   the minus. */
+typedef double f64x4 __attribute__((ext_vector_type(4)));
+typedef double f64x8 __attribute__((ext_vector_type(8)));
+typedef uint64_t u64x4 __attribute__((ext_vector_type(4)));
+typedef uint64_t u64x8 __attribute__((ext_vector_type(8)));
+
+#define DEFINE_EXPONENTIAL(name, target, F, U, gather)                                              \
+    static inline target F name(F arg, U bias, const double *table) {                              \
+        const F shifter = 6755399441055744.0; /* 1.5 * 2^52: adding it rounds to an integer */     \
+        F t = arg * 0x1.71547652b82fep+5 + shifter;                                                \
+        F k = t - shifter;                                                                         \
+        F r = (arg - k * 0x1.62e42fefa0000p-6) - k * 0x1.cf79abc9e3b3ap-45;                        \
+        U j = ((U)t & 31) << 1;                                                                    \
+        F high = gather(table, j), low = gather(table + 1, j);                                     \
+        F p = 1.0 / 720;                                                                           \
+        p = p * r + 1.0 / 120;                                                                     \
+        p = p * r + 1.0 / 24;                                                                      \
+        p = p * r + 1.0 / 6;                                                                       \
+        p = p * r + 0.5;                                                                           \
+        F expRMinusOne = r + (r * r) * p;                                                          \
+        F mantissa = high + (low + high * expRMinusOne);                                           \
+        return mantissa * (F)((((U)t >> 5) + bias) << 52);                                         \
+    }
+
+static inline AVX2 f64x4 gather4(const double *table, u64x4 j) {
+    return (f64x4)_mm256_i64gather_pd(table, (__m256i)j, 8);
+}
+
+static inline AVX512 f64x8 gather8(const double *table, u64x8 j) {
+    return (f64x8)_mm512_i64gather_pd((__m512i)j, table, 8);
+}
+
+DEFINE_EXPONENTIAL(exponential4_vector, AVX2, f64x4, u64x4, gather4)
+DEFINE_EXPONENTIAL(exponential8_vector, AVX512, f64x8, u64x8, gather8)
+
 static inline AVX2 __m256d exponential4(__m256d arg, __m256i bias, const double *table) {
-    const __m256d shifter = _mm256_set1_pd(6755399441055744.0);
-    __m256d t = _mm256_add_pd(_mm256_mul_pd(arg, _mm256_set1_pd(0x1.71547652b82fep+5)), shifter);
-    __m256d k = _mm256_sub_pd(t, shifter);
-    __m256d r = _mm256_sub_pd(_mm256_sub_pd(arg, _mm256_mul_pd(k, _mm256_set1_pd(0x1.62e42fefa0000p-6))),
-                              _mm256_mul_pd(k, _mm256_set1_pd(0x1.cf79abc9e3b3ap-45)));
-    __m256i j = _mm256_slli_epi64(_mm256_and_si256(_mm256_castpd_si256(t), _mm256_set1_epi64x(31)), 1);
-    __m256d high = _mm256_i64gather_pd(table, j, 8);
-    __m256d low = _mm256_i64gather_pd(table + 1, j, 8);
-    __m256d p = _mm256_set1_pd(1.0 / 720);
-    p = _mm256_add_pd(_mm256_mul_pd(p, r), _mm256_set1_pd(1.0 / 120));
-    p = _mm256_add_pd(_mm256_mul_pd(p, r), _mm256_set1_pd(1.0 / 24));
-    p = _mm256_add_pd(_mm256_mul_pd(p, r), _mm256_set1_pd(1.0 / 6));
-    p = _mm256_add_pd(_mm256_mul_pd(p, r), _mm256_set1_pd(0.5));
-    __m256d expRMinusOne = _mm256_add_pd(r, _mm256_mul_pd(_mm256_mul_pd(r, r), p));
-    __m256d mantissa = _mm256_add_pd(high, _mm256_add_pd(low, _mm256_mul_pd(high, expRMinusOne)));
-    __m256i exponent = _mm256_slli_epi64(_mm256_add_epi64(_mm256_srli_epi64(_mm256_castpd_si256(t), 5), bias), 52);
-    return _mm256_mul_pd(mantissa, _mm256_castsi256_pd(exponent));
+    return (__m256d)exponential4_vector((f64x4)arg, (u64x4)bias, table);
+}
+
+static inline AVX512 __m512d exponential8(__m512d arg, __m512i bias, const double *table) {
+    return (__m512d)exponential8_vector((f64x8)arg, (u64x8)bias, table);
 }
 
 /* Stores the four releases of the block at k, or those below count. */
@@ -231,27 +255,6 @@ lognormal_row_avx2(uint64_t *lanes, double mean, double deviation, int negative,
     lanes_store(s, lanes);
     finish_rejections(lanes, rejections, n, means, deviations, bias, count, out, x, f, table);
     if (rejections != stack) free(rejections);
-}
-
-/* exponential4 on eight lanes. */
-static inline AVX512 __m512d exponential8(__m512d arg, __m512i bias, const double *table) {
-    const __m512d shifter = _mm512_set1_pd(6755399441055744.0);
-    __m512d t = _mm512_add_pd(_mm512_mul_pd(arg, _mm512_set1_pd(0x1.71547652b82fep+5)), shifter);
-    __m512d k = _mm512_sub_pd(t, shifter);
-    __m512d r = _mm512_sub_pd(_mm512_sub_pd(arg, _mm512_mul_pd(k, _mm512_set1_pd(0x1.62e42fefa0000p-6))),
-                              _mm512_mul_pd(k, _mm512_set1_pd(0x1.cf79abc9e3b3ap-45)));
-    __m512i j = _mm512_slli_epi64(_mm512_and_si512(_mm512_castpd_si512(t), _mm512_set1_epi64(31)), 1);
-    __m512d high = _mm512_i64gather_pd(j, table, 8);
-    __m512d low = _mm512_i64gather_pd(j, table + 1, 8);
-    __m512d p = _mm512_set1_pd(1.0 / 720);
-    p = _mm512_add_pd(_mm512_mul_pd(p, r), _mm512_set1_pd(1.0 / 120));
-    p = _mm512_add_pd(_mm512_mul_pd(p, r), _mm512_set1_pd(1.0 / 24));
-    p = _mm512_add_pd(_mm512_mul_pd(p, r), _mm512_set1_pd(1.0 / 6));
-    p = _mm512_add_pd(_mm512_mul_pd(p, r), _mm512_set1_pd(0.5));
-    __m512d expRMinusOne = _mm512_add_pd(r, _mm512_mul_pd(_mm512_mul_pd(r, r), p));
-    __m512d mantissa = _mm512_add_pd(high, _mm512_add_pd(low, _mm512_mul_pd(high, expRMinusOne)));
-    __m512i exponent = _mm512_slli_epi64(_mm512_add_epi64(_mm512_srli_epi64(_mm512_castpd_si512(t), 5), bias), 52);
-    return _mm512_mul_pd(mantissa, _mm512_castsi512_pd(exponent));
 }
 
 /* The first pass two blocks per step, the ziggurat's fast path and the exponential on all eight
