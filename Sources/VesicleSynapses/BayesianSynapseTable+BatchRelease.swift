@@ -64,14 +64,12 @@ extension BayesianSynapseTable where Scalar == Float {
                         }
                         return
                     }
-                    var rng = lanes
-                    defer { lanes = rng }
                     // The same lane operations on the scalars, so that one register holds each.
                     let mean = m[0], deviation = root[0]
                     // One loop per form, so that the common one carries nothing of the other.
                     @inline(__always)
                     func releases(_ amplitude: (SIMD4<Double>) -> SIMD4<Double>) {
-                        rng.zigguratBlocks((count + 3) / 4, layers: layers, densities: densities) { b, xi in
+                        lanes.zigguratBlocks((count + 3) / 4, layers: layers, densities: densities) { b, xi in
                             let w = amplitude(mean + deviation * xi)
                             let k = 4 * b
                             if k + 4 <= count {

@@ -33,11 +33,11 @@ extension BenchBrunelCommand {
         func warmUp(until warmup: Double) {
             let cost = ContinuousClock().measure { simulator.run(until: warmup, observer: collector) }
             before = simulator.counters
-            print(String(format: "%@ warm-up: %.0f ms simulated in %.3f s", label as NSString, warmup, BenchBrunelCommand.seconds(cost)))
+            print(String(format: "%@ warm-up: %.0f ms simulated in %.3f s", label as NSString, warmup, BenchmarkMachine.seconds(cost)))
         }
 
         func simulate(until end: Double) {
-            wall += BenchBrunelCommand.seconds(ContinuousClock().measure { simulator.run(until: end, observer: collector) })
+            wall += BenchmarkMachine.seconds(ContinuousClock().measure { simulator.run(until: end, observer: collector) })
         }
 
         func measurement(warmup: Double, duration: Double) -> Measurement {

@@ -73,10 +73,6 @@ struct BenchBrunelCommand: ParsableCommand {
                      label as NSString, result.excitatory.rate, result.excitatory.cv, result.excitatory.fano, result.inhibitory.rate))
     }
 
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-    }
-
     func run() throws {
         let regime = BrunelRegime(rawValue: regime.uppercased())!
         print(BenchmarkMachine.summary)

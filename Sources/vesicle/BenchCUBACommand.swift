@@ -29,7 +29,7 @@ struct BenchCUBACommand: ParsableCommand {
         simulator.recordAllSpikes()
         let clock = ContinuousClock()
         let cost = clock.measure { simulator.run(observer: collector) }
-        let wall = BenchBrunelCommand.seconds(cost)
+        let wall = BenchmarkMachine.seconds(cost)
         let all = collector.times[0] + collector.times[1]
         let stats = SpikeTrainStatistics.compute(times: all, from: 0, to: duration)
         print(String(format: "build: %.3f s, %d neurons, %d synapses", network.buildSeconds, network.neuronCount, network.synapseCount))

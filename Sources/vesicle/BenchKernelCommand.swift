@@ -60,7 +60,7 @@ struct BenchKernelCommand: ParsableCommand {
         let network = try NetworkBuilder.build(spec, kernelPath: path)
         let simulator = Simulator(network: network)
         let cost = ContinuousClock().measure { simulator.run() }
-        let seconds = Double(cost.components.seconds) + Double(cost.components.attoseconds) * 1e-18
+        let seconds = BenchmarkMachine.seconds(cost)
         return (seconds, network.kernelSynapticEvents, network)
     }
 

@@ -48,7 +48,7 @@ struct BenchQueueCommand: ParsableCommand {
                     if let first = out.first { checksum += first.time }
                 }
             }
-            let seconds = Double(cost.components.seconds) + Double(cost.components.attoseconds) * 1e-18
+            let seconds = BenchmarkMachine.seconds(cost)
             let perOperation = seconds / Double(windows * spikesPerWindow) * 1e9
             if kind == .binaryHeap { baseline = seconds }
             print(String(format: "%-17@ %.3f s, %.1f ns per push+pop, %.2fx binary heap (checksum %.0f)",

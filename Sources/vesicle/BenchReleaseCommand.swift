@@ -48,7 +48,7 @@ struct BenchReleaseCommand: ParsableCommand {
                         table.releaseRow(0, range: 0..<rowLength, at: 12, sign: 1, lanes: &lanes[i], into: row, kernel: kernel)
                     }
                 }
-                best[i] = min(best[i], Double(cost.components.seconds) + Double(cost.components.attoseconds) * 1e-18)
+                best[i] = min(best[i], BenchmarkMachine.seconds(cost))
             }
             // Every kernel has drawn the same rows from the same lanes: the last ones must agree.
             for i in kernels.indices.dropFirst() where memcmp(out, out + i * rowLength, rowLength * 8) != 0 {

@@ -90,7 +90,7 @@ struct BenchSynapticFilterCommand: ParsableCommand {
             let cost = clock.measure { simulator.run() }
             cpus.append(Self.cpuSeconds() - cpuBefore)
             if let failure = simulator.failure { throw CommandFailure("at \(failure.time) ms: \(failure.description)") }
-            walls.append(BenchBrunelCommand.seconds(cost))
+            walls.append(BenchmarkMachine.seconds(cost))
             spikes.append(simulator.counters.spikes)
             synapses = network.synapseCount
             if rule != .none {

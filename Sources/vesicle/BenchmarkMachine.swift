@@ -3,6 +3,11 @@ import VesicleKernels
 
 /// What every benchmark prints first: the machine it ran on (BENCHMARKS.md, What every benchmark prints).
 enum BenchmarkMachine {
+    /// A measured duration in seconds.
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
     /// Read once from /proc/cpuinfo by VesicleKernels, which prints the same in its own benchmark.
     static let machine = VesicleKernels.MachineDescription.current()
 
