@@ -347,13 +347,83 @@ def _current_statements(state, lines):
                     k += 1
 
 
+def _foldable_sources(state):
+    """{population: projection} for SpikeSourcePoisson populations that are only one-to-one drives:
+    not recorded, the presynaptic side of exactly one projection, whole, OneToOne, static scalar
+    weight and delay, one rate. Such a pair is the language's `input poisson(...) -> targets`: an
+    independent Poisson train into each target neuron, the same process, run by the engine's
+    per-neuron drive (one draw per arrival, no source neurons, no delivery queue)."""
+    uses = {}
+    for projection in state.projections:
+        try:
+            root = _root(projection.pre)[0]
+        except NotImplementedError:
+            continue
+        uses.setdefault(id(root), []).append(projection)
+    folded = {}
+    for population in state.populations:
+        if not isinstance(population.celltype, standardmodels.SpikeSourcePoisson):
+            continue
+        if any(ids for ids in population.recorder.recorded.values()):
+            continue
+        projections = uses.get(id(population), [])
+        if len(projections) != 1:
+            continue
+        projection = projections[0]
+        if projection.pre is not population or type(projection._connector) is not connectors.OneToOneConnector:
+            continue
+        if type(projection.synapse_type) is not standardmodels.StaticSynapse:
+            continue
+        try:
+            rate = _uniform_value(population._parameter_array("rate"), "rate")
+            _uniform_value(population._parameter_array("start"), "start")
+            _uniform_value(population._parameter_array("duration"), "duration")
+            _slice_reference(projection.post, "")
+            for name in ("weight", "delay"):
+                value = projection.synapse_type.parameter_space[name]
+                if _random_base(value) is not None:
+                    raise NotImplementedError
+                base = getattr(value, "base_value", value)
+                if base is not None and (callable(base) or np.asarray(base).size != 1):
+                    raise NotImplementedError
+        except (NotImplementedError, ValueError):
+            continue
+        if rate > 0:
+            folded[id(population)] = projection
+    return folded
+
+
+def _input_statement(population, projection, state):
+    rate = _uniform_value(population._parameter_array("rate"), "rate")
+    start = _uniform_value(population._parameter_array("start"), "start")
+    duration = _uniform_value(population._parameter_array("duration"), "duration")
+    post_root, post = _slice_reference(projection.post, "")
+    unit = post_root.celltype.weight_unit
+    text = "input %s = poisson(rate = %s) -> %s weight %s delay %s" % (
+        population._vsl_name, _q(rate, "Hz"), post, _synapse_value(projection, "weight", unit, state),
+        _synapse_value(projection, "delay", "ms", state))
+    if start > 0:
+        text += " start %s" % _q(start, "ms")
+    if start + duration < 1e9:
+        text += " stop %s" % _q(start + duration, "ms")
+    return text
+
+
 def write_network(state, directory):
     """Write network.vsl (and conns_K.csv files) into `directory`; returns (path, text)."""
     lines = ["# written by pyNN.vesicle from a PyNN script", ""]
+    folded = _foldable_sources(state)
     for population in state.populations:
-        _population_statement(population, state, lines)
+        if id(population) not in folded:
+            _population_statement(population, state, lines)
+    for population in state.populations:
+        if id(population) in folded:
+            lines.append(_input_statement(population, folded[id(population)], state))
     _current_statements(state, lines)
+    folded_projections = {id(p) for p in folded.values()}
     for k, projection in enumerate(state.projections):
+        if id(projection) in folded_projections:
+            continue
         pre, post, rule, clauses, wanted = _connection_rule(projection, directory=directory, index=k)
         post_root = _root(projection.post)[0]
         unit = post_root.celltype.weight_unit
@@ -364,8 +434,11 @@ def write_network(state, directory):
             lines.append(_bayesian(synapse, "bayes%d" % k))
             text += " using bayes%d" % k
             if "weight" in wanted:
-                sign = _uniform_value(np.sign(np.asarray(
-                    synapse.parameter_space["weight"].evaluate(simplify=False), dtype=float)), "weight sign")
+                base = getattr(synapse.parameter_space["weight"], "base_value", None)
+                if base is None or callable(base) or isinstance(base, RandomDistribution):
+                    raise NotImplementedError("pyNN.vesicle: a BayesianSynapse weight gives only the sign; "
+                                              "give one number")
+                sign = _uniform_value(np.sign(np.asarray(base, dtype=float)), "weight sign")
                 text += " weight %s" % _q(1.0 if sign >= 0 else -1.0, unit)
         elif "weight" in wanted:
             text += " weight %s" % _synapse_value(projection, "weight", unit, state)
