@@ -140,6 +140,10 @@ def run(text_or_path: PathOrText, seed: Optional[int] = None, duration=None, thr
                 message = message[len("Error: "):]
             raise RunError("vesicle run failed (exit status %d): %s" % (result.returncode, message or result.stdout.strip()),
                            diagnostics, result.stderr, result.returncode)
+        if network.temporary and not temporary_out:
+            # Text given inline: keep it with the recordings (load() and the NWB export read it there).
+            with open(os.path.join(run_dir, "network.vsl"), "w", encoding="utf-8") as handle:
+                handle.write(network.text)
         loaded = load(run_dir, network=network.text, stdout=result.stdout)
         if temporary_out:
             loaded.path = None

@@ -257,7 +257,7 @@ def load(run_dir, partial: bool = False, network: Optional[str] = None, stdout: 
     release = _load_table(run_dir, "release", RELEASE_COLUMNS, partial)
     if network is None:
         candidate = metadata.get("network_file")
-        for path in (candidate, os.path.join(run_dir, candidate or "")):
+        for path in (candidate, os.path.join(run_dir, candidate or ""), os.path.join(run_dir, "network.vsl")):
             if path and os.path.isfile(path):
                 with open(path, encoding="utf-8", errors="replace") as handle:
                     network = handle.read()
