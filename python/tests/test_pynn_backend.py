@@ -87,6 +87,12 @@ def test_cuba_script_is_the_vsl_network(cuba):
         assert len(a) > 300
         assert np.array_equal(a.neurons, b.neurons)
         np.testing.assert_allclose(a.times_ms, b.times_ms, rtol=0, atol=1e-9)
+    # v of two cells every 0.1 ms across windows of 0.2 ms: every sample k * 0.1 is there (a window
+    # starting at 0.2 * 3 = 0.6000000000000001 once dropped the sample at 6 * 0.1).
+    signal = script["data"].analogsignals[0]
+    assert signal.shape == (5000, 2)
+    trace = run.membrane["Excitatory_Cells"]
+    assert np.array_equal(bits(np.unique(trace.time_ms)), bits(np.arange(5000) * 0.1))
     others = [vesicle.run(CUBA_VSL, seed=seed) for seed in (2, 3)]
     rate = np.mean([len(o.spikes["E"]) / 800 / 0.5 for o in others])
     cv = np.mean([cv_of_isi(o.spikes["E"], 800) for o in others])
