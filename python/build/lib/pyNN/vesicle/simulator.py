@@ -1,6 +1,7 @@
 """The pyNN.vesicle simulator state. Nothing is simulated in Python: `run` writes the network built
 so far as a `.vsl` file (plus data files) and runs it with the `vesicle` executable from t = 0 to
 the current time; recorders then read the run it wrote."""
+import atexit
 import os
 import shutil
 import tempfile
@@ -87,3 +88,10 @@ class State(common.control.BaseState):
 
 
 state = State()
+
+
+@atexit.register
+def _remove_working_directory():
+    # The network files and runs live in a temporary directory unless setup(keep_directory=...) named one.
+    if state.workdir and not state.keep_directory:
+        shutil.rmtree(state.workdir, ignore_errors=True)
