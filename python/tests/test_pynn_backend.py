@@ -333,3 +333,30 @@ def test_cuba_against_pyNN_nest_when_available(cuba):
     assert scope["E_rate"] == pytest.approx(script["E_rate"], rel=0.30)
     trains = scope["data"].spiketrains
     assert nest_sim is not None and len(trains) == 800
+
+
+def test_random_weights_delays_and_rates_become_language_distributions(tmp_path, executable):
+    from pyNN.random import RandomDistribution as RD
+    sim.setup(timestep=0.1, keep_directory=str(tmp_path))
+    src = sim.Population(20, sim.SpikeSourcePoisson(rate=RD("uniform", low=5.0, high=15.0)), label="src")
+    src.record("spikes")
+    post = sim.Population(10, sim.IF_curr_delta(), label="post")
+    post.initialize(v=RD("normal", mu=-65.0, sigma=1.0))
+    sim.Projection(src, post, sim.FixedProbabilityConnector(0.5, allow_self_connections=False),
+                   sim.StaticSynapse(weight=RD("normal_clipped", mu=0.2, sigma=0.05, low=0.0, high=np.inf),
+                                     delay=RD("uniform", low=1.0, high=2.0)))
+    post.record("spikes")
+    sim.run(50.0)
+    text = sim.simulator.state.network_text
+    assert "population src = 20 poisson_source(rate = uniform(5 Hz, 15 Hz))" in text
+    assert "{ V_m = normal(-65 mV, 1 mV) }" in text
+    assert ('connect src -> post pairwise_bernoulli(0.5) weight normal(0.2 mV, 0.05 mV, clip = positive) '
+            'delay uniform(1 ms, 2 ms) as "prj0"') in text
+    assert vesicle.check(text) is not None
+    sim.end()
+    sim.setup()
+    p = sim.Population(3, sim.IF_curr_delta(), label="p")
+    with pytest.raises(NotImplementedError, match="gamma"):
+        sim.Projection(p, p, sim.AllToAllConnector(), sim.StaticSynapse(weight=RD("gamma", k=2.0, theta=1.0)))
+        sim.run(1.0)
+    sim.end()

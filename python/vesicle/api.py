@@ -91,6 +91,9 @@ def run(text_or_path: PathOrText, seed: Optional[int] = None, duration=None, thr
     - `out`: the run directory to write (kept); None writes into a temporary directory that is
       removed once the recordings are read into the returned Run (its `path` is then None).
     - `formats`: any of csv, npy, hdf5 (npy is what the loader reads; csv is the raster users share).
+    - `directory`: where network text given inline is written (its `file("...")` references resolve
+      against it); a fresh temporary directory by default. With `out`, the text is also kept as
+      `out/network.vsl`.
     Non-zero exits raise CheckError (errors in the file, with diagnostics) or RunError (the tool's
     message); a missing executable raises ExecutableNotFoundError with install instructions.
     """
