@@ -94,3 +94,12 @@ def test_command_line_writes_the_file(exported):
     again = subprocess.run([sys.executable, "-m", "vesicle.nwb", str(directory / "run"), "-o", str(output)],
                            capture_output=True, text=True)
     assert again.returncode == 1 and "exists" in again.stderr
+
+
+def test_run_with_the_nwb_format(tmp_path, executable):
+    run = vesicle.run(NETWORK, out=tmp_path / "run", formats=("csv", "nwb"), duration="50 ms")
+    with pynwb.NWBHDF5IO(str(tmp_path / "run" / "run.nwb"), "r") as io:
+        units = io.read().units.to_dataframe()
+    assert len(units) == 40 and run.duration_ms == 50
+    with pytest.raises(ValueError, match="out="):
+        vesicle.run(NETWORK, formats=("nwb",))

@@ -90,7 +90,11 @@ def run(text_or_path: PathOrText, seed: Optional[int] = None, duration=None, thr
     - `threads`: threads for each window's deliveries (same results for any count).
     - `out`: the run directory to write (kept); None writes into a temporary directory that is
       removed once the recordings are read into the returned Run (its `path` is then None).
-    - `formats`: any of csv, npy, hdf5 (npy is what the loader reads; csv is the raster users share).
+    - `formats`: any of csv, npy, hdf5 (npy is what the loader reads; csv is the raster users share),
+      and nwb: `out/run.nwb` written through pynwb after the run (vesicle.nwb).
+    - `directory`: where network text given inline is written (its `file("...")` references resolve
+      against it); a fresh temporary directory by default. With `out`, the text is also kept as
+      `out/network.vsl`.
     Non-zero exits raise CheckError (errors in the file, with diagnostics) or RunError (the tool's
     message); a missing executable raises ExecutableNotFoundError with install instructions.
     """
@@ -109,9 +113,13 @@ def run(text_or_path: PathOrText, seed: Optional[int] = None, duration=None, thr
             raise ValueError("threads must be an integer in 1...256, got %r" % (threads,))
         arguments += ["--threads", str(threads)]
     formats = list(formats)
+    nwb = "nwb" in formats
+    formats = [name for name in formats if name != "nwb"]
     for name in formats:
         if name not in ("csv", "npy", "hdf5"):
-            raise ValueError("unknown format %r; choose from csv, npy, hdf5" % name)
+            raise ValueError("unknown format %r; choose from csv, npy, hdf5, nwb" % name)
+    if nwb and out is None:
+        raise ValueError("format 'nwb' writes out/run.nwb: give out=")
     if "npy" not in formats:
         formats.append("npy")
     arguments += ["--format", ",".join(formats)]
@@ -145,6 +153,9 @@ def run(text_or_path: PathOrText, seed: Optional[int] = None, duration=None, thr
             with open(os.path.join(run_dir, "network.vsl"), "w", encoding="utf-8") as handle:
                 handle.write(network.text)
         loaded = load(run_dir, network=network.text, stdout=result.stdout)
+        if nwb:
+            from .nwb import to_nwb
+            to_nwb(loaded, os.path.join(run_dir, "run.nwb"))
         if temporary_out:
             loaded.path = None
         return loaded
