@@ -28,6 +28,12 @@ def test_check_good_file_returns_without_errors(executable):
     assert all(d.severity != "error" for d in warnings)
 
 
+def test_check_returns_located_warnings(executable):
+    warnings = vesicle.check("population E = 10 lif_delta\n")
+    assert [(w.severity, w.line, w.column) for w in warnings] == [("warning", 1, 1), ("warning", 1, 12)]
+    assert "nothing is recorded" in warnings[0].message and "never connected" in warnings[1].message
+
+
 def test_check_bad_text_raises_with_line_column_and_suggestion(executable):
     with pytest.raises(vesicle.CheckError) as caught:
         vesicle.check(BAD)
