@@ -225,7 +225,13 @@ public final class Simulator {
         if membraneSamplers.isEmpty && posteriorSamplers.isEmpty { return [] }
         var times: [Double] = []
         for interval in membraneSamplers.map(\.interval) + posteriorSamplers.map(\.interval) {
+            // Sample k is at exactly k * interval (no accumulated sum). The first k of a window is
+            // chosen by the same product the previous window compared with its end: the quotient
+            // start / interval can round across an integer (0.30000000000000004 / 0.1 > 3), which
+            // dropped the sample where two windows meet.
             var k = (start / interval).rounded(.up)
+            while k > 0, (k - 1) * interval >= start { k -= 1 }
+            while k * interval < start { k += 1 }
             while k * interval < end { times.append(k * interval); k += 1 }
         }
         return Array(Set(times)).sorted()
