@@ -25,12 +25,12 @@ public enum FigureDrawer {
         for tick in panel.xScale.ticks() {
             let x = area.x + panel.xScale.fraction(tick.value) * area.width
             tickLines.append([(x, bottom), (x, bottom + 5)])
-            canvas.text(tick.label, x: x, y: bottom + 17, size: tickSize, anchor: .middle, rotated: false, color: .black)
+            canvas.text(typeset(tick.label), x: x, y: bottom + 17, size: tickSize, anchor: .middle, rotated: false, color: .black)
         }
         for tick in panel.yCategories ?? panel.yScale.ticks() {
             let y = area.y + (1 - panel.yScale.fraction(tick.value)) * area.height
             tickLines.append([(area.x - 5, y), (area.x, y)])
-            canvas.text(tick.label, x: area.x - 8, y: y + 4, size: tickSize, anchor: .end, rotated: false, color: .black)
+            canvas.text(typeset(tick.label), x: area.x - 8, y: y + 4, size: tickSize, anchor: .end, rotated: false, color: .black)
         }
         canvas.polylines(tickLines, color: .black, width: 1, dash: nil)
         if !panel.xLabel.isEmpty {
@@ -58,6 +58,11 @@ public enum FigureDrawer {
                             rotated: false, color: .black)
             }
         }
+    }
+
+    /// A numeric tick label with a minus sign (U+2212) for its hyphen, as typeset numbers have.
+    static func typeset(_ label: String) -> String {
+        label.hasPrefix("-") && Double(label) != nil ? "\u{2212}" + label.dropFirst() : label
     }
 
     static func draw(_ mark: PlotMark, panel: PlotPanel, area: PlotRect, on canvas: PlotCanvas) {

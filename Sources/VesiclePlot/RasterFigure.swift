@@ -53,6 +53,21 @@ public enum RasterFigure {
         return Selection(neurons: chosen, dots: count)
     }
 
+    /// The downsampling rule as drawn: "Drawn: 40 of each population's neurons (all of L5i)" when
+    /// every population got the same K or all its neurons, else each population's K of N.
+    static func drawnNote(_ populations: [PopulationSpikes], _ selection: Selection) -> String {
+        let rule = "evenly spaced indices ⌊jN/K⌋; rates use all neurons"
+        let k = selection.neurons.map(\.count).max() ?? 0
+        let uniform = zip(populations, selection.neurons).allSatisfy { $1.count == min($0.neuronCount, k) }
+        let whole = populations.filter { $0.neuronCount <= k }.map(\.name)
+        if uniform, populations.count > 2, whole.count < populations.count {
+            let all = whole.isEmpty ? "" : " (all of \(whole.joined(separator: ", ")))"
+            return "Drawn: \(k) neurons of each population\(all), \(rule)"
+        }
+        let drawn = zip(populations, selection.neurons).map { "\($0.name) \($1.count) of \($0.neuronCount)" }
+        return "Drawn: \(drawn.joined(separator: ", ")) neurons, \(rule)"
+    }
+
     /// A bin width of 1, 2 or 5 times a power of ten giving about `target` bins over `span` ms.
     public static func rateBin(span: Double, target: Int = 400) -> Double {
         let raw = max(span, 1e-6) / Double(target)
@@ -66,7 +81,7 @@ public enum RasterFigure {
     /// - Complexity: O(spikes).
     public static func make(
         populations: [PopulationSpikes], from: Double, to: Double, maxNeuronsPerPopulation: Int = 100,
-        maxDots: Int = 200_000, width: Int = 1000, rasterHeight: Int? = nil, ratePanelHeight: Int = 110
+        maxDots: Int = 200_000, width: Int = 1000, rasterHeight: Int? = nil, ratePanelHeight: Int = 125
     ) throws -> Figure {
         guard !populations.isEmpty else { throw PlotError.noData("no populations") }
         guard to > from else { throw PlotError.noData("empty time window \(from)...\(to) ms") }
@@ -92,8 +107,7 @@ public enum RasterFigure {
             categories.append((Double(totalRows - rowOffset) - Double(rows.count) / 2, population.name))
             rowOffset += rows.count
         }
-        let drawn = zip(populations, selection.neurons).map { "\($0.name) \($1.count) of \($0.neuronCount)" }
-        let note = "Drawn: \(drawn.joined(separator: ", ")) neurons, evenly spaced indices floor(jN/K); rates use all neurons"
+        let note = drawnNote(populations, selection)
         let xScale = AxisScale(lower: from, upper: to)
         // The y axis names the populations (coloured as their dots); no legend is needed.
         let longest = populations.map(\.name.count).max() ?? 1

@@ -152,13 +152,30 @@ public enum ReleaseFigure {
                 values += lower + upper
                 times += series.time + series.teacherTime
             }
+            // Runs of minutes are read in seconds (ticks of 50000 ms are not).
+            let inSeconds = (times.filter(\.isFinite).max() ?? 0) > 20_000
+            if inSeconds {
+                times = times.map { $0 / 1000 }
+                marks = marks.map { mark in
+                    switch mark {
+                    case .line(let x, let y, let color, let width, let dashed):
+                        return .line(x: x.map { $0 / 1000 }, y: y, color: color, width: width, dashed: dashed)
+                    case .band(let x, let lower, let upper, let color):
+                        return .band(x: x.map { $0 / 1000 }, lower: lower, upper: upper, color: color)
+                    case .points(let x, let y, let color, let size):
+                        return .points(x: x.map { $0 / 1000 }, y: y, color: color, size: size)
+                    case .bars:
+                        return mark
+                    }
+                }
+            }
             let teacher = posterior.contains(where: { !$0.teacher.isEmpty })
             if teacher { legend.append(LegendEntry("teacher (dashed)", .black)) }
             let count = posterior.count
             panels.append(PlotPanel(
                 frame: frame(), xScale: AxisScale.fitting(times, padding: 0), yScale: AxisScale.fitting(values),
                 title: "Posterior of \(count) synapse\(count == 1 ? "" : "s") over time" + (teacher ? " against the teacher" : ""),
-                xLabel: "time (ms)", yLabel: "μ (posterior mean)",
+                xLabel: inSeconds ? "time (s)" : "time (ms)", yLabel: "μ (posterior mean)",
                 marks: marks, legend: legend))
         }
         guard !panels.isEmpty else { throw PlotError.noData("no release data to plot") }

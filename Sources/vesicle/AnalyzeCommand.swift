@@ -263,9 +263,14 @@ struct ReleaseReport: Encodable {
     /// `" (95 % interval 1.2-3.4 Hz)"`, with "unbounded" for an open side.
     static func intervalText(_ interval: [Double?]?) -> String {
         guard let interval, interval.count == 2 else { return "" }
-        let lower = interval[0].map { String(format: "%.3g", $0) } ?? "unbounded"
-        let upper = interval[1].map { String(format: "%.3g", $0) } ?? "unbounded"
-        return " (nu0 95 % profile interval \(lower) to \(upper) Hz)"
+        let text: String
+        switch (interval[0].map { String(format: "%.3g", $0) }, interval[1].map { String(format: "%.3g", $0) }) {
+        case let (lower?, upper?): text = "\(lower) to \(upper) Hz"
+        case let (lower?, nil): text = "above \(lower) Hz, unbounded"
+        case let (nil, upper?): text = "below \(upper) Hz, unbounded"
+        case (nil, nil): text = "unbounded"
+        }
+        return " (nu0 95 % profile interval: \(text))"
     }
 
     enum CodingKeys: String, CodingKey {
