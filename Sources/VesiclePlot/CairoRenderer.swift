@@ -1,6 +1,6 @@
 import CCairo
 
-/// Renders a `Figure` through Cairo: PNG (anti-aliased, 8-bit RGBA) or PDF (vector, with the
+/// Renders a `Figure` through Cairo: PNG (anti-aliased, 8-bit RGB, RGBA for a translucent background) or PDF (vector, with the
 /// font embedded), text in `FigureDrawer.fontFamily`. SVG is written by `SVGRenderer`, whose
 /// `<text>` stays text (Cairo's SVG surface turns glyphs into outlines).
 public struct CairoRenderer: Sendable {
@@ -32,8 +32,10 @@ public struct CairoRenderer: Sendable {
         let surface: OpaquePointer?
         switch format {
         case .png:
+            // Figures are opaque (the background is painted first): 8-bit RGB files without an
+            // alpha channel, unless the background itself is translucent.
             surface = cairo_image_surface_create(
-                CAIRO_FORMAT_ARGB32, Int32((Double(figure.width) * scale).rounded()), Int32((Double(figure.height) * scale).rounded()))
+                figure.background.alpha == 255 ? CAIRO_FORMAT_RGB24 : CAIRO_FORMAT_ARGB32, Int32((Double(figure.width) * scale).rounded()), Int32((Double(figure.height) * scale).rounded()))
         case .pdf:
             surface = cairo_pdf_surface_create_for_stream(appendToSink, opaque, Double(figure.width), Double(figure.height))
         }
