@@ -146,6 +146,21 @@ struct AnalysisReport: Encodable {
             case cvUndefined = "cv_undefined"
             case fanoUndefined = "fano_undefined"
         }
+
+        /// Undefined statistics as JSON `null` (with the reason beside them), not left out.
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(name, forKey: .name)
+            try c.encode(neurons, forKey: .neurons)
+            try c.encode(spikes, forKey: .spikes)
+            try c.encode(rateHz, forKey: .rateHz)
+            try c.encode(cv, forKey: .cv)
+            try c.encode(neuronsWithCV, forKey: .neuronsWithCV)
+            try c.encode(fano, forKey: .fano)
+            try c.encode(synchrony, forKey: .synchrony)
+            try c.encodeIfPresent(cvUndefined, forKey: .cvUndefined)
+            try c.encodeIfPresent(fanoUndefined, forKey: .fanoUndefined)
+        }
     }
 
     struct Synapse: Encodable {
