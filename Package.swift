@@ -30,11 +30,12 @@ let package = Package(
             pkgConfig: "hdf5",
             providers: [.apt(["libhdf5-dev"])]
         ),
-        // zlib (deflate and CRC-32 for PNG) through pkg-config; Debian package zlib1g-dev.
+        // Cairo (PNG and PDF figures, text in a real font through fontconfig and FreeType) through
+        // pkg-config; Debian packages libcairo2-dev and fonts-dejavu-core.
         .systemLibrary(
-            name: "CZlib",
-            pkgConfig: "zlib",
-            providers: [.apt(["zlib1g-dev"])]
+            name: "CCairo",
+            pkgConfig: "cairo",
+            providers: [.apt(["libcairo2-dev", "fonts-dejavu-core"])]
         ),
         // Hand-vectorised loops built for AVX2 and AVX-512 and chosen at run time (Swift compiles a
         // function for one instruction set only): the log-normal release of a shared-posterior row.
@@ -45,8 +46,8 @@ let package = Package(
         .target(name: "VesicleRandom", dependencies: ["VesicleModel"]),
         // File formats and atomic, streaming writers.
         .target(name: "VesicleIO", dependencies: ["CHDF5"]),
-        // Figures: SVG natively, PNG through zlib.
-        .target(name: "VesiclePlot", dependencies: ["CZlib"]),
+        // Figures: a backend-independent description, drawn as SVG text natively and as PNG and PDF by Cairo.
+        .target(name: "VesiclePlot", dependencies: ["CCairo"]),
         // Bayesian synapse mathematics: posterior, release modes, learning rules, teachers.
         .target(name: "VesicleSynapses", dependencies: ["VesicleModel", "VesicleRandom", "CVesicleVector"]),
         // FFT and direct convolution, kernel shapes.
@@ -80,7 +81,7 @@ let package = Package(
         .testTarget(name: "VesicleKernelsTests", dependencies: ["VesicleKernels", "CFFTW"]),
         .testTarget(name: "VesicleSynapsesTests", dependencies: ["VesicleSynapses", "VesicleModel", "VesicleRandom", "CVesicleVector"]),
         .testTarget(name: "VesicleIOTests", dependencies: ["VesicleIO"]),
-        .testTarget(name: "VesiclePlotTests", dependencies: ["VesiclePlot", "CZlib"]),
+        .testTarget(name: "VesiclePlotTests", dependencies: ["VesiclePlot", "CCairo"]),
         .testTarget(name: "VesicleAnalysisTests", dependencies: ["VesicleAnalysis"]),
         // Runs the built `vesicle` executable as a user would; depends on no module on purpose, so it
         // tests the command line and nothing else (build with `swift build --build-tests` first).

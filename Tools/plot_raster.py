@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Reproduce `vesicle plot raster` with matplotlib: spike raster by population over the
-population rate. Same downsampling rule: at most K neurons per population, indices floor(j N / K).
+"""Reproduce `vesicle plot raster` with matplotlib: spike raster by population over one rate
+panel per population (each on its own scale). Same downsampling rule: at most K neurons per
+population, indices floor(j N / K). The window starts at the end of the warm-up recorded in
+metadata.json unless --from is given.
 
     python3 Tools/plot_raster.py RUN [--max-neurons 100] [--output raster_mpl.png]
 """
@@ -19,7 +21,8 @@ def main():
     parser.add_argument("run")
     parser.add_argument("--max-neurons", type=int, default=100)
     parser.add_argument("--bin", type=float, default=5.0, help="rate bin (ms)")
-    parser.add_argument("--from", dest="start", type=float, default=0.0, help="window start (ms)")
+    parser.add_argument("--from", dest="start", type=float, default=None,
+                        help="window start (ms); default: the end of the warm-up")
     parser.add_argument("--to", dest="stop", type=float, default=None, help="window end (ms)")
     parser.add_argument("--output", default=None)
     args = parser.parse_args()
@@ -34,7 +37,12 @@ def main():
     sizes = {p["name"]: p["neurons"] for p in metadata.get("populations", [])}
     end = args.stop or metadata.get("simulated_time_ms") or max((t.max() for _, t in spikes.values() if t.size), default=1.0)
 
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 7.6), sharex=True, gridspec_kw={"height_ratios": [2, 1]})
+    if args.start is None:
+        args.start = metadata.get("warmup_ms") or 0.0
+    count = len(spikes)
+    fig, axes = plt.subplots(1 + count, 1, figsize=(10, 4.5 + 1.1 * count), sharex=True,
+                             gridspec_kw={"height_ratios": [4] + [1] * count}, squeeze=False)
+    top = axes[0][0]
     row = 0
     ticks, labels = [], []
     edges = np.arange(args.start, end + args.bin, args.bin)
@@ -46,21 +54,22 @@ def main():
         mask = np.isin(neurons, chosen) & (times >= args.start) & (times <= end)
         y = np.array([row + rows[int(neuron)] for neuron in neurons[mask]])
         colour = "C%d" % k
-        top.plot(times[mask], y, color=colour, marker="s", markersize=1, linestyle="none",
-                 label="%s (%d of %d drawn)" % (population, kept, n))
+        top.plot(times[mask], y, color=colour, marker="s", markersize=1, linestyle="none")
         ticks.append(row + kept / 2)
         labels.append(population)
         row += kept
         counts, _ = np.histogram(times, bins=edges)
-        bottom.plot(edges[:-1] + args.bin / 2, counts / n / (args.bin / 1000), color=colour, label=population)
+        rate_axis = axes[1 + k][0]
+        rate_axis.plot(edges[:-1] + args.bin / 2, counts / n / (args.bin / 1000), color=colour)
+        rate_axis.set_ylabel("rate (Hz)")
+        rate_axis.set_ylim(bottom=0)
+        rate_axis.set_title("%s: population rate (bins of %g ms)" % (population, args.bin), fontsize=9)
     top.set_yticks(ticks, labels)
     top.invert_yaxis()
     top.set_title("Spike raster (evenly spaced neurons floor(jN/K); rates use all neurons)")
-    top.legend(loc="upper right")
+    bottom = axes[-1][0]
     bottom.set_xlim(args.start, end)
     bottom.set_xlabel("time (ms)")
-    bottom.set_ylabel("rate (Hz)")
-    bottom.set_title("Population rate (bins of %g ms)" % args.bin)
     fig.tight_layout()
     output = args.output or os.path.join(args.run, "raster_matplotlib.png")
     fig.savefig(output, dpi=100)

@@ -10,7 +10,12 @@ Formats written by `vesicle run` (see Sources/VesicleIO):
   release.csv / release.<column>.npy / release.h5 (/release/<column>)
       columns time_ms, synapse, pre, post, amplitude, mu, sigma2
   traces.<name>.csv / traces.<name>.<column>.npy / traces.<name>.h5 (/traces/<name>/<column>)
-      columns time_ms, neuron|synapse, value
+      long table: columns time_ms, neuron|synapse, value (one row per sample)
+  traces.<name>.json                   units ("unit", "time_unit"), quantity, index kind, time grid
+  traces.<name>.matrix.npy             <f8 (times, elements); axes in .matrix.time_ms.npy, .matrix.<index>.npy
+  traces.<name>.report.h5              SONATA report: /report/<population>/data (times x elements, units)
+      and mapping/{node_ids, element_ids, index_pointers, time = [start, stop, dt], time_ms}
+  Membrane traces are named membrane_<population>; posterior traces mu, sigma2 (and teacher).
 
 Files still named *.partial belong to a run that did not complete; they are ignored unless
 partial=True is passed.
@@ -128,6 +133,47 @@ def load_release(run, fmt=None, partial=False):
 def load_trace(run, name, index_column="neuron", fmt=None, partial=False):
     """A recorded trace as {'time_ms', index_column, 'value': array}."""
     return _load_table(run, "traces." + name, ("time_ms", index_column, "value"), "traces/" + name, fmt, partial)
+
+
+def load_trace_description(run, name):
+    """traces.<name>.json: units, quantity, index kind, time grid, files; None if absent."""
+    path = os.path.join(run, "traces.%s.json" % name)
+    if not os.path.exists(path):
+        return None
+    with open(path) as handle:
+        return json.load(handle)
+
+
+def load_trace_matrix(run, name, fmt=None):
+    """The dense form of a trace as (time_ms, elements, data, description): data has one row per
+    time and one column per neuron/synapse, in the unit description['unit']. Reads the NumPy
+    matrix or, with fmt='hdf5' or when only it exists, the SONATA report (h5py)."""
+    description = load_trace_description(run, name)
+    if description is None:
+        raise FileNotFoundError("no traces.%s.json in %s" % (name, run))
+    if description.get("matrix") is None:
+        raise ValueError("trace %s has no matrix: %s" % (name, description.get("matrix_missing")))
+    stem = os.path.join(run, "traces." + name)
+    if fmt is None:
+        fmt = "npy" if os.path.exists(stem + ".matrix.npy") else "hdf5"
+    if fmt == "npy":
+        data = np.load(stem + ".matrix.npy")
+        times = np.load(stem + ".matrix.time_ms.npy")
+        elements = np.load(stem + ".matrix.%s.npy" % description["index"])
+    elif fmt == "hdf5":
+        import h5py
+
+        with h5py.File(stem + ".report.h5", "r") as handle:
+            group = handle["report"][description["population"]]
+            data = group["data"][()]
+            times = group["mapping"]["time_ms"][()]
+            elements = group["mapping"]["node_ids"][()]
+    else:
+        raise ValueError("unknown format %r" % fmt)
+    if data.shape != (times.size, elements.size):
+        raise ValueError("traces.%s: matrix shape %r does not match %d times x %d elements"
+                         % (name, data.shape, times.size, elements.size))
+    return times, elements, data, description
 
 
 def main(argv):

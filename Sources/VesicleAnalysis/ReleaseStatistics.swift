@@ -47,6 +47,33 @@ public struct VariabilityFit: Sendable, Equatable {
     /// Root-mean-square residual of log y (natural log).
     public var logResidual: Double
     public var points: Int
+    /// The 95 % profile-likelihood interval of nu0 (Hz): the nu0 whose best fit has
+    /// `n ln(SSE / SSE_min) <= 3.84` (chi-square, 1 degree of freedom, for Gaussian residuals of
+    /// log y). A side is nil when the interval reaches the searched range (10^-3 min nu or
+    /// 10^3 max nu): the data do not bound nu0 on that side.
+    public var nu0Lower: Double? = nil
+    public var nu0Upper: Double? = nil
+
+    /// Whether nu0 (and so the shape of the curve) is determined by the data: at least 3 points
+    /// (the model has 2 parameters) and a 95 % interval of nu0 bounded on both sides. When not,
+    /// only a combination of a and nu0 is: a/(2 nu0) for a flat curve (every rate << nu0, no rate
+    /// dependence), a/sqrt(nu0) for a nu^(-1/2) law (every rate >> nu0).
+    public var isIdentifiable: Bool { points >= 3 && nu0Lower != nil && nu0Upper != nil }
+
+    /// Why the fitted nu0 should not be read as a rate, or nil when it can be.
+    public var caveat: String? {
+        if points < 3 { return "\(points) synapses for 2 parameters: the fit is not meaningful" }
+        switch (nu0Lower, nu0Upper) {
+        case (_, nil):
+            return "nu0 is not determined: the data fit any nu0 above \(Self.format(nu0Lower ?? 0)) Hz equally (95 % profile interval unbounded above), i.e. no rate dependence resolved; only a/(2 nu0) = \(Self.format(a / (2 * nu0))) is"
+        case (nil, _):
+            return "nu0 is not determined: the data fit any nu0 below \(Self.format(nu0Upper ?? 0)) Hz equally (95 % profile interval unbounded below), a pure nu^(-1/2) law; only a/sqrt(nu0) = \(Self.format(a / nu0.squareRoot())) is"
+        default:
+            return nil
+        }
+    }
+
+    static func format(_ value: Double) -> String { String(format: "%.3g", value) }
 
     public func value(at nu: Double) -> Double { ReleaseStatistics.variabilityModel(nu: nu, a: a, nu0: nu0) }
 }
@@ -94,8 +121,10 @@ public enum ReleaseStatistics {
     /// Least-squares fit of `log y = log a + log g(nu; nu0)` over the points with positive finite
     /// nu and y. For a fixed nu0 the best log a is the mean of `log y - log g`, so only nu0 is
     /// searched: a log-spaced grid spanning 10^-3 min(nu) to 10^3 max(nu) (where the curve
-    /// changes shape), then golden-section refinement around the best grid point. Returns nil
-    /// with fewer than 2 usable points.
+    /// changes shape), then golden-section refinement around the best grid point. The same grid
+    /// gives the profile-likelihood interval of nu0 (`VariabilityFit.nu0Lower`, `nu0Upper`).
+    /// Returns nil with fewer than 2 usable points.
+    /// - Complexity: O(n) per grid point, 600 grid points and 80 refinement steps.
     public static func fitVariability(rates: [Double], variability: [Double]) -> VariabilityFit? {
         let points = zip(rates, variability).filter { $0.0 > 0 && $0.1 > 0 && $0.0.isFinite && $0.1.isFinite }
         guard points.count >= 2 else { return nil }
@@ -114,8 +143,10 @@ public enum ReleaseStatistics {
         let spacing = (upper - lower) / Double(steps)
         var bestIndex = 0
         var bestSSE = Double.infinity
+        var profile = [Double](repeating: 0, count: steps + 1)
         for i in 0...steps {
             let sse = solve(logNu0: lower + Double(i) * spacing).sse
+            profile[i] = sse
             if sse < bestSSE {
                 bestSSE = sse
                 bestIndex = i
@@ -131,8 +162,20 @@ public enum ReleaseStatistics {
         }
         let logNu0 = (left + right) / 2
         let (logA, sse) = solve(logNu0: logNu0)
-        return VariabilityFit(
-            a: exp(logA), nu0: exp(logNu0), logResidual: (sse / Double(points.count)).squareRoot(), points: points.count)
+        // Profile likelihood of Gaussian log-residuals: -2 ln L = n ln SSE + const, so the 95 %
+        // interval is where n ln(SSE / SSE_min) <= 3.84. The floor keeps an exact fit's interval
+        // finite (a relative SSE change of 1e-12 is rounding, not information).
+        let n = Double(points.count)
+        let floor = max(min(sse, bestSSE), 1e-300)
+        let limit = floor * exp(3.841_458_820_694_124 / n) * (1 + 1e-12)
+        var first = bestIndex, last = bestIndex
+        while first > 0, profile[first - 1] <= limit { first -= 1 }
+        while last < steps, profile[last + 1] <= limit { last += 1 }
+        var fit = VariabilityFit(
+            a: exp(logA), nu0: exp(logNu0), logResidual: (sse / n).squareRoot(), points: points.count)
+        fit.nu0Lower = first > 0 ? exp(lower + Double(first) * spacing) : nil
+        fit.nu0Upper = last < steps ? exp(lower + Double(last) * spacing) : nil
+        return fit
     }
 
     /// Ordinary least-squares slope of log y against log x over positive finite points; NaN with

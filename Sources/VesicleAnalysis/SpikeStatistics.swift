@@ -7,7 +7,8 @@
 ///   `ddof = 0`), averaged over the neurons with at least 2 intervals (3 spikes); NaN if none;
 /// - Fano: variance over mean (ddof = 0) of one neuron's counts in consecutive bins of `fanoBin`
 ///   starting at `from` (a trailing partial bin is dropped), averaged over neurons with a non-zero
-///   mean count; NaN if none;
+///   mean count; NaN if none, and NaN (undefined, not 0) when the window holds fewer than 2 whole
+///   bins, since the variance of one count is no measurement;
 /// - synchrony: the spike-count form of Golomb's chi (Golomb 2007, Scholarpedia 2(1):1347),
 ///   `chi^2 = Var(population count) / (N * mean_i Var(count_i))` in bins of `synchronyBin`;
 ///   about `1/sqrt(N)` for independent trains and 1 for identical ones; NaN if no neuron varies.
@@ -26,6 +27,25 @@ public struct SpikeTrainStatistics: Sendable, Equatable {
     public var neuronsWithCV: Int
     /// Spikes inside the window.
     public var spikes: Int
+    /// Whole Fano bins in the window.
+    public var fanoBins: Int = 0
+
+    /// Why `cv` is undefined (NaN), in words for a table; nil when it is defined.
+    public var cvUndefinedReason: String? {
+        guard cv.isNaN else { return nil }
+        if neurons == 0 { return "no neurons" }
+        return "no neuron has 2 or more inter-spike intervals in the window"
+    }
+
+    /// Why `fano` is undefined (NaN), in words; nil when it is defined.
+    public var fanoUndefinedReason: String? {
+        guard fano.isNaN else { return nil }
+        if neurons == 0 { return "no neurons" }
+        if fanoBins < 2 {
+            return "the window holds \(fanoBins) whole bin\(fanoBins == 1 ? "" : "s"); a count variance needs 2 or more (use a shorter --fano-bin or a longer window)"
+        }
+        return "no neuron fired in the window"
+    }
 
     public init(
         rate: Double, cv: Double, fano: Double, synchrony: Double,
@@ -106,15 +126,17 @@ public struct SpikeTrainStatistics: Sendable, Equatable {
 
         let rate = Double(totalSpikes) / Double(neurons) / (window / 1000)
         let cv = cvCount > 0 ? cvSum / Double(cvCount) : .nan
-        let fano = fanoCount > 0 ? fanoSum / Double(fanoCount) : .nan
+        let fano = fanoCount > 0 && fanoBins >= 2 ? fanoSum / Double(fanoCount) : .nan
         var synchrony = Double.nan
         if syncBins > 0, singleVarianceSum > 0 {
             let (_, populationVariance) = meanAndVariance(populationCounts, count: syncBins)
             synchrony = (populationVariance / (Double(neurons) * singleVarianceSum)).squareRoot()
         }
-        return SpikeTrainStatistics(
+        var statistics = SpikeTrainStatistics(
             rate: rate, cv: cv, fano: fano, synchrony: synchrony,
             neurons: neurons, neuronsWithCV: cvCount, spikes: totalSpikes)
+        statistics.fanoBins = fanoBins
+        return statistics
     }
 
     /// CV of the intervals of one sorted train; nil with fewer than 2 intervals or a zero mean.

@@ -5,7 +5,7 @@ import CHDF5
 /// h5py returns `str`). Every failing HDF5 call becomes a `VesicleIOError` naming the file.
 final class HDF5File {
     let path: String
-    private var id: hid_t
+    private(set) var id: hid_t
 
     private init(path: String, id: hid_t) {
         self.path = path
@@ -37,14 +37,14 @@ final class HDF5File {
         guard H5Fclose(id) >= 0 else { throw VesicleIOError.writeFailed(path: path, reason: "HDF5 could not close the file") }
     }
 
-    private func failure(_ what: String) -> VesicleIOError {
+    func failure(_ what: String) -> VesicleIOError {
         .writeFailed(path: path, reason: "HDF5: \(what)")
     }
 
     /// A creation property list that does not record modification times: HDF5 stores them in
     /// object headers by default, which would make two runs with the same seed differ byte for byte
     /// (DESIGN.md, Randomness: same seed, same files).
-    private func untimedCreation(_ propertyClass: hid_t) throws -> hid_t {
+    func untimedCreation(_ propertyClass: hid_t) throws -> hid_t {
         let list = H5Pcreate(propertyClass)
         guard list >= 0, H5Pset_obj_track_times(list, false) >= 0 else { throw failure("cannot create a property list") }
         return list

@@ -42,6 +42,9 @@ public struct RunMetadata: Codable, Equatable, Sendable {
     public var releases: Int
     /// Output files, relative to the run directory.
     public var files: [String]
+    /// Files written into the run directory later from its recordings (`vesicle analyze`'s
+    /// `analysis.json`, `vesicle plot`'s figures), so that `--force` removes them with the run.
+    public var derivedFiles: [String]? = nil
 
     enum CodingKeys: String, CodingKey {
         case vesicleVersion = "vesicle_version"
@@ -58,6 +61,7 @@ public struct RunMetadata: Codable, Equatable, Sendable {
         case populations
         case releases
         case files
+        case derivedFiles = "derived_files"
     }
 
     public init(

@@ -1,10 +1,14 @@
 /// Streams a sampled state variable (a membrane potential, a posterior mean, a teacher weight) to
-/// `traces.<name>.csv` (`time_ms,<index>,value`), `traces.<name>.<column>.npy` and
-/// `traces.<name>.h5` (`/traces/<name>/<column>`). `indexColumn` is `neuron` for neuron state and
-/// `synapse` for synaptic state. `vesicle plot release` looks for traces named `mu`, `sigma2`
-/// and `teacher` (indexed by synapse).
+/// the long table `traces.<name>.csv` (`time_ms,<index>,value`), `traces.<name>.<column>.npy` and
+/// `traces.<name>.h5` (`/traces/<name>/<column>`), and to its dense form (`TraceReport`: a NumPy
+/// matrix, a SONATA report, and `traces.<name>.json` with the units). `indexColumn` is `neuron`
+/// for neuron state and `synapse` for synaptic state. `vesicle plot release` looks for traces
+/// named `mu`, `sigma2` and `teacher` (indexed by synapse), `vesicle plot membrane` for
+/// `membrane_<population>`.
 public final class TraceWriter {
     private let table: RecordTableWriter
+    private let report: TraceReport
+    private let formats: Set<OutputFormat>
     private var words: [UInt64] = [0, 0, 0]
     public let name: String
 
@@ -18,7 +22,12 @@ public final class TraceWriter {
             sortingColumn: nil)
     }
 
-    public init(directory: RunDirectory, name: String, indexColumn: String = "neuron", formats: Set<OutputFormat>) throws {
+    /// `unit` and `quantity` ("mV", "membrane potential") go into the metadata of the dense form;
+    /// `population` names its SONATA group (default: the trace's name).
+    public init(
+        directory: RunDirectory, name: String, indexColumn: String = "neuron", formats: Set<OutputFormat>,
+        unit: String? = nil, quantity: String? = nil, population: String? = nil
+    ) throws {
         try validateFileComponent(name)
         guard indexColumn == "neuron" || indexColumn == "synapse" else {
             throw VesicleIOError.invalidArgument("trace index column must be 'neuron' or 'synapse', not '\(indexColumn)'")
@@ -26,6 +35,11 @@ public final class TraceWriter {
         self.name = name
         table = try RecordTableWriter(
             directory: directory.path, layout: Self.layout(name: name, indexColumn: indexColumn), formats: formats)
+        if let population { try validateFileComponent(population) }
+        self.formats = formats
+        report = try TraceReport(
+            directory: directory.path, name: name, indexColumn: indexColumn, unit: unit, quantity: quantity,
+            population: population, dense: formats.contains(.npy) || formats.contains(.hdf5))
     }
 
     public func append(time: Double, index: Int, value: Double) throws {
@@ -34,10 +48,20 @@ public final class TraceWriter {
         words[1] = UInt64(index)
         words[2] = value.bitPattern
         try table.append(group: 0, words: words)
+        try report.append(time: time, index: UInt64(index), value: value)
     }
 
     public var count: Int { table.counts[0] }
 
+    /// Why the trace has no dense form, or nil when it has one.
+    public var matrixMissingReason: String? { report.irregularity }
+
+    /// Finishes the long table and, for a complete run, the dense form and the JSON description
+    /// (an incomplete run keeps its long table under `.partial` names and writes no matrix).
     @discardableResult
-    public func finish(complete: Bool) throws -> [String] { try table.finish(complete: complete) }
+    public func finish(complete: Bool) throws -> [String] {
+        let long = try table.finish(complete: complete)
+        guard complete else { return long }
+        return long + (try report.finish(formats: formats, longFiles: long))
+    }
 }

@@ -88,7 +88,7 @@ public struct AxisScale: Sendable, Equatable {
     static func label(_ value: Double, step: Double) -> String {
         if value == 0 { return "0" }
         let magnitude = abs(value)
-        if magnitude >= 1e5 || magnitude < 1e-3 { return String(format: "%.0e", value) }
+        if magnitude >= 1e7 || magnitude < 1e-3 { return String(format: "%.0e", value) }
         let decimals = max(0, Int(ceil(-log10(step) - 1e-9)))
         return String(format: "%.\(decimals)f", value)
     }

@@ -34,6 +34,29 @@ public struct LegendEntry: Sendable, Equatable {
     }
 }
 
+/// Space around a panel's axes for its title, note, tick labels and axis labels, in pixels.
+public struct PlotMargins: Sendable, Equatable {
+    public var left: Double
+    public var right: Double
+    public var top: Double
+    public var bottom: Double
+    public init(left: Double = 72, right: Double = 16, top: Double = 40, bottom: Double = 46) {
+        self.left = left
+        self.right = right
+        self.top = top
+        self.bottom = bottom
+    }
+    public static let standard = PlotMargins()
+}
+
+/// Where a panel's legend goes. `automatic` puts it in the first corner of the axes (top right,
+/// top left, bottom right, bottom left) that covers no data, and outside the axes, to their
+/// right, when every corner would (`PanelLayout`).
+public enum LegendPosition: Sendable, Equatable {
+    case automatic
+    case outsideRight
+}
+
 /// A set of axes with marks, labels and an optional legend and note.
 public struct PlotPanel: Sendable {
     /// The panel's cell in figure pixels; the axes sit inside it with margins for labels.
@@ -49,12 +72,17 @@ public struct PlotPanel: Sendable {
     public var note: String?
     /// Category labels replacing numeric y ticks (population names at their band centres).
     public var yCategories: [(value: Double, label: String)]?
+    public var margins: PlotMargins
+    public var legendPosition: LegendPosition
 
     public init(
         frame: PlotRect, xScale: AxisScale, yScale: AxisScale, title: String = "", xLabel: String = "",
         yLabel: String = "", marks: [PlotMark] = [], legend: [LegendEntry] = [], note: String? = nil,
-        yCategories: [(value: Double, label: String)]? = nil
+        yCategories: [(value: Double, label: String)]? = nil, margins: PlotMargins = .standard,
+        legendPosition: LegendPosition = .automatic
     ) {
+        self.margins = margins
+        self.legendPosition = legendPosition
         self.frame = frame
         self.xScale = xScale
         self.yScale = yScale
@@ -67,20 +95,18 @@ public struct PlotPanel: Sendable {
         self.yCategories = yCategories
     }
 
-    static let margins = (left: 72.0, right: 16.0, top: 40.0, bottom: 46.0)
-
-    /// The axes rectangle inside the frame.
-    public var plotArea: PlotRect {
+    /// The axes rectangle inside the frame, with `extraRight` more pixels kept free on the right
+    /// (for a legend outside the axes).
+    public func plotArea(extraRight: Double = 0) -> PlotRect {
         PlotRect(
-            x: frame.x + Self.margins.left, y: frame.y + Self.margins.top,
-            width: max(1, frame.width - Self.margins.left - Self.margins.right),
-            height: max(1, frame.height - Self.margins.top - Self.margins.bottom))
+            x: frame.x + margins.left, y: frame.y + margins.top,
+            width: max(1, frame.width - margins.left - margins.right - extraRight),
+            height: max(1, frame.height - margins.top - margins.bottom))
     }
 
-    /// Pixel position of a data point.
-    public func pixel(x: Double, y: Double) -> (x: Double, y: Double) {
-        let area = plotArea
-        return (area.x + xScale.fraction(x) * area.width, area.y + (1 - yScale.fraction(y)) * area.height)
+    /// Pixel position of a data point in axes `area`.
+    public func pixel(x: Double, y: Double, in area: PlotRect) -> (x: Double, y: Double) {
+        (area.x + xScale.fraction(x) * area.width, area.y + (1 - yScale.fraction(y)) * area.height)
     }
 }
 

@@ -30,11 +30,13 @@ public struct PlotColor: Sendable, Equatable, Hashable {
     public static let lightGray = PlotColor(red: 225, green: 225, blue: 225)
 
     /// Colour-blind-safe qualitative palette (Okabe & Ito 2008), used for populations and synapses.
+    /// Their yellow (240, 228, 66) is darkened to (184, 168, 0): thin lines and 2-px raster dots in
+    /// the original are barely visible on white.
     public static let palette: [PlotColor] = [
         PlotColor(red: 0, green: 114, blue: 178), PlotColor(red: 213, green: 94, blue: 0),
         PlotColor(red: 0, green: 158, blue: 115), PlotColor(red: 204, green: 121, blue: 167),
         PlotColor(red: 230, green: 159, blue: 0), PlotColor(red: 86, green: 180, blue: 233),
-        PlotColor(red: 240, green: 228, blue: 66), PlotColor(red: 0, green: 0, blue: 0),
+        PlotColor(red: 184, green: 168, blue: 0), PlotColor(red: 0, green: 0, blue: 0),
     ]
 
     public static func series(_ index: Int) -> PlotColor { palette[index % palette.count] }

@@ -53,6 +53,21 @@ public enum RasterFigure {
         return Selection(neurons: chosen, dots: count)
     }
 
+    /// The downsampling rule as drawn: "Drawn: 40 of each population's neurons (all of L5i)" when
+    /// every population got the same K or all its neurons, else each population's K of N.
+    static func drawnNote(_ populations: [PopulationSpikes], _ selection: Selection) -> String {
+        let rule = "evenly spaced indices ⌊jN/K⌋; rates use all neurons"
+        let k = selection.neurons.map(\.count).max() ?? 0
+        let uniform = zip(populations, selection.neurons).allSatisfy { $1.count == min($0.neuronCount, k) }
+        let whole = populations.filter { $0.neuronCount <= k }.map(\.name)
+        if uniform, populations.count > 2, whole.count < populations.count {
+            let all = whole.isEmpty ? "" : " (all of \(whole.joined(separator: ", ")))"
+            return "Drawn: \(k) neurons of each population\(all), \(rule)"
+        }
+        let drawn = zip(populations, selection.neurons).map { "\($0.name) \($1.count) of \($0.neuronCount)" }
+        return "Drawn: \(drawn.joined(separator: ", ")) neurons, \(rule)"
+    }
+
     /// A bin width of 1, 2 or 5 times a power of ten giving about `target` bins over `span` ms.
     public static func rateBin(span: Double, target: Int = 400) -> Double {
         let raw = max(span, 1e-6) / Double(target)
@@ -60,9 +75,13 @@ public enum RasterFigure {
         return [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? raw
     }
 
+    /// The raster over one rate panel per population (each with its own y range, so a
+    /// population of 10 Hz stays readable under one of 100 Hz; 8 populations give 8 panels).
+    /// `from` is where the plot starts: `vesicle plot raster` passes the end of the warm-up.
+    /// - Complexity: O(spikes).
     public static func make(
         populations: [PopulationSpikes], from: Double, to: Double, maxNeuronsPerPopulation: Int = 100,
-        maxDots: Int = 200_000, width: Int = 1000, height: Int = 760
+        maxDots: Int = 200_000, width: Int = 1000, rasterHeight: Int? = nil, ratePanelHeight: Int = 125
     ) throws -> Figure {
         guard !populations.isEmpty else { throw PlotError.noData("no populations") }
         guard to > from else { throw PlotError.noData("empty time window \(from)...\(to) ms") }
@@ -70,7 +89,6 @@ public enum RasterFigure {
         let totalRows = selection.neurons.reduce(0) { $0 + $1.count }
         var marks: [PlotMark] = []
         var categories: [(Double, String)] = []
-        var legend: [LegendEntry] = []
         var rowOffset = 0
         for (p, population) in populations.enumerated() {
             let rows = selection.neurons[p]
@@ -85,41 +103,47 @@ public enum RasterFigure {
                     ys.append(Double(totalRows - rowOffset - row) - 0.5)
                 }
             }
-            let color = PlotColor.series(p)
-            marks.append(.points(x: xs, y: ys, color: color, size: 2))
+            marks.append(.points(x: xs, y: ys, color: PlotColor.series(p), size: 2))
             categories.append((Double(totalRows - rowOffset) - Double(rows.count) / 2, population.name))
-            legend.append(LegendEntry("\(population.name) (\(population.neuronCount))", color))
             rowOffset += rows.count
         }
-        let drawn = zip(populations, selection.neurons).map { "\($0.name) \($1.count) of \($0.neuronCount)" }
-        let note = "Drawn: \(drawn.joined(separator: ", ")) neurons, evenly spaced indices floor(jN/K); rates use all neurons"
+        let note = drawnNote(populations, selection)
         let xScale = AxisScale(lower: from, upper: to)
-        let rasterHeight = Double(height) * 0.64
+        // The y axis names the populations (coloured as their dots); no legend is needed.
+        let longest = populations.map(\.name.count).max() ?? 1
+        let left = max(72, 30 + 7.5 * Double(longest))
+        let rasterPixels = Double(rasterHeight ?? max(300, width * 45 / 100))
         let raster = PlotPanel(
-            frame: PlotRect(x: 0, y: 0, width: Double(width), height: rasterHeight),
+            frame: PlotRect(x: 0, y: 0, width: Double(width), height: rasterPixels),
             xScale: xScale, yScale: AxisScale(lower: 0, upper: Double(max(totalRows, 1))),
-            title: "Spike raster", xLabel: "time (ms)", yLabel: "neuron", marks: marks, legend: legend,
-            note: note, yCategories: categories)
+            title: "Spike raster, " + String(format: "%g–%g ms", from, to),
+            xLabel: "time (ms)", yLabel: "neuron", marks: marks, note: note, yCategories: categories,
+            margins: PlotMargins(left: left, right: 16, top: 40, bottom: 46))
 
         let bin = rateBin(span: to - from)
         let binCount = max(1, Int(((to - from) / bin).rounded(.up)))
         let centres = (0..<binCount).map { from + (Double($0) + 0.5) * bin }
-        var rateMarks: [PlotMark] = []
-        var peak = 0.0
+        var panels = [raster]
+        var y = rasterPixels
         for (p, population) in populations.enumerated() {
             var counts = [Double](repeating: 0, count: binCount)
             for time in population.times where time >= from && time < to {
                 counts[min(binCount - 1, Int((time - from) / bin))] += 1
             }
             let rates = counts.map { $0 / Double(max(1, population.neuronCount)) / (bin / 1000) }
-            peak = max(peak, rates.max() ?? 0)
-            rateMarks.append(.line(x: centres, y: rates, color: PlotColor.series(p), width: 1.5, dashed: false))
+            let peak = rates.max() ?? 0
+            let mean = rates.reduce(0, +) / Double(rates.count)
+            let last = p == populations.count - 1
+            let height = Double(ratePanelHeight) + (last ? 20 : 0)
+            panels.append(PlotPanel(
+                frame: PlotRect(x: 0, y: y, width: Double(width), height: height),
+                xScale: xScale, yScale: AxisScale(lower: 0, upper: peak > 0 ? peak * 1.1 : 1),
+                title: "\(population.name): population rate, bins of \(AxisScale.label(bin, step: bin)) ms, mean \(String(format: "%.2f", mean)) Hz",
+                xLabel: last ? "time (ms)" : "", yLabel: "rate (Hz)",
+                marks: [.line(x: centres, y: rates, color: PlotColor.series(p), width: 1.2, dashed: false)],
+                margins: PlotMargins(left: left, right: 16, top: 24, bottom: last ? 46 : 26)))
+            y += height
         }
-        let ratePanel = PlotPanel(
-            frame: PlotRect(x: 0, y: rasterHeight, width: Double(width), height: Double(height) - rasterHeight),
-            xScale: xScale, yScale: AxisScale(lower: 0, upper: peak > 0 ? peak * 1.1 : 1),
-            title: "Population rate (bins of \(AxisScale.label(bin, step: bin)) ms)", xLabel: "time (ms)",
-            yLabel: "rate (Hz)", marks: rateMarks)
-        return Figure(width: width, height: height, panels: [raster, ratePanel])
+        return Figure(width: width, height: Int(y.rounded(.up)), panels: panels)
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 
 /// The panels of `vesicle plot release`: PSP amplitude histograms, normalized variability
-/// against presynaptic rate with the fit of MODEL.md §6, and the posterior over time against the
-/// teacher. Each input is optional; panels without data are left out.
+/// against presynaptic rate with the fit of MODEL.md §6, and the posterior over time (against the
+/// teacher when there is one). Each input is optional; panels without data are left out, synapses
+/// without data are not drawn, and each title says what its panel holds.
 public enum ReleaseFigure {
     /// Released amplitudes of one synapse.
     public struct AmplitudeSample: Sendable {
@@ -24,10 +25,15 @@ public enum ReleaseFigure {
         /// The time-averaged posterior s2/m of the same synapses (MODEL.md §6, Fig. 5), if logged.
         public var posteriorVariability: [Double]
         public var posteriorFit: (@Sendable (Double) -> Double)?
+        /// Why the fit's nu0 is not determined by the data (`VariabilityFit.caveat`); the curve is
+        /// then drawn dashed and its legend says so.
+        public var fitCaveat: String?
         public init(
             rates: [Double], variability: [Double], fit: (@Sendable (Double) -> Double)?, fitLabel: String,
-            posteriorVariability: [Double] = [], posteriorFit: (@Sendable (Double) -> Double)? = nil
+            posteriorVariability: [Double] = [], posteriorFit: (@Sendable (Double) -> Double)? = nil,
+            fitCaveat: String? = nil
         ) {
+            self.fitCaveat = fitCaveat
             self.rates = rates
             self.variability = variability
             self.fit = fit
@@ -86,12 +92,14 @@ public enum ReleaseFigure {
                 marks.append(.bars(edges: edges, heights: density, color: color))
                 legend.append(LegendEntry("synapse \(sample.synapse) (n = \(sample.amplitudes.count))", color))
             }
+            let count = withData.count
             panels.append(PlotPanel(
                 frame: frame(), xScale: AxisScale(lower: edges[0], upper: edges[bins]),
-                yScale: AxisScale(lower: 0, upper: peak * 1.1), title: "PSP amplitude distributions",
+                yScale: AxisScale(lower: 0, upper: peak * 1.1),
+                title: "Released PSP amplitudes of \(count) synapse\(count == 1 ? "" : "s")",
                 xLabel: "released amplitude", yLabel: "density", marks: marks, legend: legend))
         }
-        if let variability, !variability.rates.isEmpty {
+        if let variability, variability.rates.contains(where: { $0 > 0 && $0.isFinite }) {
             let hasPosterior = variability.posteriorVariability.contains { $0.isFinite && $0 > 0 }
             let xScale = AxisScale.fitting(variability.rates, kind: .log10)
             let yScale = AxisScale.fitting(
@@ -100,25 +108,30 @@ public enum ReleaseFigure {
             var marks: [PlotMark] = [
                 .points(x: variability.rates, y: variability.variability, color: PlotColor.series(0).withAlpha(170), size: 4)
             ]
-            var legend = [LegendEntry("PSP variance / mean", PlotColor.series(0))]
+            var legend = [LegendEntry("PSP variance / mean, one per synapse", PlotColor.series(0))]
             if let fit = variability.fit {
-                marks.append(.line(x: xs, y: xs.map(fit), color: PlotColor.series(1), width: 2, dashed: false))
-                legend.append(LegendEntry("fit (a/nu)(sqrt(1+nu/nu0)-1)", PlotColor.series(1)))
+                let determined = variability.fitCaveat == nil
+                marks.append(.line(x: xs, y: xs.map(fit), color: PlotColor.series(1), width: 2, dashed: !determined))
+                legend.append(LegendEntry(
+                    determined ? "fit (a/ν)(√(1 + ν/ν₀) − 1)" : "fit (a/ν)(√(1 + ν/ν₀) − 1), ν₀ not determined", PlotColor.series(1)))
             }
             if hasPosterior {
                 marks.append(.points(
                     x: variability.rates, y: variability.posteriorVariability, color: PlotColor.series(2).withAlpha(170), size: 4))
-                legend.append(LegendEntry("posterior s2/m", PlotColor.series(2)))
+                legend.append(LegendEntry("posterior s²/m", PlotColor.series(2)))
                 if let fit = variability.posteriorFit {
                     marks.append(.line(x: xs, y: xs.map(fit), color: PlotColor.series(2), width: 1.5, dashed: true))
-                    legend.append(LegendEntry("fit to posterior s2/m", PlotColor.series(2)))
+                    legend.append(LegendEntry("fit to posterior s²/m", PlotColor.series(2)))
                 }
             }
+            let count = variability.rates.filter { $0 > 0 && $0.isFinite }.count
             panels.append(PlotPanel(
-                frame: frame(), xScale: xScale, yScale: yScale, title: "Normalized variability against presynaptic rate",
+                frame: frame(), xScale: xScale, yScale: yScale,
+                title: "Normalized variability against presynaptic rate, \(count) synapse\(count == 1 ? "" : "s")",
                 xLabel: "presynaptic rate (Hz)", yLabel: "variance / mean", marks: marks, legend: legend,
                 note: variability.fitLabel))
         }
+        let posterior = posterior.filter { !$0.time.isEmpty }
         if !posterior.isEmpty {
             var marks: [PlotMark] = []
             var legend: [LegendEntry] = []
@@ -131,7 +144,7 @@ public enum ReleaseFigure {
                 let upper = zip(series.mean, sd).map { $0 + 2 * $1 }
                 marks.append(.band(x: series.time, lower: lower, upper: upper, color: color.withAlpha(60)))
                 marks.append(.line(x: series.time, y: series.mean, color: color, width: 1.5, dashed: false))
-                legend.append(LegendEntry("synapse \(series.synapse): mu +- 2 sd", color))
+                legend.append(LegendEntry("synapse \(series.synapse): μ ± 2 sd", color))
                 if !series.teacher.isEmpty {
                     marks.append(.line(x: series.teacherTime, y: series.teacher, color: .black, width: 1, dashed: true))
                     values += series.teacher
@@ -139,10 +152,30 @@ public enum ReleaseFigure {
                 values += lower + upper
                 times += series.time + series.teacherTime
             }
-            if posterior.contains(where: { !$0.teacher.isEmpty }) { legend.append(LegendEntry("teacher (dashed)", .black)) }
+            // Runs of minutes are read in seconds (ticks of 50000 ms are not).
+            let inSeconds = (times.filter(\.isFinite).max() ?? 0) > 20_000
+            if inSeconds {
+                times = times.map { $0 / 1000 }
+                marks = marks.map { mark in
+                    switch mark {
+                    case .line(let x, let y, let color, let width, let dashed):
+                        return .line(x: x.map { $0 / 1000 }, y: y, color: color, width: width, dashed: dashed)
+                    case .band(let x, let lower, let upper, let color):
+                        return .band(x: x.map { $0 / 1000 }, lower: lower, upper: upper, color: color)
+                    case .points(let x, let y, let color, let size):
+                        return .points(x: x.map { $0 / 1000 }, y: y, color: color, size: size)
+                    case .bars:
+                        return mark
+                    }
+                }
+            }
+            let teacher = posterior.contains(where: { !$0.teacher.isEmpty })
+            if teacher { legend.append(LegendEntry("teacher (dashed)", .black)) }
+            let count = posterior.count
             panels.append(PlotPanel(
                 frame: frame(), xScale: AxisScale.fitting(times, padding: 0), yScale: AxisScale.fitting(values),
-                title: "Posterior over time against the teacher", xLabel: "time (ms)", yLabel: "mu (posterior variable)",
+                title: "Posterior of \(count) synapse\(count == 1 ? "" : "s") over time" + (teacher ? " against the teacher" : ""),
+                xLabel: inSeconds ? "time (s)" : "time (ms)", yLabel: "μ (posterior mean)",
                 marks: marks, legend: legend))
         }
         guard !panels.isEmpty else { throw PlotError.noData("no release data to plot") }

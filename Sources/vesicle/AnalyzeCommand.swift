@@ -105,6 +105,8 @@ struct AnalyzeCommand: ParsableCommand {
         } catch {
             throw VesicleIOError.writeFailed(path: path, reason: error.localizedDescription)
         }
+        // A later `vesicle run --force` into this directory removes the report with the run.
+        try RunDirectory.registerDerivedFile(path, inRun: directory)
         print("wrote \(path)")
     }
 }
@@ -120,6 +122,9 @@ struct AnalysisReport: Encodable {
         var neuronsWithCV: Int
         var fano: Double?
         var synchrony: Double?
+        /// Why `cv` / `fano` is null, when it is (an undefined statistic is never printed as 0).
+        var cvUndefined: String?
+        var fanoUndefined: String?
 
         init(name: String, statistics s: SpikeTrainStatistics) {
             self.name = name
@@ -130,12 +135,31 @@ struct AnalysisReport: Encodable {
             neuronsWithCV = s.neuronsWithCV
             fano = finite(s.fano)
             synchrony = finite(s.synchrony)
+            cvUndefined = s.cvUndefinedReason
+            fanoUndefined = s.fanoUndefinedReason
         }
 
         enum CodingKeys: String, CodingKey {
             case name, neurons, spikes, cv, fano, synchrony
             case rateHz = "rate_hz"
             case neuronsWithCV = "neurons_with_cv"
+            case cvUndefined = "cv_undefined"
+            case fanoUndefined = "fano_undefined"
+        }
+
+        /// Undefined statistics as JSON `null` (with the reason beside them), not left out.
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(name, forKey: .name)
+            try c.encode(neurons, forKey: .neurons)
+            try c.encode(spikes, forKey: .spikes)
+            try c.encode(rateHz, forKey: .rateHz)
+            try c.encode(cv, forKey: .cv)
+            try c.encode(neuronsWithCV, forKey: .neuronsWithCV)
+            try c.encode(fano, forKey: .fano)
+            try c.encode(synchrony, forKey: .synchrony)
+            try c.encodeIfPresent(cvUndefined, forKey: .cvUndefined)
+            try c.encodeIfPresent(fanoUndefined, forKey: .fanoUndefined)
         }
     }
 
@@ -198,19 +222,27 @@ struct AnalysisReport: Encodable {
                         + " " + column(p.rateHz, 11, "%.3f") + " " + column(p.cv, 8, "%.3f")
                         + " " + column(p.fano, 8, "%.3f") + " " + column(p.synchrony, 10, "%.4f"))
             }
+            for p in populations {
+                if let reason = p.cvUndefined { lines.append("  \(p.name): CV undefined (-): \(reason)") }
+                if let reason = p.fanoUndefined { lines.append("  \(p.name): Fano factor undefined (-): \(reason)") }
+            }
         }
         if let release {
             lines.append("release log: \(release.synapses.count) synapses with >= 2 releases")
             if let a = release.fitA, let nu0 = release.fitNu0Hz {
                 lines.append(String(format: "fit y = (a/nu)(sqrt(1+nu/nu0)-1): a = %.4g, nu0 = %.4g Hz, rms log residual %.3f",
-                                    a, nu0, release.fitLogResidual ?? .nan))
+                                    a, nu0, release.fitLogResidual ?? .nan)
+                    + ReleaseReport.intervalText(release.fitNu0IntervalHz))
+                if let caveat = release.fitCaveat { lines.append("  caveat: \(caveat)") }
             } else {
                 lines.append("fit: not enough synapses with positive variability")
             }
             lines.append("log-log slope of PSP variance/mean against rate: " + column(release.logLogSlope, 0, "%.3f"))
             if let a = release.posteriorFitA, let nu0 = release.posteriorFitNu0Hz {
-                lines.append(String(format: "posterior s2/m: fit a = %.4g, nu0 = %.4g Hz; log-log slope ", a, nu0)
+                lines.append(String(format: "posterior s2/m: fit a = %.4g, nu0 = %.4g Hz", a, nu0)
+                    + ReleaseReport.intervalText(release.posteriorFitNu0IntervalHz) + "; log-log slope "
                     + column(release.posteriorLogLogSlope, 0, "%.3f"))
+                if let caveat = release.posteriorFitCaveat { lines.append("  caveat: \(caveat)") }
             }
         }
         lines += kernelTable()
@@ -234,6 +266,27 @@ struct ReleaseReport: Encodable {
     var posteriorFitA: Double?
     var posteriorFitNu0Hz: Double?
     var posteriorLogLogSlope: Double?
+    /// 95 % profile-likelihood interval of nu0, [lower, upper] with null for an unbounded side,
+    /// whether nu0 is determined by the data, and why not (`VariabilityFit.caveat`).
+    var fitNu0IntervalHz: [Double?]?
+    var fitIdentifiable: Bool?
+    var fitCaveat: String?
+    var posteriorFitNu0IntervalHz: [Double?]?
+    var posteriorFitIdentifiable: Bool?
+    var posteriorFitCaveat: String?
+
+    /// `" (95 % interval 1.2-3.4 Hz)"`, with "unbounded" for an open side.
+    static func intervalText(_ interval: [Double?]?) -> String {
+        guard let interval, interval.count == 2 else { return "" }
+        let text: String
+        switch (interval[0].map { String(format: "%.3g", $0) }, interval[1].map { String(format: "%.3g", $0) }) {
+        case let (lower?, upper?): text = "\(lower) to \(upper) Hz"
+        case let (lower?, nil): text = "above \(lower) Hz, unbounded"
+        case let (nil, upper?): text = "below \(upper) Hz, unbounded"
+        case (nil, nil): text = "unbounded"
+        }
+        return " (nu0 95 % profile interval: \(text))"
+    }
 
     enum CodingKeys: String, CodingKey {
         case synapses
@@ -244,6 +297,32 @@ struct ReleaseReport: Encodable {
         case fitNu0Hz = "fit_nu0_hz"
         case fitLogResidual = "fit_log_residual"
         case logLogSlope = "log_log_slope"
+        case fitNu0IntervalHz = "fit_nu0_interval_95_hz"
+        case fitIdentifiable = "fit_identifiable"
+        case fitCaveat = "fit_caveat"
+        case posteriorFitNu0IntervalHz = "posterior_fit_nu0_interval_95_hz"
+        case posteriorFitIdentifiable = "posterior_fit_identifiable"
+        case posteriorFitCaveat = "posterior_fit_caveat"
+    }
+
+    /// Encodes the optional fields as JSON `null` rather than leaving them out, so a reader sees
+    /// that a value is undefined.
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(synapses, forKey: .synapses)
+        try c.encode(fitA, forKey: .fitA)
+        try c.encode(fitNu0Hz, forKey: .fitNu0Hz)
+        try c.encode(fitLogResidual, forKey: .fitLogResidual)
+        try c.encode(logLogSlope, forKey: .logLogSlope)
+        try c.encode(fitNu0IntervalHz, forKey: .fitNu0IntervalHz)
+        try c.encode(fitIdentifiable, forKey: .fitIdentifiable)
+        try c.encode(fitCaveat, forKey: .fitCaveat)
+        try c.encode(posteriorFitA, forKey: .posteriorFitA)
+        try c.encode(posteriorFitNu0Hz, forKey: .posteriorFitNu0Hz)
+        try c.encode(posteriorLogLogSlope, forKey: .posteriorLogLogSlope)
+        try c.encode(posteriorFitNu0IntervalHz, forKey: .posteriorFitNu0IntervalHz)
+        try c.encode(posteriorFitIdentifiable, forKey: .posteriorFitIdentifiable)
+        try c.encode(posteriorFitCaveat, forKey: .posteriorFitCaveat)
     }
 
     init(summaries: [SynapseReleaseSummary]) {
@@ -260,11 +339,17 @@ struct ReleaseReport: Encodable {
         fitA = fit?.a
         fitNu0Hz = fit?.nu0
         fitLogResidual = fit?.logResidual
+        fitNu0IntervalHz = fit.map { [$0.nu0Lower, $0.nu0Upper] }
+        fitIdentifiable = fit?.isIdentifiable
+        fitCaveat = fit?.caveat
         logLogSlope = finite(ReleaseStatistics.logLogSlope(x: rates, y: variability))
         let posterior = summaries.map(\.posteriorNormalizedVariability)
         let posteriorFit = ReleaseStatistics.fitVariability(rates: rates, variability: posterior)
         posteriorFitA = posteriorFit?.a
         posteriorFitNu0Hz = posteriorFit?.nu0
+        posteriorFitNu0IntervalHz = posteriorFit.map { [$0.nu0Lower, $0.nu0Upper] }
+        posteriorFitIdentifiable = posteriorFit?.isIdentifiable
+        posteriorFitCaveat = posteriorFit?.caveat
         posteriorLogLogSlope = finite(ReleaseStatistics.logLogSlope(x: rates, y: posterior))
     }
 }

@@ -84,7 +84,7 @@ struct PaperCommand: ParsableCommand {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         for (name, figure) in figures.sorted(by: { $0.key < $1.key }) {
             let base = (out as NSString).appendingPathComponent(name)
-            try Data(PNGRenderer.render(figure)).write(to: URL(fileURLWithPath: base + ".png"))
+            try Data(CairoRenderer.png.render(figure)).write(to: URL(fileURLWithPath: base + ".png"))
             try Data(SVGRenderer.render(figure).utf8).write(to: URL(fileURLWithPath: base + ".svg"))
         }
         let header = "Produced by `vesicle paper\(quick ? " --quick" : "")` on \(BenchmarkMachine.summary.dropFirst(9)).\n\n"

@@ -4,38 +4,49 @@ import VesicleAnalysis
 import VesicleIO
 import VesiclePlot
 
-/// `vesicle plot raster|release RUN`: figures of a run directory, as SVG or PNG.
+/// `vesicle plot raster|release|membrane RUN`: figures of a run directory, as SVG, PNG or PDF.
 struct PlotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plot",
-        abstract: "Draw figures of a run: spike raster with population rate, release statistics.",
-        subcommands: [PlotRasterCommand.self, PlotReleaseCommand.self])
+        abstract: "Draw figures of a run: spike raster with population rates, release statistics, membrane potentials.",
+        subcommands: [PlotRasterCommand.self, PlotReleaseCommand.self, PlotMembraneCommand.self])
 }
 
 /// Options shared by the plot subcommands.
 struct PlotOutputOptions: ParsableArguments {
-    @Option(help: "Image format: svg or png (default: from --output's extension, else svg).")
+    @Option(help: "Image format: svg, png or pdf (default: from --output's extension, else svg). With --output, the two must agree.")
     var format: String?
 
-    @Option(help: "Output file (default: RUN/<figure>.<format>).")
+    @Option(help: "Output file, ending in .svg, .png or .pdf (default: RUN/<figure>.<format>).")
     var output: String?
 
-    @Option(help: "Figure width in pixels.")
+    @Option(help: "Figure width in pixels (points for PDF).")
     var width: Int = 1000
 
+    @Option(help: "Pixels per figure unit in a PNG (2 for a high-resolution figure).")
+    var scale: Double = 1
+
     func validate() throws {
-        if let format { guard ["svg", "png"].contains(format.lowercased()) else { throw ValidationError("--format must be svg or png") } }
+        do { _ = try ImageFormat.choose(format: format, output: output) } catch { throw ValidationError("\(error)") }
         guard (200...8000).contains(width) else { throw ValidationError("--width must be within 200...8000 pixels") }
+        guard scale > 0, scale <= 8 else { throw ValidationError("--scale must be in (0, 8]") }
     }
 
-    /// Renders `figure` to the chosen path, atomically, and returns that path.
+    /// Renders `figure` to the chosen path, atomically, and returns that path. A figure written into
+    /// the run directory is listed in its metadata, so that `vesicle run --force` removes it too.
     func write(_ figure: Figure, directory: String, name: String) throws -> String {
-        let chosen = format?.lowercased() ?? (output.map { $0.lowercased().hasSuffix(".png") ? "png" : "svg" } ?? "svg")
-        let path = output ?? "\(directory)/\(name).\(chosen)"
-        let data = chosen == "png" ? Data(try PNGRenderer.render(figure)) : Data(SVGRenderer.render(figure).utf8)
+        let chosen = try ImageFormat.choose(format: format, output: output)
+        let path = output ?? "\(directory)/\(name).\(chosen.rawValue)"
+        let data: Data
+        switch chosen {
+        case .svg: data = Data(SVGRenderer.render(figure).utf8)
+        case .png: data = Data(try CairoRenderer(format: .png, scale: scale).render(figure))
+        case .pdf: data = Data(try CairoRenderer.pdf.render(figure))
+        }
         do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
             throw VesicleIOError.writeFailed(path: path, reason: error.localizedDescription)
         }
+        try RunDirectory.registerDerivedFile(path, inRun: directory)
         return path
     }
 }
@@ -47,14 +58,15 @@ struct PlotRasterCommand: ParsableCommand {
         discussion: """
         At most --max-neurons neurons per population are drawn, those with evenly spaced indices \
         floor(j N / K); K shrinks further if more than --max-dots dots would be drawn. The figure states \
-        the rule; the rate panel always uses every spike.
+        the rule; the rate panels (one per population, each on its own scale) use every spike. The plot \
+        starts at the end of the warm-up recorded in metadata.json unless --from is given.
         """)
 
     @Argument(help: ArgumentHelp("Run directory written by `vesicle run`.", valueName: "run"))
     var directory: String
 
-    @Option(help: "Start of the plotted window (ms).")
-    var from: Double = 0
+    @Option(help: "Start of the plotted window (ms); default: the end of the run's warm-up (0 if unknown).")
+    var from: Double?
 
     @Option(help: "End of the plotted window (ms); default: the simulated time reached.")
     var to: Double?
@@ -70,7 +82,7 @@ struct PlotRasterCommand: ParsableCommand {
     func validate() throws {
         guard maxNeurons >= 1 else { throw ValidationError("--max-neurons must be >= 1") }
         guard maxDots >= 1 else { throw ValidationError("--max-dots must be >= 1") }
-        guard from.isFinite, from >= 0 else { throw ValidationError("--from must be >= 0 ms") }
+        if let from { guard from.isFinite, from >= 0 else { throw ValidationError("--from must be >= 0 ms") } }
     }
 
     func run() throws {
@@ -78,17 +90,18 @@ struct PlotRasterCommand: ParsableCommand {
         guard let raster = recording.raster else {
             throw VesicleIOError.invalidArgument("'\(directory)' has no spike raster (spikes.h5, spikes.<population>.*.npy or spikes.csv)")
         }
+        // Recordings cover [warm-up, warm-up + duration): the plot starts where they do.
+        let from = self.from ?? recording.metadata?.warmupMs ?? 0
         let end = to ?? max(recording.simulatedTime, from + 1)
-        guard end > from else { throw VesicleIOError.invalidArgument("--to must be after --from") }
+        guard end > from else { throw VesicleIOError.invalidArgument("--to must be after --from (\(from) ms)") }
         let populations = raster.populations.indices.map { p in
             PopulationSpikes(
                 name: raster.populations[p], neuronCount: recording.populationSizes[p], neurons: raster.neurons[p],
                 times: raster.times[p])
         }
-        let height = options.width * 76 / 100
         let figure = try RasterFigure.make(
             populations: populations, from: from, to: end, maxNeuronsPerPopulation: maxNeurons, maxDots: maxDots,
-            width: options.width, height: height)
+            width: options.width)
         print("wrote \(try options.write(figure, directory: directory, name: "raster"))")
     }
 }
@@ -148,7 +161,10 @@ struct PlotReleaseCommand: ParsableCommand {
         let fit = ReleaseStatistics.fitVariability(rates: rates, variability: variability)
         let slope = ReleaseStatistics.logLogSlope(x: rates, y: variability)
         var label = String(format: "%d synapses; log-log slope %.3f", summaries.count, slope)
-        if let fit { label += String(format: "; fit a = %.3g, nu0 = %.3g Hz", fit.a, fit.nu0) }
+        if let fit {
+            label += String(format: "; fit a = %.3g, ν₀ = %.3g Hz", fit.a, fit.nu0)
+            if !fit.isIdentifiable { label += " (ν₀ not determined by the data: its 95 % profile interval is unbounded)" }
+        }
         var curve: (@Sendable (Double) -> Double)?
         if let fit { curve = { nu in fit.value(at: nu) } }
         let posteriorVariability = summaries.map(\.posteriorNormalizedVariability)
@@ -158,7 +174,7 @@ struct PlotReleaseCommand: ParsableCommand {
         }
         let variabilityData = ReleaseFigure.VariabilityData(
             rates: rates, variability: variability, fit: curve, fitLabel: label,
-            posteriorVariability: posteriorVariability, posteriorFit: posteriorCurve)
+            posteriorVariability: posteriorVariability, posteriorFit: posteriorCurve, fitCaveat: fit?.caveat)
         let posterior = try posteriorSeries(chosen: chosen, log: log)
         let figure = try ReleaseFigure.make(
             histograms: histograms, variability: variabilityData, posterior: posterior, width: options.width,
@@ -187,5 +203,97 @@ struct PlotReleaseCommand: ParsableCommand {
                 synapse: id, time: rows.map { log.time[$0] }, mean: rows.map { log.mu[$0] },
                 variance: rows.map { log.sigma2[$0] }, teacherTime: teacherSeries.time, teacher: teacherSeries.value)
         }
+    }
+}
+
+/// `vesicle plot membrane RUN`: the traces `record membrane` wrote, one panel per population.
+struct PlotMembraneCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "membrane",
+        abstract: "Membrane potential of the recorded neurons, one panel per population.",
+        discussion: """
+        Reads the traces membrane_<population> (`record membrane P[...] every ...`). Without --neurons, the \
+        first \(MembraneFigure.maximumNeuronsPerPanel) recorded neurons of each population are drawn; the \
+        title says how many of how many.
+        """)
+
+    @Argument(help: ArgumentHelp("Run directory written by `vesicle run`.", valueName: "run"))
+    var directory: String
+
+    @Option(parsing: .upToNextOption, help: "Populations to draw (default: every population with a membrane trace).")
+    var populations: [String] = []
+
+    @Option(parsing: .upToNextOption, help: "Neuron indices to draw (within each population).")
+    var neurons: [UInt64] = []
+
+    @Option(help: "Start of the plotted window (ms); default: the first sample.")
+    var from: Double?
+
+    @Option(help: "End of the plotted window (ms); default: the last sample.")
+    var to: Double?
+
+    @OptionGroup var options: PlotOutputOptions
+
+    func validate() throws {
+        if let from, let to { guard to > from else { throw ValidationError("--to must be after --from") } }
+    }
+
+    /// Populations with a membrane trace in `directory`, in the metadata's order.
+    static func tracedPopulations(directory: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        var found = Set<String>()
+        for name in names where name.hasPrefix("traces.membrane_") {
+            let rest = name.dropFirst("traces.membrane_".count)
+            for suffix in [".csv", ".h5", ".time_ms.npy"] where rest.hasSuffix(suffix)
+                && !rest.hasSuffix(".matrix.time_ms.npy") && !rest.hasSuffix(".report.h5") {
+                found.insert(String(rest.dropLast(suffix.count)))
+            }
+        }
+        let order = (try? RunDirectory.metadata(of: directory))?.populations.map(\.name) ?? []
+        return found.sorted { (order.firstIndex(of: $0) ?? Int.max, $0) < (order.firstIndex(of: $1) ?? Int.max, $1) }
+    }
+
+    func run() throws {
+        let available = Self.tracedPopulations(directory: directory)
+        guard !available.isEmpty else {
+            throw VesicleIOError.invalidArgument(
+                "'\(directory)' has no membrane trace (traces.membrane_<population>.*); record one with `record membrane P every 0.1 ms`")
+        }
+        if let unknown = populations.first(where: { !available.contains($0) }) {
+            throw VesicleIOError.invalidArgument(
+                "no membrane trace of population '\(unknown)' in '\(directory)'; traced: \(available.joined(separator: ", "))")
+        }
+        var traces: [MembraneFigure.PopulationTraces] = []
+        for population in populations.isEmpty ? available : populations {
+            let trace = try Trace.read(directory: directory, name: "membrane_" + population)
+            let recorded = Array(Set(trace.index)).sorted()
+            let wanted = neurons.isEmpty ? Array(recorded.prefix(MembraneFigure.maximumNeuronsPerPanel)) : neurons
+            if let missing = wanted.first(where: { !recorded.contains($0) }) {
+                throw VesicleIOError.invalidArgument(
+                    "neuron \(missing) of \(population) was not recorded; recorded: \(Self.ranges(recorded))")
+            }
+            traces.append(MembraneFigure.PopulationTraces(
+                population: population, recordedNeurons: recorded.count,
+                neurons: wanted.map { j in
+                    let series = trace.series(index: j)
+                    return MembraneFigure.NeuronTrace(neuron: j, time: series.time, potential: series.value)
+                }))
+        }
+        let figure = try MembraneFigure.make(traces, from: from, to: to, width: options.width,
+                                             panelHeight: options.width * 30 / 100)
+        print("wrote \(try options.write(figure, directory: directory, name: "membrane"))")
+    }
+
+    /// `0-4, 7` for [0, 1, 2, 3, 4, 7].
+    static func ranges(_ sorted: [UInt64]) -> String {
+        var parts: [String] = []
+        var k = 0
+        while k < sorted.count {
+            var j = k
+            while j + 1 < sorted.count, sorted[j + 1] == sorted[j] + 1 { j += 1 }
+            parts.append(j == k ? "\(sorted[k])" : "\(sorted[k])-\(sorted[j])")
+            k = j + 1
+        }
+        return parts.joined(separator: ", ")
     }
 }

@@ -100,7 +100,8 @@ final class StreamingRecorder: SimulationObserver {
         for rec in spec.recordings {
             guard case .membrane = rec.kind, let source = rec.source,
                   let p = populations.firstIndex(of: source.population), traces[p] == nil else { continue }
-            traces[p] = try TraceWriter(directory: directory, name: "membrane_\(source.population)", formats: formats)
+            traces[p] = try TraceWriter(directory: directory, name: "membrane_\(source.population)", formats: formats,
+                                        unit: "mV", quantity: "membrane potential", population: source.population)
         }
     }
 

@@ -225,11 +225,12 @@ public final class Simulator {
         if membraneSamplers.isEmpty && posteriorSamplers.isEmpty { return [] }
         var times: [Double] = []
         for interval in membraneSamplers.map(\.interval) + posteriorSamplers.map(\.interval) {
-            // Exactly the k with start <= k * interval < end: start / interval rounded up can be one
-            // off when start is itself a rounded sum of window lengths (0.2 * 3 = 0.6000000000000001
-            // would skip the sample at 6 * 0.1), so adjust on the products the samples use.
+            // Sample k is at exactly k * interval (no accumulated sum). The first k of a window is
+            // chosen by the same product the previous window compared with its end: the quotient
+            // start / interval can round across an integer (0.30000000000000004 / 0.1 > 3), which
+            // dropped the sample where two windows meet.
             var k = (start / interval).rounded(.up)
-            while k > 0 && (k - 1) * interval >= start { k -= 1 }
+            while k > 0, (k - 1) * interval >= start { k -= 1 }
             while k * interval < start { k += 1 }
             while k * interval < end { times.append(k * interval); k += 1 }
         }
