@@ -21,9 +21,13 @@ final class FilterCompanionClaimsTests: XCTestCase {
         return p
     }
 
-    /// Full MSE < diagonal MSE < the gradient rule's best MSE over 7 of the 21 rates (every third,
-    /// 0.001 ... 3); the full filter's z^2 lies in [0.7, 1.4] and its ±2 sd fraction in [0.9, 0.99].
-    func testFullBeatsDiagonalBeatsTheBestGradientRateAndIsCalibrated() throws {
+    /// Full MSE < diagonal MSE, and full MSE < the gradient rule's best MSE over 7 of the 21 rates (every
+    /// third, 0.001 ... 3); the full filter's z^2 lies in [0.7, 1.4] and its ±2 sd fraction in [0.9, 0.99];
+    /// the diagonal filter is overconfident (z^2 > 1.4: it ignores the correlation of each weight with
+    /// the bias). Measured while writing this test (seed 1): full 0.282 (z^2 1.007, 0.956 within 2 sd),
+    /// diagonal 0.344 (z^2 2.20), best gradient 0.302 (eta = 0.095). The issue's "diagonal < best
+    /// gradient" does NOT hold here, so it is not asserted (see the report and docs/paper).
+    func testFullBeatsDiagonalAndTheBestGradientRateAndIsCalibrated() throws {
         let p = try base()
         XCTAssertEqual(p.covariance, .full)
         XCTAssertEqual(p.inputCount, 5)
@@ -40,7 +44,8 @@ final class FilterCompanionClaimsTests: XCTestCase {
         let summary = "full \(full.meanSquaredError) (z2 \(full.normalizedSquaredError), 2sd \(full.calibration)), "
             + "diagonal \(diagonal.meanSquaredError) (z2 \(diagonal.normalizedSquaredError)), gradient \(gradient)"
         XCTAssertLessThan(full.meanSquaredError, diagonal.meanSquaredError, summary)
-        XCTAssertLessThan(diagonal.meanSquaredError, best, summary)
+        XCTAssertLessThan(full.meanSquaredError, best, summary)
+        XCTAssertGreaterThan(diagonal.normalizedSquaredError, 1.4, summary)
         XCTAssertGreaterThanOrEqual(full.normalizedSquaredError, 0.7, summary)
         XCTAssertLessThanOrEqual(full.normalizedSquaredError, 1.4, summary)
         XCTAssertGreaterThanOrEqual(full.calibration, 0.9, summary)
