@@ -64,11 +64,16 @@ let package = Package(
         .target(name: "VesicleDSL", dependencies: ["VesicleModel"]),
         // Statistics over recordings.
         .target(name: "VesicleAnalysis", dependencies: ["VesicleKernels"]),
+        // The papers' experiments (docs/MODEL.md §6): jobs, tables and figures of `vesicle paper`.
+        .target(
+            name: "VesiclePaper",
+            dependencies: ["VesicleModel", "VesicleDSL", "VesicleSynapses", "VesicleAnalysis", "VesiclePlot", "VesicleRandom"]
+        ),
         .executableTarget(
             name: "vesicle",
             dependencies: [
                 "VesicleModel", "VesicleEngine", "VesicleDSL", "VesicleKernels",
-                "VesicleAnalysis", "VesicleIO", "VesiclePlot", "VesicleSynapses", "VesicleRandom",
+                "VesicleAnalysis", "VesicleIO", "VesiclePlot", "VesicleSynapses", "VesicleRandom", "VesiclePaper",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -88,7 +93,7 @@ let package = Package(
         .testTarget(name: "CLITests"),
         .testTarget(
             name: "PaperTests",
-            dependencies: ["VesicleDSL", "VesicleModel", "VesicleSynapses", "VesicleAnalysis"]
+            dependencies: ["VesicleDSL", "VesicleModel", "VesicleSynapses", "VesicleAnalysis", "VesiclePaper"]
         ),
         .testTarget(
             name: "EndToEndTests",

@@ -6,7 +6,7 @@ import VesicleModel
 extension Checker {
     static let bayesianParameters = [
         "link", "prior_mean", "prior_var", "tau", "release", "rule", "assumed_ratio", "sigma_delta",
-        "initial_mean", "initial_var", "tau_eps", "g0", "beta",
+        "initial_mean", "initial_var", "tau_eps", "g0", "beta", "covariance",
     ]
     static let releaseModes = ["mean", "posterior", "gaussian", "fixed_ratio"]
     static let learningRules = [
@@ -55,6 +55,10 @@ extension Checker {
             set("tau_eps") { e throws(Reported) in bayesian.filterTauEpsilon = try positive(e, .time, "tau_eps (PSP kernel time constant)") }
             set("g0") { e throws(Reported) in bayesian.filterG0 = try positive(e, .frequency, "g0 (baseline intensity)") }
             set("beta") { e throws(Reported) in bayesian.filterBeta = try positive(e, .inverseVoltage, "beta (intensity slope)") }
+            set("covariance") { e throws(Reported) in
+                bayesian.filterCovariance = FilterCovariance(
+                    rawValue: try choice(e, "Synaptic Filter covariance", among: ["diagonal", "full"])) ?? .diagonal
+            }
             if failed { throw Reported() }
             spec.synapseTypes.append(SynapseTypeSpec(name: name.text, kind: .bayesian(bayesian)))
         }

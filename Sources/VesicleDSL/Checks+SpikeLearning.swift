@@ -8,7 +8,8 @@ extension Checker {
     /// escape noise (the filter's model is a neuron firing with intensity g0 exp(beta u); a hard
     /// threshold gives it no likelihood), with `link = identity` (its posterior is on the weight), one
     /// constant delay (traces are kept per presynaptic neuron) and no kernel; the plastic projections
-    /// onto one population share rule, g0 and beta (one intensity per neuron).
+    /// onto one population share rule, g0, beta and covariance (one intensity and one posterior per
+    /// neuron); `covariance = full` needs `rule = synaptic_filter`.
     func checkSpikeLearningFits() {
         var reportedTypes = Set<String>()
         var firstOnto: [String: (projection: ProjectionSpec, rule: BayesianSynapseSpec)] = [:]
@@ -34,6 +35,12 @@ extension Checker {
                        at: origin.synapseType,
                        notes: ["the filter needs lif_delta neurons that fire stochastically: add rho_0 and delta_V, e.g. lif_delta(..., rho_0 = 5 Hz, delta_V = 2 mV)"])
             }
+            if bayesian.filterCovariance == .full && bayesian.rule != .synapticFilter {
+                report(.invalidValue,
+                       "covariance = full of synapse type '\(typeName)' needs rule = synaptic_filter; rule '\(rule)' holds no posterior covariance",
+                       at: definitions[typeName]?.range ?? origin.synapseType,
+                       notes: ["remove covariance, or use rule = synaptic_filter (docs/MODEL.md §5)"])
+            }
             if projection.kernel != nil {
                 report(.invalidValue, "a kernel projection cannot learn with rule '\(rule)'; its input is a current, not the filter's trace",
                        at: origin.synapseType)
@@ -44,9 +51,10 @@ extension Checker {
             }
             if let first = firstOnto[target] {
                 let other = first.rule
-                if other.rule != bayesian.rule || other.filterG0 != bayesian.filterG0 || other.filterBeta != bayesian.filterBeta {
+                if other.rule != bayesian.rule || other.filterG0 != bayesian.filterG0 || other.filterBeta != bayesian.filterBeta
+                    || other.filterCovariance != bayesian.filterCovariance {
                     report(.invalidValue,
-                           "projections '\(first.projection.name)' and '\(projection.name)' learn onto population '\(target)' with different rules, g0 or beta",
+                           "projections '\(first.projection.name)' and '\(projection.name)' learn onto population '\(target)' with different rules, g0, beta or covariance",
                            at: origin.synapseType, notes: ["the filter models each neuron with one intensity g0 exp(beta u) (MODEL.md §5)"])
                 }
             } else {

@@ -116,6 +116,13 @@ public enum LearningRule: Sendable, Equatable {
     }
 }
 
+/// The Synaptic Filter's posterior (docs/MODEL.md §5): one mean and variance per synapse, or one
+/// Gaussian with a full covariance over all of a neuron's plastic synapses and its bias.
+public enum FilterCovariance: String, Sendable, Equatable {
+    case diagonal
+    case full
+}
+
 /// How sigma_delta^2 is computed (MODEL.md §4).
 public enum SigmaDeltaMode: Sendable, Equatable {
     case exact
@@ -142,6 +149,8 @@ public struct BayesianSynapseSpec: Sendable, Equatable {
     public var filterTauEpsilon: Double = 25
     public var filterG0: Double = 1
     public var filterBeta: Double = 1
+    /// `covariance = diagonal | full` (docs/MODEL.md §5).
+    public var filterCovariance: FilterCovariance = .diagonal
 
     public init() {}
 }

@@ -103,7 +103,7 @@ public final class ClassicalRateSweep {
         _ = inputs.initialize(from: shared.synapses)
         releaseStream = RandomStream(seed: p.seed, purpose: .release)
         noiseStream = RandomStream(seed: p.seed, purpose: .feedbackNoise)
-        teacherBins = OrnsteinUhlenbeckBinTable(prior: p.teacher, bin: p.bin)
+        teacherBins = OrnsteinUhlenbeckBinTable(prior: p.teacher, bin: p.bin, jumps: p.teacherJumps)
         switch p.sigmaDelta {
         case .exact: exactSigmaDeltaBins = Int.max
         case .constant: exactSigmaDeltaBins = 0

@@ -81,7 +81,8 @@ public struct FeedbackExperiment {
         let priorR2 = assumedReleaseVariance(priorMoments, mode: p.release, assumedRatio: p.assumedReleaseRatio)
         var activity = 0.0
         for q in synapses.lazy.map(\.spikeProbability) { activity += q * (1 - q) }
-        constantSigmaDelta2 = p.noiseSD * p.noiseSD + activity * (priorMoments.variance + priorR2)
+        let assumedNoise = p.assumedNoiseSD ?? p.noiseSD
+        constantSigmaDelta2 = assumedNoise * assumedNoise + activity * (priorMoments.variance + priorR2)
         switch p.sigmaDelta {
         case .exact: exactSigmaDeltaBins = Int.max
         case .constant: exactSigmaDeltaBins = 0
@@ -94,7 +95,7 @@ public struct FeedbackExperiment {
         variability = p.measuresVariability ? rates.map { SynapseVariability(rate: $0) } : []
 
         priorBins = OrnsteinUhlenbeckBinTable(prior: p.prior, bin: p.bin)
-        teacherBins = OrnsteinUhlenbeckBinTable(prior: p.teacher, bin: p.bin)
+        teacherBins = OrnsteinUhlenbeckBinTable(prior: p.teacher, bin: p.bin, jumps: p.teacherJumps)
         queue = Self.initialQueue(&synapses)
     }
 
@@ -214,7 +215,8 @@ public struct FeedbackExperiment {
         releases.removeAll(keepingCapacity: true)
         var vTarget = 0.0
         var v = 0.0
-        var exactSigmaDelta2 = p.noiseSD * p.noiseSD
+        let assumedNoise = p.assumedNoiseSD ?? p.noiseSD
+        var exactSigmaDelta2 = assumedNoise * assumedNoise
         let exact = k <= exactSigmaDeltaBins
         let needsVariance = exact || p.release == .gaussian
         for i in spiking {

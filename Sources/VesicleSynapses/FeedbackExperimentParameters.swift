@@ -19,6 +19,12 @@ public struct FeedbackExperimentParameters: Sendable, Equatable {
     public var bin: Double = 10
     /// Membrane noise s.d. sigma_0, mV.
     public var noiseSD: Double = 2
+    /// The sigma_0 the synapses assume in sigma_delta^2 when it differs from the world's `noiseSD`
+    /// (robustness to a wrong model); nil = the world's.
+    public var assumedNoiseSD: Double?
+    /// A jump teacher instead of OU (robustness): piecewise-constant targets with exponential waiting
+    /// times of mean tau, each a fresh draw from the teacher's stationary distribution.
+    public var teacherJumps = false
     /// theta_f in units of sigma_0 (MODEL.md §4: -2.1).
     public var cerebellarThreshold: Double = -2.1
     public var link: PosteriorLink = .log

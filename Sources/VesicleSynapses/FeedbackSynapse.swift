@@ -27,6 +27,13 @@ struct FeedbackSynapse {
     /// `e^(-n dt/tau)`, one normal draw from the synapse's own teacher stream.
     @inline(__always)
     mutating func advanceTeacher(bins n: Int, mean m: Double, table: OrnsteinUhlenbeckBinTable) {
+        if table.jumps {
+            // At least one jump in n bins with probability 1 - e^(-n bin / tau); the last one sets the target.
+            if teacherStream.uniform() >= table.decay(bins: n) {
+                target = m + table.prior.variance.squareRoot() * teacherStream.normalZiggurat()
+            }
+            return
+        }
         target = m + (target - m) * table.decay(bins: n) + table.noiseSD(bins: n) * teacherStream.normalZiggurat()
     }
 }

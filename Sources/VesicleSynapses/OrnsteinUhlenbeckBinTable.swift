@@ -13,12 +13,17 @@ struct OrnsteinUhlenbeckBinTable {
     static let size = 4096
     let prior: OrnsteinUhlenbeckPrior
     let bin: Double
+    /// A jump teacher (robustness, docs/MODEL.md §4): piecewise-constant targets that jump, at rate 1/tau,
+    /// to a fresh draw from the stationary distribution; the same mean, variance and autocorrelation
+    /// e^(-t/tau) as the OU process.
+    let jumps: Bool
     private let decays: [Double]
     private let noiseSDs: [Double]
 
-    init(prior: OrnsteinUhlenbeckPrior, bin: Double) {
+    init(prior: OrnsteinUhlenbeckPrior, bin: Double, jumps: Bool = false) {
         self.prior = prior
         self.bin = bin
+        self.jumps = jumps
         decays = (0..<Self.size).map { prior.decay(over: Double($0) * bin) }
         noiseSDs = decays.map { (prior.variance * (1 - $0 * $0)).squareRoot() }
     }

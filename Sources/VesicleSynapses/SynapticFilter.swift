@@ -58,6 +58,14 @@ public struct SynapticFilterExperiment {
     public private(set) var stepIndex = 0
     public private(set) var outputSpikes = 0
     public private(set) var metrics = TrackingMetrics()
+    /// z^2 = (mu - w)^T Sigma^-1 (mu - w) / d over the d inputs, at the metric times (filter only).
+    public private(set) var calibration = FilterCalibration()
+    /// The particle filter's MSE on the same samples, when `particleReference` is set.
+    public private(set) var particleMetrics = TrackingMetrics()
+    /// The full posterior, when `covariance = full`.
+    public private(set) var fullPosterior: FullCovariancePosterior?
+    /// The particle-filter reference, when `particleReference` is set.
+    public private(set) var particleFilter: SynapticParticleFilter?
 
     /// Posterior means and variances; index `inputCount` is the bias input.
     public private(set) var mu: [Double]
@@ -97,7 +105,22 @@ public struct SynapticFilterExperiment {
         nextSpike = []
         for i in 0..<p.inputCount { nextSpike.append(inputStreams[i].exponential() / hazard) }
         outputStream = RandomStream(seed: p.seed, purpose: .escapeNoise)
+        if isFilter && p.covariance == .full {
+            fullPosterior = try FullCovariancePosterior(mean: mu, variances: sigma2)
+        }
+        if let count = p.particleReference {
+            particleFilter = try SynapticParticleFilter(
+                mean: mu, variances: Array(repeating: p.initialVariance ?? p.prior.variance, count: n),
+                particleCount: count, seed: p.seed)
+        }
+        priorMeans = Array(repeating: p.prior.mean, count: n)
+        priorVariances = Array(repeating: p.prior.variance, count: n)
+        decays = Array(repeating: priorDecay, count: n)
     }
+
+    private let priorMeans: [Double]
+    private let priorVariances: [Double]
+    private let decays: [Double]
 
     public var time: Double { Double(stepIndex) * parameters.step }
 
@@ -116,6 +139,14 @@ public struct SynapticFilterExperiment {
         if y == 1 { outputSpikes += 1 }
 
         switch p.rule {
+        case .synapticFilter where fullPosterior != nil:
+            fullPosterior!.update(x: trace, y: y, beta: beta, g0: g0, h: p.step)
+            fullPosterior!.relax(priorMeans: priorMeans, priorVariances: priorVariances, decays: decays)
+            mu = fullPosterior!.mean
+            sigma2 = fullPosterior!.variances
+            for i in mu.indices where !(mu[i].isFinite && sigma2[i].isFinite && sigma2[i] > 0) {
+                throw SynapseError.posteriorLeftDomain(synapse: i, time: t + p.step, mu: mu[i], sigma2: sigma2[i])
+            }
         case .synapticFilter:
             synapticFilterUpdate(mu: &mu, sigma2: &sigma2, x: trace, y: y, beta: beta, g0: g0, h: p.step)
             for i in mu.indices {
@@ -132,6 +163,8 @@ public struct SynapticFilterExperiment {
         default:
             break
         }
+        particleFilter?.step(x: trace, y: y, beta: beta, g0: g0, h: p.step, priorMeans: priorMeans,
+                             priorVariances: priorVariances, decays: decays)
         for i in target.indices {
             target[i] = p.prior.transition(target[i], decay: priorDecay, rng: &teacherStream)
         }
@@ -148,6 +181,22 @@ public struct SynapticFilterExperiment {
         stepIndex += 1
         if stepIndex > burnInStep && stepIndex % metricEvery == 0 {
             for i in 0..<p.inputCount { metrics.add(mu: mu[i], sigma2: sigma2[i], target: target[i], priorMean: p.prior.mean) }
+            if p.rule == .synapticFilter {
+                if let full = fullPosterior {
+                    calibration.add(full.normalizedSquaredError(target: target, count: p.inputCount))
+                } else {
+                    var z2 = 0.0
+                    for i in 0..<p.inputCount { z2 += (mu[i] - target[i]) * (mu[i] - target[i]) / sigma2[i] }
+                    calibration.add(z2 / Double(p.inputCount))
+                }
+            }
+            if let pf = particleFilter {
+                let m = pf.mean
+                let v = pf.variances
+                for i in 0..<p.inputCount {
+                    particleMetrics.add(mu: m[i], sigma2: v[i], target: target[i], priorMean: p.prior.mean)
+                }
+            }
         }
     }
 }

@@ -60,6 +60,7 @@ extension SynapticFilterParameters {
         // beta = beta_0 ln(50) / (4 sqrt(d)); the file states beta itself.
         beta0 = synapse.filterBeta * 4 * Double(d).squareRoot() / log(50)
         initialVariance = synapse.initialVariance
+        covariance = synapse.filterCovariance
         step = spec.simulation.delayResolution
         seed = spec.simulation.seed
         burnIn = spec.simulation.warmup

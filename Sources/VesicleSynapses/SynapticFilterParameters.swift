@@ -36,6 +36,11 @@ public struct SynapticFilterParameters: Sendable, Equatable {
     public var burnIn: Double?
     /// Interval at which the MSE is sampled, ms.
     public var metricInterval: Double = 100
+    /// The filter's posterior: diagonal (per synapse) or one full covariance (docs/MODEL.md §5).
+    public var covariance: FilterCovariance = .diagonal
+    /// When set, a particle filter with this many particles (8192 in the issue) runs alongside on the
+    /// same inputs and output spikes, as the reference (SynapticParticleFilter).
+    public var particleReference: Int?
 
     public init(inputCount: Int, rule: LearningRule, tau: Double = 100_000) throws {
         self.inputCount = inputCount
@@ -53,10 +58,13 @@ public struct SynapticFilterParameters: Sendable, Equatable {
         try SynapseError.require(refractoryPeriod >= 0, "refractory period", refractoryPeriod, ">= 0 ms")
         try SynapseError.require(tauEpsilon > 0, "tau_eps", tauEpsilon, "> 0 ms")
         try SynapseError.require(g0 > 0 && g0.isFinite, "g_0", g0, "> 0 Hz")
-        try SynapseError.require(beta0 > 0 && beta0.isFinite, "beta_0", beta0, "> 0")
+        try SynapseError.require(beta0 >= 0 && beta0.isFinite, "beta_0", beta0, ">= 0 (0: the output carries no evidence)")
         try SynapseError.require(step > 0 && step.isFinite, "step", step, "> 0 ms")
         try SynapseError.require(metricInterval > 0, "metric interval", metricInterval, "> 0 ms")
         if let v = initialVariance { try SynapseError.require(v > 0 && v.isFinite, "initial sigma2", v, "> 0") }
+        if let count = particleReference {
+            try SynapseError.require(count >= 2, "particles", Double(count), ">= 2")
+        }
         switch rule {
         case .synapticFilter: break
         case .gradient(let eta): try SynapseError.require(eta > 0 && eta.isFinite, "eta", eta, "> 0")

@@ -1,6 +1,7 @@
 import Foundation
 import VesicleAnalysis
 import VesicleModel
+import VesiclePaper
 import VesicleSynapses
 import XCTest
 
@@ -24,41 +25,32 @@ final class PaperClaimsTests: XCTestCase {
         #endif
     }
 
-    private func run(_ p: FeedbackExperimentParameters, taus: Double) throws -> TrackingMetrics? {
-        var experiment = try FeedbackExperiment(parameters: p)
-        do {
-            try experiment.run(until: taus * p.teacher.tau)
-        } catch SynapseError.posteriorLeftDomain {
-            // A classical rule at too large a rate runs away; it cannot be the best.
-            return nil
-        }
-        return experiment.metrics
-    }
-
     /// Bayesian MSE < the best classical MSE on the grid; calibration in [0.9, 0.99] (0.954 if calibrated).
-    private func check(_ rule: String, classical: (Double) -> LearningRule) throws {
-        let bayesian = try XCTUnwrap(run(PaperNetworks.feedback("tracking_\(rule)", seed: Self.seed), taus: 12))
-        var best = Double.infinity
-        for eta in Self.rates {
-            var p = try PaperNetworks.feedback("bayesian_vs_classical_\(rule)", seed: Self.seed)
-            p.rule = classical(eta)
-            if let m = try run(p, taus: 12) { best = min(best, m.meanSquaredError) }
-        }
+    /// Both through the paper library (`PaperComparison`), as `vesicle paper --quick` runs them.
+    private func check(_ rule: String) throws {
+        let bayesianParameters = try PaperNetworks.feedback("tracking_\(rule)", seed: Self.seed)
+        let bayesian = try PaperComparison.bayesianMetrics(bayesianParameters, duration: 12 * bayesianParameters.teacher.tau)
+        var p = try PaperNetworks.feedback("bayesian_vs_classical_\(rule)", seed: Self.seed)
+        p.rule = try PaperComparison.classicalRule(rule, eta: Self.rates[0])
+        let classical = try PaperComparison.classicalMetrics(p, learningRates: Self.rates, duration: 12 * p.teacher.tau)
+        XCTAssertEqual(classical.count, Self.rates.count)
+        // A classical rule at too large a rate runs away (nil); it cannot be the best.
+        let best = classical.compactMap { $0?.meanSquaredError }.min() ?? .infinity
         XCTAssertLessThan(bayesian.meanSquaredError, best, rule)
         XCTAssertGreaterThanOrEqual(bayesian.calibration, 0.9, rule)
         XCTAssertLessThanOrEqual(bayesian.calibration, 0.99, rule)
     }
 
     func testSupervisedBeatsEveryClassicalRate() throws {
-        try check("supervised") { .classicalSupervised(eta: $0) }
+        try check("supervised")
     }
 
     func testCerebellarBeatsEveryClassicalRate() throws {
-        try check("cerebellar") { .classicalCerebellar(eta: $0) }
+        try check("cerebellar")
     }
 
     func testReinforcementBeatsEveryClassicalRate() throws {
-        try check("reinforcement") { .classicalReinforcement(eta: $0) }
+        try check("reinforcement")
     }
 
     /// variability_vs_rate.vsl as written (1000 inputs, gaussian release, 10 tau of which 2 burn-in),
@@ -66,15 +58,10 @@ final class PaperClaimsTests: XCTestCase {
     /// lies in [-0.7, -0.2] (asymptote -1/2, MODEL.md §1); the slope of the per-spike relative change of
     /// m against s2/m lies in [0.8, 1.2] (the learning rate is proportional to the variability).
     func testVariabilityFallsWithRateAndSetsTheLearningRate() throws {
-        var p = try PaperNetworks.feedback("variability_vs_rate", seed: Self.seed)
-        p.measuresVariability = true
-        p.metricInterval = 1_000
-        var experiment = try FeedbackExperiment(parameters: p)
-        try experiment.run(until: 10 * p.teacher.tau)
-        let synapses = experiment.variability.filter { $0.spikeCount > 0 }.sorted { $0.rate < $1.rate }
+        let p = try PaperNetworks.feedback("variability_vs_rate", seed: Self.seed)
+        let synapses = try PaperVariability.measure(p, duration: 10 * p.teacher.tau).filter { $0.spikeCount > 0 }
         XCTAssertGreaterThan(synapses.count, 990)
-        let upper = synapses[(synapses.count / 2)...]
-        let slope = ReleaseStatistics.logLogSlope(x: upper.map(\.rate), y: upper.map(\.normalizedVariability))
+        let slope = PaperVariability.upperHalfSlope(synapses)
         XCTAssertGreaterThanOrEqual(slope, -0.7)
         XCTAssertLessThanOrEqual(slope, -0.2)
         let learning = ReleaseStatistics.logLogSlope(x: synapses.map(\.normalizedVariability),

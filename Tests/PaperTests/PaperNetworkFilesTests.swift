@@ -1,5 +1,6 @@
 import Foundation
 import VesicleModel
+import VesiclePaper
 import VesicleSynapses
 import XCTest
 
@@ -77,20 +78,36 @@ final class PaperNetworkFilesTests: XCTestCase {
         XCTAssertEqual(experiment.stepIndex, 2_000)
     }
 
-    /// stdp_pairing.vsl: one synapse, beta = ln(50)/4, 0.5-ms steps. A post spike 10 ms after the pre
-    /// spike raises the mean and a post spike 10 ms before leaves x = 0 at the post spike, so only the
-    /// negative drift -beta sigma2 x gbar dt acts: the mean falls. Both shrink the variance.
-    func testPairingFileRuns() throws {
+    /// stdp_pairing.vsl: one synapse, beta = 1 / mV, g0 = 1 Hz, tau_eps = 25 ms, 0.05-ms steps, prior mean 1,
+    /// variance 1, tau 100 s (the issue's settings). In each of the three conditions (through the paper
+    /// library, `PaperPairing.curve`), a post spike 10 ms after the pre spike raises the mean and one 10 ms
+    /// before lowers it (x = 0 at the post spike, so only the drift -beta sigma2 x gbar dt acts); the
+    /// variance falls in both. The heterosynaptic regression slope is negative for the full filter (the
+    /// preconditioning correlates the weights negatively) and below 1e-3 in magnitude for the diagonal one
+    /// (the unpaired synapse's trace has decayed to e^-10 by the pairing).
+    func testPairingFileHoldsTheIssueSettingsAndTheCurvesHaveTheirSigns() throws {
         let p = try SynapticFilterParameters(spec: PaperNetworks.spec("stdp_pairing"))
         XCTAssertEqual(p.inputCount, 1)
-        XCTAssertEqual(p.step, 0.5)
-        XCTAssertEqual(p.beta, log(50) / 4, accuracy: 1e-12)
-        let r = try synapticFilterPairing(offsets: [-10, 10], mu0: p.prior.mean, sigma2_0: p.prior.variance,
-                                          beta: p.beta, g0: p.g0, tauEpsilon: p.tauEpsilon, step: p.step)
-        XCTAssertLessThan(r[0].deltaMu, 0)
-        XCTAssertGreaterThan(r[1].deltaMu, 0)
-        XCTAssertLessThan(r[0].deltaSigma2, 0)
-        XCTAssertLessThan(r[1].deltaSigma2, 0)
+        XCTAssertEqual(p.step, 0.05)
+        XCTAssertEqual(p.beta, 1, accuracy: 1e-12)
+        XCTAssertEqual(p.g0, 1)
+        XCTAssertEqual(p.prior.mean, 1)
+        XCTAssertEqual(p.prior.variance, 1)
+        XCTAssertEqual(p.prior.tau, 100_000)
+        for condition in PairingCondition.allCases {
+            let r = try PaperPairing.curve(condition, p, offsets: [-10, 10])
+            XCTAssertLessThan(r[0].deltaMu, 0, condition.rawValue)
+            XCTAssertGreaterThan(r[1].deltaMu, 0, condition.rawValue)
+            XCTAssertLessThan(r[0].deltaSigma2, 0, condition.rawValue)
+            XCTAssertLessThan(r[1].deltaSigma2, 0, condition.rawValue)
+        }
+        let offsets = stride(from: -50.0, through: 50, by: 10).map { $0 }
+        let full = try synapticFilterHeterosynaptic(offsets: offsets, preconditioning: 2, covariance: .full,
+                                                    beta: p.beta, g0: p.g0, tauEpsilon: p.tauEpsilon, step: p.step)
+        let diagonal = try synapticFilterHeterosynaptic(offsets: offsets, preconditioning: 2, covariance: .diagonal,
+                                                        beta: p.beta, g0: p.g0, tauEpsilon: p.tauEpsilon, step: p.step)
+        XCTAssertLessThan(PaperPairing.slope(full), 0)
+        XCTAssertLessThan(abs(PaperPairing.slope(diagonal)), 1e-3)
     }
 
     /// A Synaptic Filter file must put the posterior on the weight (link = identity) and target an
@@ -107,5 +124,26 @@ final class PaperNetworkFilesTests: XCTestCase {
         }
         let feedback = try PaperNetworks.spec("tracking_supervised")
         XCTAssertThrowsError(try SynapticFilterParameters(spec: feedback))
+    }
+}
+
+extension PaperNetworkFilesTests {
+    /// filter_companion.vsl: d = 5, beta_0 = 1, covariance = full, dt = 0.5 ms, tau_ou = 100 s, 11 tau_ou
+    /// of which the first (warmup) is discarded; it runs.
+    func testFilterCompanionFileHoldsTheCompanionSettingsAndRuns() throws {
+        let spec = try PaperNetworks.spec("filter_companion")
+        let p = try SynapticFilterParameters(spec: spec)
+        XCTAssertEqual(p.inputCount, 5)
+        XCTAssertEqual(p.covariance, .full)
+        XCTAssertEqual(p.rule, .synapticFilter)
+        XCTAssertEqual(p.beta0, 1, accuracy: 1e-12)
+        XCTAssertEqual(p.step, 0.5)
+        XCTAssertEqual(p.prior.tau, 100_000)
+        XCTAssertEqual(p.burnIn, 100_000)
+        XCTAssertEqual(spec.simulation.warmup + spec.simulation.duration, 11 * 100_000)
+        var experiment = try SynapticFilterExperiment(parameters: p)
+        try experiment.run(until: 1_000)
+        XCTAssertEqual(experiment.stepIndex, 2_000)
+        XCTAssertEqual(experiment.fullPosterior?.dimension, 6)
     }
 }

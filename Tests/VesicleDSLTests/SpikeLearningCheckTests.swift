@@ -82,6 +82,6 @@ final class SpikeLearningCheckTests: XCTestCase {
             """
         let error = singleError(source, .invalidValue)
         XCTAssertEqual(error?.message,
-                       "projections 'inputs->cells' and 'second' learn onto population 'cells' with different rules, g0 or beta")
+                       "projections 'inputs->cells' and 'second' learn onto population 'cells' with different rules, g0, beta or covariance")
     }
 }

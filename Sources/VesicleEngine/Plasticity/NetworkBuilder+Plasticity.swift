@@ -56,6 +56,11 @@ extension NetworkBuilder {
                     throw NetworkError("projections '\(plastic[0].name)' and '\(other.name)' learn onto population '\(populationNames[population])' with different rules, g0 or beta; the Synaptic Filter models each neuron with one intensity g0 exp(beta u) (MODEL.md §5)")
                 }
             }
+            // The engine's filter keeps one mean and variance per synapse; the full covariance runs only in
+            // the single-neuron experiment (SynapticFilterExperiment), so a network asking for it is refused.
+            if let full = plastic.first(where: { $0.bayesian.spec.filterCovariance == .full }) {
+                throw NetworkError("projection '\(full.name)' asks for covariance = full, which runs only in the single-neuron Synaptic Filter experiment (Poisson inputs onto one escape-noise neuron); in a network the filter is diagonal (docs/MODEL.md §5)")
+            }
             let isFilter = first.rule == .synapticFilter
             learners.append(LearningPopulation(
                 name: populationNames[population], population: population, neuronCount: plastic[0].incoming.targetCount,

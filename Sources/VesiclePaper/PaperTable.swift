@@ -1,16 +1,18 @@
 import Foundation
 
 /// Every number the paper run produces, one row each, written as CSV and Markdown.
-struct PaperTable {
-    struct Row {
-        var experiment: String
-        var configuration: String
-        var quantity: String
-        var value: Double
-        var unit: String
+public struct PaperTable {
+    public struct Row {
+        public var experiment: String
+        public var configuration: String
+        public var quantity: String
+        public var value: Double
+        public var unit: String
     }
 
-    private(set) var rows: [Row] = []
+    public private(set) var rows: [Row] = []
+
+    public init() {}
 
     mutating func add(_ experiment: String, _ configuration: String, _ quantity: String, _ value: Double,
                       unit: String = "") {
@@ -18,12 +20,12 @@ struct PaperTable {
                         unit: unit))
     }
 
-    static func format(_ v: Double) -> String {
+    public static func format(_ v: Double) -> String {
         guard v.isFinite else { return v.isNaN ? "nan" : (v > 0 ? "inf" : "-inf") }
         return String(format: "%.6g", v)
     }
 
-    var csv: String {
+    public var csv: String {
         var text = "experiment,configuration,quantity,value,unit\n"
         for r in rows {
             text += [r.experiment, r.configuration, r.quantity, Self.format(r.value), r.unit]
@@ -32,7 +34,7 @@ struct PaperTable {
         return text
     }
 
-    var markdown: String {
+    public var markdown: String {
         var text = "| experiment | configuration | quantity | value | unit |\n|---|---|---|---:|---|\n"
         for r in rows {
             text += "| \(r.experiment) | \(r.configuration) | \(r.quantity) | \(Self.format(r.value)) | \(r.unit) |\n"

@@ -4,23 +4,27 @@ import VesiclePlot
 import VesicleSynapses
 
 /// Figure 3: each Bayesian rule's MSE against its classical rule over the learning-rate grid (MODEL.md §6).
-struct PaperComparison {
-    struct Key: Hashable, Sendable {
-        var rule: String
+public struct PaperComparison: PaperExperiment {
+    public let name = "bayesian_vs_classical"
+
+    public init() {}
+
+    public struct Key: Hashable, Sendable {
+        public var rule: String
         /// nil for the Bayesian rule.
-        var eta: Double?
+        public var eta: Double?
     }
 
-    struct Result: Sendable {
+    public struct Result: Sendable {
         /// Log-weight MSE after the 2-tau burn-in; +inf when the classical rule diverged.
-        var meanSquaredError: Double
-        var priorMeanSquaredError: Double
-        var calibration: Double
+        public var meanSquaredError: Double
+        public var priorMeanSquaredError: Double
+        public var calibration: Double
     }
 
-    let results = Locked([Key: Result]())
+    public let results = Locked([Key: Result]())
 
-    func jobs(_ settings: PaperSettings) throws -> [PaperJob] {
+    public func jobs(_ settings: PaperSettings) throws -> [PaperJob] {
         var sweeps: [PaperJob] = []
         var bayesianJobs: [PaperJob] = []
         let grid = settings.classicalRates
@@ -46,7 +50,7 @@ struct PaperComparison {
         return sweeps + bayesianJobs
     }
 
-    static func classicalRule(_ rule: String, eta: Double) throws -> LearningRule {
+    public static func classicalRule(_ rule: String, eta: Double) throws -> LearningRule {
         switch rule {
         case "supervised": return .classicalSupervised(eta: eta)
         case "cerebellar": return .classicalCerebellar(eta: eta)
@@ -55,12 +59,28 @@ struct PaperComparison {
         }
     }
 
+    /// One Bayesian configuration of Fig. 3: the metrics after `duration` ms (burn-in as in `p`).
+    /// - Complexity: O(duration / bin × spiking synapses per bin).
+    public static func bayesianMetrics(_ p: FeedbackExperimentParameters, duration: Double) throws -> TrackingMetrics {
+        var experiment = try FeedbackExperiment(parameters: p)
+        try experiment.run(until: duration)
+        return experiment.metrics
+    }
+
+    /// The classical rule of `p` at each learning rate, on shared inputs and teacher (ClassicalRateSweep):
+    /// per rate its metrics, or nil if it ran away (left the posterior's domain).
+    /// - Complexity: O(duration / bin × spiking synapses per bin × rates).
+    public static func classicalMetrics(_ p: FeedbackExperimentParameters, learningRates etas: [Double],
+                                        duration: Double) throws -> [TrackingMetrics?] {
+        let sweep = try ClassicalRateSweep(parameters: p, learningRates: etas)
+        sweep.run(until: duration)
+        return etas.indices.map { sweep.failures[$0] == nil ? sweep.metrics[$0] : nil }
+    }
+
     private func bayesianJob(rule: String, parameters p: FeedbackExperimentParameters, duration: Double,
                              factor: Double) -> PaperJob {
-        PaperJob(experiment: "bayesian_vs_classical", label: "\(rule) Bayesian", fullModeFactor: factor) { [results] in
-            var experiment = try FeedbackExperiment(parameters: p)
-            try experiment.run(until: duration)
-            let m = experiment.metrics
+        PaperJob(experiment: "bayesian_vs_classical", label: "\(rule) Bayesian", fullModeFactor: factor, expectedCost: 10) { [results] in
+            let m = try Self.bayesianMetrics(p, duration: duration)
             let result = Result(meanSquaredError: m.meanSquaredError, priorMeanSquaredError: m.priorMeanSquaredError,
                                 calibration: m.calibration)
             results.update { $0[Key(rule: rule, eta: nil)] = result }
@@ -71,23 +91,21 @@ struct PaperComparison {
                           factor: Double) -> PaperJob {
         let label = "\(rule) classical eta=\(PaperTable.format(etas.first!))...\(PaperTable.format(etas.last!)) "
             + "(\(etas.count) rates)"
-        return PaperJob(experiment: "bayesian_vs_classical", label: label, fullModeFactor: factor) { [results] in
-            let sweep = try ClassicalRateSweep(parameters: p, learningRates: etas)
-            sweep.run(until: duration)
+        return PaperJob(experiment: "bayesian_vs_classical", label: label, fullModeFactor: factor, expectedCost: 100) { [results] in
+            let metrics = try Self.classicalMetrics(p, learningRates: etas, duration: duration)
             var found: [Key: Result] = [:]
-            for (j, eta) in etas.enumerated() {
-                let m = sweep.metrics[j]
+            for (eta, m) in zip(etas, metrics) {
                 // A classical rule at too large a rate runs away: its error is unbounded.
-                found[Key(rule: rule, eta: eta)] = sweep.failures[j] == nil
-                    ? Result(meanSquaredError: m.meanSquaredError, priorMeanSquaredError: m.priorMeanSquaredError,
-                             calibration: m.calibration)
-                    : Result(meanSquaredError: .infinity, priorMeanSquaredError: .nan, calibration: .nan)
+                found[Key(rule: rule, eta: eta)] = m.map {
+                    Result(meanSquaredError: $0.meanSquaredError, priorMeanSquaredError: $0.priorMeanSquaredError,
+                           calibration: $0.calibration)
+                } ?? Result(meanSquaredError: .infinity, priorMeanSquaredError: .nan, calibration: .nan)
             }
             results.update { $0.merge(found) { $1 } }
         }
     }
 
-    func report(_ settings: PaperSettings, into table: inout PaperTable, figures: inout [String: Figure]) throws {
+    public func report(_ settings: PaperSettings, into table: inout PaperTable, figures: inout [String: Figure]) throws {
         var panels: [PlotPanel] = []
         let grid = settings.classicalRates
         for (k, rule) in PaperTracking.rules.enumerated() {

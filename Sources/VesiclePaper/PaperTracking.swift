@@ -3,26 +3,30 @@ import VesiclePlot
 import VesicleSynapses
 
 /// Figure 2: each Bayesian rule tracking its drifting targets (MODEL.md §6, tracking).
-struct PaperTracking {
-    static let rules = ["supervised", "cerebellar", "reinforcement"]
+public struct PaperTracking: PaperExperiment {
+    public let name = "tracking"
 
-    struct Result: Sendable {
-        var rule: String
-        var rates: [Double]
-        var traces: [SynapseTraceSample]
-        var meanSquaredError: Double
-        var priorMeanSquaredError: Double
-        var calibration: Double
+    public init() {}
+
+    public static let rules = ["supervised", "cerebellar", "reinforcement"]
+
+    public struct Result: Sendable {
+        public var rule: String
+        public var rates: [Double]
+        public var traces: [SynapseTraceSample]
+        public var meanSquaredError: Double
+        public var priorMeanSquaredError: Double
+        public var calibration: Double
         /// Start of the plotted window, ms: the end of the burn-in.
-        var burnIn: Double
+        public var burnIn: Double
     }
 
-    let results = Locked([String: Result]())
+    public let results = Locked([String: Result]())
 
-    func jobs(_ settings: PaperSettings) throws -> [PaperJob] {
+    public func jobs(_ settings: PaperSettings) throws -> [PaperJob] {
         try Self.rules.map { rule in
             let (p, duration) = try settings.feedback("tracking_\(rule)")
-            return PaperJob(experiment: "tracking", label: rule, fullModeFactor: 1) { [results] in
+            return PaperJob(experiment: "tracking", label: rule, fullModeFactor: 1, expectedCost: 5) { [results] in
                 var experiment = try FeedbackExperiment(parameters: p)
                 try experiment.run(until: duration)
                 let m = experiment.metrics
@@ -35,12 +39,12 @@ struct PaperTracking {
     }
 
     /// The fast and the slow synapse shown: the inputs at the 95th and 5th percentiles of rate.
-    static func shownSynapses(rates: [Double]) -> (fast: Int, slow: Int) {
+    public static func shownSynapses(rates: [Double]) -> (fast: Int, slow: Int) {
         let order = rates.indices.sorted { rates[$0] < rates[$1] }
         return (order[Int(0.95 * Double(order.count - 1))], order[Int(0.05 * Double(order.count - 1))])
     }
 
-    func report(into table: inout PaperTable, figures: inout [String: Figure]) throws {
+    public func report(_ settings: PaperSettings, into table: inout PaperTable, figures: inout [String: Figure]) throws {
         for rule in Self.rules {
             guard let r = results.current[rule] else { throw PaperError.missing("tracking \(rule)") }
             table.add("tracking", rule, "MSE (log-weight)", r.meanSquaredError)

@@ -5,35 +5,46 @@ import Foundation
 
 /// One independent simulation of the paper run. `fullModeFactor` converts its measured CPU time into the
 /// full mode's: the ratio of simulated time, times the configurations of the full grid it stands for.
-struct PaperJob: Sendable {
-    var experiment: String
-    var label: String
-    var fullModeFactor: Double
-    var work: @Sendable () throws -> Void
+public struct PaperJob: Sendable {
+    public var experiment: String
+    public var label: String
+    public var fullModeFactor: Double
+    /// Relative cost, only to order the jobs (longest first, so the workers finish together).
+    public var expectedCost: Double
+    public var work: @Sendable () throws -> Void
+
+    public init(experiment: String, label: String, fullModeFactor: Double, expectedCost: Double = 1,
+                work: @escaping @Sendable () throws -> Void) {
+        self.experiment = experiment
+        self.label = label
+        self.fullModeFactor = fullModeFactor
+        self.expectedCost = expectedCost
+        self.work = work
+    }
 }
 
 /// What one job cost.
-struct PaperJobTiming: Sendable {
-    var experiment: String
-    var label: String
-    var wallSeconds: Double
-    var cpuSeconds: Double
-    var fullModeFactor: Double
+public struct PaperJobTiming: Sendable {
+    public var experiment: String
+    public var label: String
+    public var wallSeconds: Double
+    public var cpuSeconds: Double
+    public var fullModeFactor: Double
 }
 
 /// A value written by concurrent jobs.
-final class Locked<Value>: @unchecked Sendable {
+public final class Locked<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var value: Value
-    init(_ value: Value) { self.value = value }
-    func update(_ body: (inout Value) -> Void) { lock.lock(); body(&value); lock.unlock() }
-    var current: Value { lock.lock(); defer { lock.unlock() }; return value }
+    public init(_ value: Value) { self.value = value }
+    public func update(_ body: (inout Value) -> Void) { lock.lock(); body(&value); lock.unlock() }
+    public var current: Value { lock.lock(); defer { lock.unlock() }; return value }
 }
 
 /// Runs independent jobs on `workers` threads, each taking the next job until none is left (jobs come
 /// first-listed first, so list the longest first). The first error is rethrown after all workers stop.
-enum PaperJobRunner {
-    static func run(_ jobs: [PaperJob], workers: Int, log: @escaping @Sendable (String) -> Void) throws -> [PaperJobTiming] {
+public enum PaperJobRunner {
+    public static func run(_ jobs: [PaperJob], workers: Int, log: @escaping @Sendable (String) -> Void) throws -> [PaperJobTiming] {
         let next = Locked(0)
         let timings = Locked([PaperJobTiming]())
         let failure = Locked<Error?>(nil)
@@ -71,7 +82,7 @@ enum PaperJobRunner {
     }
 
     /// CPU time of the calling thread, s (on a shared machine wall time over-states a job's cost).
-    static func threadCPUSeconds() -> Double {
+    public static func threadCPUSeconds() -> Double {
         var t = timespec()
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
         return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9

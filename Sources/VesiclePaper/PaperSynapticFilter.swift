@@ -4,22 +4,26 @@ import VesicleSynapses
 
 /// The Synaptic Filter against its gradient rule over the gradient's learning rates (MODEL.md §5, §6),
 /// averaged over seeds (a run has only d synapses).
-struct PaperSynapticFilter {
-    struct Key: Hashable, Sendable {
+public struct PaperSynapticFilter: PaperExperiment {
+    public let name = "synaptic_filter"
+
+    public init() {}
+
+    public struct Key: Hashable, Sendable {
         /// nil for the filter.
-        var eta: Double?
-        var seed: UInt64
+        public var eta: Double?
+        public var seed: UInt64
     }
 
-    struct Result: Sendable {
-        var meanSquaredError: Double
-        var priorMeanSquaredError: Double
-        var calibration: Double
+    public struct Result: Sendable {
+        public var meanSquaredError: Double
+        public var priorMeanSquaredError: Double
+        public var calibration: Double
     }
 
-    let results = Locked([Key: Result]())
+    public let results = Locked([Key: Result]())
 
-    func jobs(_ settings: PaperSettings) throws -> [PaperJob] {
+    public func jobs(_ settings: PaperSettings) throws -> [PaperJob] {
         let spec = try settings.spec("synaptic_filter")
         let base = try SynapticFilterParameters(spec: spec)
         let fileDuration = spec.simulation.warmup + spec.simulation.duration
@@ -54,7 +58,7 @@ struct PaperSynapticFilter {
         return jobs
     }
 
-    func report(_ settings: PaperSettings, into table: inout PaperTable, figures: inout [String: Figure]) throws {
+    public func report(_ settings: PaperSettings, into table: inout PaperTable, figures: inout [String: Figure]) throws {
         let all = results.current
         let seeds = settings.filterSeeds
         func mean(_ eta: Double?, _ value: (Result) -> Double) throws -> Double {

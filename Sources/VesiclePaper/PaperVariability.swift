@@ -5,30 +5,41 @@ import VesicleSynapses
 
 /// Figure 5 (SI): under posterior sampling, normalized variability s2/m and the per-spike learning rate
 /// against presynaptic rate (MODEL.md §1 hypothesis 2, §6).
-struct PaperVariability {
-    let results = Locked([SynapseVariability]())
+public struct PaperVariability: PaperExperiment {
+    public let name = "variability_vs_rate"
 
-    func jobs(_ settings: PaperSettings) throws -> [PaperJob] {
-        var (p, duration) = try settings.feedback("variability_vs_rate")
-        p.measuresVariability = true
-        p.metricInterval = 1_000
-        return [PaperJob(experiment: "variability_vs_rate", label: "supervised, gaussian release", fullModeFactor: 1) {
+    public init() {}
+
+    public let results = Locked([SynapseVariability]())
+
+    public func jobs(_ settings: PaperSettings) throws -> [PaperJob] {
+        let (p, duration) = try settings.feedback("variability_vs_rate")
+        return [PaperJob(experiment: "variability_vs_rate", label: "supervised, gaussian release", fullModeFactor: 1, expectedCost: 5) {
             [results, p, duration] in
-            var experiment = try FeedbackExperiment(parameters: p)
-            try experiment.run(until: duration)
-            let v = experiment.variability
+            let v = try Self.measure(p, duration: duration)
             results.update { $0 = v }
         }]
     }
 
+    /// Per-synapse s2/m and per-spike relative change of m over `duration` ms, s2/m sampled every second.
+    /// - Complexity: O(duration / bin × spiking synapses per bin).
+    public static func measure(_ parameters: FeedbackExperimentParameters, duration: Double) throws -> [SynapseVariability] {
+        var p = parameters
+        p.measuresVariability = true
+        p.metricInterval = 1_000
+        var experiment = try FeedbackExperiment(parameters: p)
+        try experiment.run(until: duration)
+        return experiment.variability
+    }
+
     /// Least-squares slope of log(s2/m) against log(nu) over the upper half of the rates.
-    static func upperHalfSlope(_ synapses: [SynapseVariability]) -> Double {
+    public static func upperHalfSlope(_ synapses: [SynapseVariability]) -> Double {
         let sorted = synapses.sorted { $0.rate < $1.rate }
         let upper = sorted[(sorted.count / 2)...]
         return ReleaseStatistics.logLogSlope(x: upper.map(\.rate), y: upper.map(\.normalizedVariability))
     }
 
-    func report(into table: inout PaperTable, figures: inout [String: Figure]) throws {
+    public func report(_ settings: PaperSettings, into table: inout PaperTable, figures: inout [String: Figure]) throws {
         let synapses = results.current.filter { $0.spikeCount > 0 && $0.sampleCount > 0 }
         guard synapses.count >= 2 else { throw PaperError.missing("variability samples") }
         let rates = synapses.map(\.rate)
