@@ -108,7 +108,7 @@ final class NamedCheckTests: XCTestCase {
     }
 
     func testInDegreeLargerThanSource() {
-        let source = minimalNetwork + "connect I -> E fixed_indegree(30) weight -0.5 mV delay 1 ms"
+        let source = minimalNetwork + "connect I -> E fixed_indegree(30) weight -0.5 mV delay 1 ms multapses false"
         XCTAssertEqual(singleError(source, .outOfRange)?.message, "in-degree 30 is larger than the source I (25 neurons)")
     }
 
