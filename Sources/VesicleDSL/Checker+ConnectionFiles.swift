@@ -27,9 +27,10 @@ extension Checker {
             .map { ($0.offset + 1, $0.element.trimmingCharacters(in: .whitespacesAndNewlines)) }
             .filter { !$0.1.isEmpty && !$0.1.hasPrefix("#") }
             .makeIterator()
-        guard let (headerLine, header) = lines.next() else {
+        guard let headerEntry = lines.next() else {
             throw fail(.invalidValue, "connection file '\(relativePath)' is empty", at: range, notes: ["expected \(format)"])
         }
+        let (headerLine, header) = headerEntry
         let columns = header.split(separator: ",", omittingEmptySubsequences: false)
             .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         var position: [String: Int] = [:]
@@ -50,7 +51,8 @@ extension Checker {
         }
         var list = ConnectionList(sources: [], targets: [], weights: position["weight"] == nil ? nil : [],
                                   delays: position["delay"] == nil ? nil : [], origin: relativePath)
-        while let (number, line) = lines.next() {
+        while let entry = lines.next() {
+            let (number, line) = entry
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             let location = "connection file '\(relativePath)', line \(number)"
             guard fields.count == columns.count else {
@@ -66,7 +68,7 @@ extension Checker {
                 }
                 return value
             }
-            func number(_ column: Int, _ what: String) throws(Reported) -> Double {
+            func finite(_ column: Int, _ what: String) throws(Reported) -> Double {
                 guard let value = Double(fields[column]), value.isFinite else {
                     throw fail(.invalidValue, "\(location), column \(column + 1): \(what) '\(fields[column])' is not a finite number", at: range)
                 }
@@ -75,10 +77,10 @@ extension Checker {
             list.sources.append(try index(sourceColumn, of: source, "source"))
             list.targets.append(try index(targetColumn, of: target, "target"))
             if let column = position["weight"] {
-                list.weights?.append(try number(column, "weight (\(weightDimension.storageUnit))"))
+                list.weights?.append(try finite(column, "weight (\(weightDimension.storageUnit))"))
             }
             if let column = position["delay"] {
-                let delay = try number(column, "delay (ms)")
+                let delay = try finite(column, "delay (ms)")
                 guard delay > 0 else {
                     throw fail(.outOfRange, "\(location), column \(column + 1): a delay must be positive, found \(fields[column]) ms", at: range)
                 }

@@ -195,10 +195,12 @@ extension Checker {
         }
         let fromFile = Self.isFromFile(rule)
         if fromFile, pairCount > 1, !resolvedSources.isEmpty, !resolvedTargets.isEmpty {
-            failed = true
             report(.invalidValue, "from_file lists the synapses of one projection, but this statement makes \(pairCount)", at: rule.range)
+            return
         }
-        guard !failed, !resolvedSources.isEmpty, !resolvedTargets.isEmpty, let autapses, let multapses, let customName else {
+        // Clauses are still read after an error elsewhere in the statement, so that independent errors
+        // are all reported; nothing is lowered if any failed.
+        guard !resolvedSources.isEmpty, !resolvedTargets.isEmpty, let autapses, let multapses, let customName else {
             return
         }
 
@@ -244,7 +246,8 @@ extension Checker {
             // Bayesian synapses take their magnitude from the posterior; the sign defaults to excitatory.
             // A file's weights replace the constant here.
             weights = pairs.map { _ in DistributionValue(distribution: .constant(1), dimension: weightDimension) }
-        } else if synapseTypeName != nil {
+        } else if synapseTypeName != nil, !(fromFile && rules == nil) {
+            // (A connection file that failed to read may have held the weights: no second error.)
             failed = true
             report(.missingParameter, "connect needs 'weight', the PSP amplitude", at: statement.keywordRange,
                    notes: ["e.g. 'weight 0.1 mV' (bayesian synapses take their weight from the posterior)"])
@@ -264,6 +267,8 @@ extension Checker {
             }
         } else if list?.delays != nil {
             delays = pairs.map { _ in DistributionValue(distribution: .constant(1), dimension: .time) }
+        } else if fromFile && rules == nil {
+            failed = true  // the unreadable file may have held the delays; its error is reported
         } else {
             failed = true
             report(.missingParameter, "connect needs 'delay', the transmission delay", at: statement.keywordRange,

@@ -101,7 +101,7 @@ extension Checker {
     /// `Distribution.minimumAcceptance` (1 %) of the normal's draws, i.e. a `min` no more than about
     /// 2.33 sd above the mean (with no `max`); otherwise redrawing would cost over 100 draws per value
     /// and the bound is almost certainly a mistake.
-    private func boundedNormal(mean: Quantity, sd: Quantity, bound: [String: Expression], dimension: Dimension,
+    private func boundedNormal(mean: Quantity, sd: Quantity, bound: BoundArguments, dimension: Dimension,
                                what: String, at range: SourceRange) throws(Reported) -> DistributionValue {
         var lower = -Double.infinity, upper = Double.infinity
         if let e = bound["min"] {

@@ -14,14 +14,15 @@ indirect enum ListValue: Sendable {
 
     /// "8 x 8", "8", "3 x ragged" for messages.
     var shapeDescription: String {
-        guard case .list(let items) = self else { return "a number" }
-        var dims = [String(items.count)]
-        if let first = items.first, case .list(let inner) = first {
-            let uniform = items.allSatisfy { if case .list(let row) = $0 { return row.count == inner.count } else { return false } }
-            dims.append(uniform ? first.shapeDescription.split(separator: " ").first.map(String.init) ?? "" : "ragged")
-            if uniform, case .list(let row) = first, case .list? = row.first { dims.append("...") }
+        switch self {
+        case .number:
+            return "a number"
+        case .list(let items):
+            let rows = items.compactMap { item -> Int? in if case .list(let row) = item { return row.count } else { return nil } }
+            if rows.isEmpty { return "\(items.count)" }
+            if rows.count == items.count, Set(rows).count == 1 { return "\(items.count) x \(rows[0])" }
+            return "\(items.count) x ragged"
         }
-        return dims.joined(separator: " x ")
     }
 }
 
@@ -84,7 +85,7 @@ extension Checker {
     /// a number (`P[2][3]`, `N[0]`); nil if `expression` is no list index.
     func indexedNumber(_ expression: Expression) throws(Reported) -> Quantity? {
         switch expression.kind {
-        case .slice(let name, let low?, nil, true):
+        case .slice(let name, let low?, .none, true):
             guard case .list(let value)? = constants[name.text] else { return nil }
             if case .number(let q) = try element(of: value, at: low, named: name.text, range: expression.range) { return q }
             return nil
@@ -138,6 +139,8 @@ extension Checker {
             throw fail(.invalidValue, "'\(name)' is a list of \(value.shapeDescription) values; \(context)", at: range,
                        notes: ["index it (e.g. \(name)[0]), or use it in a connect between lists of populations, where a table is read as table[target][source]"])
         }
+        cell.readTable = true
+        tableCell = cell
         let expected = "\(cell.targets) x \(cell.sources) (rows are the \(cell.targets) targets, columns the \(cell.sources) sources)"
         guard rows.count == cell.targets,
               case .list(let row) = rows[cell.target], row.count == cell.sources,
@@ -152,8 +155,6 @@ extension Checker {
         guard case .number(let q) = row[cell.source] else {
             throw fail(.invalidValue, "table '\(name)' has a list where a number belongs, at [\(cell.target)][\(cell.source)]", at: range)
         }
-        cell.readTable = true
-        tableCell = cell
         return q
     }
 
@@ -172,6 +173,8 @@ extension Checker {
             throw fail(.invalidValue, "'\(function.text)' is read by the position of a \(bySource ? "source" : "target") in a connect\(bySource ? "" : " or an input") over lists of populations",
                        at: range)
         }
+        cell.readTable = true
+        tableCell = cell
         let count = bySource ? cell.sources : cell.targets
         guard items.count == count else {
             throw fail(.outOfRange, "'\(function.text)' needs one value per \(bySource ? "source" : "target") (\(count)), but this list has \(items.count)",
@@ -180,8 +183,6 @@ extension Checker {
         guard case .number(let q) = items[bySource ? cell.source : cell.target] else {
             throw fail(.invalidValue, "'\(function.text)' takes a flat list of numbers", at: argument.range)
         }
-        cell.readTable = true
-        tableCell = cell
         return q
     }
 

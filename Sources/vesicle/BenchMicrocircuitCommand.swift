@@ -61,6 +61,14 @@ struct BenchMicrocircuitCommand: ParsableCommand {
         return found
     }
 
+    /// CPU time of the whole process (all threads), seconds: on a shared machine the wall time also
+    /// counts other processes' turns.
+    static func processCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+    }
+
     /// The file's text with its `let scale = ...` line replaced; the file must have exactly one.
     static func scaled(_ source: String, scale: Double, path: String) throws -> String {
         var lines = source.components(separatedBy: "\n")
@@ -85,11 +93,13 @@ struct BenchMicrocircuitCommand: ParsableCommand {
         spec.simulation.warmup = warmup
         spec.simulation.duration = duration
 
+        let cpuBefore = Self.processCPUSeconds()
         let network = try NetworkBuilder.build(spec)
+        let buildCPU = Self.processCPUSeconds() - cpuBefore
         let bytesPerSynapse = Double(network.projections.map { $0.bytesPerSynapse * $0.synapses.synapseCount }.reduce(0, +))
             / Double(max(network.synapseCount, 1))
-        print(String(format: "build: %.3f s, %d neurons, %d synapses in %d projections, %.2f bytes/synapse",
-                     network.buildSeconds, network.neuronCount, network.synapseCount, network.projections.count, bytesPerSynapse))
+        print(String(format: "build: %.3f s (%.3f s of CPU), %d neurons, %d synapses in %d projections, %.2f bytes/synapse",
+                     network.buildSeconds, buildCPU, network.neuronCount, network.synapseCount, network.projections.count, bytesPerSynapse))
         let simulator = Simulator(network: network, threads: threads)
         if let refusal = simulator.parallelRefusal { print("runs on 1 thread, not \(threads): \(refusal)") }
         let collector = SpikeCollector(populationSizes: network.populationSizes)
@@ -98,13 +108,19 @@ struct BenchMicrocircuitCommand: ParsableCommand {
         let warm = BenchmarkMachine.seconds(clock.measure { simulator.run(until: warmup, observer: collector) })
         let before = simulator.counters
         print(String(format: "warm-up: %.0f ms simulated in %.3f s", warmup, warm))
+        let cpuStart = Self.processCPUSeconds()
         let wall = BenchmarkMachine.seconds(clock.measure { simulator.run(until: warmup + duration, observer: collector) })
+        let simulateCPU = Self.processCPUSeconds() - cpuStart
         let after = simulator.counters
         let recurrent = after.recurrentEvents - before.recurrentEvents
         let external = after.externalEvents - before.externalEvents
         let simulated = duration / 1000
-        print(String(format: "simulate: %.0f ms in %.3f s wall, real-time factor %.4f (wall s per simulated s: %.2f)",
-                     duration, wall, simulated / wall, wall / simulated))
+        print(String(format: "simulate: %.0f ms in %.3f s wall, real-time factor %.4f (wall s per simulated s: %.2f); %.3f s of CPU (%.2f per simulated s)",
+                     duration, wall, simulated / wall, wall / simulated, simulateCPU, simulateCPU / simulated))
+        if simulateCPU < 0.8 * wall * Double(threads) {
+            print(String(format: "note: the process had %.0f %% of %d core(s) while simulating: the machine is shared, so the CPU figures are the fairer ones",
+                         100 * simulateCPU / (wall * Double(threads)), threads))
+        }
         print(String(format: "events: %d recurrent (%.3g per wall s) + %d background (%.3g per wall s); %.3g per simulated s",
                      recurrent, Double(recurrent) / wall, external, Double(external) / wall, Double(recurrent + external) / simulated))
 
@@ -119,7 +135,9 @@ struct BenchMicrocircuitCommand: ParsableCommand {
         json.add("warmup_ms", warmup)
         json.add("duration_ms", duration)
         json.add("build_s", network.buildSeconds)
+        json.add("build_cpu_s", buildCPU)
         json.add("simulate_wall_s", wall)
+        json.add("simulate_cpu_s", simulateCPU)
         json.add("wall_s_per_simulated_s", wall / simulated)
         json.add("realtime_factor", simulated / wall)
         json.add("recurrent_events", recurrent)

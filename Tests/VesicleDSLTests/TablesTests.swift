@@ -118,7 +118,7 @@ final class TablesTests: XCTestCase {
         XCTAssertNotNil(cleanSpec(three + "connect A -> B all_to_all weight 0.1 mV delay normal(1 ms, 0.1 ms, min = 1.2 ms)"))
         let error = singleError(three + "connect A -> B all_to_all weight 0.1 mV delay normal(1 ms, 0.1 ms, min = 1.3 ms)", .outOfRange)
         XCTAssertEqual(error?.line, 5)
-        XCTAssertEqual(error?.column, 67)
+        XCTAssertEqual(error?.column, 74)
         XCTAssertEqual(error?.message, "normal(1 ms, 0.1 ms) lies within [1.3 ms, inf ms] with probability 0.0013; the bound is 3.00 sd beyond the mean")
         XCTAssertNotNil(singleError(three + "connect A -> B all_to_all weight 0.1 mV delay normal(1 ms, 0.1 ms, max = 0.5 ms)", .outOfRange))
     }

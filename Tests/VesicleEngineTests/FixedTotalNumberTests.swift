@@ -23,6 +23,18 @@ final class FixedTotalNumberTests: XCTestCase {
         (0..<t.sourceCount).flatMap { s in (t.rowStart[s]..<t.rowStart[s + 1]).map { (s, Int(t.targets[$0])) } }
     }
 
+    static func binomialPMF(_ k: Int, _ n: Int, _ p: Double) -> Double {
+        let logCoefficient: Double = lgamma(Double(n) + 1) - lgamma(Double(k) + 1) - lgamma(Double(n - k) + 1)
+        let logPower: Double = Double(k) * log(p) + Double(n - k) * log1p(-p)
+        return exp(logCoefficient + logPower)
+    }
+
+    static func pearson(_ observed: [Double], _ expected: [Double]) -> Double {
+        var statistic = 0.0
+        for (o, e) in zip(observed, expected) { statistic += (o - e) * (o - e) / e }
+        return statistic
+    }
+
     static func chiSquareQuantile(_ k: Int, z: Double) -> Double {
         let d = Double(k)
         let c = 1 - 2 / (9 * d) + z * (2 / (9 * d)).squareRoot()
@@ -38,7 +50,7 @@ final class FixedTotalNumberTests: XCTestCase {
         var perTarget = [Int](repeating: 0, count: 400)
         for (_, target) in pairs(t) { perTarget[target] += 1 }
         let expected = Double(n) / 400
-        let statistic = perTarget.reduce(0.0) { $0 + (Double($1) - expected) * (Double($1) - expected) / expected }
+        let statistic = Self.pearson(perTarget.map(Double.init), [Double](repeating: expected, count: perTarget.count))
         XCTAssertGreaterThan(statistic, Self.chiSquareQuantile(399, z: -3.0902))
         XCTAssertLessThan(statistic, Self.chiSquareQuantile(399, z: 3.0902))
     }
@@ -53,12 +65,9 @@ final class FixedTotalNumberTests: XCTestCase {
         var observed = [Double](repeating: 0, count: 6)
         for m in multiplicity { observed[min(m, 5)] += 1 }
         let p = 1 / Double(s * tCount)
-        var expected = (0..<5).map { k in
-            Double(s * tCount) * exp(lgamma(Double(n) + 1) - lgamma(Double(k) + 1) - lgamma(Double(n - k) + 1)
-                                     + Double(k) * log(p) + Double(n - k) * log1p(-p))
-        }
+        var expected: [Double] = (0..<5).map { k in Double(s * tCount) * Self.binomialPMF(k, n, p) }
         expected.append(Double(s * tCount) - expected.reduce(0, +))
-        let statistic = zip(observed, expected).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) / $1.1 }
+        let statistic = Self.pearson(observed, expected)
         XCTAssertLessThan(statistic, Self.chiSquareQuantile(5, z: 3.0902), "observed \(observed), expected \(expected)")
         XCTAssertGreaterThan(observed[2], 0, "multapses must occur at 2 synapses per pair on average")
     }
@@ -103,11 +112,9 @@ final class FixedTotalNumberTests: XCTestCase {
         XCTAssertTrue(counts.allSatisfy { $0.reduce(0, +) == 25 })
         var observed = [Double](repeating: 0, count: 7)
         for row in counts { for c in row { observed[min(c, 6)] += 1 } }
-        var expected = (0..<6).map { k in
-            5_000 * exp(lgamma(26) - lgamma(Double(k) + 1) - lgamma(Double(26 - k)) + Double(k) * log(0.1) + Double(25 - k) * log(0.9))
-        }
+        var expected: [Double] = (0..<6).map { k in 5_000 * Self.binomialPMF(k, 25, 0.1) }
         expected.append(5_000 - expected.reduce(0, +))
-        let statistic = zip(observed, expected).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) / $1.1 }
+        let statistic = Self.pearson(observed, expected)
         XCTAssertLessThan(statistic, Self.chiSquareQuantile(6, z: 3.0902), "observed \(observed), expected \(expected)")
         XCTAssertThrowsError(try table(.fixedIndegree(25), sizes: (10, 500), multapses: false))
     }
