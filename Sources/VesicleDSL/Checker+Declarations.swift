@@ -39,6 +39,8 @@ extension Checker {
         do {
             if case .call(let function, _) = value.kind, Self.distributions.contains(function.text) {
                 constants[name.text] = .distribution(try distribution(value, nil, "'\(name.text)'"))
+            } else if let list = try listValue(value) {
+                constants[name.text] = .list(list)  // a list or a table (Checker+Tables)
             } else {
                 constants[name.text] = .quantity(try evaluate(value))
             }

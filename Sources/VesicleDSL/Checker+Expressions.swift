@@ -4,7 +4,7 @@ import Foundation
 import VesicleModel
 
 extension Checker {
-    static let functions = ["exp", "log", "sqrt", "min", "max"]
+    static let functions = ["exp", "log", "sqrt", "min", "max", "abs", "round", "per_target", "per_source"]
     static let distributions = ["uniform", "normal", "lognormal"]
 
     /// Evaluates `expression` and requires `dimension`; `what` names the value in messages.
@@ -39,7 +39,11 @@ extension Checker {
                 result = Quantity(value)
             }
         case .identifier(let name):
-            result = try constantQuantity(named: name, at: expression.range)
+            if case .list(let value)? = constants[name] {
+                result = try tableElement(value, named: name, at: expression.range)
+            } else {
+                result = try constantQuantity(named: name, at: expression.range)
+            }
         case .negate(let operand):
             let inner = try evaluate(operand)
             result = Quantity(-inner.value, inner.dimension)
@@ -50,9 +54,26 @@ extension Checker {
         case .string:
             throw fail(.invalidValue, "expected a number, found a string", at: expression.range)
         case .list:
-            throw fail(.invalidValue, "expected a number, found a list", at: expression.range)
+            guard tableCell != nil, let value = try listValue(expression) else {
+                throw fail(.invalidValue, "expected a number, found a list", at: expression.range)
+            }
+            result = try tableElement(value, named: "the list", at: expression.range)
         case .slice(let name, _, _, _):
-            throw fail(.invalidValue, "expected a number, found a slice of '\(name.text)'", at: expression.range)
+            if let number = try indexedNumber(expression) {
+                result = number
+            } else if let value = try listValue(expression) {
+                result = try tableElement(value, named: name.text, at: expression.range)
+            } else {
+                throw fail(.invalidValue, "expected a number, found a slice of '\(name.text)'", at: expression.range)
+            }
+        case .index:
+            if let number = try indexedNumber(expression) {
+                result = number
+            } else if let value = try listValue(expression) {
+                result = try tableElement(value, named: "the element", at: expression.range)
+            } else {
+                throw fail(.invalidValue, "expected a number", at: expression.range)
+            }
         }
         guard result.value.isFinite else {
             throw fail(.outOfRange, "the value of this expression is not finite (overflow, or division by zero)",
@@ -68,6 +89,8 @@ extension Checker {
         case .distribution:
             throw fail(.invalidValue, "'\(name)' is a distribution; it can only be used where a distribution is accepted",
                        at: range)
+        case .list(let value):
+            return try tableElement(value, named: name, at: range)
         case nil:
             throw undefinedConstant(name, at: range)
         }
@@ -134,6 +157,9 @@ extension Checker {
         if let labelled = arguments.first(where: { $0.label != nil }), let label = labelled.label {
             throw fail(.unknownParameter, "'\(name.text)' takes no named arguments", at: label.range)
         }
+        if name.text == "per_target" || name.text == "per_source" {
+            return try perPosition(name, arguments, range: range)
+        }
         var values: [Quantity] = []
         for argument in arguments { values.append(try evaluate(argument.value)) }
         switch name.text {
@@ -160,6 +186,13 @@ extension Checker {
                     throw fail(.dimensionMismatch, "the square root of \(x.dimension.described) has no dimension", at: argumentRange)
                 }
                 return root
+            }
+            if name.text == "abs" { return Quantity(abs(x.value), x.dimension) }
+            if name.text == "round" {
+                // Half to even, as numpy's round, so that sizes written as NEST's example computes them
+                // come out the same (round(0.1 * 1065) is 106).
+                try checkDimension(x, expected: .dimensionless, what: "the argument of 'round'", at: argumentRange)
+                return Quantity(x.value.rounded(.toNearestOrEven))
             }
             try checkDimension(x, expected: .dimensionless, what: "the argument of '\(name.text)'", at: argumentRange)
             if name.text == "log" {

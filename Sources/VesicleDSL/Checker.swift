@@ -19,10 +19,11 @@ final class Checker {
         var range: SourceRange
     }
 
-    /// A `let` value: a quantity or a distribution.
+    /// A `let` value: a quantity, a distribution, or a (nested) list of quantities (Checker+Tables).
     enum Constant {
         case quantity(Quantity)
         case distribution(DistributionValue)
+        case list(ListValue)
     }
 
     /// Where spec elements came from, for whole-network checks that point at the source.
@@ -55,6 +56,9 @@ final class Checker {
     var kernelRanges: [String: SourceRange] = [:]
     var usedKernels: Set<String> = []
     var outputRange: SourceRange?
+    /// The (target, source) pair a `connect` or `input` over lists is being lowered for, where tables
+    /// are read (Checker+Tables); nil elsewhere.
+    var tableCell: TableCell?
 
     init(path: String, memoryLimit: UInt64) {
         self.path = path
@@ -129,6 +133,7 @@ final class Checker {
             }
         }
         if !hasErrors, !syntaxFailed { runNetworkChecks() }
+        mergeRepeatedWarnings()
         return spec
     }
 }

@@ -98,6 +98,7 @@ extension Checker {
             switch projection.delay {
             case .constant(let value): low = value
             case .uniform(let lower, _): low = lower
+            case .boundedNormal(_, _, let lower, _): low = lower
             default: low = 0
             }
             if low < resolution {

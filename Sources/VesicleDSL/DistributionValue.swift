@@ -20,6 +20,7 @@ struct DistributionValue: Sendable, Equatable {
         case .uniform(let low, _): return low <= 0
         case .normal(_, _, let clip): return clip != .positive
         case .lognormal(_, _, let sign): return sign == .negative
+        case .boundedNormal(_, _, let lower, _): return lower <= 0
         }
     }
 
@@ -36,6 +37,8 @@ struct DistributionValue: Sendable, Equatable {
             }
         case .lognormal(_, _, let sign):
             return sign == .positive ? 0...Double.infinity : -Double.infinity...0
+        case .boundedNormal(_, _, let lower, let upper):
+            return lower...upper
         }
     }
 }

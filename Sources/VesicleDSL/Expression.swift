@@ -18,8 +18,11 @@ struct Expression: Sendable {
         case call(Name, [Argument])
         /// `[a, b, c]`
         case list([Expression])
-        /// `P[low:high]`, `P[index]`; a nil bound is the population's start or end.
+        /// `P[low:high]`, `P[index]`; a nil bound is the population's start or end. For a `let` list,
+        /// `P[index]` is an element.
         case slice(Name, low: Expression?, high: Expression?, single: Bool)
+        /// `list[index]` after another index: `P[2][3]` is `.index(P[2], 3)`.
+        case index(Expression, Expression)
     }
 
     var kind: Kind
@@ -37,6 +40,7 @@ struct Expression: Sendable {
         case .call(_, let arguments): depth = (arguments.map(\.value.depth).max() ?? 0) + 1
         case .list(let items): depth = (items.map(\.depth).max() ?? 0) + 1
         case .slice(_, let low, let high, _): depth = max(low?.depth ?? 0, high?.depth ?? 0) + 1
+        case .index(let base, let position): depth = max(base.depth, position.depth) + 1
         }
     }
 

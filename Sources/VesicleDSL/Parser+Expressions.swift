@@ -2,7 +2,8 @@
 //   expression = term { ("+" | "-") term }
 //   term       = unary { ("*" | "/") unary }
 //   unary      = "-" unary | "+" unary | primary
-//   primary    = number [unit] | string | name [ "(" arguments ")" | "[" slice "]" ] | "(" expression ")"
+//   primary    = number [unit] | string | name [ "(" arguments ")" | "[" slice "]" { "[" expression "]" } ]
+//              | "(" expression ")"
 //              | "[" [ expression { "," expression } ] "]"
 
 extension Parser {
@@ -65,7 +66,15 @@ extension Parser {
                 return try checkDepth(Expression(.call(name, arguments), range: range(from: token.range)))
             }
             if current.kind == .leftBracket {
-                return try parseSliceSuffix(of: name)
+                var indexed = try parseSliceSuffix(of: name)
+                // Further indices on the same line index a nested list: `P[2][3]`.
+                while current.kind == .leftBracket, !current.startsLine {
+                    advance()
+                    let position = try parseExpression()
+                    _ = try expect(.rightBracket, "']' to close the index")
+                    indexed = try checkDepth(Expression(.index(indexed, position), range: range(from: token.range)))
+                }
+                return indexed
             }
             return Expression(.identifier(text), range: token.range)
         case .leftParen:

@@ -81,7 +81,7 @@ extension Parser {
         _ = try expect(.arrow, "'->' between sources and targets")
         let targets = try parseReferenceList()
         guard current.identifier != nil, !atStatementStart else {
-            throw failure("expected a connection rule (all_to_all, one_to_one, fixed_indegree(k), fixed_outdegree(k), pairwise_bernoulli(p)), found \(found)")
+            throw failure("expected a connection rule (all_to_all, one_to_one, fixed_indegree(k), fixed_outdegree(k), pairwise_bernoulli(p), fixed_total_number(n), from_file(\"conns.csv\")), found \(found)")
         }
         let rule = try parseModelReference()
         return .connect(sources: sources, targets: targets, rule: rule, clauses: try parseClauses(for: .connect))

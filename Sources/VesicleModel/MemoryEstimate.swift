@@ -50,5 +50,7 @@ public func expectedSynapseCount(of projection: ProjectionSpec, in spec: Network
     case .fixedIndegree(let k): return targets * Double(k)
     case .fixedOutdegree(let k): return sources * Double(k)
     case .pairwiseBernoulli(let p): return p * sources * targets
+    case .fixedTotalNumber(let n): return Double(n)
+    case .fromList(let list): return Double(list.count)
     }
 }

@@ -78,6 +78,15 @@ public enum Distribution: Sendable, Equatable {
     case normal(mean: Double, sd: Double, clipToSign: Sign?)
     /// exp(N(mu, sigma^2)) times `sign` (+1 or -1).
     case lognormal(mu: Double, sigma: Double, sign: Sign)
+    /// Normal N(mean, sd^2) redrawn until the draw lies in [lower, upper] (NEST's `nest.math.redraw`):
+    /// the truncated normal on [lower, upper], not a clipped or rounded one. Either bound may be
+    /// infinite. The checker refuses bounds that accept less than `minimumAcceptance` of the draws.
+    case boundedNormal(mean: Double, sd: Double, lower: Double, upper: Double)
+
+    /// The smallest probability of a draw landing inside a bounded normal's bounds that is accepted
+    /// (docs/LANGUAGE.md, "Distributions"): below it, redrawing costs more than 100 draws per value,
+    /// and the bounds are almost certainly a mistake (a `min` far above the mean).
+    public static let minimumAcceptance = 0.01
 
     public var isConstant: Bool {
         if case .constant = self { return true }
@@ -246,6 +255,33 @@ public enum ConnectionRule: Sendable, Equatable {
     case fixedOutdegree(Int)
     /// Each pair independently with probability p.
     case pairwiseBernoulli(Double)
+    /// Exactly `n` synapses in all, each between a source and a target drawn uniformly (NEST's
+    /// `fixed_total_number`): with multapses the per-target counts are multinomial (n, 1/N_t, ...).
+    case fixedTotalNumber(Int)
+    /// The listed synapses, in local indices of the source and target slices (a CSV file's rows).
+    case fromList(ConnectionList)
+}
+
+/// Explicit synapses (`from_file("conns.csv")`): parallel arrays, one entry per synapse, indices
+/// local to the projection's source and target slices. Weights (mV or pA by target model) and delays
+/// (ms) are per synapse when present and replace the projection's `weight` and `delay`.
+public struct ConnectionList: Sendable, Equatable {
+    public var sources: [Int]
+    public var targets: [Int]
+    public var weights: [Double]?
+    public var delays: [Double]?
+    /// Where the list came from, for messages.
+    public var origin: String
+
+    public init(sources: [Int], targets: [Int], weights: [Double]? = nil, delays: [Double]? = nil, origin: String = "") {
+        self.sources = sources
+        self.targets = targets
+        self.weights = weights
+        self.delays = delays
+        self.origin = origin
+    }
+
+    public var count: Int { sources.count }
 }
 
 /// A directed set of synapses from one population (slice) to another.

@@ -25,6 +25,13 @@ extension Distribution {
             return nil
         case let .lognormal(mu, sigma, sign):
             return sign.value * exp(mu + sigma * rng.normal())
+        case let .boundedNormal(mean, sd, lower, upper):
+            // NEST's redraw: draw again until the value lies in [lower, upper] (the truncated normal).
+            for _ in 0..<10_000 {
+                let v = mean + sd * rng.normal()
+                if v >= lower && v <= upper { return v }
+            }
+            return nil
         }
     }
 }

@@ -18,6 +18,9 @@ public enum StreamPurpose: UInt64, Sendable {
     case delays = 10
     case posteriorInit = 11
     case rates = 12
+    /// The sources of one target of a projection: index (projection << 32) | target, so that a
+    /// partition can draw the synapses of its own targets alone (`fixed_total_number`).
+    case targetSources = 13
 }
 
 /// SplitMix64: used only to expand seeds into generator state.

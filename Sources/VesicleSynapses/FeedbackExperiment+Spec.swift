@@ -95,6 +95,7 @@ extension FeedbackExperiment {
         case .uniform(let low, _): return low > 0
         case .normal(_, _, let clip): return clip == .positive
         case .lognormal(_, _, let sign): return sign == .positive
+        case .boundedNormal(_, _, let lower, _): return lower > 0
         }
     }
 }

@@ -23,8 +23,8 @@ final class NetworkFilesRunTests: XCTestCase {
         let covered: Set<String> = ["brunel_ai.vsl", "brunel_sr.vsl", "brunel_si_fast.vsl", "brunel_si_slow.vsl",
                                     "brette_cuba.vsl", "single_neuron.vsl", "bayesian_small.vsl",
                                     "brunel_bayesian.vsl", "kernel_input.vsl",
-                                    "synaptic_filter_recurrent.vsl"]
-        // synaptic_filter_recurrent.vsl runs in SynapticFilterNetworkTests.
+                                    "synaptic_filter_recurrent.vsl", "microcircuit.vsl", "microcircuit_dc.vsl"]
+        // synaptic_filter_recurrent.vsl runs in SynapticFilterNetworkTests, microcircuit*.vsl in MicrocircuitTests.
         XCTAssertEqual(Set(files), covered, "a new network file needs a run test here")
     }
 

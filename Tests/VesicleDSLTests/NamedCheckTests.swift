@@ -108,7 +108,7 @@ final class NamedCheckTests: XCTestCase {
     }
 
     func testInDegreeLargerThanSource() {
-        let source = minimalNetwork + "connect I -> E fixed_indegree(30) weight -0.5 mV delay 1 ms"
+        let source = minimalNetwork + "connect I -> E fixed_indegree(30) weight -0.5 mV delay 1 ms multapses false"
         XCTAssertEqual(singleError(source, .outOfRange)?.message, "in-degree 30 is larger than the source I (25 neurons)")
     }
 
@@ -272,8 +272,10 @@ final class NamedCheckTests: XCTestCase {
     func testDelayBelowResolutionWarns() {
         let result = compile(minimalNetwork.replacingOccurrences(of: "delay 1.5 ms", with: "delay uniform(0.05 ms, 1 ms)"))
         XCTAssertNotNil(result.spec)
-        XCTAssertEqual(warnings(result.diagnostics).count, 2)
+        // One cause, two projections: shown once, with a count (Checker+Warnings).
+        XCTAssertEqual(warnings(result.diagnostics).count, 1)
         XCTAssertTrue(warnings(result.diagnostics).allSatisfy { $0.message.contains("below the delay resolution 0.1 ms") })
+        XCTAssertEqual(warnings(result.diagnostics).first?.notes.last, "the same warning applies 1 more time (shown once): 'E->I'")
     }
 
     // MARK: all independent errors in one run

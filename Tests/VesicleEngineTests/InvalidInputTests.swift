@@ -30,6 +30,7 @@ final class InvalidInputTests: XCTestCase {
     func testIndegreeLargerThanSource() {
         var spec = base()
         spec.projections[0].rule = .fixedIndegree(500)
+        spec.projections[0].allowMultapses = false  // with multapses NEST (and Vesicle) repeat sources
         assertRejected(spec, mentioning: ["in-degree 500", "80 neurons"])
     }
 

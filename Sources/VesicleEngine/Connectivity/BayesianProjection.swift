@@ -107,6 +107,8 @@ final class BayesianProjection {
         case .uniform(let lo, let hi): return lo + hi < 0 ? -1 : 1
         case .normal(let mean, _, let clip): return clip.map { $0.value } ?? (mean < 0 ? -1 : 1)
         case .lognormal(_, _, let sign): return sign.value
+        case .boundedNormal(let mean, _, let lower, let upper):
+            return upper <= 0 ? -1 : (lower >= 0 ? 1 : (mean < 0 ? -1 : 1))
         }
     }
 
