@@ -34,6 +34,9 @@ struct BenchBrunelCommand: ParsableCommand {
     @Option(help: "Threads for the windows' deliveries; above 1, the one-thread run is measured first as the baseline.")
     var threads: Int = 1
 
+    @Option(help: "Neuron model: lif_delta (Brunel's), or lif_exp (the same network with exponential currents, tau_syn = 0.5 ms, each PSP's charge J C_m / tau_syn).")
+    var neuron: String = "lif_delta"
+
     func validate() throws {
         guard BrunelRegime(rawValue: regime.uppercased()) != nil else {
             throw ValidationError("regime must be A, B, C or D, got '\(regime)'")
@@ -42,6 +45,7 @@ struct BenchBrunelCommand: ParsableCommand {
             throw ValidationError("queue must be one of \(EventQueueKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard ["static", "bayesian"].contains(synapse) else { throw ValidationError("--synapse must be static or bayesian") }
+        guard ["lif_delta", "lif_exp"].contains(neuron) else { throw ValidationError("--neuron must be lif_delta or lif_exp") }
         guard neurons >= 10 else { throw ValidationError("--neurons must be at least 10") }
         guard duration > 0 else { throw ValidationError("--duration must be > 0 ms") }
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
@@ -76,12 +80,16 @@ struct BenchBrunelCommand: ParsableCommand {
     func run() throws {
         let regime = BrunelRegime(rawValue: regime.uppercased())!
         print(BenchmarkMachine.summary)
-        print("command: vesicle bench brunel --neurons \(neurons) --duration \(duration) --regime \(regime.rawValue) --seed \(seed) --queue \(queue) --synapse \(synapse) --threads \(threads)")
+        print("command: vesicle bench brunel --neurons \(neurons) --duration \(duration) --regime \(regime.rawValue) --seed \(seed) --queue \(queue) --synapse \(synapse) --threads \(threads) --neuron \(neuron)")
         let kind = EventQueueKind(rawValue: queue)!
-        let staticSpec = ReferenceNetworks.brunel(regime: regime, neurons: neurons, seed: seed, duration: duration, warmup: 100)
-        let mainSpec = synapse == "bayesian"
+        var staticSpec = ReferenceNetworks.brunel(regime: regime, neurons: neurons, seed: seed, duration: duration, warmup: 100)
+        var mainSpec = synapse == "bayesian"
             ? ReferenceNetworks.brunelBayesian(regime: regime, neurons: neurons, seed: seed, duration: duration, warmup: 100)
             : staticSpec
+        if neuron == "lif_exp" {
+            staticSpec = Self.withExponentialCurrents(staticSpec)
+            mainSpec = Self.withExponentialCurrents(mainSpec)
+        }
         let warmup = staticSpec.simulation.warmup
         // The static network alone first, for its memory figure; then the others.
         let baseline = try Contestant(staticSpec, label: "static", queue: kind, threads: 1)
@@ -160,6 +168,7 @@ struct BenchBrunelCommand: ParsableCommand {
             json.add("release_kernel", ReleaseKernel.selected.description)
         }
         json.add("threads", threads)
+        json.add("neuron", neuron)
         if let parallel {
             json.add("threaded_simulate_wall_s", parallel.wall)
             json.add("threaded_wall_s_per_simulated_s", parallel.wall / simulated)
@@ -168,5 +177,27 @@ struct BenchBrunelCommand: ParsableCommand {
         json.add("cores", BenchmarkMachine.cores)
         json.add("cpu", BenchmarkMachine.cpuModel)
         print(json.text)
+    }
+
+    /// Brunel's network with `lif_exp` neurons: tau_syn = 0.5 ms for both currents, and every PSP of
+    /// J mV (recurrent and external) becomes a current jump of J C_m / tau_syn pA, which carries the
+    /// same charge, so that the jump of V is J when tau_syn << tau_m. A benchmark of the lif_exp path,
+    /// not a calibrated replica of Brunel's regimes.
+    static func withExponentialCurrents(_ spec: NetworkSpec) -> NetworkSpec {
+        var spec = spec
+        let tauSyn = 0.5
+        var factor = 1.0
+        for k in spec.populations.indices {
+            guard case .lifDelta(var p) = spec.populations[k].model else { continue }
+            p.tauSynExcitatory = tauSyn
+            p.tauSynInhibitory = tauSyn
+            factor = p.capacitance / tauSyn
+            spec.populations[k].model = .lifExp(p)
+        }
+        for k in spec.projections.indices {
+            if case .constant(let w) = spec.projections[k].weight { spec.projections[k].weight = .constant(w * factor) }
+        }
+        for k in spec.inputs.indices { spec.inputs[k].weight *= factor }
+        return spec
     }
 }

@@ -30,7 +30,7 @@ struct RunCommand: ParsableCommand {
             help: "How kernel-driven projections convolve: automatic (chosen by a timing taken in this run), direct or fft. The run's metadata records each projection's path; give it here to repeat a run byte for byte.")
     var kernelPath: String = KernelConvolutionPath.automatic.rawValue
 
-    @Option(help: "Threads for each window's deliveries (results are the same for any count; networks the threads cannot take run on one, and the summary says why).")
+    @Option(help: "Threads (partitions) each window runs on; results are byte for byte the same for any count.")
     var threads: Int = 1
 
     @Flag(help: "Replace the recordings of an earlier run in the same directory.")

@@ -109,6 +109,45 @@ final class RunCommandTests: CLITestCase {
         XCTAssertNotEqual(rasters["a"], rasters["c"])
     }
 
+    /// Every network class on 1, 2, 3 and 7 threads writes byte-identical files (everything but
+    /// metadata.json, which holds the thread count and wall time) in CSV, NPY and HDF5: static
+    /// Brunel spikes; Bayesian Brunel spikes, release log and posterior traces; the recurrent
+    /// Synaptic Filter network (escape noise, learning synapses, posterior traces); kernel-driven
+    /// currents; lif_exp with a constant current and a membrane trace.
+    func testEveryNetworkClassGivesByteIdenticalFilesOnAnyThreadCount() throws {
+        let classes: [(file: String, arguments: [String])] = [
+            ("brunel_ai.vsl", ["--duration", "20"]),
+            ("brunel_bayesian.vsl", ["--duration", "10"]),
+            ("synaptic_filter_recurrent.vsl", ["--duration", "300"]),
+            ("kernel_input.vsl", ["--duration", "200"]),
+            ("single_neuron.vsl", ["--duration", "50"]),
+        ]
+        for (file, arguments) in classes {
+            var reference: [String: Data]?
+            for threads in ["1", "2", "3", "7"] {
+                let out = scratch.appendingPathComponent("\(file)-\(threads)").path
+                let result = try VesicleExecutable.run(["run", network(file), "--out", out, "--quiet", "--format", "csv,npy,hdf5",
+                                                       "--threads", threads] + arguments, scratch: scratch, timeout: 300)
+                XCTAssertEqual(result.status, 0, "\(file): \(result.stderr)")
+                if threads != "1" {
+                    XCTAssertTrue(result.stdout.contains("windows on \(threads) threads"), "\(file): \(result.stdout)")
+                }
+                var files: [String: Data] = [:]
+                for name in try FileManager.default.contentsOfDirectory(atPath: out) where name != "metadata.json" {
+                    files[name] = try Data(contentsOf: URL(fileURLWithPath: out + "/" + name))
+                }
+                guard let reference else {
+                    XCTAssertGreaterThanOrEqual(files.count, 3, "\(file): \(files.keys.sorted())")
+                    XCTAssertGreaterThan(files.values.map(\.count).min() ?? 0, 0, file)
+                    reference = files
+                    continue
+                }
+                XCTAssertEqual(files.keys.sorted(), reference.keys.sorted(), file)
+                for (name, data) in files { XCTAssertEqual(data, reference[name], "\(file) on \(threads) threads: \(name)") }
+            }
+        }
+    }
+
     /// The run's summary reports each recorded population's rate over the neurons recorded (a slice,
     /// not the whole population), computed here from the raster, and nothing for populations that
     /// no `record spikes` names.

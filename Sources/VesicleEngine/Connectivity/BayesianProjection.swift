@@ -117,20 +117,31 @@ final class BayesianProjection {
     /// (`releaseRow`); `releasedPosterior` gives the (mu, sigma2) each release used.
     @inline(__always)
     func releaseAmplitudes(row: Int, range: Range<Int>, at t: Double) -> UnsafeBufferPointer<Double> {
+        releaseAmplitudes(row: row, range: range, at: t, into: amplitudes)
+    }
+
+    /// The same into `out[0 ..< range.count]`. Touches only row `row`'s posteriors and generator, so
+    /// partitions release their own rows concurrently (`Partition`).
+    @inline(__always)
+    func releaseAmplitudes(row: Int, range: Range<Int>, at t: Double,
+                           into out: UnsafeMutablePointer<Double>) -> UnsafeBufferPointer<Double> {
         if batched {
-            table.releaseRow(row, range: range, at: t, sign: sign, lanes: &lanes[row], into: amplitudes)
+            table.releaseRow(row, range: range, at: t, sign: sign, lanes: &lanes[row], into: out)
         } else {
             if !learnsFromSpikes { table.bringRow(row, to: t) }
             var rng = streams[row]
             var offset = 0
             for k in range {
-                amplitudes[offset] = sign * table.releaseAmplitude(k, rng: &rng)
+                out[offset] = sign * table.releaseAmplitude(k, rng: &rng)
                 offset += 1
             }
             streams[row] = rng
         }
-        return UnsafeBufferPointer(start: amplitudes, count: range.count)
+        return UnsafeBufferPointer(start: out, count: range.count)
     }
+
+    /// The longest row: room a caller's release buffer needs.
+    var longestRowCount: Int { longestRow }
 
     /// The posterior (mu, sigma2) synapse k of `row` released from at time t (after `releaseAmplitudes`).
     @inline(__always)
@@ -149,9 +160,14 @@ final class BayesianProjection {
 
     /// Brings the rows holding synapses 0 ..< limit to time t (for posterior snapshots).
     func bringSynapses(below limit: Int, to t: Double, rowStart: [Int]) {
+        bringSynapses(below: limit, rows: 0..<rowCount, to: t, rowStart: rowStart)
+    }
+
+    /// The same for the rows of `rows` only (one partition's).
+    func bringSynapses(below limit: Int, rows: Range<Int>, to t: Double, rowStart: [Int]) {
         if learnsFromSpikes { return }
-        var row = 0
-        while row < rowCount && rowStart[row] < limit {
+        var row = rows.lowerBound
+        while row < min(rows.upperBound, rowCount) && rowStart[row] < limit {
             table.bringRow(row, to: t)
             row += 1
         }

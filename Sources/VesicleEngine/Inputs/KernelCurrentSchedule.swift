@@ -16,7 +16,6 @@ final class KernelCurrentSchedule {
     private var groups: [(time: Double, projection: Int, start: Int, end: Int)] = []
     private var neurons: [Int] = []
     private var deltas: [Double] = []
-    private var next = 0
 
     init(projections: [KernelCurrentProjection], dt: Double) {
         self.projections = projections
@@ -27,9 +26,6 @@ final class KernelCurrentSchedule {
 
     /// Synaptic events binned by all kernel projections so far.
     var events: Int { projections.reduce(0) { $0 + $1.events } }
-
-    /// Time of the next change not yet applied in this window (infinity when none).
-    var nextTime: Double { next < groups.count ? groups[next].time : .infinity }
 
     /// The first grid step at or after `end` (grid times are Double(n) * dt, as the samplers' k * interval).
     func firstStep(atOrAfter end: Double) -> Int {
@@ -46,7 +42,6 @@ final class KernelCurrentSchedule {
         groups.removeAll(keepingCapacity: true)
         neurons.removeAll(keepingCapacity: true)
         deltas.removeAll(keepingCapacity: true)
-        next = 0
         guard let first = projections.first?.servedSteps, endStep > first else { return }
         for (q, p) in projections.enumerated() { p.currents(through: endStep, into: &windowCurrents[q]) }
         let steps = endStep - first
@@ -89,19 +84,22 @@ final class KernelCurrentSchedule {
         for p in projections where !p.sourceIsExternal { p.bin(networkSpikes) }
     }
 
-    /// Applies the next group of changes (one grid time, one projection) to its neurons.
-    func applyNext(to dynamics: [PopulationDynamics]) {
-        let group = groups[next]
-        next += 1
-        let range = group.start..<group.end
-        switch dynamics[projections[group.projection].targetPopulation] {
-        case .lifDelta(let pop):
-            let scale = pop.scale(at: group.time)
-            for k in range { pop.changeBias(neurons[k], by: deltas[k], at: group.time, scale: scale) }
-        case .lifExp(let pop):
-            for k in range { pop.changeBias(neurons[k]..<(neurons[k] + 1), by: deltas[k], at: group.time) }
-        case .source:
-            break
+    /// The window's groups of changes (one grid time and one projection each), in time order.
+    var groupCount: Int { groups.count }
+
+    /// The time and target population of group g.
+    func groupHeader(_ g: Int) -> (time: Double, population: Int) {
+        (groups[g].time, projections[groups[g].projection].targetPopulation)
+    }
+
+    /// Group g's neurons and their current changes (read-only: partitions read them concurrently).
+    func withGroup<R>(_ g: Int, _ body: (UnsafeBufferPointer<Int>, UnsafeBufferPointer<Double>) -> R) -> R {
+        let group = groups[g]
+        return neurons.withUnsafeBufferPointer { neurons in
+            deltas.withUnsafeBufferPointer { deltas in
+                body(UnsafeBufferPointer(rebasing: neurons[group.start..<group.end]),
+                     UnsafeBufferPointer(rebasing: deltas[group.start..<group.end]))
+            }
         }
     }
 }

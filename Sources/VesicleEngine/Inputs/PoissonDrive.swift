@@ -45,8 +45,14 @@ final class PoissonDriveTable {
     let oneEach: Bool
     let zigguratLayers = ExponentialZiggurat.layers
     let zigguratDensities = ExponentialZiggurat.densities
-    /// Arrivals consumed so far (the external event count).
-    var consumed = 0
+    /// Where each neuron's arrivals are counted (the external event count): its partition's output.
+    private(set) var route: PartitionRoute?
+    private var routeOwner: AnyObject?
+
+    func install(_ route: PartitionRoute, keeping owner: AnyObject) {
+        self.route = route
+        routeOwner = owner
+    }
 
     /// Drive j itself, for the fused loop of neurons with one drive each (`oneEach`).
     @inline(__always)
@@ -114,6 +120,7 @@ final class PoissonDriveTable {
     /// Consumes neuron j's earliest arrival: returns its weight and the neuron's new earliest arrival.
     @inline(__always)
     func consume(of j: Int) -> (weight: Double, next: Double) {
+        route?.output(of: j).driveArrivals &+= 1
         if oneEach {
             return (advanceDrive(j), drives[j].next)
         }
@@ -127,7 +134,6 @@ final class PoissonDriveTable {
     /// Draws drive k's next arrival after its current one; returns the current one's weight.
     @inline(__always)
     private func advanceDrive(_ k: Int) -> Double {
-        consumed &+= 1
         _ = drives[k].drawNext(layers: zigguratLayers, densities: zigguratDensities)
         return drives[k].weight
     }

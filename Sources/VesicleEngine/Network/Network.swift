@@ -1,11 +1,17 @@
 import VesicleModel
 import VesicleSynapses
 
-/// The dynamics behind one population.
+/// The dynamics behind one population: simulated neurons of some model (`NeuronModelRegistry`), or
+/// a source whose spikes do not depend on the network.
 enum PopulationDynamics {
-    case lifDelta(LIFDeltaPopulation)
-    case lifExp(LIFExpPopulation)
+    case neurons(any NeuronPopulation)
     case source(SourcePopulation)
+
+    /// The simulated neurons, nil for a source.
+    var neurons: (any NeuronPopulation)? {
+        if case .neurons(let pop) = self { return pop }
+        return nil
+    }
 
     /// Neurons whose spikes are computed by the simulation bound the min-delay window.
     var isDynamic: Bool {
@@ -123,14 +129,6 @@ public final class Network {
 
     /// Membrane potential of a neuron at time t, bringing it forward (for tests and samplers).
     public func potential(population p: Int, neuron j: Int, at t: Double) -> Double? {
-        switch dynamics[p] {
-        case .lifDelta(let pop):
-            pop.advance(j, before: t)
-            return pop.potential(j, at: t)
-        case .lifExp(let pop):
-            return pop.potential(j, at: t)
-        case .source:
-            return nil
-        }
+        dynamics[p].neurons?.membranePotential(j, at: t)
     }
 }

@@ -73,8 +73,7 @@ public enum NetworkBuilder {
         for (p, pop) in populations.enumerated() {
             var initRNG = RandomStream(seed: seed, purpose: .initialState, index: UInt64(p))
             let offset = UInt32(offsets[p])
-            switch pop.model {
-            case .lifDelta(var params), .lifExp(var params):
+            if let entry = NeuronModelRegistry.entry(for: pop.model), var params = entry.parameters(pop.model) {
                 let bias = initialBias[p]
                 let uniformBias = bias.allSatisfy { $0 == bias.first }
                 if uniformBias, let b = bias.first { params.biasCurrent += b }
@@ -83,17 +82,16 @@ public enum NetworkBuilder {
                     return try ConnectivityBuilder.draw(d, &initRNG, what: "initial potential", projection: pop.name)
                 }
                 let table = PoissonDriveTable(neuronCount: pop.size, drives: drives[p])
-                if case .lifDelta = pop.model {
-                    let group = LIFDeltaPopulation(parameters: params, count: pop.size, offset: offset,
-                                                   initialPotential: initial, drives: table, spikes: spikes, seed: seed)
-                    if !uniformBias { for j in 0..<pop.size where bias[j] != 0 { group.changeBias(j..<(j + 1), by: bias[j], at: 0) } }
-                    dynamics.append(.lifDelta(group))
-                } else {
-                    let group = LIFExpPopulation(parameters: params, count: pop.size, offset: offset,
-                                                 initialPotential: initial, drives: table, spikes: spikes)
-                    if !uniformBias { for j in 0..<pop.size where bias[j] != 0 { group.changeBias(j..<(j + 1), by: bias[j], at: 0) } }
-                    dynamics.append(.lifExp(group))
-                }
+                let group = entry.make(NeuronPopulationRequest(parameters: params, count: pop.size, offset: offset,
+                                                               initialPotential: initial, drives: table, spikes: spikes,
+                                                               seed: seed))
+                if !uniformBias { for j in 0..<pop.size where bias[j] != 0 { group.changeInput(j..<(j + 1), by: bias[j], at: 0) } }
+                dynamics.append(.neurons(group))
+                continue
+            }
+            switch pop.model {
+            case .lifDelta, .lifExp:
+                throw NetworkError("population '\(pop.name)': no simulator for neuron model \(pop.model.name)")
             case .poissonSource(let rate, let deadTime):
                 var rateRNG = RandomStream(seed: seed, purpose: .rates, index: UInt64(p))
                 var rates: [Double] = []

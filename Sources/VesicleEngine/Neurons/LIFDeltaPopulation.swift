@@ -42,9 +42,12 @@ final class LIFDeltaPopulation {
     var epoch: Double = 0
     let drives: PoissonDriveTable
     let spikes: WindowSpikes
-    /// Where the fused-drive paths put spikes and arrival counts when the population runs on one
-    /// thread: `spikes` itself. A thread of a parallel window passes its own (`PartitionOutput`).
+    /// Where spikes and arrival counts go before a simulator installs its partitions' route:
+    /// `spikes` itself (the initial spikes at time 0 land here).
     let output: PartitionOutput
+    /// Which partition's output each neuron writes (`PartitionRoute`), and the storage behind it.
+    private(set) var route: PartitionRoute
+    private var routeOwner: AnyObject
     /// Stochastic firing instead of a hard threshold (MODEL.md §2), if the parameters ask for it.
     let escapeNoise: EscapeNoiseState?
     /// One Poisson drive per neuron and no escape noise: the fused drive loop applies.
@@ -99,6 +102,10 @@ final class LIFDeltaPopulation {
         self.drives = drives
         self.spikes = spikes
         output = PartitionOutput(spikes: spikes)
+        let single = PartitionRouteStorage.single(count: count, output: output)
+        routeOwner = single
+        route = single.route(population: 0)
+        drives.install(route, keeping: single)
         state = HugePageMemory.allocate(bytes: max(count, 1) * MemoryLayout<LIFDeltaState>.stride)
             .bindMemory(to: LIFDeltaState.self, capacity: max(count, 1))
         asymptote = .allocate(capacity: max(count, 1))
@@ -136,9 +143,16 @@ final class LIFDeltaPopulation {
         return asymptote[j] + s.scaled * exp(-(t - epoch) / tau)
     }
 
+    /// Installs the partitions' route (`NeuronPopulation.install`).
+    func install(_ route: PartitionRoute, keeping owner: AnyObject) {
+        self.route = route
+        routeOwner = owner
+        drives.install(route, keeping: owner)
+    }
+
     @inline(__always)
     func fire(_ j: Int, at t: Double) {
-        spikes.append(time: t, neuron: offset &+ UInt32(j))
+        route.output(of: j).spikes.append(time: t, neuron: offset &+ UInt32(j))
         let until = t + parameters.refractoryPeriod
         state[j].refractoryUntil = until
         state[j].scaled = (parameters.resetPotential - asymptote[j]) * exp((until - epoch) / tau)
@@ -149,7 +163,7 @@ final class LIFDeltaPopulation {
     @inline(__always)
     func advance(_ j: Int, before t: Double) {
         if fusedDrive {
-            advanceOnClock(j, before: clockValue(at: t), into: output)
+            advanceOnClock(j, before: clockValue(at: t), into: route.output(of: j))
         } else if singleDrives && state[j].thresholdGap >= 0 {
             if state[j].nextDrive < t { receiveSingleDrive(j, before: t) }
         } else if let escapeNoise {
@@ -182,7 +196,7 @@ final class LIFDeltaPopulation {
             arrival = next
         } while arrival < t
         state[j].nextDrive = arrival
-        drives.consumed &+= count
+        route.output(of: j).driveArrivals &+= count
     }
 
     @inline(__always)
@@ -225,12 +239,7 @@ final class LIFDeltaPopulation {
     /// Delivers one PSP of amplitude `weight` at time t to each local neuron in `targets`. This is
     /// the innermost loop of a recurrent network: the common case (no drive arrival or drift pending,
     /// not refractory) is one load, one add and one compare per target.
-    @inline(__always)
-    func deliver(weight: Double, at t: Double, to targets: UnsafeBufferPointer<UInt32>) {
-        deliver(weight: weight, at: t, to: targets, into: output)
-    }
-
-    /// The same, with the spikes and counts of fused-drive neurons going to `output`.
+    /// The spikes and counts of fused-drive neurons go to `output`, those of the others to their route's.
     @inline(__always)
     func deliver(weight: Double, at t: Double, to targets: UnsafeBufferPointer<UInt32>, into output: PartitionOutput) {
         let scale = smallArgumentExp((t - epoch) * inverseTau, table: expTable)
@@ -261,14 +270,7 @@ final class LIFDeltaPopulation {
     /// all of sign `allOfSign` when that is given (see `deliverOnClock`).
     /// As above, a target is brought forward only when something is pending before t (a drive
     /// arrival, drift towards a crossing, escape noise); `advance` would do nothing otherwise.
-    @inline(__always)
-    func deliver<Amplitude: BinaryFloatingPoint>(amplitudes: UnsafeBufferPointer<Amplitude>,
-                                                 allOfSign sign: FloatingPointSign? = nil, at t: Double,
-                                                 to targets: UnsafeBufferPointer<UInt32>) {
-        deliver(amplitudes: amplitudes, allOfSign: sign, at: t, to: targets, into: output)
-    }
-
-    /// The same, with the spikes and counts of fused-drive neurons going to `output`.
+    /// The spikes and counts of fused-drive neurons go to `output`.
     @inline(__always)
     func deliver<Amplitude: BinaryFloatingPoint>(amplitudes: UnsafeBufferPointer<Amplitude>,
                                                  allOfSign sign: FloatingPointSign? = nil, at t: Double,
@@ -307,19 +309,15 @@ final class LIFDeltaPopulation {
         epoch = newEpoch
     }
 
-    /// Every neuron brought forward to just before `t` (the window end).
-    func advanceAll(before t: Double) {
-        if fusedDrive {
-            advance(0..<count, before: t, into: output)
-        } else {
-            for j in 0..<count { advance(j, before: t) }
-        }
-    }
-
-    /// Fused-drive neurons `range` brought forward to just before `t`, spikes and counts to `output`.
+    /// Neurons `range` (all of one partition) brought forward to just before `t`; spikes and counts
+    /// to `output`, the partition's.
     func advance(_ range: Range<Int>, before t: Double, into output: PartitionOutput) {
-        let limit = clockValue(at: t)
-        for j in range { advanceOnClock(j, before: limit, into: output) }
+        if fusedDrive {
+            let limit = clockValue(at: t)
+            for j in range { advanceOnClock(j, before: limit, into: output) }
+        } else {
+            for j in range { advance(j, before: t) }
+        }
     }
 
     /// Changes the constant input of the neurons in `range` at time t by `deltaCurrent` pA, keeping V continuous.

@@ -23,6 +23,10 @@ final class LIFExpPopulation {
     let asymptote: UnsafeMutablePointer<Double>
     let drives: PoissonDriveTable
     let spikes: WindowSpikes
+    /// Which partition's output each neuron's spikes go to (`PartitionRoute`); before a simulator
+    /// installs its own, `spikes` itself.
+    var route: PartitionRoute
+    var routeOwner: AnyObject
 
     init(parameters: LIFParameters, count: Int, offset: UInt32, initialPotential: [Double],
          drives: PoissonDriveTable, spikes: WindowSpikes) {
@@ -31,6 +35,10 @@ final class LIFExpPopulation {
         self.offset = offset
         self.drives = drives
         self.spikes = spikes
+        let single = PartitionRouteStorage.single(count: count, output: PartitionOutput(spikes: spikes))
+        routeOwner = single
+        route = single.route(population: 0)
+        drives.install(route, keeping: single)
         state = .allocate(capacity: max(count, 1))
         asymptote = .allocate(capacity: max(count, 1))
         for j in 0..<count {
@@ -82,7 +90,7 @@ final class LIFExpPopulation {
     }
 
     private func fire(_ j: Int, at t: Double) {
-        spikes.append(time: t, neuron: offset &+ UInt32(j))
+        route.output(of: j).spikes.append(time: t, neuron: offset &+ UInt32(j))
         state[j].potential = parameters.resetPotential
         state[j].refractoryUntil = t + parameters.refractoryPeriod
     }

@@ -24,7 +24,7 @@ extension NetworkBuilder {
             guard let delay = projection.synapses.uniformDelay else {
                 throw NetworkError("\(what): learning from spikes needs one delay for the whole projection (the traces are kept per presynaptic neuron); use a constant delay")
             }
-            guard case .lifDelta(let target) = dynamics[projection.targetPopulation], target.escapeNoise != nil else {
+            guard let target = dynamics[projection.targetPopulation].neurons as? LIFDeltaPopulation, target.escapeNoise != nil else {
                 throw NetworkError("\(what): the target '\(populationNames[projection.targetPopulation])' must be lif_delta neurons with escape noise (rho_0, delta_V): the filter learns from stochastic spikes (MODEL.md §5)")
             }
             guard projection.synapses.synapseCount <= Int(UInt32.max) else {

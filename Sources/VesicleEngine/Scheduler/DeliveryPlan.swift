@@ -1,24 +1,41 @@
-/// The network's delivery structure for the threads of `ParallelWindows`, flattened into plain values
-/// and pointers.
+/// The network's delivery structure as the partitions read it, flattened into plain values and
+/// pointers.
 ///
 /// Copying a `BuiltProjection`, a delay class's members or a population reference costs reference
 /// counting, which is atomic: when two threads retain and release the same arrays for every delivery,
 /// their counts' cache lines move between the cores at each one. Here everything a delivery needs is
-/// a pointer or a number, and the population is held unmanaged. The tables' arrays are held by this
+/// a pointer or a number, and the populations are held unowned. The tables' arrays are held by this
 /// object, unchanged, so the storage the pointers point into stays where it is while it lives.
+///
+/// It also fixes the partitioning (docs/DESIGN.md, The partition): partition k of P owns neurons
+/// n k / P ..< n (k + 1) / P of every population of n neurons, sources included (a source's rows are
+/// its partition's to release), and with them those neurons' incoming synapses' effects, their
+/// drives, their escape noise, their share of every current change and membrane sampler, and the
+/// Bayesian rows (releases, posterior samples) of the source neurons it owns.
 final class DeliveryPlan {
     /// One member of a delay class: the synapses of one projection with one delay.
     struct Member {
         let rowStart: UnsafePointer<Int>
         let targets: UnsafePointer<UInt32>
-        /// Per-synapse weights, or nil when `uniformWeight` applies.
+        /// Per-synapse weights, or nil when `uniformWeight` applies (or the synapses are Bayesian).
         let weights: UnsafePointer<Float>?
         let uniformWeight: Double
         /// Per-synapse delay steps and the member's step (nil: every synapse of the row).
         let delaySteps: UnsafePointer<UInt16>?
         let steps: UInt16?
+        let projection: Int
         let targetPopulation: Int
-        let population: Unmanaged<LIFDeltaPopulation>
+        /// The target's neurons (nil when the target is a source, which takes no input).
+        unowned(unsafe) let population: (any NeuronPopulation)?
+        /// The projection's Bayesian synapses (nil: static).
+        let bayesian: Unmanaged<BayesianProjection>?
+        let releaseSign: FloatingPointSign?
+        /// Within each row and delay, targets ascend (every rule but `fixed_outdegree` builds them
+        /// so): a partition's targets are then one contiguous sub-range, found by bisection;
+        /// otherwise they are gathered one by one.
+        let sortedByTarget: Bool
+        /// Log the releases of synapses below this index (nil: no release log).
+        let releaseLogLimit: Int?
 
         /// The synapses of source `row` this member delivers (`SynapseTable.synapses(ofRow:for:)`).
         @inline(__always)
@@ -30,7 +47,8 @@ final class DeliveryPlan {
     }
 
     private let tables: [SynapseTable]
-    private let populations: [LIFDeltaPopulation?]
+    private let populations: [(any NeuronPopulation)?]
+    private let bayesians: [BayesianProjection?]
     private let memberStorage: UnsafeMutableBufferPointer<Member>
     /// Members of (population p, delay class c) are memberStorage[classStart[classBase[p] + c] ..<
     /// classStart[classBase[p] + c + 1]].
@@ -38,41 +56,53 @@ final class DeliveryPlan {
     private let classStart: UnsafeMutablePointer<Int>
     let populationOfNeuron: UnsafeMutablePointer<Int32>
     let populationOffsets: UnsafeMutablePointer<Int>
-    /// Thread k's neurons of population p are partitionStarts[p * (threads + 1) + k] ..< the next:
-    /// equal contiguous ranges.
+    /// Partition k's neurons of population p are partitionStarts[p * (partitions + 1) + k] ..< the
+    /// next: equal contiguous ranges.
     private let partitionStarts: UnsafeMutablePointer<Int>
-    private let threads: Int
+    let partitionCount: Int
+    /// The most members of any delay class: a delivery's release slots are i * this + member.
+    let maximumMembers: Int
+    /// Some member is Bayesian: a window on several partitions first releases, then delivers.
+    let hasBayesian: Bool
+    /// The longest row of any Bayesian member (room for one row's releases).
+    let longestBayesianRow: Int
 
-    init(network: Network, threads: Int) {
-        self.threads = threads
+    init(network: Network, partitions: Int, releaseLogLimit: [Int?]) {
+        partitionCount = partitions
         tables = network.projections.map(\.synapses)
-        populations = network.dynamics.map { dynamics in
-            if case .lifDelta(let pop) = dynamics { return pop }
-            return nil
-        }
+        populations = network.dynamics.map(\.neurons)
+        bayesians = network.projections.map(\.bayesian)
         var members: [Member] = []
         var base: [Int] = []
         var classStarts: [Int] = []
+        var widest = 0
         for classes in network.delayClasses {
             base.append(classStarts.count)
             for delayClass in classes {
                 classStarts.append(members.count)
+                widest = max(widest, delayClass.members.count)
                 for m in delayClass.members {
                     let table = tables[m.projection]
-                    let target = network.projections[m.projection].targetPopulation
-                    // `ParallelWindows.refusal` admits only lif_delta targets and static tables.
-                    guard let pop = populations[target] else { continue }
+                    let projection = network.projections[m.projection]
+                    let bayesian = bayesians[m.projection]
                     members.append(Member(
                         rowStart: table.rowStart.withUnsafeBufferPointer { $0.baseAddress! },
                         targets: table.targets.withUnsafeBufferPointer { $0.baseAddress! },
-                        weights: table.uniformWeight == nil ? table.weights.withUnsafeBufferPointer { $0.baseAddress! } : nil,
+                        weights: table.uniformWeight == nil && bayesian == nil
+                            ? table.weights.withUnsafeBufferPointer { $0.baseAddress! } : nil,
                         uniformWeight: table.uniformWeight ?? 0,
                         delaySteps: m.steps == nil ? nil : table.delaySteps.withUnsafeBufferPointer { $0.baseAddress! },
-                        steps: m.steps, targetPopulation: target, population: Unmanaged.passUnretained(pop)))
+                        steps: m.steps, projection: m.projection, targetPopulation: projection.targetPopulation,
+                        population: populations[projection.targetPopulation],
+                        bayesian: bayesian.map { Unmanaged.passUnretained($0) }, releaseSign: bayesian?.releaseSign,
+                        sortedByTarget: Self.rowsSortedByTarget(table), releaseLogLimit: releaseLogLimit[m.projection]))
                 }
             }
             classStarts.append(members.count)
         }
+        maximumMembers = widest
+        hasBayesian = members.contains { $0.bayesian != nil }
+        longestBayesianRow = bayesians.compactMap { $0?.longestRowCount }.max() ?? 0
         memberStorage = .allocate(capacity: max(members.count, 1))
         _ = memberStorage.initialize(from: members)
         classBase = base
@@ -82,7 +112,7 @@ final class DeliveryPlan {
         populationOfNeuron.initialize(from: network.populationOfNeuron, count: network.populationOfNeuron.count)
         populationOffsets = .allocate(capacity: max(network.populationOffsets.count, 1))
         populationOffsets.initialize(from: network.populationOffsets, count: network.populationOffsets.count)
-        let flat = network.populationSizes.flatMap { n in (0...threads).map { k in n * k / threads } }
+        let flat = Self.bounds(network.populationSizes, partitions: partitions).flatMap { $0 }
         partitionStarts = .allocate(capacity: max(flat.count, 1))
         partitionStarts.initialize(from: flat, count: flat.count)
     }
@@ -95,11 +125,38 @@ final class DeliveryPlan {
         partitionStarts.deallocate()
     }
 
-    /// Thread k's neurons of population p.
+    /// The partition bounds of each population: n k / P for k = 0 ... P.
+    static func bounds(_ sizes: [Int], partitions: Int) -> [[Int]] {
+        sizes.map { n in (0...partitions).map { k in n * k / partitions } }
+    }
+
+    /// Within each row and delay, targets ascend: a partition's targets are one contiguous sub-range.
+    static func rowsSortedByTarget(_ table: SynapseTable) -> Bool {
+        let perSynapseDelays = table.uniformDelay == nil
+        for row in 0..<table.sourceCount {
+            let lo = table.rowStart[row], hi = table.rowStart[row + 1]
+            if hi - lo < 2 { continue }
+            for k in (lo + 1)..<hi where table.targets[k] < table.targets[k - 1] {
+                if !perSynapseDelays || table.delaySteps[k] == table.delaySteps[k - 1] { return false }
+            }
+        }
+        return true
+    }
+
+    /// Partition k's neurons of population p.
     @inline(__always)
     func partition(_ k: Int, of p: Int) -> Range<Int> {
-        let starts = partitionStarts + p * (threads + 1)
+        let starts = partitionStarts + p * (partitionCount + 1)
         return starts[k]..<starts[k + 1]
+    }
+
+    /// The partition that owns local neuron j of population p.
+    @inline(__always)
+    func owner(of j: Int, population p: Int) -> Int {
+        let starts = partitionStarts + p * (partitionCount + 1)
+        var k = 0
+        while k + 1 < partitionCount && j >= starts[k + 1] { k += 1 }
+        return k
     }
 
     /// The members of delay class c of population p.

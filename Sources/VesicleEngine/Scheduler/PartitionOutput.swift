@@ -1,7 +1,7 @@
-/// What one partition of a window's neurons produces besides their own state: their spikes and the
-/// number of drive arrivals they consumed. A thread of a parallel window writes only its own
-/// (`ParallelWindows`), so threads never write shared memory; a population running on one thread
-/// uses its own, whose spikes are the network's.
+/// What one partition of a window's neurons produces besides their own state: their spikes, the
+/// drive arrivals they consumed and the synaptic events they received. A partition writes only its
+/// own (`Partitions`, `PartitionRoute`), so threads never write shared memory; before a simulator
+/// installs its partitions, a population uses its own, whose spikes are the network's.
 final class PartitionOutput {
     let spikes: WindowSpikes
     var driveArrivals = 0

@@ -15,12 +15,17 @@ public struct SimulationCounters: Sendable {
     public var simulatedTime: Double = 0
 }
 
-/// Drives a built network through time (DESIGN.md, One scheduler).
+/// Drives a built network through time (docs/DESIGN.md, One scheduler; The partition).
 ///
 /// Time advances in windows no longer than the minimum delay D from any neuron whose spikes the
 /// simulation computes. No spike emitted in a window can arrive inside it, so within a window every
 /// neuron can be integrated independently and exactly; the window boundaries are where spikes are
-/// queued and where partitions will later synchronise (threads now, ranks later).
+/// queued and where the partitions synchronise (threads in one process now, ranks later).
+///
+/// The simulator drives partitions (`Partitions`): with `threads` = P, partition k owns neurons
+/// n k / P ..< n (k + 1) / P of every population of n neurons, their share of every delivery,
+/// drive, current change and membrane sampler, and the Bayesian rows of the source neurons it owns
+/// (releases, release log, posterior samples). One thread is one partition; the path is the same.
 ///
 /// Within a window, happenings are processed in this documented order:
 /// 1. source spikes (Poisson and spike-time sources) with emission < window end are queued;
@@ -28,9 +33,13 @@ public struct SimulationCounters: Sendable {
 ///    in order of time; at equal times a bias change precedes a kernel-current change
 ///    (`KernelCurrentSchedule`), which precedes deliveries, which precede samples;
 ///    deliveries are ordered by (time, source index, delay class) and within one by synapse order;
+///    a Bayesian row releases at each delivery of it, in that order;
 /// 3. before any input at time t, the target is brought forward through its own Poisson arrivals and
 ///    drift crossings strictly before t;
 /// 4. at the window end every neuron is brought forward to it.
+/// What the observer receives is merged in that order whatever the partitioning: releases by
+/// (delivery, member, synapse), posterior samples by (time, sampler, synapse), membrane samples by
+/// (time, sampler, neuron), spikes by (time, global neuron index).
 public final class Simulator {
     public let network: Network
     public private(set) var counters = SimulationCounters()
@@ -41,29 +50,25 @@ public final class Simulator {
     var queue: any EventQueue
     let window: Double
     var recorded: [[Bool]]
-    var membraneSamplers: [(population: Int, range: Range<Int>, interval: Double)] = []
     /// Per projection: log releases of synapses below this index (nil: not logged).
     var releaseLogLimit: [Int?]
-    var posteriorSamplers: [(projection: Int, limit: Int, interval: Double)] = []
     weak var observer: SimulationObserver?
     var nextBiasChange = 0
     var deliveries: [SpikeDelivery] = []
     let sourceSpikes = WindowSpikes()
-    /// The threads a window's deliveries run on, when more than one was asked for and the network
-    /// allows it (`ParallelWindows`).
-    private var parallel: ParallelWindows?
+    /// The partitions the windows run on.
+    let partitions: Partitions
     /// Why a run asked to use several threads uses one (nil otherwise).
     public private(set) var parallelRefusal: String?
-    /// Drive arrivals and recurrent events counted by parallel windows.
-    private var parallelDriveArrivals = 0
-    /// The number of threads the windows run on.
-    public var threadCount: Int { parallel?.threadCount ?? 1 }
+    /// The number of threads (partitions) the windows run on.
+    public var threadCount: Int { partitions.count }
 
     /// Window length when no simulated neuron has outgoing synapses, ms.
     static let defaultWindow = 1.0
 
-    /// `threads` > 1 runs each window's deliveries on that many threads when the network allows it
-    /// (`ParallelWindows`; otherwise `parallelRefusal` says why); the results are the same either way.
+    /// `threads` > 1 runs each window on that many partitions, one thread each, unless a population
+    /// refuses (`NeuronPopulation.partitionRefusal`; then `parallelRefusal` says why); the results are
+    /// the same either way.
     public init(network: Network, queue kind: EventQueueKind = .binaryHeap, threads: Int = 1) {
         self.network = network
         window = network.minimumDelay ?? Self.defaultWindow
@@ -73,7 +78,9 @@ public final class Simulator {
         case .calendar: queue = CalendarQueue(origin: 0, width: network.minimumDelay ?? 1.0)
         }
         recorded = network.populationSizes.map { Array(repeating: false, count: $0) }
-        releaseLogLimit = Array(repeating: nil, count: network.projections.count)
+        var releaseLogLimit = [Int?](repeating: nil, count: network.projections.count)
+        var posteriorSamplers: [(projection: Int, limit: Int, interval: Double)] = []
+        var membraneSamplers: [(population: Int, range: Range<Int>, interval: Double)] = []
         for rec in network.spec.recordings {
             switch rec.kind {
             case .releases(let name, let limit):
@@ -88,13 +95,6 @@ public final class Simulator {
                 break
             }
         }
-        defer {
-            if threads > 1 {
-                parallelRefusal = ParallelWindows.refusal(
-                    for: network, samplers: !membraneSamplers.isEmpty || !posteriorSamplers.isEmpty)
-                if parallelRefusal == nil { parallel = ParallelWindows(network: network, threads: threads) }
-            }
-        }
         for rec in network.spec.recordings {
             guard let source = rec.source, let p = network.populationIndex(named: source.population) else { continue }
             let range = source.range ?? 0..<network.populationSizes[p]
@@ -107,6 +107,24 @@ public final class Simulator {
                 break
             }
         }
+        self.releaseLogLimit = releaseLogLimit
+        var count = max(threads, 1)
+        if count > 1, let refusal = network.dynamics.lazy.compactMap({ $0.neurons?.partitionRefusal }).first {
+            parallelRefusal = refusal
+            count = 1
+        }
+        // Drive arrivals already counted where the populations put them before any partition
+        // existed (a neuron that starts above threshold fires at time 0 and drops its refractory
+        // arrivals).
+        for case .neurons(let pop) in network.dynamics {
+            for k in 0..<pop.route.partitionCount {
+                let output = pop.route.outputs[k].takeUnretainedValue()
+                counters.externalEvents += output.driveArrivals
+                output.driveArrivals = 0
+            }
+        }
+        partitions = Partitions(network: network, count: count, releaseLogLimit: releaseLogLimit,
+                                membraneSamplers: membraneSamplers, posteriorSamplers: posteriorSamplers)
     }
 
     /// Records the spikes of every neuron of every visible population.
@@ -124,6 +142,11 @@ public final class Simulator {
         self.observer = observer
         network.kernelCurrents?.logReleases(limits: releaseLogLimit, observer: observer)
         let recordFrom = network.spec.simulation.warmup
+        // Invariant at the top of every iteration: every neuron of every partition has been brought
+        // to `time` exactly (nothing before it is pending); every spike emitted before `time` is
+        // recorded and its deliveries are queued; every delivery still queued arrives at or after
+        // `time`; the posteriors, generators and learners are those of `time`. A window [time,
+        // time + D) can then run on each partition independently.
         while time < stopTime {
             let windowEnd = min(time + window, stopTime)
             step(to: windowEnd, observer: observer, recordFrom: recordFrom)
@@ -134,13 +157,6 @@ public final class Simulator {
         counters.simulatedTime = time
         counters.kernelEvents = network.kernelSynapticEvents
         network.kernelCurrents?.logReleases(limits: releaseLogLimit, observer: nil)
-        counters.externalEvents = network.dynamics.reduce(0) { total, d in
-            switch d {
-            case .lifDelta(let pop): return total + pop.drives.consumed + pop.output.driveArrivals
-            case .lifExp(let pop): return total + pop.drives.consumed
-            case .source: return total
-            }
-        } + parallelDriveArrivals
     }
 
     private func step(to end: Double, observer: SimulationObserver?, recordFrom: Double) {
@@ -151,46 +167,29 @@ public final class Simulator {
         queueDeliveries(of: sourceSpikes)
         network.kernelCurrents?.beginWindow(end: end, sourceSpikes: sourceSpikes)
 
-        // 2. Deliveries, bias changes and samples in time order.
+        // 2-4 on the partitions: deliveries, current changes and samples in time order, then every
+        // neuron to the window end.
         deliveries.removeAll(keepingCapacity: true)
         queue.popAll(before: end, into: &deliveries)
-        if let parallel {
-            // 2 and 3 on threads: there are no bias changes or samples (`ParallelWindows.refusal`).
-            parallel.run(deliveries, windowEnd: end, network: network)
-            for output in parallel.outputs {
-                for k in 0..<output.spikes.count {
-                    spikes.append(time: output.spikes.times[k], neuron: output.spikes.neurons[k])
-                }
-                output.spikes.removeAll()
-                counters.recurrentEvents += output.recurrentEvents
-                parallelDriveArrivals += output.driveArrivals
-                output.recurrentEvents = 0
-                output.driveArrivals = 0
-            }
-            for case .lifDelta(let pop) in network.dynamics { pop.rebase(to: end) }
-            finishWindow(at: end, spikes: spikes, observer: observer, recordFrom: recordFrom)
-            return
-        }
         let sampleTimes = self.sampleTimes(from: time, before: end)
-        var sampleIndex = 0
-        for d in deliveries {
-            catchUp(before: d.time, changesAtThatTime: true, samples: sampleTimes, index: &sampleIndex, observer: observer)
-            deliver(d)
+        deliveries.withUnsafeBufferPointer { window in
+            partitions.run(WindowWork(deliveries: window, end: end, sampleTimes: sampleTimes, observed: observer != nil,
+                                      warmup: network.spec.simulation.warmup, biasStart: nextBiasChange))
         }
-        catchUp(before: end, changesAtThatTime: false, samples: sampleTimes, index: &sampleIndex, observer: observer)
-
-        // 3. Every neuron to the window end; spikes of the window are recorded and queued.
-        for dynamics in network.dynamics {
-            switch dynamics {
-            case .lifDelta(let pop):
-                pop.advanceAll(before: end)
-                pop.rebase(to: end)
-            case .lifExp(let pop):
-                for j in 0..<pop.count { pop.advance(j, to: end) }
-            case .source:
-                break
+        nextBiasChange = partitions.partitions[0].biasCursor
+        for partition in partitions.partitions {
+            let output = partition.output
+            for k in 0..<output.spikes.count {
+                spikes.append(time: output.spikes.times[k], neuron: output.spikes.neurons[k])
             }
+            output.spikes.removeAll()
+            counters.recurrentEvents += output.recurrentEvents
+            counters.externalEvents += output.driveArrivals
+            output.recurrentEvents = 0
+            output.driveArrivals = 0
         }
+        for case .neurons(let pop) in network.dynamics { pop.endWindow(at: end) }
+        if let observer { hand(sampleCount: sampleTimes.count, times: sampleTimes, to: observer) }
         finishWindow(at: end, spikes: spikes, observer: observer, recordFrom: recordFrom)
     }
 
@@ -218,13 +217,12 @@ public final class Simulator {
         }
     }
 
-    /// Constant-current changes and kernel-current changes (`KernelCurrentSchedule`) up to t, merged
-    /// in time order; at equal times the constant ones first.
     /// Every sampler's sample times in [start, end), ascending and distinct.
     private func sampleTimes(from start: Double, before end: Double) -> [Double] {
-        if membraneSamplers.isEmpty && posteriorSamplers.isEmpty { return [] }
+        let intervals = partitions.membraneSamplers.map(\.interval) + partitions.posteriorSamplers.map(\.interval)
+        if intervals.isEmpty { return [] }
         var times: [Double] = []
-        for interval in membraneSamplers.map(\.interval) + posteriorSamplers.map(\.interval) {
+        for interval in intervals {
             // Sample k is at exactly k * interval (no accumulated sum). The first k of a window is
             // chosen by the same product the previous window compared with its end: the quotient
             // start / interval can round across an integer (0.30000000000000004 / 0.1 > 3), which
@@ -235,63 +233,6 @@ public final class Simulator {
             while k * interval < end { times.append(k * interval); k += 1 }
         }
         return Array(Set(times)).sorted()
-    }
-
-    /// Current changes (constant and kernel) and samples before t, merged in time order. At equal
-    /// times a change precedes a sample; changes at exactly t are applied too when t is a delivery's
-    /// time, since changes precede deliveries, which precede samples.
-    private func catchUp(before t: Double, changesAtThatTime: Bool, samples: [Double], index: inout Int,
-                         observer: SimulationObserver?) {
-        while index < samples.count && samples[index] < t {
-            applyBiasChanges(before: samples[index], inclusive: true)
-            sample(at: samples[index], observer: observer)
-            index += 1
-        }
-        applyBiasChanges(before: t, inclusive: changesAtThatTime)
-    }
-
-    private func applyBiasChanges(before t: Double, inclusive: Bool) {
-        let changes = network.biasChanges
-        while true {
-            let kernelTime = network.kernelCurrents?.nextTime ?? .infinity
-            guard nextBiasChange < changes.count, changes[nextBiasChange].time <= kernelTime else {
-                guard inclusive ? kernelTime <= t : kernelTime < t else { return }
-                network.kernelCurrents?.applyNext(to: network.dynamics)
-                continue
-            }
-            let c = changes[nextBiasChange]
-            guard inclusive ? c.time <= t : c.time < t else { return }
-            switch network.dynamics[c.population] {
-            case .lifDelta(let pop): pop.changeBias(c.range, by: c.deltaCurrent, at: c.time)
-            case .lifExp(let pop): pop.changeBias(c.range, by: c.deltaCurrent, at: c.time)
-            case .source: break
-            }
-            nextBiasChange += 1
-        }
-    }
-
-    private func sample(at t: Double, observer: SimulationObserver?) {
-        guard let observer, t >= network.spec.simulation.warmup else { return }
-        for s in posteriorSamplers where isMultiple(t, of: s.interval) {
-            let projection = network.projections[s.projection]
-            guard let bayesian = projection.bayesian else { continue }
-            bayesian.bringSynapses(below: s.limit, to: t, rowStart: projection.synapses.rowStart)
-            for k in 0..<s.limit {
-                let p = bayesian.table.posterior(k)
-                observer.posterior(projection: s.projection, synapse: k, time: t, mu: p.mu, sigma2: p.sigma2)
-            }
-        }
-        for s in membraneSamplers where isMultiple(t, of: s.interval) {
-            for j in s.range {
-                if let v = network.potential(population: s.population, neuron: j, at: t) {
-                    observer.membrane(population: s.population, neuron: j, time: t, potential: v)
-                }
-            }
-        }
-    }
-
-    private func isMultiple(_ t: Double, of interval: Double) -> Bool {
-        (t / interval).rounded() * interval == t
     }
 
     /// Queues one delivery per spike and delay class, in (time, neuron) order.
@@ -319,77 +260,6 @@ public final class Simulator {
             let p = Int(network.populationOfNeuron[g])
             let local = g - network.populationOffsets[p]
             if recorded[p][local] { observer.spike(population: p, neuron: local, time: t) }
-        }
-    }
-
-    /// Fans one delivery out to its targets.
-    @inline(__always)
-    private func deliver(_ d: SpikeDelivery) {
-        let g = Int(d.source)
-        let p = Int(network.populationOfNeuron[g])
-        let local = g - network.populationOffsets[p]
-        let t = d.time
-        for member in network.delayClasses[p][Int(d.delayClass)].members {
-            let projection = network.projections[member.projection]
-            let table = projection.synapses
-            let range = table.synapses(ofRow: local, for: member)
-            if range.isEmpty { continue }
-            counters.recurrentEvents += range.count
-            if let bayesian = projection.bayesian {
-                deliverReleases(bayesian, projection: member.projection, table: table, row: local, range: range, at: t)
-                continue
-            }
-            switch network.dynamics[projection.targetPopulation] {
-            case .lifDelta(let pop):
-                deliverDelta(table, range, to: pop, at: t)
-            case .lifExp(let pop):
-                table.targets.withUnsafeBufferPointer { targets in
-                    for k in range { pop.receive(Int(targets[k]), weight: table.weight(at: k), at: t) }
-                }
-            case .source:
-                break
-            }
-        }
-    }
-
-    @inline(__always)
-    private func deliverDelta(_ table: SynapseTable, _ range: Range<Int>, to pop: LIFDeltaPopulation, at t: Double) {
-        table.targets.withUnsafeBufferPointer { targets in
-            let slice = UnsafeBufferPointer(rebasing: targets[range])
-            if let w = table.uniformWeight {
-                pop.deliver(weight: w, at: t, to: slice)
-            } else {
-                table.weights.withUnsafeBufferPointer { weights in
-                    pop.deliver(amplitudes: UnsafeBufferPointer(rebasing: weights[range]), at: t, to: slice)
-                }
-            }
-        }
-    }
-
-    /// Bayesian synapses: every synapse releases a fresh sample from its posterior (MODEL.md §3),
-    /// which then acts on the target exactly as a static weight would.
-    private func deliverReleases(_ bayesian: BayesianProjection, projection q: Int, table: SynapseTable, row: Int,
-                                 range: Range<Int>, at t: Double) {
-        let amplitudes = bayesian.releaseAmplitudes(row: row, range: range, at: t)
-        let target = network.projections[q].targetPopulation
-        table.targets.withUnsafeBufferPointer { targets in
-            let slice = UnsafeBufferPointer(rebasing: targets[range])
-            switch network.dynamics[target] {
-            case .lifDelta(let pop):
-                pop.deliver(amplitudes: amplitudes, allOfSign: bayesian.releaseSign, at: t, to: slice)
-            case .lifExp(let pop):
-                for (j, a) in zip(slice, amplitudes) { pop.receive(Int(j), weight: a, at: t) }
-            case .source:
-                break
-            }
-        }
-        if let limit = releaseLogLimit[q], let observer, range.lowerBound < limit {
-            let pre = row
-            for (offset, k) in range.enumerated() where k < limit {
-                let p = bayesian.releasedPosterior(k, row: row, at: t)
-                observer.release(projection: q, synapse: k, pre: pre, post: Int(table.targets[k]), time: t,
-                                 amplitude: amplitudes[offset], mu: p.mu, sigma2: p.sigma2)
-            }
         }
     }
 }

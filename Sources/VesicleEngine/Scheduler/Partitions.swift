@@ -1,0 +1,309 @@
+import Dispatch
+
+/// What every partition reads of one window (read-only while they run).
+struct WindowWork {
+    let deliveries: UnsafeBufferPointer<SpikeDelivery>
+    let end: Double
+    /// Every sampler's sample times in [start, end), ascending and distinct.
+    let sampleTimes: [Double]
+    /// An observer takes samples and release logs (without one, nothing is sampled, as before).
+    let observed: Bool
+    let warmup: Double
+    /// The first constant-current change not yet applied.
+    let biasStart: Int
+}
+
+/// The partitions of a run and the one walk each makes through a window (docs/DESIGN.md, The
+/// partition). There is one delivery path: one partition walks the window releasing and delivering
+/// at once; P partitions walk it twice, first each releasing its own source rows (Bayesian
+/// synapses: a row's draws depend only on that row's own spikes in time order, so whichever
+/// partition owns it draws the same values), then, after a barrier, each delivering the part of every
+/// delivery that targets its own neurons. Either way every neuron receives its inputs, current
+/// changes and samples in the one documented order (`Simulator`), through the same arithmetic, so a
+/// run is bit for bit the same for any number of partitions.
+final class Partitions {
+    struct Mode: OptionSet {
+        let rawValue: Int
+        /// Draw the releases of owned Bayesian rows, log them, take posterior samples.
+        static let releases = Mode(rawValue: 1)
+        /// Deliver to owned neurons, apply their current changes, sample their membranes, bring them
+        /// to the window end.
+        static let deliveries = Mode(rawValue: 2)
+    }
+
+    let network: Network
+    let plan: DeliveryPlan
+    let partitions: [Partition]
+    let routes: PartitionRouteStorage
+    let membraneSamplers: [(population: Int, range: Range<Int>, interval: Double)]
+    let posteriorSamplers: [(projection: Int, limit: Int, interval: Double)]
+    /// Release slot s (delivery i, member m: i * plan.maximumMembers + m) starts at this offset of
+    /// its owning partition's `releases`, when the window releases before it delivers.
+    private var releaseSlots: UnsafeMutablePointer<Int>
+    private var slotCapacity = 0
+
+    var count: Int { partitions.count }
+
+    init(network: Network, count: Int, releaseLogLimit: [Int?],
+         membraneSamplers: [(population: Int, range: Range<Int>, interval: Double)],
+         posteriorSamplers: [(projection: Int, limit: Int, interval: Double)]) {
+        self.network = network
+        let plan = DeliveryPlan(network: network, partitions: count, releaseLogLimit: releaseLogLimit)
+        self.plan = plan
+        let longestRow = network.projections.map { t in
+            (0..<t.synapses.sourceCount).map { t.synapses.rowStart[$0 + 1] - t.synapses.rowStart[$0] }.max() ?? 0
+        }.max() ?? 0
+        partitions = (0..<count).map {
+            Partition(index: $0, longestRow: longestRow, longestBayesianRow: plan.longestBayesianRow)
+        }
+        routes = PartitionRouteStorage(outputs: partitions.map(\.output),
+                                       bounds: DeliveryPlan.bounds(network.populationSizes, partitions: count))
+        self.membraneSamplers = membraneSamplers
+        self.posteriorSamplers = posteriorSamplers
+        releaseSlots = .allocate(capacity: 1)
+        for (p, dynamics) in network.dynamics.enumerated() {
+            dynamics.neurons?.install(routes.route(population: p), keeping: routes)
+        }
+    }
+
+    deinit { releaseSlots.deallocate() }
+
+    /// Runs one window on every partition: on the calling thread when there is one, else on as many
+    /// threads (`concurrentPerform` returns when all have finished: the window's barrier).
+    func run(_ work: WindowWork) {
+        for partition in partitions { partition.beginWindow() }
+        if partitions.count == 1 {
+            walk(0, work, [.releases, .deliveries])
+            return
+        }
+        if plan.hasBayesian {
+            let slots = work.deliveries.count * plan.maximumMembers
+            if slots > slotCapacity {
+                releaseSlots.deallocate()
+                slotCapacity = max(slots, 2 * slotCapacity)
+                releaseSlots = .allocate(capacity: slotCapacity)
+            }
+            let job = Job(partitions: self, work: work)
+            DispatchQueue.concurrentPerform(iterations: partitions.count) { k in job.run(k, .releases) }
+        }
+        let job = Job(partitions: self, work: work)
+        DispatchQueue.concurrentPerform(iterations: partitions.count) { k in job.run(k, .deliveries) }
+    }
+
+    /// One window's walk as the threads share it. @unchecked: they read the network's structure, the
+    /// window's work and (after the release barrier) each other's releases, and write only their own
+    /// partition, neurons and rows; the simulator touches nothing until `concurrentPerform` returns.
+    private struct Job: @unchecked Sendable {
+        let partitions: Partitions
+        let work: WindowWork
+        func run(_ k: Int, _ mode: Mode) { partitions.walk(k, work, mode) }
+    }
+
+    /// Partition k's walk through the window in `mode` (the order is `Simulator`'s).
+    func walk(_ k: Int, _ work: WindowWork, _ mode: Mode) {
+        let partition = partitions[k]
+        let plan = self.plan
+        let output = partition.output
+        let delivers = mode.contains(.deliveries), releases = mode.contains(.releases)
+        let biasChanges = network.biasChanges
+        let kernel = network.kernelCurrents
+        let kernelGroups = delivers ? kernel?.groupCount ?? 0 : 0
+        var sample = 0, bias = work.biasStart, group = 0
+
+        /// Constant-current changes and kernel-current changes up to t, merged in time order; at
+        /// equal times the constant ones first.
+        func applyChanges(before t: Double, inclusive: Bool) {
+            while true {
+                let kernelTime = group < kernelGroups ? kernel!.groupHeader(group).time : .infinity
+                guard bias < biasChanges.count, biasChanges[bias].time <= kernelTime else {
+                    guard inclusive ? kernelTime <= t : kernelTime < t else { return }
+                    let (time, p) = kernel!.groupHeader(group)
+                    if let pop = network.dynamics[p].neurons {
+                        let owned = plan.partition(k, of: p)
+                        kernel!.withGroup(group) { pop.changeInput(neurons: $0, deltas: $1, owned: owned, at: time) }
+                    }
+                    group += 1
+                    continue
+                }
+                let c = biasChanges[bias]
+                guard inclusive ? c.time <= t : c.time < t else { return }
+                let owned = plan.partition(k, of: c.population)
+                let lo = max(c.range.lowerBound, owned.lowerBound), hi = min(c.range.upperBound, owned.upperBound)
+                if lo < hi, let pop = network.dynamics[c.population].neurons {
+                    pop.changeInput(lo..<hi, by: c.deltaCurrent, at: c.time)
+                }
+                bias += 1
+            }
+        }
+
+        /// Samples before t (each after the changes at its time), then the changes before t (at t too
+        /// when t is a delivery's time: changes precede deliveries, which precede samples).
+        func catchUp(before t: Double, inclusive: Bool) {
+            while sample < work.sampleTimes.count && work.sampleTimes[sample] < t {
+                if delivers { applyChanges(before: work.sampleTimes[sample], inclusive: true) }
+                takeSamples(sample, partition: partition, work: work, mode: mode)
+                sample += 1
+            }
+            if delivers { applyChanges(before: t, inclusive: inclusive) }
+        }
+
+        for i in 0..<work.deliveries.count {
+            let d = work.deliveries[i]
+            catchUp(before: d.time, inclusive: true)
+            let g = Int(d.source)
+            let p = Int(plan.populationOfNeuron[g])
+            let row = g - plan.populationOffsets[p]
+            let ownsRow = releases && (plan.partitionCount == 1 || plan.owner(of: row, population: p) == k)
+            let members = plan.members(population: p, delayClass: Int(d.delayClass))
+            for m in 0..<members.count {
+                let member = members.baseAddress! + m
+                let synapses = member.pointee.synapses(ofRow: row)
+                if synapses.isEmpty { continue }
+                var released: UnsafePointer<Double>?
+                if let bayesian = member.pointee.bayesian {
+                    if ownsRow {
+                        let slot = i * plan.maximumMembers + m
+                        let out: UnsafeMutablePointer<Double>
+                        if delivers {
+                            out = partition.rowReleases
+                        } else {
+                            let offset = partition.reserveReleases(synapses.count)
+                            releaseSlots[slot] = offset
+                            out = partition.releases + offset
+                        }
+                        bayesian._withUnsafeGuaranteedRef { b in
+                            _ = b.releaseAmplitudes(row: row, range: synapses, at: d.time, into: out)
+                            if work.observed, let limit = member.pointee.releaseLogLimit, synapses.lowerBound < limit {
+                                for s in synapses where s < limit {
+                                    let posterior = b.releasedPosterior(s, row: row, at: d.time)
+                                    partition.releaseLog.append(ReleaseRecord(
+                                        slot: slot, projection: member.pointee.projection, synapse: s, pre: row,
+                                        post: Int(member.pointee.targets[s]), time: d.time,
+                                        amplitude: out[s - synapses.lowerBound], mu: posterior.mu, sigma2: posterior.sigma2))
+                                }
+                            }
+                        }
+                        released = UnsafePointer(out)
+                    }
+                    guard delivers else { continue }
+                    if released == nil {
+                        let owner = partitions[plan.owner(of: row, population: p)]
+                        released = UnsafePointer(owner.releases + releaseSlots[i * plan.maximumMembers + m])
+                    }
+                } else if !delivers {
+                    continue
+                }
+                deliver(member, synapses, released: released, at: d.time, partition: partition, output: output)
+            }
+        }
+        catchUp(before: work.end, inclusive: false)
+        guard delivers else { return }
+        partition.biasCursor = bias
+        for (p, dynamics) in network.dynamics.enumerated() {
+            dynamics.neurons?.advance(plan.partition(k, of: p), before: work.end, into: output)
+        }
+    }
+
+    /// The part of one member's synapses `synapses` (of one row, at time t) that targets partition k's
+    /// neurons; `released`: their Bayesian releases, aligned with `synapses`.
+    @inline(__always)
+    private func deliver(_ member: UnsafeMutablePointer<DeliveryPlan.Member>, _ synapses: Range<Int>,
+                         released: UnsafePointer<Double>?, at t: Double, partition: Partition, output: PartitionOutput) {
+        let k = partition.index, last = plan.partitionCount - 1
+        guard let pop = member.pointee.population else {
+            if k == 0 { output.recurrentEvents &+= synapses.count }
+            return
+        }
+        let targets = member.pointee.targets
+        let owned = plan.partition(k, of: member.pointee.targetPopulation)
+        if member.pointee.sortedByTarget || last == 0 {
+            let lo = k == 0 ? synapses.lowerBound : Self.firstIndex(in: targets, synapses, notBelow: owned.lowerBound)
+            let hi = k == last ? synapses.upperBound : Self.firstIndex(in: targets, synapses, notBelow: owned.upperBound)
+            if lo >= hi { return }
+            output.recurrentEvents &+= hi - lo
+            let slice = UnsafeBufferPointer(start: targets + lo, count: hi - lo)
+            if let released {
+                pop.receive(releases: UnsafeBufferPointer(start: released + (lo - synapses.lowerBound), count: hi - lo),
+                            allOfSign: member.pointee.releaseSign, at: t, to: slice, into: output)
+            } else if let weights = member.pointee.weights {
+                pop.receive(weights: UnsafeBufferPointer(start: weights + lo, count: hi - lo), at: t, to: slice, into: output)
+            } else {
+                pop.receive(weight: member.pointee.uniformWeight, at: t, to: slice, into: output)
+            }
+            return
+        }
+        // Rows not sorted by target (fixed_outdegree): this partition's targets gathered in synapse order.
+        var n = 0
+        let weights = member.pointee.weights
+        for s in synapses where owned.contains(Int(targets[s])) {
+            partition.gatheredTargets[n] = targets[s]
+            if let released { partition.gatheredReleases[n] = released[s - synapses.lowerBound] }
+            else if let weights { partition.gatheredWeights[n] = weights[s] }
+            n += 1
+        }
+        if n == 0 { return }
+        output.recurrentEvents &+= n
+        let slice = UnsafeBufferPointer(start: UnsafePointer(partition.gatheredTargets), count: n)
+        if released != nil {
+            pop.receive(releases: UnsafeBufferPointer(start: partition.gatheredReleases, count: n),
+                        allOfSign: member.pointee.releaseSign, at: t, to: slice, into: output)
+        } else if weights != nil {
+            pop.receive(weights: UnsafeBufferPointer(start: partition.gatheredWeights, count: n), at: t, to: slice, into: output)
+        } else {
+            pop.receive(weight: member.pointee.uniformWeight, at: t, to: slice, into: output)
+        }
+    }
+
+    /// Partition k's part of sample time `sample`: posterior snapshots of its own rows (releasing
+    /// walk), membrane potentials of its own neurons (delivering walk), kept for the simulator to
+    /// hand to the observer in (time, sampler, synapse or neuron) order.
+    private func takeSamples(_ sample: Int, partition: Partition, work: WindowWork, mode: Mode) {
+        let t = work.sampleTimes[sample]
+        guard work.observed, t >= work.warmup else { return }
+        let k = partition.index
+        if mode.contains(.releases) {
+            for (s, sampler) in posteriorSamplers.enumerated() where Self.isMultiple(t, of: sampler.interval) {
+                let projection = network.projections[sampler.projection]
+                guard let bayesian = projection.bayesian else { continue }
+                let rowStart = projection.synapses.rowStart
+                let rows = plan.partition(k, of: projection.sourcePopulation)
+                bayesian.bringSynapses(below: sampler.limit, rows: rows, to: t, rowStart: rowStart)
+                let first = rowStart[min(rows.lowerBound, rowStart.count - 1)]
+                let end = min(sampler.limit, rowStart[min(rows.upperBound, rowStart.count - 1)])
+                if first >= end { continue }
+                for synapse in first..<end {
+                    let p = bayesian.table.posterior(synapse)
+                    partition.posteriorSamples.append(PosteriorSample(sample: sample, sampler: s, synapse: synapse,
+                                                                      mu: p.mu, sigma2: p.sigma2))
+                }
+            }
+        }
+        if mode.contains(.deliveries) {
+            for (s, sampler) in membraneSamplers.enumerated() where Self.isMultiple(t, of: sampler.interval) {
+                guard let pop = network.dynamics[sampler.population].neurons else { continue }
+                let owned = plan.partition(k, of: sampler.population)
+                let lo = max(sampler.range.lowerBound, owned.lowerBound), hi = min(sampler.range.upperBound, owned.upperBound)
+                if lo >= hi { continue }
+                for j in lo..<hi {
+                    partition.membraneSamples.append(MembraneSample(sample: sample, sampler: s, neuron: j,
+                                                                    potential: pop.membranePotential(j, at: t)))
+                }
+            }
+        }
+    }
+
+    static func isMultiple(_ t: Double, of interval: Double) -> Bool {
+        (t / interval).rounded() * interval == t
+    }
+
+    /// The first index of `range` (targets ascending in it) whose target is at least `bound`.
+    @inline(__always)
+    private static func firstIndex(in targets: UnsafePointer<UInt32>, _ range: Range<Int>, notBelow bound: Int) -> Int {
+        var a = range.lowerBound, b = range.upperBound
+        while a < b {
+            let m = (a + b) >> 1
+            if Int(targets[m]) < bound { a = m + 1 } else { b = m }
+        }
+        return a
+    }
+}
