@@ -13,8 +13,9 @@ struct LIFExpState {
 /// A population of current-based LIF neurons with exponential synaptic currents (NEST iaf_psc_exp
 /// semantics, continuous spike times): a PSP of amplitude w pA jumps the excitatory current if
 /// w >= 0, the inhibitory one otherwise; during the refractory period V is clamped at reset while
-/// the currents keep decaying and integrating input. Threshold crossings between events are found by
-/// `ExponentialCurrentTrajectory.firstCrossing`, which never misses one.
+/// the currents keep decaying and integrating input. Threshold crossings between events: a cheap test
+/// at every update (`ExponentialCurrentTrajectory.mayCross`), then, rarely, the rigorous search
+/// (`searchCrossing`), which never misses one.
 final class LIFExpPopulation {
     let parameters: LIFParameters
     let count: Int
@@ -23,6 +24,8 @@ final class LIFExpPopulation {
     let asymptote: UnsafeMutablePointer<Double>
     let drives: PoissonDriveTable
     let spikes: WindowSpikes
+    let excitatoryKernel: SynapticCurrentKernel
+    let inhibitoryKernel: SynapticCurrentKernel
 
     init(parameters: LIFParameters, count: Int, offset: UInt32, initialPotential: [Double],
          drives: PoissonDriveTable, spikes: WindowSpikes) {
@@ -31,6 +34,8 @@ final class LIFExpPopulation {
         self.offset = offset
         self.drives = drives
         self.spikes = spikes
+        excitatoryKernel = SynapticCurrentKernel(tauM: parameters.tauM, tauX: parameters.tauSynExcitatory)
+        inhibitoryKernel = SynapticCurrentKernel(tauM: parameters.tauM, tauX: parameters.tauSynInhibitory)
         state = .allocate(capacity: max(count, 1))
         asymptote = .allocate(capacity: max(count, 1))
         for j in 0..<count {
@@ -104,16 +109,21 @@ final class LIFExpPopulation {
             }
             let h = t - last
             let trajectory = ExponentialCurrentTrajectory(
-                asymptote: asymptote[j], tauM: parameters.tauM, capacitance: parameters.capacitance,
-                tauE: parameters.tauSynExcitatory, tauI: parameters.tauSynInhibitory,
+                asymptote: asymptote[j], capacitance: parameters.capacitance,
+                excitatory: excitatoryKernel, inhibitory: inhibitoryKernel,
                 v0: state[j].potential, iE0: state[j].excitatoryCurrent, iI0: state[j].inhibitoryCurrent)
-            if let s = trajectory.firstCrossing(threshold: parameters.threshold, within: h) {
-                decayCurrents(j, over: s)
+            let end = trajectory.sample(at: h)
+            if trajectory.mayCross(threshold: parameters.threshold, before: end),
+               case let found = trajectory.searchCrossing(threshold: parameters.threshold, end: end),
+               let s = found.time {
+                state[j].excitatoryCurrent *= found.sample.decayE
+                state[j].inhibitoryCurrent *= found.sample.decayI
                 state[j].lastUpdate = last + s
                 fire(j, at: last + s)
             } else {
-                state[j].potential = trajectory.potential(at: h)
-                decayCurrents(j, over: h)
+                state[j].potential = end.potential
+                state[j].excitatoryCurrent *= end.decayE
+                state[j].inhibitoryCurrent *= end.decayI
                 state[j].lastUpdate = t
             }
         }
