@@ -37,13 +37,18 @@ let package = Package(
             pkgConfig: "cairo",
             providers: [.apt(["libcairo2-dev", "fonts-dejavu-core"])]
         ),
+        // Random123's counter-based generators (Philox, Threefry), header-only; Debian librandom123-dev.
+        .systemLibrary(
+            name: "CRandom123",
+            providers: [.apt(["librandom123-dev"])]
+        ),
         // Hand-vectorised loops built for AVX2 and AVX-512 and chosen at run time (Swift compiles a
         // function for one instruction set only): the log-normal release of a shared-posterior row.
         .target(name: "CVesicleVector"),
         // Plain values in canonical units (ms, mV, pA, pF, Hz); no behaviour.
         .target(name: "VesicleModel"),
         // Seeded, independent random streams per purpose.
-        .target(name: "VesicleRandom", dependencies: ["VesicleModel"]),
+        .target(name: "VesicleRandom", dependencies: ["VesicleModel", "CRandom123"]),
         // File formats and atomic, streaming writers.
         .target(name: "VesicleIO", dependencies: ["CHDF5"]),
         // Figures: a backend-independent description, drawn as SVG text natively and as PNG and PDF by Cairo.

@@ -4,10 +4,22 @@ import VesicleAnalysis
 import VesicleEngine
 import VesicleModel
 
-/// Brette et al. (2007) benchmark 4, event-driven CUBA (BENCHMARKS.md §2): rate and wall time.
+/// Brette et al. (2007) CUBA: rate and wall time. `--model lif_delta` (the default) is benchmark 4,
+/// event-driven with delta synapses (BENCHMARKS.md §2); `--model lif_exp` is benchmark 2 with
+/// exponential currents, NEST's `examples/nest/Brette_et_al_2007/cuba.sli` parameters, which NEST runs
+/// with `iaf_psc_exp` on a 0.1 ms grid and Vesicle runs with exact crossing times (issue 14's "CUBA
+/// with lif_exp").
 struct BenchCUBACommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "cuba", abstract: "Brette et al. (2007) benchmark 4 (event-driven CUBA): rate and wall time.")
+        commandName: "cuba", abstract: "Brette et al. (2007) CUBA (delta synapses, or lif_exp currents): rate and wall time.")
+
+    enum Model: String, ExpressibleByArgument, CaseIterable {
+        case lifDelta = "lif_delta"
+        case lifExp = "lif_exp"
+    }
+
+    @Option(help: "Neuron model: lif_delta (benchmark 4, BENCHMARKS.md §2) or lif_exp (benchmark 2, NEST's cuba.sli).")
+    var model: Model = .lifDelta
 
     @Option(help: "Simulated time, ms.")
     var duration: Double = 10_000
@@ -21,8 +33,9 @@ struct BenchCUBACommand: ParsableCommand {
 
     func run() throws {
         print(BenchmarkMachine.summary)
-        print("command: vesicle bench cuba --duration \(duration) --seed \(seed)")
-        let spec = ReferenceNetworks.bretteCUBA(seed: seed, duration: duration)
+        print("command: vesicle bench cuba --model \(model.rawValue) --duration \(duration) --seed \(seed)")
+        let spec = model == .lifExp ? Self.exponentialCurrentCUBA(seed: seed, duration: duration)
+            : ReferenceNetworks.bretteCUBA(seed: seed, duration: duration)
         let network = try NetworkBuilder.build(spec)
         let simulator = Simulator(network: network)
         let collector = SpikeCollector(populationSizes: network.populationSizes)
@@ -38,6 +51,7 @@ struct BenchCUBACommand: ParsableCommand {
         print(String(format: "rate %.2f Hz (all neurons), CV %.3f", stats.rate, stats.cv))
         var json = JSONLine()
         json.add("benchmark", "cuba")
+        json.add("model", model.rawValue)
         json.add("neurons", network.neuronCount)
         json.add("synapses", network.synapseCount)
         json.add("duration_ms", duration)
@@ -49,5 +63,37 @@ struct BenchCUBACommand: ParsableCommand {
         json.add("cores", BenchmarkMachine.cores)
         json.add("cpu", BenchmarkMachine.cpuModel)
         print(json.text)
+    }
+
+    /// Benchmark 2 as NEST's cuba.sli states it: iaf_psc_exp with C_m = 200 pF, tau_m = 20 ms,
+    /// tau_syn = 5 ms (E) and 10 ms (I), E_L = -49 mV, V_th = -50 mV, V_reset = -60 mV, t_ref = 5 ms;
+    /// fixed in-degree 64 excitatory and 16 inhibitory sources (2 % of 3200 and 800), weights 16.2 pA
+    /// and -139.5 pA, delay 0.1 ms; the 300 Hz Poisson kick to the first 50 E neurons in 1-51 ms.
+    /// One difference: cuba.sli starts every neuron at V = E_L = -49 mV, above threshold, so all 4000
+    /// fire together at t = 0; here V starts uniform in [V_reset, V_th], as in benchmark 4.
+    static func exponentialCurrentCUBA(seed: UInt64, duration: Double) -> NetworkSpec {
+        var spec = ReferenceNetworks.bretteCUBA(seed: seed, duration: duration)
+        var lif = LIFParameters()
+        lif.tauM = 20
+        lif.capacitance = 200
+        lif.restingPotential = -49
+        lif.threshold = -50
+        lif.resetPotential = -60
+        lif.refractoryPeriod = 5
+        lif.tauSynExcitatory = 5
+        lif.tauSynInhibitory = 10
+        for p in spec.populations.indices { spec.populations[p].model = .lifExp(lif) }
+        let delay = 0.1, excitatory = 16.2, inhibitory = -139.5
+        for i in spec.inputs.indices {
+            spec.inputs[i].weight = excitatory
+            spec.inputs[i].delay = delay
+        }
+        for p in spec.projections.indices {
+            let fromE = spec.projections[p].source.population == "E"
+            spec.projections[p].rule = .fixedIndegree(fromE ? 64 : 16)
+            spec.projections[p].weight = .constant(fromE ? excitatory : inhibitory)
+            spec.projections[p].delay = .constant(delay)
+        }
+        return spec
     }
 }

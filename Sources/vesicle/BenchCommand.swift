@@ -7,6 +7,7 @@ struct BenchCommand: ParsableCommand {
         abstract: "Run a reference benchmark and print its figures (last line: one JSON object).",
         subcommands: [BenchBrunelCommand.self, BenchCUBACommand.self, BenchTrackingCommand.self, BenchConvolveCommand.self,
                       BenchQueueCommand.self, BenchKernelCommand.self, BenchSynapticFilterCommand.self,
-                      BenchReleaseCommand.self, BenchMicrocircuitCommand.self]
+                      BenchReleaseCommand.self, BenchRandomCommand.self,
+                      BenchMicrocircuitCommand.self]
     )
 }

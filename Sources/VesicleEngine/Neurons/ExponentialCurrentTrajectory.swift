@@ -1,13 +1,14 @@
 import Foundation
 
-/// The closed-form membrane trajectory of a `lif_exp` neuron between events (MODEL.md §2):
+/// The closed-form membrane trajectory of a `lif_exp` neuron between events (docs/MODEL.md §2):
 ///
 ///   tau_m dV/dt = -(V - V_inf) + R (I_e + I_i),  dI_x/dt = -I_x / tau_x,
 ///   V(s) = V_inf + (V0 - V_inf) e^{-s/tau_m} + sum_x (I_x0 / C) H_x(s),
-///   H_x(s) = (e^{-s/tau_x} - e^{-s/tau_m}) / (1/tau_m - 1/tau_x) = s e^{-s/tau_m} expm1(s d_x)/(s d_x),
 ///
-/// with d_x = 1/tau_m - 1/tau_x. The expm1 form stays accurate when tau_x is close to tau_m and is
-/// exactly s e^{-s/tau_m} when they are equal.
+/// with H_x the unit-current response of `SynapticCurrentKernel` (stable when tau_x is close to or
+/// equal to tau_m). The population builds the two kernels once; the trajectory is a value made at
+/// every update. Threshold crossings: `ExponentialCurrentTrajectory+CrossingTest.swift` (the cheap
+/// conservative test every update runs) and `+CrossingSearch.swift` (the rigorous search).
 struct ExponentialCurrentTrajectory {
     let asymptote: Double       // V_inf, mV
     let tauM: Double
@@ -17,68 +18,69 @@ struct ExponentialCurrentTrajectory {
     let v0: Double
     let iE0: Double
     let iI0: Double
+    let excitatory: SynapticCurrentKernel
+    let inhibitory: SynapticCurrentKernel
 
+    /// The form the population uses: kernels built once.
+    init(asymptote: Double, capacitance: Double, excitatory: SynapticCurrentKernel,
+         inhibitory: SynapticCurrentKernel, v0: Double, iE0: Double, iI0: Double) {
+        self.asymptote = asymptote
+        self.tauM = excitatory.tauM
+        self.capacitance = capacitance
+        self.tauE = excitatory.tauX
+        self.tauI = inhibitory.tauX
+        self.v0 = v0
+        self.iE0 = iE0
+        self.iI0 = iI0
+        self.excitatory = excitatory
+        self.inhibitory = inhibitory
+    }
+
+    /// The same from the time constants (builds the kernels: two logarithms and four exponentials).
+    init(asymptote: Double, tauM: Double, capacitance: Double, tauE: Double, tauI: Double,
+         v0: Double, iE0: Double, iI0: Double) {
+        self.init(asymptote: asymptote, capacitance: capacitance,
+                  excitatory: SynapticCurrentKernel(tauM: tauM, tauX: tauE),
+                  inhibitory: SynapticCurrentKernel(tauM: tauM, tauX: tauI), v0: v0, iE0: iE0, iI0: iI0)
+    }
+
+    /// The state at s > 0 after the last event: the three decay factors, both kernels and V.
+    struct Sample {
+        var s: Double
+        var decayM: Double      // e^{-s/tau_m}
+        var decayE: Double      // e^{-s/tau_e}: I_e(s) = I_e0 decayE
+        var decayI: Double
+        var kernelE: Double     // H_e(s)
+        var kernelI: Double
+        var potential: Double   // V(s)
+    }
+
+    /// - Complexity: O(1): three exponentials (two when tau_e = tau_i).
     @inline(__always)
+    func sample(at s: Double) -> Sample {
+        let decayM = exp(-s / tauM)
+        let decayE = exp(-s / tauE)
+        let decayI = tauI == tauE ? decayE : exp(-s / tauI)
+        let hE = excitatory.value(s, decayM: decayM, decayX: decayE)
+        let hI = tauI == tauE ? hE : inhibitory.value(s, decayM: decayM, decayX: decayI)
+        let v = asymptote + (v0 - asymptote) * decayM + iE0 / capacitance * hE + iI0 / capacitance * hI
+        return Sample(s: s, decayM: decayM, decayE: decayE, decayI: decayI, kernelE: hE, kernelI: hI, potential: v)
+    }
+
+    /// The sample at the last event itself.
+    var start: Sample {
+        Sample(s: 0, decayM: 1, decayE: 1, decayI: 1, kernelE: 0, kernelI: 0, potential: v0)
+    }
+
+    /// H_x(s) from the time constants alone (for callers outside the hot path).
     static func kernel(_ s: Double, tauM: Double, tauX: Double) -> Double {
-        let d = 1 / tauM - 1 / tauX
-        let z = s * d
-        let ratio = z == 0 ? 1 : expm1(z) / z
-        return s * exp(-s / tauM) * ratio
+        SynapticCurrentKernel.value(s, decayM: exp(-s / tauM), decayX: exp(-s / tauX), d: 1 / tauM - 1 / tauX)
     }
 
-    /// Time at which H_x peaks: ln(tau_x/tau_m) / d_x, or tau_m when the constants coincide.
+    /// Time at which H_x peaks (`SynapticCurrentKernel.peakTime`, stable for tau_x near tau_m).
     static func kernelPeak(tauM: Double, tauX: Double) -> Double {
-        let diff = tauX - tauM
-        if abs(diff) <= 1e-12 * tauM { return tauM }
-        return tauM * tauX * log(tauX / tauM) / diff
+        SynapticCurrentKernel.peakTime(tauM: tauM, tauX: tauX)
     }
 
-    @inline(__always)
-    func potential(at s: Double) -> Double {
-        asymptote + (v0 - asymptote) * exp(-s / tauM)
-            + iE0 / capacitance * Self.kernel(s, tauM: tauM, tauX: tauE)
-            + iI0 / capacitance * Self.kernel(s, tauM: tauM, tauX: tauI)
-    }
-
-    /// An upper bound of V on [a, b]. Each term is bounded on its own: the leak term is monotone and
-    /// each H_x is unimodal with its peak at `kernelPeak`, so the bound is rigorous (up to rounding)
-    /// and tightens linearly as the interval shrinks.
-    func upperBound(_ a: Double, _ b: Double) -> Double {
-        var bound = asymptote
-        let leakA = (v0 - asymptote) * exp(-a / tauM), leakB = (v0 - asymptote) * exp(-b / tauM)
-        bound += max(leakA, leakB)
-        bound += currentTermBound(iE0, tauX: tauE, a, b)
-        bound += currentTermBound(iI0, tauX: tauI, a, b)
-        return bound
-    }
-
-    @inline(__always)
-    private func currentTermBound(_ i0: Double, tauX: Double, _ a: Double, _ b: Double) -> Double {
-        if i0 == 0 { return 0 }
-        let c = i0 / capacitance
-        let ha = Self.kernel(a, tauM: tauM, tauX: tauX), hb = Self.kernel(b, tauM: tauM, tauX: tauX)
-        if c < 0 { return c * min(ha, hb) }
-        let peak = min(max(Self.kernelPeak(tauM: tauM, tauX: tauX), a), b)
-        return c * max(Self.kernel(peak, tauM: tauM, tauX: tauX), ha, hb)
-    }
-
-    /// The first s in (0, h] at which V reaches `threshold`, to full double precision, or nil.
-    /// Requires V(0) < threshold. Branch and bound, left half first: an interval is discarded only
-    /// when its rigorous upper bound lies below threshold, so no crossing is ever missed, however
-    /// grazing; the search ends on adjacent doubles, returning the first one with V >= threshold.
-    func firstCrossing(threshold: Double, within h: Double) -> Double? {
-        if upperBound(0, h) < threshold { return nil }
-        var stack: [(Double, Double)] = [(0, h)]
-        while let (lo, hi) = stack.popLast() {
-            if upperBound(lo, hi) < threshold { continue }
-            let mid = lo + (hi - lo) / 2
-            if mid <= lo || mid >= hi {
-                if potential(at: hi) >= threshold { return hi }
-                continue
-            }
-            stack.append((mid, hi))
-            stack.append((lo, mid))
-        }
-        return nil
-    }
+    func potential(at s: Double) -> Double { sample(at: s).potential }
 }

@@ -8,13 +8,17 @@ struct LIFExpState {
     var lastUpdate: Double
     var refractoryUntil: Double
     var nextDrive: Double
+    /// No crossing is possible before this time unless an input or drive arrival comes first: a
+    /// window end before it leaves the neuron untouched (`advance`).
+    var quietUntil: Double = -.infinity
 }
 
 /// A population of current-based LIF neurons with exponential synaptic currents (NEST iaf_psc_exp
 /// semantics, continuous spike times): a PSP of amplitude w pA jumps the excitatory current if
 /// w >= 0, the inhibitory one otherwise; during the refractory period V is clamped at reset while
-/// the currents keep decaying and integrating input. Threshold crossings between events are found by
-/// `ExponentialCurrentTrajectory.firstCrossing`, which never misses one.
+/// the currents keep decaying and integrating input. Threshold crossings between events: a cheap test
+/// at every update (`ExponentialCurrentTrajectory.mayCross`), then, rarely, the rigorous search
+/// (`searchCrossing`), which never misses one.
 final class LIFExpPopulation {
     let parameters: LIFParameters
     let count: Int
@@ -27,6 +31,8 @@ final class LIFExpPopulation {
     /// installs its own, `spikes` itself.
     var route: PartitionRoute
     var routeOwner: AnyObject
+    let excitatoryKernel: SynapticCurrentKernel
+    let inhibitoryKernel: SynapticCurrentKernel
 
     init(parameters: LIFParameters, count: Int, offset: UInt32, initialPotential: [Double],
          drives: PoissonDriveTable, spikes: WindowSpikes) {
@@ -39,6 +45,8 @@ final class LIFExpPopulation {
         routeOwner = single
         route = single.route(population: 0)
         drives.install(route, keeping: single)
+        excitatoryKernel = SynapticCurrentKernel(tauM: parameters.tauM, tauX: parameters.tauSynExcitatory)
+        inhibitoryKernel = SynapticCurrentKernel(tauM: parameters.tauM, tauX: parameters.tauSynInhibitory)
         state = .allocate(capacity: max(count, 1))
         asymptote = .allocate(capacity: max(count, 1))
         for j in 0..<count {
@@ -55,13 +63,42 @@ final class LIFExpPopulation {
     }
 
     func potential(_ j: Int, at t: Double) -> Double {
-        advance(j, to: t)
+        bring(j, to: t)
         return state[j].potential
     }
 
-    /// Brings neuron j to time t, consuming drive arrivals strictly before t.
+    /// How far ahead a quiet horizon is sought, ms: long enough to skip many windows, short enough
+    /// for the bounds to stay tight (they widen with the interval).
+    static let quietSpan = 2.0
+
+    /// Makes sure every spike of neuron j before t has been emitted (the window end). A neuron whose
+    /// quiet horizon covers t and whose next drive arrival is not before t cannot fire before t, so
+    /// its state is left exact at `lastUpdate` and is brought forward later in one closed-form step;
+    /// otherwise it is brought to t and a new horizon is sought with the cheap test (one sample).
     @inline(__always)
     func advance(_ j: Int, to t: Double) {
+        if t <= state[j].quietUntil && state[j].nextDrive >= t { return }
+        bring(j, to: t)
+        state[j].quietUntil = quietHorizon(j)
+    }
+
+    /// The time before which neuron j, as it stands at `lastUpdate`, cannot cross without input.
+    private func quietHorizon(_ j: Int) -> Double {
+        let last = state[j].lastUpdate
+        if last < state[j].refractoryUntil { return state[j].refractoryUntil }
+        let trajectory = ExponentialCurrentTrajectory(
+            asymptote: asymptote[j], capacitance: parameters.capacitance,
+            excitatory: excitatoryKernel, inhibitory: inhibitoryKernel,
+            v0: state[j].potential, iE0: state[j].excitatoryCurrent, iI0: state[j].inhibitoryCurrent)
+        if trajectory.mayCross(threshold: parameters.threshold, before: trajectory.sample(at: Self.quietSpan)) {
+            return -.infinity
+        }
+        return last + Self.quietSpan
+    }
+
+    /// Brings neuron j's state to time t, consuming drive arrivals strictly before t.
+    @inline(__always)
+    private func bring(_ j: Int, to t: Double) {
         while state[j].nextDrive < t {
             let arrival = state[j].nextDrive
             let (w, next) = drives.consume(of: j)
@@ -75,8 +112,9 @@ final class LIFExpPopulation {
     /// A PSP of `weight` pA at time t.
     @inline(__always)
     func receive(_ j: Int, weight: Double, at t: Double) {
-        advance(j, to: t)
+        bring(j, to: t)
         addCurrent(j, weight)
+        state[j].quietUntil = -.infinity
     }
 
     @inline(__always)
@@ -112,16 +150,21 @@ final class LIFExpPopulation {
             }
             let h = t - last
             let trajectory = ExponentialCurrentTrajectory(
-                asymptote: asymptote[j], tauM: parameters.tauM, capacitance: parameters.capacitance,
-                tauE: parameters.tauSynExcitatory, tauI: parameters.tauSynInhibitory,
+                asymptote: asymptote[j], capacitance: parameters.capacitance,
+                excitatory: excitatoryKernel, inhibitory: inhibitoryKernel,
                 v0: state[j].potential, iE0: state[j].excitatoryCurrent, iI0: state[j].inhibitoryCurrent)
-            if let s = trajectory.firstCrossing(threshold: parameters.threshold, within: h) {
-                decayCurrents(j, over: s)
+            let end = trajectory.sample(at: h)
+            if trajectory.mayCross(threshold: parameters.threshold, before: end),
+               case let found = trajectory.searchCrossing(threshold: parameters.threshold, end: end),
+               let s = found.time {
+                state[j].excitatoryCurrent *= found.sample.decayE
+                state[j].inhibitoryCurrent *= found.sample.decayI
                 state[j].lastUpdate = last + s
                 fire(j, at: last + s)
             } else {
-                state[j].potential = trajectory.potential(at: h)
-                decayCurrents(j, over: h)
+                state[j].potential = end.potential
+                state[j].excitatoryCurrent *= end.decayE
+                state[j].inhibitoryCurrent *= end.decayI
                 state[j].lastUpdate = t
             }
         }
@@ -130,8 +173,9 @@ final class LIFExpPopulation {
     /// Changes the constant input of the neurons in `range` at time t by `deltaCurrent` pA.
     func changeBias(_ range: Range<Int>, by deltaCurrent: Double, at t: Double) {
         for j in range {
-            advance(j, to: t)
+            bring(j, to: t)
             asymptote[j] += parameters.tauM * deltaCurrent / parameters.capacitance
+            state[j].quietUntil = -.infinity
         }
     }
 }
