@@ -4,7 +4,7 @@ import VesicleModel
 
 extension Checker {
     static let connectionRules = ["all_to_all", "one_to_one", "fixed_indegree", "fixed_outdegree", "pairwise_bernoulli"]
-    static let inputKinds = ["poisson", "spike_times", "current"]
+    static let inputKinds = ["poisson", "spike_times", "current"] + Checker.labInputKinds
 
     /// Clauses by keyword; a repeated clause is a `duplicate-definition`.
     func clauseTable(_ clauses: [Clause]) -> [String: Clause] {
@@ -41,7 +41,7 @@ extension Checker {
         }
         var weight = 0.0
         var delay = InputSpec(name: "", kind: .poisson(rate: 0), targets: []).delay
-        if case .constantCurrent? = kind {
+        if kind?.isCurrent == true {
             for keyword in ["weight", "delay"] {
                 if let clause = table[keyword] { warn("'\(keyword)' is ignored for a current input", at: clause.keyword.range) }
             }
@@ -71,6 +71,9 @@ extension Checker {
         if case .constantCurrent(let amplitude, _, _) = kind {
             kind = .constantCurrent(amplitude: amplitude, start: start, stop: stop)
         }
+        // One spike train per target neuron (Checker+Inputs.swift).
+        guard let kind = collect(&failed, { () throws(Reported) in try fitSpikeTrains(kind, targets: resolved, at: source.range) })
+        else { return }
         spec.inputs.append(InputSpec(name: name.text, kind: kind, targets: resolved.map(\.slice), weight: weight,
                                      delay: delay, start: start, stop: stop))
     }
@@ -81,6 +84,9 @@ extension Checker {
         let (kindName, arguments) = try callParts(source, among: Self.inputKinds, what: "input kind")
         let owner = "input kind '\(kindName.text)'"
         switch kindName.text {
+        case _ where Self.labInputKinds.contains(kindName.text):
+            // Checker+Inputs.swift.
+            return try labInputKind(kindName, arguments, at: source.range)
         case "current":
             let bound = try bind(arguments, to: ["amplitude"], required: ["amplitude"], of: owner, at: source.range)
             let amplitude = try quantity(bound["amplitude"]!, .current, "the amplitude of a current input")

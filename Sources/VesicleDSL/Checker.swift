@@ -55,6 +55,8 @@ final class Checker {
     var kernelRanges: [String: SourceRange] = [:]
     var usedKernels: Set<String> = []
     var outputRange: SourceRange?
+    /// Dimension (voltage or current) of each STDP synapse type's Wmax, to match its targets' weights.
+    var stdpBoundDimensions: [String: Dimension] = [:]
 
     init(path: String, memoryLimit: UInt64) {
         self.path = path

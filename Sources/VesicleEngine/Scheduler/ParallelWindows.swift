@@ -34,6 +34,7 @@ final class ParallelWindows {
         if !network.biasChanges.isEmpty { return "constant currents start or stop during the run" }
         if network.kernelCurrents != nil { return "kernel-driven projections" }
         if network.plasticity != nil { return "synapses learn from spikes" }
+        if network.synapticDynamics != nil { return "STDP or short-term plastic synapses" }
         for dynamics in network.dynamics {
             switch dynamics {
             case .lifDelta(let pop):

@@ -45,6 +45,8 @@ public final class Simulator {
     /// Per projection: log releases of synapses below this index (nil: not logged).
     var releaseLogLimit: [Int?]
     var posteriorSamplers: [(projection: Int, limit: Int, interval: Double)] = []
+    /// `record weights` of STDP projections.
+    var weightSamplers: [(projection: Int, limit: Int, interval: Double)] = []
     weak var observer: SimulationObserver?
     var nextBiasChange = 0
     var deliveries: [SpikeDelivery] = []
@@ -66,7 +68,8 @@ public final class Simulator {
     /// (`ParallelWindows`; otherwise `parallelRefusal` says why); the results are the same either way.
     public init(network: Network, queue kind: EventQueueKind = .binaryHeap, threads: Int = 1) {
         self.network = network
-        window = network.minimumDelay ?? Self.defaultWindow
+        // Synaptic dynamics: STDP needs every post spike known 2d before it acts (`STDPProjection`).
+        window = min(network.minimumDelay ?? Self.defaultWindow, network.synapticDynamics?.windowLimit ?? .infinity)
         switch kind {
         case .binaryHeap: queue = BinaryHeapQueue()
         case .collectionsHeap: queue = CollectionsHeapQueue()
@@ -84,6 +87,11 @@ public final class Simulator {
                 if let q = network.projections.firstIndex(where: { $0.name == name }), network.projections[q].isBayesian {
                     posteriorSamplers.append((q, min(limit ?? Int.max, network.projections[q].synapses.synapseCount), interval))
                 }
+            case .weights(let name, let interval, let limit):
+                if let q = network.projections.firstIndex(where: { $0.name == name }),
+                   case .stdp? = network.projections[q].plastic {
+                    weightSamplers.append((q, min(limit ?? Int.max, network.projections[q].synapses.synapseCount), interval))
+                }
             default:
                 break
             }
@@ -91,7 +99,7 @@ public final class Simulator {
         defer {
             if threads > 1 {
                 parallelRefusal = ParallelWindows.refusal(
-                    for: network, samplers: !membraneSamplers.isEmpty || !posteriorSamplers.isEmpty)
+                    for: network, samplers: !membraneSamplers.isEmpty || !posteriorSamplers.isEmpty || !weightSamplers.isEmpty)
                 if parallelRefusal == nil { parallel = ParallelWindows(network: network, threads: threads) }
             }
         }
@@ -175,6 +183,8 @@ public final class Simulator {
         var sampleIndex = 0
         for d in deliveries {
             catchUp(before: d.time, changesAtThatTime: true, samples: sampleTimes, index: &sampleIndex, observer: observer)
+            // Synaptic dynamics: STDP post events due by this delivery go first.
+            network.synapticDynamics?.applyPostEvents(through: d.time)
             deliver(d)
         }
         catchUp(before: end, changesAtThatTime: false, samples: sampleTimes, index: &sampleIndex, observer: observer)
@@ -197,6 +207,9 @@ public final class Simulator {
     /// The window's spikes are queued, learned from and recorded; time moves to the window end.
     private func finishWindow(at end: Double, spikes: WindowSpikes, observer: SimulationObserver?, recordFrom: Double) {
         queueDeliveries(of: spikes)
+        // Synaptic dynamics: the window's spikes become STDP post events.
+        network.synapticDynamics?.endWindow(at: end, spikes: spikes, populationOf: network.populationOfNeuron,
+                                            offsets: network.populationOffsets)
         network.kernelCurrents?.endWindow(networkSpikes: spikes)
         for k in 0..<sourceSpikes.count { spikes.append(time: sourceSpikes.times[k], neuron: sourceSpikes.neurons[k]) }
         learn(from: spikes, windowEnd: end)
@@ -222,9 +235,9 @@ public final class Simulator {
     /// in time order; at equal times the constant ones first.
     /// Every sampler's sample times in [start, end), ascending and distinct.
     private func sampleTimes(from start: Double, before end: Double) -> [Double] {
-        if membraneSamplers.isEmpty && posteriorSamplers.isEmpty { return [] }
+        if membraneSamplers.isEmpty && posteriorSamplers.isEmpty && weightSamplers.isEmpty { return [] }
         var times: [Double] = []
-        for interval in membraneSamplers.map(\.interval) + posteriorSamplers.map(\.interval) {
+        for interval in membraneSamplers.map(\.interval) + posteriorSamplers.map(\.interval) + weightSamplers.map(\.interval) {
             var k = (start / interval).rounded(.up)
             while k * interval < end { times.append(k * interval); k += 1 }
         }
@@ -273,6 +286,15 @@ public final class Simulator {
             for k in 0..<s.limit {
                 let p = bayesian.table.posterior(k)
                 observer.posterior(projection: s.projection, synapse: k, time: t, mu: p.mu, sigma2: p.sigma2)
+            }
+        }
+        for s in weightSamplers where isMultiple(t, of: s.interval) {
+            // Synaptic dynamics: post events due by t first, then each synapse brought up to date.
+            network.synapticDynamics?.applyPostEvents(through: t)
+            for k in 0..<s.limit {
+                if let w = network.stdpWeight(projection: s.projection, synapse: k) {
+                    observer.weight(projection: s.projection, synapse: k, time: t, weight: w)
+                }
             }
         }
         for s in membraneSamplers where isMultiple(t, of: s.interval) {
@@ -329,6 +351,11 @@ public final class Simulator {
             let range = table.synapses(ofRow: local, for: member)
             if range.isEmpty { continue }
             counters.recurrentEvents += range.count
+            if let plastic = projection.plastic {
+                // Synaptic dynamics: STDP and short-term plasticity (Simulator+SynapticDynamics.swift).
+                deliverPlastic(plastic, table: table, row: local, range: range, targetPopulation: projection.targetPopulation, at: t)
+                continue
+            }
             if let bayesian = projection.bayesian {
                 deliverReleases(bayesian, projection: member.projection, table: table, row: local, range: range, at: t)
                 continue
