@@ -99,6 +99,8 @@ final class STDPProjection {
         inverseTauMinus = 1 / spec.tauMinus
         allToAll = spec.pairing == .allToAll
         rebaseSpan = 16 * min(spec.tauPlus, spec.tauMinus)
+        constants = Constants(wMax: spec.wMax, inverseWMax: 1 / spec.wMax, lambda: spec.lambda,
+                              alphaLambda: spec.alpha * spec.lambda, muPlus: spec.muPlus, muMinus: spec.muMinus)
         weights = .allocate(capacity: max(synapseCount, 1))
         weights.initialize(from: initialWeights, count: synapseCount)
         cursor = .allocate(capacity: max(synapseCount, 1))
@@ -128,28 +130,44 @@ final class STDPProjection {
 
     // MARK: The rule (NEST's facilitate and depress, on w / Wmax)
 
-    @inline(__always)
-    private func power(_ x: Double, _ mu: Double) -> Double {
-        if mu == 1 { return x }
-        if mu == 0 { return 1 }
-        return pow(x, mu)
-    }
+    let constants: Constants
 
     @inline(__always)
-    func facilitate(_ w: Double, _ kPlus: Double) -> Double {
-        let v = w / spec.wMax
-        let next = v + spec.lambda * power(1 - v, spec.muPlus) * kPlus
-        return next < 1 ? next * spec.wMax : spec.wMax
-    }
-
-    @inline(__always)
-    func depress(_ w: Double, _ kMinus: Double) -> Double {
-        let v = w / spec.wMax
-        let next = v - spec.alpha * spec.lambda * power(v, spec.muMinus) * kMinus
-        return next > 0 ? next * spec.wMax : 0
-    }
+    func facilitate(_ w: Double, _ kPlus: Double) -> Double { constants.facilitate(w, kPlus) }
 
     // MARK: Presynaptic spikes
+
+    /// The rule's constants as plain values: the delivery loop writes through pointers, which the
+    /// compiler must assume may alias the object's stored properties, so they are read once here.
+    struct Constants {
+        let wMax: Double
+        let inverseWMax: Double
+        let lambda: Double
+        let alphaLambda: Double
+        let muPlus: Double
+        let muMinus: Double
+
+        @inline(__always)
+        func power(_ x: Double, _ mu: Double) -> Double {
+            if mu == 1 { return x }
+            if mu == 0 { return 1 }
+            return pow(x, mu)
+        }
+
+        @inline(__always)
+        func facilitate(_ w: Double, _ kPlus: Double) -> Double {
+            let v = w * inverseWMax
+            let next = v + lambda * power(1 - v, muPlus) * kPlus
+            return next < 1 ? next * wMax : wMax
+        }
+
+        @inline(__always)
+        func depress(_ w: Double, _ kMinus: Double) -> Double {
+            let v = w * inverseWMax
+            let next = v - alphaLambda * power(v, muMinus) * kMinus
+            return next > 0 ? next * wMax : 0
+        }
+    }
 
     /// The delivery at time T of row `row`'s spike (emitted at T - d): each synapse of `range` takes
     /// its pending post events, then the depression, and the new weights are returned for the PSPs.
@@ -160,21 +178,23 @@ final class STDPProjection {
         let p = preTrace[row]
         let depressionScale = exp(-(tPre - epoch) * inverseTauMinus)
         let weights = self.weights, cursor = self.cursor, post = self.post, targets = self.targets
+        let history = self.history, mask = self.mask, rule = constants
         for k in range {
             let j = Int(targets[k])
             var w = weights[k]
-            let n = post[j].count
+            let state = post + j
+            let n = state.pointee.count
             var c = cursor[k]
             if c != n {
-                let ring = history + j * Self.capacity
+                let ring = history + j &* Self.capacity
                 repeat {
-                    w = facilitate(w, p * ring[Int(c & mask)])
+                    w = rule.facilitate(w, p * ring[Int(c & mask)])
                     c &+= 1
                 } while c != n
                 cursor[k] = n
             }
-            let trace = post[j].lastEvent == T ? post[j].traceBefore : post[j].trace
-            weights[k] = depress(w, trace * depressionScale)
+            let trace = state.pointee.lastEvent == T ? state.pointee.traceBefore : state.pointee.trace
+            weights[k] = rule.depress(w, trace * depressionScale)
         }
         let own = exp((tPre - epoch) * inverseTauPlus)
         preTrace[row] = allToAll ? p + own : own
