@@ -15,6 +15,21 @@ struct STDPPostState {
     /// Post events so far (wrapping), and the index of the oldest one the history still holds.
     var count: UInt32 = 0
     var base: UInt32 = 0
+    /// The last four history entries again (entry i at slot i mod 4), so that a delivery whose synapse
+    /// has at most four post events pending reads them from this line rather than from the ring:
+    /// one cache line per target instead of two.
+    var recent: (Double, Double, Double, Double) = (0, 0, 0, 0)
+
+    static let recentCount: UInt32 = 4
+}
+
+extension UnsafeMutablePointer where Pointee == STDPPostState {
+    /// Slot i mod 4 of `recent`.
+    @inline(__always)
+    func recentEntry(_ i: UInt32) -> UnsafeMutablePointer<Double> {
+        (UnsafeMutableRawPointer(self) + MemoryLayout<STDPPostState>.offset(of: \STDPPostState.recent)!)
+            .assumingMemoryBound(to: Double.self) + Int(i & 3)
+    }
 }
 
 /// Pair-based STDP on one projection (`STDPSynapseSpec`, NEST's `stdp_synapse` and
@@ -109,7 +124,9 @@ final class STDPProjection {
         targets.initialize(from: table.targets, count: synapseCount)
         preTrace = .allocate(capacity: max(sourceCount, 1))
         preTrace.initialize(repeating: 0, count: max(sourceCount, 1))
-        post = .allocate(capacity: max(targetCount, 1))
+        // One 64-byte line per target.
+        post = UnsafeMutableRawPointer.allocate(byteCount: max(targetCount, 1) * MemoryLayout<STDPPostState>.stride, alignment: 64)
+            .bindMemory(to: STDPPostState.self, capacity: max(targetCount, 1))
         post.initialize(repeating: STDPPostState(), count: max(targetCount, 1))
         history = .allocate(capacity: max(targetCount, 1) * Self.capacity)
         history.initialize(repeating: 0, count: max(targetCount, 1) * Self.capacity)
@@ -121,7 +138,8 @@ final class STDPProjection {
         cursor.deallocate()
         targets.deallocate()
         preTrace.deallocate()
-        post.deallocate()
+        post.deinitialize(count: max(targetCount, 1))
+        UnsafeMutableRawPointer(post).deallocate()
         history.deallocate()
     }
 
@@ -186,11 +204,18 @@ final class STDPProjection {
             let n = state.pointee.count
             var c = cursor[k]
             if c != n {
-                let ring = history + j &* Self.capacity
-                repeat {
-                    w = rule.facilitate(w, p * ring[Int(c & mask)])
-                    c &+= 1
-                } while c != n
+                if n &- c <= STDPPostState.recentCount {
+                    repeat {
+                        w = rule.facilitate(w, p * state.recentEntry(c).pointee)
+                        c &+= 1
+                    } while c != n
+                } else {
+                    let ring = history + j &* Self.capacity
+                    repeat {
+                        w = rule.facilitate(w, p * ring[Int(c & mask)])
+                        c &+= 1
+                    } while c != n
+                }
                 cursor[k] = n
             }
             let trace = state.pointee.lastEvent == T ? state.pointee.traceBefore : state.pointee.trace
@@ -236,7 +261,9 @@ final class STDPProjection {
         state.pointee.trace = allToAll ? state.pointee.trace + value : value
         state.pointee.lastEvent = queueTime
         if state.pointee.count &- state.pointee.base == UInt32(Self.capacity) { sweep(j) }
-        history[j * Self.capacity + Int(state.pointee.count & mask)] = exp(-(s - epoch) * inverseTauPlus)
+        let entry = exp(-(s - epoch) * inverseTauPlus)
+        history[j * Self.capacity + Int(state.pointee.count & mask)] = entry
+        state.recentEntry(state.pointee.count).pointee = entry
         state.pointee.count &+= 1
     }
 
@@ -302,6 +329,13 @@ final class STDPProjection {
             while i != state.pointee.count {
                 ring[Int(i & mask)] *= grow
                 i &+= 1
+            }
+            // The recent copies of the entries still held (the others are never read: a cursor
+            // more than four behind reads the ring).
+            var r = state.pointee.count &- min(state.pointee.count &- state.pointee.base, STDPPostState.recentCount)
+            while r != state.pointee.count {
+                state.recentEntry(r).pointee = ring[Int(r & mask)]
+                r &+= 1
             }
         }
         epoch = end
