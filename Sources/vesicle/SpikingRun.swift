@@ -50,6 +50,9 @@ struct SpikingRun {
             summary.append(String(format: "  spike-based learning (MODEL.md §5): %d plastic synapses, %d synapse updates in steps of %g ms",
                                   network.plasticSynapseCount, network.plasticSynapseUpdates, spec.simulation.delayResolution))
         }
+        if network.dynamicSynapseCount > 0 {
+            summary.append("  STDP or short-term plasticity on \(network.dynamicSynapseCount) synapses (docs/LANGUAGE.md, STDP and short-term plasticity)")
+        }
         // The recorded time reached, so that an interrupted run reports its true rate.
         let seconds = (simulator.time - spec.simulation.warmup) / 1000
         // Only populations some `record spikes` names, and the rate over the neurons recorded.
