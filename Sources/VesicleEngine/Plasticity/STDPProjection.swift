@@ -76,8 +76,10 @@ final class STDPProjection {
     let sourceCount: Int
     /// The exact weights (mV or pA), by synapse id (the projection's `SynapseTable` order).
     let weights: UnsafeMutablePointer<Double>
-    /// Post events of the synapse's target already applied to it (wrapping).
-    let cursor: UnsafeMutablePointer<UInt32>
+    /// Post events of the synapse's target already applied to it, modulo 256: a synapse is never
+    /// more than `capacity` (64) behind (the sweeps), so the low byte of the count determines how
+    /// many are pending, and one byte per synapse is what the delivery loop reads and writes.
+    let cursor: UnsafeMutablePointer<UInt8>
     /// Per presynaptic neuron: P, the scaled K+ (see the type's comment).
     let preTrace: UnsafeMutablePointer<Double>
     let post: UnsafeMutablePointer<STDPPostState>
@@ -144,7 +146,7 @@ final class STDPProjection {
     }
 
     /// Bytes per plastic synapse: weight, cursor, and the transpose index used by the sweeps.
-    static let bytesPerSynapse = 8 + 4 + IncomingSynapseIndex.bytesPerSynapse
+    static let bytesPerSynapse = 8 + 1 + IncomingSynapseIndex.bytesPerSynapse
 
     // MARK: The rule (NEST's facilitate and depress, on w / Wmax)
 
@@ -202,9 +204,10 @@ final class STDPProjection {
             var w = weights[k]
             let state = post + j
             let n = state.pointee.count
-            var c = cursor[k]
-            if c != n {
-                if n &- c <= STDPPostState.recentCount {
+            let pending = UInt32(UInt8(truncatingIfNeeded: n) &- cursor[k])
+            if pending != 0 {
+                var c = n &- pending
+                if pending <= STDPPostState.recentCount {
                     repeat {
                         w = rule.facilitate(w, p * state.recentEntry(c).pointee)
                         c &+= 1
@@ -216,7 +219,7 @@ final class STDPProjection {
                         c &+= 1
                     } while c != n
                 }
-                cursor[k] = n
+                cursor[k] = UInt8(truncatingIfNeeded: n)
             }
             let trace = state.pointee.lastEvent == T ? state.pointee.traceBefore : state.pointee.trace
             weights[k] = rule.depress(w, trace * depressionScale)
@@ -273,8 +276,9 @@ final class STDPProjection {
         let ring = history + j * Self.capacity
         for e in incoming.postStart[j]..<incoming.postStart[j + 1] {
             let k = Int(incoming.synapse[e])
-            var c = cursor[k]
-            guard c != n else { continue }
+            let pending = UInt32(UInt8(truncatingIfNeeded: n) &- cursor[k])
+            guard pending != 0 else { continue }
+            var c = n &- pending
             let p = preTrace[Int(incoming.presynaptic[e])]
             var w = weights[k]
             repeat {
@@ -282,7 +286,7 @@ final class STDPProjection {
                 c &+= 1
             } while c != n
             weights[k] = w
-            cursor[k] = n
+            cursor[k] = UInt8(truncatingIfNeeded: n)
             sweptSynapses += 1
         }
         post[j].base = n
@@ -293,8 +297,9 @@ final class STDPProjection {
     func bringUpToDate(_ k: Int) {
         let j = Int(targets[k])
         let n = post[j].count
-        var c = cursor[k]
-        guard c != n else { return }
+        let pending = UInt32(UInt8(truncatingIfNeeded: n) &- cursor[k])
+        guard pending != 0 else { return }
+        var c = n &- pending
         let row = incoming.presynaptic[Int(incoming.entryOfSynapse[k])]
         let p = preTrace[Int(row)]
         let ring = history + j * Self.capacity
@@ -304,7 +309,7 @@ final class STDPProjection {
             c &+= 1
         } while c != n
         weights[k] = w
-        cursor[k] = n
+        cursor[k] = UInt8(truncatingIfNeeded: n)
     }
 
     /// At a window end: moves the epoch when the scaled values have grown by e^16, rescaling every
