@@ -230,3 +230,41 @@ final class STDPTests: XCTestCase {
         }
     }
 }
+
+/// `record weights`: the simulator samples the first `limit` synapses at exact multiples of the
+/// interval, each value the weight with every plasticity event up to the sample applied.
+final class STDPWeightRecordingTests: XCTestCase {
+    final class Weights: SimulationObserver {
+        var samples: [(synapse: Int, time: Double, weight: Double)] = []
+        func spike(population: Int, neuron: Int, time: Double) {}
+        func weight(projection: Int, synapse: Int, time: Double, weight: Double) { samples.append((synapse, time, weight)) }
+    }
+
+    func testWeightsAreSampledAtEveryMultipleOfTheInterval() throws {
+        var r = STDPSynapseSpec()
+        r.lambda = 0.05
+        r.muPlus = 0
+        r.muMinus = 0
+        r.wMax = 10
+        let pre = [10.0, 300.0]
+        let post = STDPPairingNetwork.postTimes([12.0])
+        var spec = STDPPairingNetwork.spec(pre: pre, post: post, rule: r, weight: 5, delay: 1, duration: 400)
+        spec.recordings = [RecordingSpec(kind: .weights(projection: "pre->post", interval: 0.25, limit: 5))]
+        let network = try NetworkBuilder.build(spec)
+        let simulator = Simulator(network: network)
+        let observer = Weights()
+        simulator.run(observer: observer)
+        // One synapse (limit 5 caps at the projection's 1), samples at k * 0.25 ms for k = 0 ... 1599.
+        XCTAssertEqual(observer.samples.count, 1600)
+        XCTAssertEqual(observer.samples.map(\.synapse), Array(repeating: 0, count: 1600))
+        for (k, s) in observer.samples.enumerated() { XCTAssertEqual(s.time, Double(k) * 0.25, "sample \(k)") }
+        // Facilitation acts at the synapse at 13 ms and is applied from queue time 14 ms on.
+        let facilitated = 5 + r.lambda * 10 * exp(-(post[0] + 1 - 10) / r.tauPlus)
+        for s in observer.samples {
+            if s.time < 14 { XCTAssertEqual(s.weight, 5, accuracy: 1e-12, "t = \(s.time)") }
+            else if s.time < 301 { XCTAssertEqual(s.weight, facilitated, accuracy: 1e-12, "t = \(s.time)") }
+        }
+        let depressed = facilitated - r.lambda * 10 * exp(-(300 - post[0] - 1) / r.tauMinus)
+        XCTAssertEqual(observer.samples.last!.weight, depressed, accuracy: 1e-12)
+    }
+}
