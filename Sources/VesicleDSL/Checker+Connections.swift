@@ -5,7 +5,7 @@ import VesicleModel
 extension Checker {
     static let connectionRules = ["all_to_all", "one_to_one", "fixed_indegree", "fixed_outdegree", "pairwise_bernoulli",
                                   "fixed_total_number", "from_file"]
-    static let inputKinds = ["poisson", "spike_times", "current"]
+    static let inputKinds = ["poisson", "spike_times", "current"] + Checker.labInputKinds
 
     /// Clauses by keyword; a repeated clause is a `duplicate-definition`.
     func clauseTable(_ clauses: [Clause]) -> [String: Clause] {
@@ -48,7 +48,7 @@ extension Checker {
             let kind = collect(&failed) { () throws(Reported) in try inputKind(source) }
             var weight = 0.0
             var delay = InputSpec(name: "", kind: .poisson(rate: 0), targets: []).delay
-            if case .constantCurrent? = kind {
+            if kind?.isCurrent == true {
                 if warnings {
                     for keyword in ["weight", "delay"] {
                         if let clause = table[keyword] { warn("'\(keyword)' is ignored for a current input", at: clause.keyword.range) }
@@ -111,14 +111,21 @@ extension Checker {
             }
             return kind
         }
+        // One spike train per target neuron (Checker+Inputs.swift).
         if perTarget {
             for (i, part) in all.enumerated() {
-                spec.inputs.append(InputSpec(name: "\(name.text)->\(resolved[i].label)", kind: windowed(part.kind),
+                guard let kind = collect(&failed, { () throws(Reported) in
+                    try fitSpikeTrains(windowed(part.kind), targets: [resolved[i]], at: source.range)
+                }) else { return }
+                spec.inputs.append(InputSpec(name: "\(name.text)->\(resolved[i].label)", kind: kind,
                                              targets: [resolved[i].slice], weight: part.weight, delay: part.delay,
                                              start: start, stop: stop))
             }
         } else {
-            spec.inputs.append(InputSpec(name: name.text, kind: windowed(first.kind), targets: resolved.map(\.slice),
+            guard let kind = collect(&failed, { () throws(Reported) in
+                try fitSpikeTrains(windowed(first.kind), targets: resolved, at: source.range)
+            }) else { return }
+            spec.inputs.append(InputSpec(name: name.text, kind: kind, targets: resolved.map(\.slice),
                                          weight: first.weight, delay: first.delay, start: start, stop: stop))
         }
     }
@@ -129,6 +136,9 @@ extension Checker {
         let (kindName, arguments) = try callParts(source, among: Self.inputKinds, what: "input kind")
         let owner = "input kind '\(kindName.text)'"
         switch kindName.text {
+        case _ where Self.labInputKinds.contains(kindName.text):
+            // Checker+Inputs.swift.
+            return try labInputKind(kindName, arguments, at: source.range)
         case "current":
             let bound = try bind(arguments, to: ["amplitude"], required: ["amplitude"], of: owner, at: source.range)
             let amplitude = try quantity(bound["amplitude"]!, .current, "the amplitude of a current input")

@@ -3,7 +3,7 @@
 import VesicleModel
 
 extension Checker {
-    static let recordKinds = ["spikes", "membrane", "releases", "posterior"]
+    static let recordKinds = ["spikes", "membrane", "releases", "posterior", "weights"]
 
     func lowerRecording(_ statement: Statement, what: Name, subjects: [Expression], clauses: [Clause]) {
         attempt { () throws(Reported) in
@@ -32,7 +32,7 @@ extension Checker {
                        notes: [allowed.isEmpty ? "'record \(what.text)' takes no clauses"
                                                : "'record \(what.text)' accepts: " + allowed.joined(separator: ", ")])
             }
-            if what.text == "membrane" || what.text == "posterior", table["every"] == nil {
+            if what.text == "membrane" || what.text == "posterior" || what.text == "weights", table["every"] == nil {
                 throw fail(.missingParameter, "'record \(what.text)' needs 'every', the sampling interval", at: what.range,
                            notes: ["e.g. 'every 1 ms'"])
             }
@@ -48,6 +48,9 @@ extension Checker {
                         }
                         let kind: RecordingSpec.Kind = what.text == "spikes" ? .spikes : .membrane(interval: interval ?? 1)
                         spec.recordings.append(RecordingSpec(kind: kind, source: source.slice))
+                    case "weights":
+                        let projection = try stdpProjectionName(subject)
+                        spec.recordings.append(RecordingSpec(kind: .weights(projection: projection, interval: interval ?? 1, limit: limit)))
                     default:
                         let projection = try projectionName(subject)
                         let kind: RecordingSpec.Kind = what.text == "releases"
@@ -80,6 +83,21 @@ extension Checker {
         }
         warn("projection '\(name)' has static synapses: its releases are its fixed weights",
                at: expression.range)
+        return name
+    }
+
+    /// A projection named by a string whose synapses are STDP synapses (the only ones whose weights change).
+    private func stdpProjectionName(_ expression: Expression) throws(Reported) -> String {
+        guard case .string(let name) = expression.kind else {
+            throw fail(.invalidValue, "name the projection in double quotes, e.g. \"E->E\"", at: expression.range)
+        }
+        guard let projection = spec.projections.first(where: { $0.name == name }) else {
+            throw checkUndefinedName(name, kind: "projection", candidates: spec.projections.map(\.name), at: expression.range)
+        }
+        guard case .stdp? = spec.synapseType(named: projection.synapseType)?.kind else {
+            throw fail(.invalidValue, "projection '\(name)' does not have STDP synapses: its weights do not change", at: expression.range,
+                       notes: ["record weights of a projection connected 'using' an stdp(...) synapse type"])
+        }
         return name
     }
 

@@ -17,11 +17,21 @@ extension Checker {
     func lowerSynapseType(name: Name, definition: Expression) {
         guard definitions[name.text]?.range == name.range else { return }
         attempt { () throws(Reported) in
-            let (kindName, arguments) = try callParts(definition, among: ["static", "bayesian"], what: "synapse kind")
-            if kindName.text == "static" {
+            let (kindName, arguments) = try callParts(definition, among: ["static", "bayesian", "stdp", "tsodyks"],
+                                                      what: "synapse kind")
+            switch kindName.text {
+            case "static":
                 _ = try bind(arguments, to: [], of: "a static synapse", at: definition.range)
                 spec.synapseTypes.append(SynapseTypeSpec(name: name.text, kind: .static))
                 return
+            case "stdp":
+                spec.synapseTypes.append(SynapseTypeSpec(name: name.text, kind: .stdp(try stdpSynapse(name, arguments, at: definition.range))))
+                return
+            case "tsodyks":
+                spec.synapseTypes.append(SynapseTypeSpec(name: name.text, kind: .tsodyks(try tsodyksSynapse(arguments, at: definition.range))))
+                return
+            default:
+                break
             }
             let bound = try bind(arguments, to: Self.bayesianParameters, of: "a bayesian synapse", at: definition.range)
             var bayesian = BayesianSynapseSpec()
@@ -97,6 +107,11 @@ extension Checker {
     }
 
     private func learningRule(_ expression: Expression) throws(Reported) -> LearningRule {
+        var word = expression.identifier
+        if case .call(let callee, _) = expression.kind { word = callee.text }
+        if let word, ["stdp", "tsodyks"].contains(word) {
+            throw refusedCombination(word, at: expression.range)
+        }
         let (name, arguments) = try callParts(expression, among: Self.learningRules, what: "learning rule")
         let owner = "learning rule '\(name.text)'"
         let takesRate = LearningRule(name: name.text, eta: 0)?.takesLearningRate ?? false

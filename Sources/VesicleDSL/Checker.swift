@@ -59,6 +59,8 @@ final class Checker {
     /// The (target, source) pair a `connect` or `input` over lists is being lowered for, where tables
     /// are read (Checker+Tables); nil elsewhere.
     var tableCell: TableCell?
+    /// Dimension (voltage or current) of each STDP synapse type's Wmax, to match its targets' weights.
+    var stdpBoundDimensions: [String: Dimension] = [:]
 
     init(path: String, memoryLimit: UInt64) {
         self.path = path

@@ -8,6 +8,7 @@ extension Checker {
         checkLearningRulesHaveFeedback()
         checkSpikeLearningFits()
         checkReleaseModesFitRules()
+        checkSynapseDynamicsFit()
         checkMemoryEstimate()
         warnAboutUnusedPopulations()
         warnAboutUnusedKernels()

@@ -88,7 +88,7 @@ extension Parser {
     }
 
     private mutating func parseRecord() throws(Failure) -> Statement.Kind {
-        let what = try expectName("what to record (spikes, membrane, releases, posterior)")
+        let what = try expectName("what to record (spikes, membrane, releases, posterior, weights)")
         var subjects: [Expression] = []
         repeat {
             if case .string(let text) = current.kind {

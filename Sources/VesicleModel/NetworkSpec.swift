@@ -220,6 +220,31 @@ public struct InputSpec: Sendable, Equatable {
         case spikeTimes([Double])
         /// A constant current, pA, added to the bias current of every target over [start, stop).
         case constantCurrent(amplitude: Double, start: Double, stop: Double)
+        /// One spike train (ms) per target neuron, in target order (the targets' neurons concatenated).
+        case spikeTrains([[Double]])
+        /// An independent inhomogeneous Poisson train per target neuron whose rate (Hz) is `rates[k]`
+        /// from `times[k]` (ms) to `times[k + 1]` and the last rate after the last time, 0 before the
+        /// first (NEST inhomogeneous_poisson_generator); sampled exactly by thinning.
+        case inhomogeneousPoisson(times: [Double], rates: [Double])
+        /// An independent Poisson train per target neuron with rate
+        /// `rate + amplitude sin(2 pi frequency t + phase)` (Hz, Hz, Hz, radians; NEST
+        /// sinusoidal_poisson_generator with individual spike trains); amplitude <= rate.
+        case sinusoidalPoisson(rate: Double, amplitude: Double, frequency: Double, phase: Double)
+        /// Gaussian white-noise current as NEST's noise_generator: every target neuron gets its own
+        /// current mean + std xi_k, a fresh independent standard normal xi_k every `dt` ms from `start`,
+        /// constant in between (pA, pA, ms).
+        case noiseCurrent(mean: Double, std: Double, dt: Double)
+        /// A piecewise-constant current (pA) as NEST's step_current_generator: `amplitudes[k]` from
+        /// `times[k]` (ms) until the next time, 0 before the first; the same for every target.
+        case stepCurrent(times: [Double], amplitudes: [Double])
+
+        /// Whether the input is a current added to the targets' bias (no weight, no delay).
+        public var isCurrent: Bool {
+            switch self {
+            case .constantCurrent, .noiseCurrent, .stepCurrent: return true
+            default: return false
+            }
+        }
     }
 
     public var name: String

@@ -5,6 +5,10 @@ public struct SynapseTypeSpec: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         case `static`
         case bayesian(BayesianSynapseSpec)
+        /// Pair-based spike-timing-dependent plasticity, as NEST's `stdp_synapse` (docs/LANGUAGE.md, STDP).
+        case stdp(STDPSynapseSpec)
+        /// Tsodyks-Markram short-term plasticity, as NEST's `tsodyks2_synapse`.
+        case tsodyks(TsodyksSynapseSpec)
     }
 
     public var name: String
@@ -16,6 +20,66 @@ public struct SynapseTypeSpec: Sendable, Equatable {
     }
 
     public static let staticSynapse = SynapseTypeSpec(name: "static", kind: .static)
+}
+
+/// Pair-based STDP (Morrison, Diesmann and Gerstner 2008, as NEST's `stdp_synapse`), on the weight
+/// w in [0, Wmax] (or [Wmax, 0] for a negative Wmax), in its normalised form v = w / Wmax:
+/// a postsynaptic spike facilitates, v <- min(1, v + lambda (1 - v)^mu_plus K+), and a presynaptic spike
+/// depresses, v <- max(0, v - alpha lambda v^mu_minus K-), where K+ and K- are the pre- and
+/// postsynaptic traces with time constants tau_plus and tau_minus. mu = 0 is additive, mu = 1
+/// multiplicative. The whole delay is dendritic, as in NEST: a presynaptic spike emitted at t_pre is
+/// at the synapse at t_pre, a postsynaptic spike at t_post is there at t_post + d, so a pair's timing is
+/// t_post + d - t_pre. Times are the engine's exact spike times, not grid points.
+public struct STDPSynapseSpec: Sendable, Equatable {
+    /// Which spike pairs contribute.
+    public enum Pairing: String, Sendable, Equatable, CaseIterable {
+        /// Every pre-post pair (the traces sum over all earlier spikes), as `stdp_synapse`.
+        case allToAll = "all_to_all"
+        /// Symmetric nearest-neighbour: each spike pairs with the nearest earlier spike of the other
+        /// side only (the traces are reset to 1, not incremented), as `stdp_nn_symm_synapse`.
+        case nearest
+    }
+
+    /// Presynaptic trace time constant, ms.
+    public var tauPlus: Double = 20
+    /// Postsynaptic trace time constant, ms (NEST keeps it on the postsynaptic neuron).
+    public var tauMinus: Double = 20
+    /// Learning rate of facilitation.
+    public var lambda: Double = 0.01
+    /// Ratio of depression to facilitation.
+    public var alpha: Double = 1
+    /// Exponents of the weight dependence: 0 additive, 1 multiplicative.
+    public var muPlus: Double = 1
+    public var muMinus: Double = 1
+    /// Weight bound, in the unit of the weight (mV for lif_delta, pA for lif_exp targets); the weight
+    /// stays between 0 and it.
+    public var wMax: Double = 100
+    public var pairing: Pairing = .allToAll
+
+    public init() {}
+}
+
+/// Tsodyks-Markram short-term plasticity (Tsodyks and Markram 1997; Fuhrmann et al. 2002; as NEST's
+/// `tsodyks2_synapse`): the n-th spike of a presynaptic neuron delivers w u_n x_n, and between spikes
+/// n and n + 1, an interval h apart,
+///     x_{n+1} = 1 + (x_n - u_n x_n - 1) e^(-h/tau_rec),   u_{n+1} = U + u_n (1 - U) e^(-h/tau_fac),
+/// the exact solution of dx/dt = (1 - x)/tau_rec, du/dt = -u/tau_fac with the jumps at the spikes
+/// (no facilitation when tau_fac = 0: u_n = U). The first spike uses the initial u and x.
+public struct TsodyksSynapseSpec: Sendable, Equatable {
+    /// Increment of the release probability per spike, in [0, 1].
+    public var U: Double = 0.5
+    /// Initial release probability, in [0, 1]; nil means U (NEST's default).
+    public var u: Double? = nil
+    /// Initial fraction of available resources, in [0, 1].
+    public var x: Double = 1
+    /// Recovery time constant, ms, > 0.
+    public var tauRec: Double = 800
+    /// Facilitation time constant, ms, >= 0 (0: no facilitation).
+    public var tauFac: Double = 0
+
+    public init() {}
+
+    public var initialU: Double { u ?? U }
 }
 
 /// Whether the Gaussian posterior is over the log-weight or the weight itself (MODEL.md §3).
@@ -199,6 +263,8 @@ public struct RecordingSpec: Sendable, Equatable {
         case releases(projection: String, limit: Int?)
         /// Posterior (mu, sigma2) and teacher of the first `limit` synapses every `interval` ms.
         case posterior(projection: String, interval: Double, limit: Int?)
+        /// Weights of the first `limit` synapses of an STDP projection every `interval` ms.
+        case weights(projection: String, interval: Double, limit: Int?)
     }
 
     public var kind: Kind

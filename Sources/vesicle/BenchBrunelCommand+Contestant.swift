@@ -30,6 +30,24 @@ extension BenchBrunelCommand {
             simulator.recordAllSpikes()
         }
 
+        /// Synapses with STDP or short-term plasticity.
+        var plasticSynapses: Int { network.dynamicSynapseCount }
+
+        /// Mean and range of the STDP weights of projection `name` now (nil without STDP there).
+        func stdpWeights(_ name: String) -> (mean: Double, min: Double, max: Double)? {
+            guard let q = network.projections.firstIndex(where: { $0.name == name }),
+                  simulator.stdpWeight(projection: q, synapse: 0) != nil else { return nil }
+            var sum = 0.0, low = Double.infinity, high = -Double.infinity
+            let n = network.projections[q].synapses.synapseCount
+            for k in 0..<n {
+                let w = simulator.stdpWeight(projection: q, synapse: k) ?? 0
+                sum += w
+                low = min(low, w)
+                high = max(high, w)
+            }
+            return (sum / Double(max(n, 1)), low, high)
+        }
+
         func warmUp(until warmup: Double) {
             let cost = ContinuousClock().measure { simulator.run(until: warmup, observer: collector) }
             before = simulator.counters

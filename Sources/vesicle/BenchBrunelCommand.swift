@@ -28,7 +28,7 @@ struct BenchBrunelCommand: ParsableCommand {
     @Option(help: "Event queue: binary-heap, collections-heap or calendar.")
     var queue: String = EventQueueKind.binaryHeap.rawValue
 
-    @Option(help: "Recurrent synapses: static, or bayesian (posterior sampling; also runs static as the baseline).")
+    @Option(help: "Recurrent synapses: static, bayesian (posterior sampling), or stdp (E->E plastic); the latter two also run static as the baseline.")
     var synapse: String = "static"
 
     @Option(help: "Threads for the windows' deliveries; above 1, the one-thread run is measured first as the baseline.")
@@ -44,7 +44,7 @@ struct BenchBrunelCommand: ParsableCommand {
         guard EventQueueKind(rawValue: queue) != nil else {
             throw ValidationError("queue must be one of \(EventQueueKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        guard ["static", "bayesian"].contains(synapse) else { throw ValidationError("--synapse must be static or bayesian") }
+        guard ["static", "bayesian", "stdp"].contains(synapse) else { throw ValidationError("--synapse must be static, bayesian or stdp") }
         guard ["lif_delta", "lif_exp"].contains(neuron) else { throw ValidationError("--neuron must be lif_delta or lif_exp") }
         guard neurons >= 10 else { throw ValidationError("--neurons must be at least 10") }
         guard duration > 0 else { throw ValidationError("--duration must be > 0 ms") }
@@ -85,6 +85,8 @@ struct BenchBrunelCommand: ParsableCommand {
         var staticSpec = ReferenceNetworks.brunel(regime: regime, neurons: neurons, seed: seed, duration: duration, warmup: 100)
         var mainSpec = synapse == "bayesian"
             ? ReferenceNetworks.brunelBayesian(regime: regime, neurons: neurons, seed: seed, duration: duration, warmup: 100)
+            : synapse == "stdp"
+            ? ReferenceNetworks.brunelSTDP(regime: regime, neurons: neurons, seed: seed, duration: duration, warmup: 100)
             : staticSpec
         if neuron == "lif_exp" {
             staticSpec = Self.withExponentialCurrents(staticSpec)
@@ -96,7 +98,7 @@ struct BenchBrunelCommand: ParsableCommand {
         baseline.warmUp(until: warmup)
         let staticPeak = BenchmarkMachine.peakResidentBytes ?? 0
         var contestants = [baseline]
-        if synapse == "bayesian" { contestants.append(try Contestant(mainSpec, label: "bayesian", queue: kind, threads: 1)) }
+        if synapse != "static" { contestants.append(try Contestant(mainSpec, label: synapse, queue: kind, threads: 1)) }
         if threads > 1 {
             contestants.append(try Contestant(mainSpec, label: "\(synapse), \(threads) threads", queue: kind, threads: threads))
         }
@@ -121,6 +123,15 @@ struct BenchBrunelCommand: ParsableCommand {
                          main.wall / baselineResult.wall, main.build / baselineResult.build, main.bytesPerSynapse,
                          baselineResult.bytesPerSynapse))
             print("release kernel: \(ReleaseKernel.selected) (this CPU has \(ReleaseKernel.available.map(\.description).joined(separator: ", ")); VESICLE_RELEASE_KERNEL chooses)")
+        } else if synapse == "stdp" {
+            main = results[1]
+            print(String(format: "stdp / static: simulate %.2fx, build %.2fx, %.1f vs %.1f bytes/synapse (E->E plastic: %d synapses)",
+                         main.wall / baselineResult.wall, main.build / baselineResult.build, main.bytesPerSynapse,
+                         baselineResult.bytesPerSynapse, contestants[1].plasticSynapses))
+            if let w = contestants[1].stdpWeights("E->E") {
+                print(String(format: "E->E weights after the run: mean %.5f mV, range [%.5f, %.5f] mV (static J = 0.1 mV, Wmax 0.2 mV)",
+                             w.mean, w.min, w.max))
+            }
         }
         var parallel: Measurement?
         if threads > 1, let run = results.last {
@@ -166,6 +177,11 @@ struct BenchBrunelCommand: ParsableCommand {
             json.add("static_simulate_wall_s", baseline.wall)
             json.add("bayesian_over_static", main.wall / baseline.wall)
             json.add("release_kernel", ReleaseKernel.selected.description)
+        }
+        if synapse == "stdp" {
+            json.add("static_simulate_wall_s", baseline.wall)
+            json.add("stdp_over_static", main.wall / baseline.wall)
+            json.add("plastic_synapses", contestants[1].plasticSynapses)
         }
         json.add("threads", threads)
         json.add("neuron", neuron)

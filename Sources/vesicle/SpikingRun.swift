@@ -50,6 +50,9 @@ struct SpikingRun {
             summary.append(String(format: "  spike-based learning (MODEL.md §5): %d plastic synapses, %d synapse updates in steps of %g ms",
                                   network.plasticSynapseCount, network.plasticSynapseUpdates, spec.simulation.delayResolution))
         }
+        if network.dynamicSynapseCount > 0 {
+            summary.append("  STDP or short-term plasticity on \(network.dynamicSynapseCount) synapses (docs/LANGUAGE.md, STDP and short-term plasticity)")
+        }
         // The recorded time reached, so that an interrupted run reports its true rate.
         let seconds = (simulator.time - spec.simulation.warmup) / 1000
         // Only populations some `record spikes` names, and the rate over the neurons recorded.
@@ -85,6 +88,8 @@ final class StreamingRecorder: SimulationObserver {
     let releases: ReleaseLogWriter?
     /// Posterior snapshots of Bayesian spiking projections (`vesicle plot release` reads mu and sigma2).
     let posteriors: PosteriorTraces?
+    /// STDP weight snapshots per projection index (`record weights`), in `traces.weights_<projection>`.
+    var weightTraces: [Int: TraceWriter] = [:]
     private(set) var releaseCount = 0
     private(set) var failure: Error?
     private(set) var spikeCounts: [Int]
@@ -97,6 +102,12 @@ final class StreamingRecorder: SimulationObserver {
         releases = logsReleases ? try ReleaseLogWriter(directory: directory, formats: formats) : nil
         let snapshots = spec.recordings.contains { if case .posterior = $0.kind { return true } else { return false } }
         posteriors = snapshots ? try PosteriorTraces(directory: directory, formats: formats, withTeacher: false) : nil
+        for rec in spec.recordings {
+            guard case .weights(let name, _, _) = rec.kind, let q = spec.projections.firstIndex(where: { $0.name == name }),
+                  weightTraces[q] == nil else { continue }
+            weightTraces[q] = try TraceWriter(directory: directory, name: Self.weightTraceName(name), indexColumn: "synapse",
+                                              formats: formats)
+        }
         for rec in spec.recordings {
             guard case .membrane = rec.kind, let source = rec.source,
                   let p = populations.firstIndex(of: source.population), traces[p] == nil else { continue }
@@ -132,7 +143,20 @@ final class StreamingRecorder: SimulationObserver {
         } catch { failure = error }
     }
 
+    /// `weights_` and the projection's name with "->" as "_to_" and any other character a file name
+    /// cannot hold as "_": "E->E" gives "weights_E_to_E".
+    static func weightTraceName(_ projection: String) -> String {
+        let spelled = projection.replacingOccurrences(of: "->", with: "_to_")
+        return "weights_" + String(spelled.map { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" || $0 == "_" ? $0 : "_" })
+    }
+
+    func weight(projection: Int, synapse: Int, time: Double, weight: Double) {
+        guard failure == nil else { return }
+        do { try weightTraces[projection]?.append(time: time, index: synapse, value: weight) } catch { failure = error }
+    }
+
     func finish(complete: Bool) throws {
+        for (_, trace) in weightTraces.sorted(by: { $0.key < $1.key }) { try trace.finish(complete: complete) }
         try raster?.finish(complete: complete)
         try releases?.finish(complete: complete)
         try posteriors?.finish(complete: complete)

@@ -28,12 +28,15 @@ public struct BuiltProjection {
     public let synapses: SynapseTable
     /// Posteriors and release streams when the projection's synapse type is Bayesian.
     let bayesian: BayesianProjection?
+    /// STDP or short-term plasticity (`SynapticDynamics`), if the synapse type has either.
+    var plastic: PlasticSynapses? = nil
 
     public var isBayesian: Bool { bayesian != nil }
 
     /// Bytes per synapse of the per-synapse arrays (4 target + weights/delays if not uniform; +8 posterior).
     public var bytesPerSynapse: Int {
-        isBayesian ? 4 + CompactBayesianSynapseTable.bytesPerSynapse + (synapses.uniformDelay == nil ? 2 : 0)
+        if case .stdp? = plastic { return synapses.bytesPerSynapse + STDPProjection.bytesPerSynapse }
+        return isBayesian ? 4 + CompactBayesianSynapseTable.bytesPerSynapse + (synapses.uniformDelay == nil ? 2 : 0)
                    : synapses.bytesPerSynapse
     }
 
@@ -90,6 +93,8 @@ public final class Network {
     var kernelCurrents: KernelCurrentSchedule?
     /// Spike-based learners (MODEL.md §5; nil when no synapse learns from spikes).
     var plasticity: SpikeBasedPlasticity?
+    /// STDP and short-term plasticity (nil when no projection has either).
+    var synapticDynamics: SynapticDynamics?
     let spikes: WindowSpikes
     /// Shortest delay from a neuron whose spikes the simulation computes: the window length.
     public let minimumDelay: Double?

@@ -59,6 +59,12 @@ extension NetworkBuilder {
                 guard start.isFinite, start >= 0, stop > start else {
                     throw NetworkError("\(what): needs 0 <= start < stop, got start \(start), stop \(stop)")
                 }
+            default:
+                // Inputs/NetworkBuilder+Inputs.swift.
+                var count = 0
+                for target in input.targets { count += try target.range?.count ?? check(target, what).size }
+                try validateGeneratedInput(input, targetCount: count,
+                                           end: spec.simulation.warmup + spec.simulation.duration)
             }
             guard input.weight.isFinite else { throw NetworkError("\(what): weight \(input.weight) is not finite") }
             guard input.start >= 0, input.stop > input.start else {

@@ -25,6 +25,11 @@ public enum NetworkBuilder {
                     rule: .allToAll, weight: .constant(input.weight), delay: .constant(input.delay)))
             }
         }
+        // Per-neuron and rate-modulated spike inputs (Inputs/NetworkBuilder+Inputs.swift).
+        let generated = try generatedSpikeInputs(spec, sizes: Dictionary(spec.populations.map { ($0.name, $0.size) }) { a, _ in a })
+        populations += generated.populations
+        projectionSpecs += generated.projections
+        hidden += generated.populations.count
         let names = populations.map(\.name)
         let sizes = populations.map(\.size)
         var offsets: [Int] = []
@@ -40,6 +45,7 @@ public enum NetworkBuilder {
         var initialBias = [[Double]](repeating: [], count: populations.count)
         for (p, pop) in populations.enumerated() { initialBias[p] = Array(repeating: 0, count: pop.size) }
         for (inputIndex, input) in spec.inputs.enumerated() {
+            var targetOffset = 0
             for target in input.targets {
                 let p = index[target.population]!
                 let range = target.range ?? 0..<populations[p].size
@@ -61,9 +67,15 @@ public enum NetworkBuilder {
                     if stop.isFinite {
                         biasChanges.append(BiasChange(time: stop, population: p, range: range, deltaCurrent: -amplitude))
                     }
-                case .spikeTimes:
+                case .noiseCurrent, .stepCurrent:
+                    // Inputs/NetworkBuilder+Inputs.swift.
+                    biasChanges += currentChanges(input, inputIndex: inputIndex, population: p, range: range,
+                                                  targetOffset: targetOffset, seed: seed,
+                                                  end: spec.simulation.warmup + spec.simulation.duration)
+                case .spikeTimes, .spikeTrains, .inhomogeneousPoisson, .sinusoidalPoisson:
                     break
                 }
+                targetOffset += range.count
             }
         }
         biasChanges.sort { ($0.time, $0.population, $0.range.lowerBound) < ($1.time, $1.population, $1.range.lowerBound) }
@@ -139,6 +151,10 @@ public enum NetworkBuilder {
                                          bayesian: bayesian))
         }
 
+        // Synaptic dynamics: STDP and short-term plasticity (Plasticity/NetworkBuilder+SynapticDynamics.swift).
+        let synapticDynamics = try buildSynapticDynamics(spec, projections: projectionSpecs, built: &built,
+                                                         populationNames: names, populationSizes: sizes, dynamics: dynamics)
+
         // Delay classes per source population.
         var classes = [[DelayClass]](repeating: [], count: populations.count)
         var minimumDelay: Double?
@@ -175,6 +191,7 @@ public enum NetworkBuilder {
             window: minimumDelay ?? Simulator.defaultWindow, path: kernelPath)
         network.plasticity = try buildPlasticity(spec, projections: projectionSpecs, built: built, populationNames: names,
                                                  dynamics: dynamics)
+        network.synapticDynamics = synapticDynamics
         network.buildSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return network
     }

@@ -9,6 +9,8 @@ public protocol SimulationObserver: AnyObject {
                  mu: Double, sigma2: Double)
     /// A posterior snapshot of one synapse.
     func posterior(projection: Int, synapse: Int, time: Double, mu: Double, sigma2: Double)
+    /// A weight snapshot of one STDP synapse (`record weights`).
+    func weight(projection: Int, synapse: Int, time: Double, weight: Double)
 }
 
 extension SimulationObserver {
@@ -16,6 +18,7 @@ extension SimulationObserver {
     public func release(projection: Int, synapse: Int, pre: Int, post: Int, time: Double, amplitude: Double,
                         mu: Double, sigma2: Double) {}
     public func posterior(projection: Int, synapse: Int, time: Double, mu: Double, sigma2: Double) {}
+    public func weight(projection: Int, synapse: Int, time: Double, weight: Double) {}
 }
 
 /// Keeps every recorded spike in memory, per population and neuron (for tests and benchmarks).

@@ -22,6 +22,7 @@ final class Partition {
     var releaseLog: [ReleaseRecord] = []
     var posteriorSamples: [PosteriorSample] = []
     var membraneSamples: [MembraneSample] = []
+    var weightSamples: [WeightSample] = []
     /// The index of the first constant-current change not applied when the walk ended.
     var biasCursor = 0
 
@@ -65,6 +66,7 @@ final class Partition {
         releaseLog.removeAll(keepingCapacity: true)
         posteriorSamples.removeAll(keepingCapacity: true)
         membraneSamples.removeAll(keepingCapacity: true)
+        weightSamples.removeAll(keepingCapacity: true)
     }
 }
 
@@ -97,4 +99,12 @@ struct MembraneSample {
     let sampler: Int
     let neuron: Int
     let potential: Double
+}
+
+/// One STDP weight sample (`record weights`): sample time index, sampler index, synapse.
+struct WeightSample {
+    let sample: Int
+    let sampler: Int
+    let synapse: Int
+    let weight: Double
 }

@@ -37,6 +37,12 @@ final class Partitions {
     let routes: PartitionRouteStorage
     let membraneSamplers: [(population: Int, range: Range<Int>, interval: Double)]
     let posteriorSamplers: [(projection: Int, limit: Int, interval: Double)]
+    /// `record weights` of STDP projections (one partition only: `Simulator.init`).
+    let weightSamplers: [(projection: Int, limit: Int, interval: Double)]
+    /// STDP and short-term plasticity (Plasticity/SynapticDynamics.swift), and per projection its
+    /// plastic synapses (empty when the network has none).
+    let synapticDynamics: SynapticDynamics?
+    let plastic: [PlasticSynapses?]
     /// Release slot s (delivery i, member m: i * plan.maximumMembers + m) starts at this offset of
     /// its owning partition's `releases`, when the window releases before it delivers.
     private var releaseSlots: UnsafeMutablePointer<Int>
@@ -46,8 +52,13 @@ final class Partitions {
 
     init(network: Network, count: Int, releaseLogLimit: [Int?],
          membraneSamplers: [(population: Int, range: Range<Int>, interval: Double)],
-         posteriorSamplers: [(projection: Int, limit: Int, interval: Double)]) {
+         posteriorSamplers: [(projection: Int, limit: Int, interval: Double)],
+         weightSamplers: [(projection: Int, limit: Int, interval: Double)] = []) {
         self.network = network
+        self.weightSamplers = weightSamplers
+        synapticDynamics = network.synapticDynamics
+        plastic = network.synapticDynamics == nil ? [] : network.projections.map(\.plastic)
+        precondition(network.synapticDynamics == nil || count == 1, "synaptic dynamics run on one partition")
         let plan = DeliveryPlan(network: network, partitions: count, releaseLogLimit: releaseLogLimit)
         self.plan = plan
         let longestRow = network.projections.map { t in
@@ -150,6 +161,8 @@ final class Partitions {
         for i in 0..<work.deliveries.count {
             let d = work.deliveries[i]
             catchUp(before: d.time, inclusive: true)
+            // Synaptic dynamics: STDP post events due by this delivery go first.
+            synapticDynamics?.applyPostEvents(through: d.time)
             let g = Int(d.source)
             let p = Int(plan.populationOfNeuron[g])
             let row = g - plan.populationOffsets[p]
@@ -159,6 +172,11 @@ final class Partitions {
                 let member = members.baseAddress! + m
                 let synapses = member.pointee.synapses(ofRow: row)
                 if synapses.isEmpty { continue }
+                if !plastic.isEmpty, let dynamics = plastic[member.pointee.projection] {
+                    // Synaptic dynamics: STDP or short-term plasticity (Partitions+SynapticDynamics.swift).
+                    if delivers { deliverPlastic(dynamics, member, row: row, synapses, at: d.time, output: output) }
+                    continue
+                }
                 var released: UnsafePointer<Double>?
                 if let bayesian = member.pointee.bayesian {
                     if ownsRow {
@@ -279,6 +297,15 @@ final class Partitions {
             }
         }
         if mode.contains(.deliveries) {
+            for (s, sampler) in weightSamplers.enumerated() where Self.isMultiple(t, of: sampler.interval) {
+                // Synaptic dynamics: post events due by t first, then each synapse brought up to date.
+                synapticDynamics?.applyPostEvents(through: t)
+                for synapse in 0..<sampler.limit {
+                    if let w = network.stdpWeight(projection: sampler.projection, synapse: synapse) {
+                        partition.weightSamples.append(WeightSample(sample: sample, sampler: s, synapse: synapse, weight: w))
+                    }
+                }
+            }
             for (s, sampler) in membraneSamplers.enumerated() where Self.isMultiple(t, of: sampler.interval) {
                 guard let pop = network.dynamics[sampler.population].neurons else { continue }
                 let owned = plan.partition(k, of: sampler.population)

@@ -25,6 +25,7 @@ extension Simulator {
         // Samples by (time, sampler), then synapse or neuron: partition k's run precedes k + 1's.
         var posterior = [Int](repeating: 0, count: parts.count)
         var membrane = [Int](repeating: 0, count: parts.count)
+        var weight = 0
         for sample in 0..<sampleCount {
             let t = times[sample]
             for sampler in partitions.posteriorSamplers.indices {
@@ -36,6 +37,15 @@ extension Simulator {
                         observer.posterior(projection: q, synapse: s.synapse, time: t, mu: s.mu, sigma2: s.sigma2)
                         posterior[k] += 1
                     }
+                }
+            }
+            // STDP weights: one partition only (`Simulator.init`).
+            for sampler in partitions.weightSamplers.indices {
+                let q = partitions.weightSamplers[sampler].projection
+                let list = parts[0].weightSamples
+                while weight < list.count && list[weight].sample == sample && list[weight].sampler == sampler {
+                    observer.weight(projection: q, synapse: list[weight].synapse, time: t, weight: list[weight].weight)
+                    weight += 1
                 }
             }
             for sampler in partitions.membraneSamplers.indices {

@@ -71,7 +71,8 @@ public final class Simulator {
     /// the same either way.
     public init(network: Network, queue kind: EventQueueKind = .binaryHeap, threads: Int = 1) {
         self.network = network
-        window = network.minimumDelay ?? Self.defaultWindow
+        // Synaptic dynamics: STDP needs every post spike known 2d before it acts (`STDPProjection`).
+        window = min(network.minimumDelay ?? Self.defaultWindow, network.synapticDynamics?.windowLimit ?? .infinity)
         switch kind {
         case .binaryHeap: queue = BinaryHeapQueue()
         case .collectionsHeap: queue = CollectionsHeapQueue()
@@ -81,6 +82,7 @@ public final class Simulator {
         var releaseLogLimit = [Int?](repeating: nil, count: network.projections.count)
         var posteriorSamplers: [(projection: Int, limit: Int, interval: Double)] = []
         var membraneSamplers: [(population: Int, range: Range<Int>, interval: Double)] = []
+        var weightSamplers: [(projection: Int, limit: Int, interval: Double)] = []
         for rec in network.spec.recordings {
             switch rec.kind {
             case .releases(let name, let limit):
@@ -90,6 +92,11 @@ public final class Simulator {
             case .posterior(let name, let interval, let limit):
                 if let q = network.projections.firstIndex(where: { $0.name == name }), network.projections[q].isBayesian {
                     posteriorSamplers.append((q, min(limit ?? Int.max, network.projections[q].synapses.synapseCount), interval))
+                }
+            case .weights(let name, let interval, let limit):
+                if let q = network.projections.firstIndex(where: { $0.name == name }),
+                   case .stdp? = network.projections[q].plastic {
+                    weightSamplers.append((q, min(limit ?? Int.max, network.projections[q].synapses.synapseCount), interval))
                 }
             default:
                 break
@@ -113,6 +120,12 @@ public final class Simulator {
             parallelRefusal = refusal
             count = 1
         }
+        if count > 1, network.synapticDynamics != nil {
+            // A target's post-spike history is shared by all its incoming STDP synapses and a
+            // presynaptic neuron's short-term state by all its outgoing ones: one partition.
+            parallelRefusal = "STDP or short-term plastic synapses run on one thread"
+            count = 1
+        }
         // Drive arrivals already counted where the populations put them before any partition
         // existed (a neuron that starts above threshold fires at time 0 and drops its refractory
         // arrivals).
@@ -124,7 +137,8 @@ public final class Simulator {
             }
         }
         partitions = Partitions(network: network, count: count, releaseLogLimit: releaseLogLimit,
-                                membraneSamplers: membraneSamplers, posteriorSamplers: posteriorSamplers)
+                                membraneSamplers: membraneSamplers, posteriorSamplers: posteriorSamplers,
+                                weightSamplers: weightSamplers)
     }
 
     /// Records the spikes of every neuron of every visible population.
@@ -196,6 +210,9 @@ public final class Simulator {
     /// The window's spikes are queued, learned from and recorded; time moves to the window end.
     private func finishWindow(at end: Double, spikes: WindowSpikes, observer: SimulationObserver?, recordFrom: Double) {
         queueDeliveries(of: spikes)
+        // Synaptic dynamics: the window's spikes become STDP post events.
+        network.synapticDynamics?.endWindow(at: end, spikes: spikes, populationOf: network.populationOfNeuron,
+                                            offsets: network.populationOffsets)
         network.kernelCurrents?.endWindow(networkSpikes: spikes)
         for k in 0..<sourceSpikes.count { spikes.append(time: sourceSpikes.times[k], neuron: sourceSpikes.neurons[k]) }
         learn(from: spikes, windowEnd: end)
@@ -220,6 +237,7 @@ public final class Simulator {
     /// Every sampler's sample times in [start, end), ascending and distinct.
     private func sampleTimes(from start: Double, before end: Double) -> [Double] {
         let intervals = partitions.membraneSamplers.map(\.interval) + partitions.posteriorSamplers.map(\.interval)
+            + partitions.weightSamplers.map(\.interval)
         if intervals.isEmpty { return [] }
         var times: [Double] = []
         for interval in intervals {

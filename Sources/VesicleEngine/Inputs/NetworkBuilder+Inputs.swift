@@ -1,0 +1,190 @@
+import Foundation
+import VesicleModel
+import VesicleRandom
+
+/// The input kinds labs use beyond a homogeneous Poisson drive and a constant current: per-neuron
+/// spike trains, inhomogeneous and sinusoidal Poisson trains, Gaussian noise currents and step
+/// currents (`InputSpec.Kind`).
+///
+/// Spike inputs become a hidden source population with one neuron per target neuron, connected
+/// one-to-one with the input's weight and delay. The Poisson trains are drawn when the network is
+/// built, exactly, by thinning (Lewis and Shedler 1979): candidates of a homogeneous train at the
+/// rate's maximum, each kept with probability rate(t) / maximum; each target neuron has its own
+/// stream. Currents become the piecewise-constant bias changes constant currents use.
+extension NetworkBuilder {
+    /// Spike trains (or currents) drawn at build time are bounded to this many events, so that a
+    /// network that would need gigabytes says so instead.
+    static let generatedEventLimit = 50_000_000
+
+    /// Checks an input of the new kinds; `targetCount` is the number of target neurons.
+    static func validateGeneratedInput(_ input: InputSpec, targetCount: Int, end: Double) throws {
+        let what = "input '\(input.name)'"
+        func times(_ list: [Double], _ name: String) throws {
+            for t in list where !(t.isFinite && t >= 0) { throw NetworkError("\(what): \(name) \(t) must be finite and >= 0 ms") }
+            for (a, b) in zip(list, list.dropFirst()) where !(a < b) {
+                throw NetworkError("\(what): \(name)s must increase strictly, but \(b) ms follows \(a) ms")
+            }
+        }
+        switch input.kind {
+        case .spikeTrains(let trains):
+            guard input.delay.isFinite, input.delay > 0 else { throw NetworkError("\(what): delay must be > 0 ms, got \(input.delay)") }
+            guard trains.count == targetCount else {
+                throw NetworkError("\(what): \(trains.count) spike trains for \(targetCount) target neurons; give one per target neuron")
+            }
+            for train in trains {
+                for t in train where !(t.isFinite && t >= 0) { throw NetworkError("\(what): spike time \(t) must be finite and >= 0 ms") }
+            }
+        case .inhomogeneousPoisson(let rateTimes, let rates):
+            guard input.delay.isFinite, input.delay > 0 else { throw NetworkError("\(what): delay must be > 0 ms, got \(input.delay)") }
+            guard !rateTimes.isEmpty, rateTimes.count == rates.count else {
+                throw NetworkError("\(what): needs as many rate times as rates (\(rateTimes.count) and \(rates.count)), at least one")
+            }
+            try times(rateTimes, "rate time")
+            for r in rates where !(r.isFinite && r >= 0) { throw NetworkError("\(what): rate \(r) Hz must be finite and >= 0") }
+        case .sinusoidalPoisson(let rate, let amplitude, let frequency, let phase):
+            guard input.delay.isFinite, input.delay > 0 else { throw NetworkError("\(what): delay must be > 0 ms, got \(input.delay)") }
+            guard rate.isFinite, rate >= 0, amplitude.isFinite, amplitude >= 0, frequency.isFinite, frequency >= 0, phase.isFinite else {
+                throw NetworkError("\(what): rate, amplitude and frequency must be finite and >= 0, the phase finite")
+            }
+        case .noiseCurrent(let mean, let std, let dt):
+            guard mean.isFinite, std.isFinite, std >= 0 else { throw NetworkError("\(what): needs a finite mean and std >= 0") }
+            guard dt.isFinite, dt > 0 else { throw NetworkError("\(what): dt must be > 0 ms, got \(dt)") }
+            let steps = (min(input.stop, end) - input.start) / dt
+            guard steps * Double(targetCount) <= Double(generatedEventLimit) else {
+                throw NetworkError("\(what): \(Int(steps)) noise steps for each of \(targetCount) neurons is more than the \(generatedEventLimit) current changes drawn at build time; use a larger dt, fewer targets or a shorter run")
+            }
+        case .stepCurrent(let stepTimes, let amplitudes):
+            guard !stepTimes.isEmpty, stepTimes.count == amplitudes.count else {
+                throw NetworkError("\(what): needs as many amplitude times as amplitudes (\(stepTimes.count) and \(amplitudes.count)), at least one")
+            }
+            try times(stepTimes, "amplitude time")
+            for a in amplitudes where !a.isFinite { throw NetworkError("\(what): amplitude \(a) pA is not finite") }
+        default:
+            break
+        }
+    }
+
+    /// The rate (Hz) of a rate-modulated Poisson input at t (ms), and its maximum.
+    static func poissonRate(_ kind: InputSpec.Kind) -> (rate: (Double) -> Double, maximum: Double)? {
+        switch kind {
+        case .inhomogeneousPoisson(let times, let rates):
+            return ({ t in
+                // The last rate time at or before t.
+                var lo = 0, hi = times.count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if times[mid] <= t { lo = mid + 1 } else { hi = mid }
+                }
+                return lo == 0 ? 0 : rates[lo - 1]
+            }, rates.max() ?? 0)
+        case .sinusoidalPoisson(let rate, let amplitude, let frequency, let phase):
+            let radians = phase * .pi / 180
+            return ({ t in max(0, rate + amplitude * sin(2 * .pi * frequency * t / 1000 + radians)) }, rate + amplitude)
+        default:
+            return nil
+        }
+    }
+
+    /// One train of a rate-modulated Poisson input over [start, stop), by thinning.
+    static func thinnedTrain(rate: (Double) -> Double, maximum: Double, start: Double, stop: Double,
+                             stream: inout RandomStream) -> [Double] {
+        guard maximum > 0, stop > start else { return [] }
+        var train: [Double] = []
+        let meanInterval = 1000 / maximum
+        var t = start + stream.exponential() * meanInterval
+        while t < stop {
+            if stream.uniform() * maximum < rate(t) { train.append(t) }
+            t += stream.exponential() * meanInterval
+        }
+        return train
+    }
+
+    /// Hidden source populations and one-to-one projections for the spike inputs of the new kinds.
+    static func generatedSpikeInputs(_ spec: NetworkSpec, sizes: [String: Int]) throws
+        -> (populations: [PopulationSpec], projections: [ProjectionSpec]) {
+        var populations: [PopulationSpec] = []
+        var projections: [ProjectionSpec] = []
+        let end = spec.simulation.warmup + spec.simulation.duration
+        for (inputIndex, input) in spec.inputs.enumerated() {
+            let ranges = input.targets.map { $0.range ?? 0..<(sizes[$0.population] ?? 0) }
+            let total = ranges.reduce(0) { $0 + $1.count }
+            var trains: [[Double]]
+            switch input.kind {
+            case .spikeTrains(let given):
+                trains = given.map { $0.sorted() }
+            case .inhomogeneousPoisson, .sinusoidalPoisson:
+                let (rate, maximum) = poissonRate(input.kind)!
+                let stop = min(input.stop, end)
+                let expected = maximum / 1000 * max(0, stop - input.start) * Double(total)
+                guard expected <= Double(generatedEventLimit) else {
+                    throw NetworkError("input '\(input.name)': about \(Int(expected)) candidate spikes would be drawn at build time, more than \(generatedEventLimit); use fewer targets, a shorter run, or poisson(rate) for a constant rate")
+                }
+                trains = (0..<total).map { k in
+                    var stream = RandomStream(seed: spec.simulation.seed, purpose: .externalInput,
+                                              index: UInt64(inputIndex) << 40 | UInt64(k))
+                    return thinnedTrain(rate: rate, maximum: maximum, start: input.start, stop: stop, stream: &stream)
+                }
+            default:
+                continue
+            }
+            if case .spikeTrains = input.kind {
+                trains = trains.map { $0.filter { $0 >= input.start && $0 < input.stop } }
+            }
+            let name = "input:\(input.name)"
+            populations.append(PopulationSpec(name: name, size: max(total, 1), model: .spikeSource(times: total == 0 ? [[]] : trains)))
+            var offset = 0
+            for (k, (target, range)) in zip(input.targets, ranges).enumerated() {
+                projections.append(ProjectionSpec(
+                    name: "\(name)->\(target.population)#\(k)",
+                    source: PopulationSlice(population: name, range: offset..<(offset + range.count)),
+                    target: PopulationSlice(population: target.population, range: range),
+                    rule: .oneToOne, weight: .constant(input.weight), delay: .constant(input.delay)))
+                offset += range.count
+            }
+        }
+        return (populations, projections)
+    }
+
+    /// The bias changes of a noise or step current onto neurons `range` of population p.
+    /// `targetOffset` numbers the neurons across the input's targets, for the noise's streams.
+    static func currentChanges(_ input: InputSpec, inputIndex: Int, population p: Int, range: Range<Int>,
+                               targetOffset: Int, seed: UInt64, end: Double) -> [BiasChange] {
+        var changes: [BiasChange] = []
+        switch input.kind {
+        case .stepCurrent(let times, let amplitudes):
+            var level = 0.0
+            for (t, a) in zip(times, amplitudes) {
+                let time = max(t, input.start)
+                guard time < input.stop else { break }
+                changes.append(BiasChange(time: time, population: p, range: range, deltaCurrent: a - level))
+                level = a
+            }
+            if input.stop.isFinite, level != 0 {
+                changes.append(BiasChange(time: input.stop, population: p, range: range, deltaCurrent: -level))
+            }
+        case .noiseCurrent(let mean, let std, let dt):
+            let stop = min(input.stop, end)
+            for (k, j) in range.enumerated() {
+                var stream = RandomStream(seed: seed, purpose: .externalInput,
+                                          index: UInt64(inputIndex) << 40 | UInt64(targetOffset + k))
+                var level = 0.0
+                var step = 0
+                while true {
+                    // Step times as start + k dt, never accumulated.
+                    let t = input.start + Double(step) * dt
+                    guard t < stop else { break }
+                    let current = mean + std * stream.normal()
+                    changes.append(BiasChange(time: t, population: p, range: j..<(j + 1), deltaCurrent: current - level))
+                    level = current
+                    step += 1
+                }
+                if input.stop.isFinite, input.stop <= end, level != 0 {
+                    changes.append(BiasChange(time: input.stop, population: p, range: j..<(j + 1), deltaCurrent: -level))
+                }
+            }
+        default:
+            break
+        }
+        return changes
+    }
+}

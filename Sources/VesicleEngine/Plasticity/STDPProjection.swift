@@ -1,0 +1,348 @@
+import Foundation
+import VesicleModel
+
+/// The postsynaptic side of one STDP projection for one target neuron: its trace K- and its recent
+/// spikes as the projection's synapses see them (`STDPProjection`).
+struct STDPPostState {
+    /// K- on the scaled clock, sum over post events S of e^((S - epoch)/tau_minus) (all-to-all), or
+    /// that of the last one alone (nearest), including the last post event.
+    var trace: Double = 0
+    /// The same before the last post event: what a presynaptic spike at exactly that synapse time
+    /// sees (NEST's "strictly before").
+    var traceBefore: Double = 0
+    /// Queue time (S + d) of the last post event, -infinity before any.
+    var lastEvent: Double = -.infinity
+    /// Post events so far (wrapping), and the index of the oldest one the history still holds.
+    var count: UInt32 = 0
+    var base: UInt32 = 0
+    /// The last four history entries again (entry i at slot i mod 4), so that a delivery whose synapse
+    /// has at most four post events pending reads them from this line rather than from the ring:
+    /// one cache line per target instead of two.
+    var recent: (Double, Double, Double, Double) = (0, 0, 0, 0)
+
+    static let recentCount: UInt32 = 4
+}
+
+extension UnsafeMutablePointer where Pointee == STDPPostState {
+    /// Slot i mod 4 of `recent`.
+    @inline(__always)
+    func recentEntry(_ i: UInt32) -> UnsafeMutablePointer<Double> {
+        (UnsafeMutableRawPointer(self) + MemoryLayout<STDPPostState>.offset(of: \STDPPostState.recent)!)
+            .assumingMemoryBound(to: Double.self) + Int(i & 3)
+    }
+}
+
+/// Pair-based STDP on one projection (`STDPSynapseSpec`, NEST's `stdp_synapse` and
+/// `stdp_nn_symm_synapse`), evaluated at the engine's exact spike times.
+///
+/// Timing (NEST's convention: the whole delay d is dendritic): a presynaptic spike emitted at t_pre is
+/// at the synapse at t_pre and its PSP reaches the soma at t_pre + d; a postsynaptic spike at t_post is
+/// at the synapse at S = t_post + d. At each synapse the events are applied in synapse-time order:
+/// a post event facilitates with K+(S-) (presynaptic spikes strictly before S), a pre event first
+/// takes every post event up to t_pre (ties: facilitation first), then depresses with K-(t_pre-)
+/// (post events strictly before t_pre), and transmits the new weight.
+///
+/// How it is scheduled without reading the future: everything a delivery at T = t_pre + d needs is
+/// at synapse times <= t_pre = T - d, i.e. post spikes at or before T - 2d, older than the window
+/// (windows are at most the minimum delay long). Post spikes are queued here at the end of their
+/// window and applied at queue time S + d, merged with the deliveries in time order (post events
+/// first at equal times), so when a delivery runs, each target's trace and history hold exactly the
+/// post events with S <= t_pre.
+///
+/// Per synapse the facilitation is lazy, as in NEST: each synapse keeps a cursor into its target's
+/// recent post events and applies the ones it has not seen at its next presynaptic spike, one by
+/// one in order (the multiplicative rule is not additive in w). The history per target is a ring of
+/// `capacity` entries; when it fills, every synapse onto that target is brought up to date first
+/// (`sweep`), which is exact: a synapse with pending entries has had no presynaptic spike since
+/// them, and any later one comes after them in synapse time.
+///
+/// Both traces are kept on a scaled clock, so that no exponential is taken per synapse: the row's
+/// K+ is P e^(-(t - epoch)/tau_plus) with P = sum e^((t_i - epoch)/tau_plus), a history entry keeps
+/// e^(-(S - epoch)/tau_plus), and K+(S) is their product; K- likewise. The epoch moves forward every
+/// `rebaseSpan` so that the factors stay within range.
+///
+/// Cost: per delivered synapse O(1 + post events since the row's last spike); per post spike and
+/// projection O(1) plus an amortised in-degree / `capacity` for the sweeps.
+final class STDPProjection {
+    let name: String
+    /// Index in `Network.projections`.
+    let projection: Int
+    let sourcePopulation: Int
+    let targetPopulation: Int
+    let spec: STDPSynapseSpec
+    let delay: Double
+    let synapseCount: Int
+    let targetCount: Int
+    let sourceCount: Int
+    /// The exact weights (mV or pA), by synapse id (the projection's `SynapseTable` order).
+    let weights: UnsafeMutablePointer<Double>
+    /// Post events of the synapse's target already applied to it, modulo 256: a synapse is never
+    /// more than `capacity` (64) behind (the sweeps), so the low byte of the count determines how
+    /// many are pending, and one byte per synapse is what the delivery loop reads and writes.
+    let cursor: UnsafeMutablePointer<UInt8>
+    /// Per presynaptic neuron: P, the scaled K+ (see the type's comment).
+    let preTrace: UnsafeMutablePointer<Double>
+    let post: UnsafeMutablePointer<STDPPostState>
+    /// Per target neuron, `capacity` entries e^(-(S - epoch)/tau_plus).
+    let history: UnsafeMutablePointer<Double>
+    static let capacity = 64
+    private let mask = UInt32(STDPProjection.capacity - 1)
+    let targets: UnsafeMutablePointer<UInt32>
+    let incoming: IncomingSynapseIndex
+    private(set) var epoch = 0.0
+    let inverseTauPlus: Double
+    let inverseTauMinus: Double
+    let allToAll: Bool
+    let rebaseSpan: Double
+    /// Post events waiting for their queue time S + d: S, ascending.
+    private var pendingS: [Double] = []
+    private var pendingNeuron: [UInt32] = []
+    private var pendingHead = 0
+    /// Synapses swept (brought up to date for a full history ring), for the cost figures.
+    private(set) var sweptSynapses = 0
+
+    init(name: String, projection: Int, sourcePopulation: Int, targetPopulation: Int, spec: STDPSynapseSpec,
+         synapses table: SynapseTable, delay: Double, targetCount: Int, initialWeights: [Double]) {
+        self.name = name
+        self.projection = projection
+        self.sourcePopulation = sourcePopulation
+        self.targetPopulation = targetPopulation
+        self.spec = spec
+        self.delay = delay
+        synapseCount = table.synapseCount
+        self.targetCount = targetCount
+        sourceCount = table.sourceCount
+        inverseTauPlus = 1 / spec.tauPlus
+        inverseTauMinus = 1 / spec.tauMinus
+        allToAll = spec.pairing == .allToAll
+        rebaseSpan = 16 * min(spec.tauPlus, spec.tauMinus)
+        constants = Constants(wMax: spec.wMax, inverseWMax: 1 / spec.wMax, lambda: spec.lambda,
+                              alphaLambda: spec.alpha * spec.lambda, muPlus: spec.muPlus, muMinus: spec.muMinus)
+        weights = .allocate(capacity: max(synapseCount, 1))
+        weights.initialize(from: initialWeights, count: synapseCount)
+        cursor = .allocate(capacity: max(synapseCount, 1))
+        cursor.initialize(repeating: 0, count: max(synapseCount, 1))
+        targets = .allocate(capacity: max(synapseCount, 1))
+        targets.initialize(from: table.targets, count: synapseCount)
+        preTrace = .allocate(capacity: max(sourceCount, 1))
+        preTrace.initialize(repeating: 0, count: max(sourceCount, 1))
+        // One 64-byte line per target.
+        post = UnsafeMutableRawPointer.allocate(byteCount: max(targetCount, 1) * MemoryLayout<STDPPostState>.stride, alignment: 64)
+            .bindMemory(to: STDPPostState.self, capacity: max(targetCount, 1))
+        post.initialize(repeating: STDPPostState(), count: max(targetCount, 1))
+        history = .allocate(capacity: max(targetCount, 1) * Self.capacity)
+        history.initialize(repeating: 0, count: max(targetCount, 1) * Self.capacity)
+        incoming = IncomingSynapseIndex(table, targetCount: targetCount)
+    }
+
+    deinit {
+        weights.deallocate()
+        cursor.deallocate()
+        targets.deallocate()
+        preTrace.deallocate()
+        post.deinitialize(count: max(targetCount, 1))
+        UnsafeMutableRawPointer(post).deallocate()
+        history.deallocate()
+    }
+
+    /// Bytes per plastic synapse: weight, cursor, and the transpose index used by the sweeps.
+    static let bytesPerSynapse = 8 + 1 + IncomingSynapseIndex.bytesPerSynapse
+
+    // MARK: The rule (NEST's facilitate and depress, on w / Wmax)
+
+    let constants: Constants
+
+    @inline(__always)
+    func facilitate(_ w: Double, _ kPlus: Double) -> Double { constants.facilitate(w, kPlus) }
+
+    // MARK: Presynaptic spikes
+
+    /// The rule's constants as plain values: the delivery loop writes through pointers, which the
+    /// compiler must assume may alias the object's stored properties, so they are read once here.
+    struct Constants {
+        let wMax: Double
+        let inverseWMax: Double
+        let lambda: Double
+        let alphaLambda: Double
+        let muPlus: Double
+        let muMinus: Double
+
+        @inline(__always)
+        func power(_ x: Double, _ mu: Double) -> Double {
+            if mu == 1 { return x }
+            if mu == 0 { return 1 }
+            return pow(x, mu)
+        }
+
+        @inline(__always)
+        func facilitate(_ w: Double, _ kPlus: Double) -> Double {
+            let v = w * inverseWMax
+            let next = v + lambda * power(1 - v, muPlus) * kPlus
+            return next < 1 ? next * wMax : wMax
+        }
+
+        @inline(__always)
+        func depress(_ w: Double, _ kMinus: Double) -> Double {
+            let v = w * inverseWMax
+            let next = v - alphaLambda * power(v, muMinus) * kMinus
+            return next > 0 ? next * wMax : 0
+        }
+    }
+
+    /// The delivery at time T of row `row`'s spike (emitted at T - d): each synapse of `range` takes
+    /// its pending post events, then the depression, and the new weights are returned for the PSPs.
+    /// - Complexity: O(range.count + post events the synapses had not yet seen).
+    @inline(__always)
+    func deliver(row: Int, range: Range<Int>, at T: Double) -> UnsafeBufferPointer<Double> {
+        let tPre = T - delay
+        let p = preTrace[row]
+        let depressionScale = exp(-(tPre - epoch) * inverseTauMinus)
+        let weights = self.weights, cursor = self.cursor, post = self.post, targets = self.targets
+        let history = self.history, mask = self.mask, rule = constants
+        for k in range {
+            let j = Int(targets[k])
+            var w = weights[k]
+            let state = post + j
+            let n = state.pointee.count
+            let pending = UInt32(UInt8(truncatingIfNeeded: n) &- cursor[k])
+            if pending != 0 {
+                var c = n &- pending
+                if pending <= STDPPostState.recentCount {
+                    repeat {
+                        w = rule.facilitate(w, p * state.recentEntry(c).pointee)
+                        c &+= 1
+                    } while c != n
+                } else {
+                    let ring = history + j &* Self.capacity
+                    repeat {
+                        w = rule.facilitate(w, p * ring[Int(c & mask)])
+                        c &+= 1
+                    } while c != n
+                }
+                cursor[k] = UInt8(truncatingIfNeeded: n)
+            }
+            let trace = state.pointee.lastEvent == T ? state.pointee.traceBefore : state.pointee.trace
+            weights[k] = rule.depress(w, trace * depressionScale)
+        }
+        let own = exp((tPre - epoch) * inverseTauPlus)
+        preTrace[row] = allToAll ? p + own : own
+        return UnsafeBufferPointer(start: weights + range.lowerBound, count: range.count)
+    }
+
+    // MARK: Postsynaptic spikes
+
+    /// Queues the spike of target neuron j at time t (spikes come in time order); it acts at the
+    /// synapses at S = t + d and is applied at queue time S + d.
+    func schedule(postSpike t: Double, neuron j: UInt32) {
+        pendingS.append(t + delay)
+        pendingNeuron.append(j)
+    }
+
+    /// The queue time of the next post event (infinity if none).
+    var nextEventTime: Double { pendingHead < pendingS.count ? pendingS[pendingHead] + delay : .infinity }
+
+    /// Applies every post event whose queue time is <= t.
+    func applyPostEvents(through t: Double) {
+        while pendingHead < pendingS.count {
+            let s = pendingS[pendingHead]
+            let queueTime = s + delay
+            guard queueTime <= t else { break }
+            applyPostEvent(synapseTime: s, queueTime: queueTime, neuron: Int(pendingNeuron[pendingHead]))
+            pendingHead += 1
+        }
+        if pendingHead > 4096 && pendingHead * 2 > pendingS.count {
+            pendingS.removeFirst(pendingHead)
+            pendingNeuron.removeFirst(pendingHead)
+            pendingHead = 0
+        }
+    }
+
+    private func applyPostEvent(synapseTime s: Double, queueTime: Double, neuron j: Int) {
+        let state = post + j
+        let value = exp((s - epoch) * inverseTauMinus)
+        state.pointee.traceBefore = state.pointee.trace
+        state.pointee.trace = allToAll ? state.pointee.trace + value : value
+        state.pointee.lastEvent = queueTime
+        if state.pointee.count &- state.pointee.base == UInt32(Self.capacity) { sweep(j) }
+        let entry = exp(-(s - epoch) * inverseTauPlus)
+        history[j * Self.capacity + Int(state.pointee.count & mask)] = entry
+        state.recentEntry(state.pointee.count).pointee = entry
+        state.pointee.count &+= 1
+    }
+
+    /// Brings every synapse onto target j up to date with j's post events, freeing its history.
+    private func sweep(_ j: Int) {
+        let n = post[j].count
+        let ring = history + j * Self.capacity
+        for e in incoming.postStart[j]..<incoming.postStart[j + 1] {
+            let k = Int(incoming.synapse[e])
+            let pending = UInt32(UInt8(truncatingIfNeeded: n) &- cursor[k])
+            guard pending != 0 else { continue }
+            var c = n &- pending
+            let p = preTrace[Int(incoming.presynaptic[e])]
+            var w = weights[k]
+            repeat {
+                w = facilitate(w, p * ring[Int(c & mask)])
+                c &+= 1
+            } while c != n
+            weights[k] = w
+            cursor[k] = UInt8(truncatingIfNeeded: n)
+            sweptSynapses += 1
+        }
+        post[j].base = n
+    }
+
+    /// Synapse k brought up to date (its pending post events applied), for a weight snapshot: exact,
+    /// by the argument for `sweep`.
+    func bringUpToDate(_ k: Int) {
+        let j = Int(targets[k])
+        let n = post[j].count
+        let pending = UInt32(UInt8(truncatingIfNeeded: n) &- cursor[k])
+        guard pending != 0 else { return }
+        var c = n &- pending
+        let row = incoming.presynaptic[Int(incoming.entryOfSynapse[k])]
+        let p = preTrace[Int(row)]
+        let ring = history + j * Self.capacity
+        var w = weights[k]
+        repeat {
+            w = facilitate(w, p * ring[Int(c & mask)])
+            c &+= 1
+        } while c != n
+        weights[k] = w
+        cursor[k] = UInt8(truncatingIfNeeded: n)
+    }
+
+    /// At a window end: moves the epoch when the scaled values have grown by e^16, rescaling every
+    /// trace and history entry exactly; a history entry that would leave the range of Double is
+    /// swept first.
+    func endWindow(at end: Double) {
+        guard end - epoch > rebaseSpan else { return }
+        let shift = end - epoch
+        let plus = exp(-shift * inverseTauPlus), minus = exp(-shift * inverseTauMinus)
+        let grow = 1 / plus
+        for r in 0..<sourceCount { preTrace[r] *= plus }
+        for j in 0..<targetCount {
+            let state = post + j
+            state.pointee.trace *= minus
+            state.pointee.traceBefore *= minus
+            if state.pointee.count != state.pointee.base {
+                let oldest = history[j * Self.capacity + Int(state.pointee.base & mask)]
+                if oldest * grow > 1e200 { sweep(j) }
+            }
+            let ring = history + j * Self.capacity
+            var i = state.pointee.base
+            while i != state.pointee.count {
+                ring[Int(i & mask)] *= grow
+                i &+= 1
+            }
+            // The recent copies of the entries still held (the others are never read: a cursor
+            // more than four behind reads the ring).
+            var r = state.pointee.count &- min(state.pointee.count &- state.pointee.base, STDPPostState.recentCount)
+            while r != state.pointee.count {
+                state.recentEntry(r).pointee = ring[Int(r & mask)]
+                r &+= 1
+            }
+        }
+        epoch = end
+    }
+}
