@@ -136,6 +136,7 @@ extension Checker {
             case nil: return -Double.infinity...Double.infinity
             }
         case .lognormal(_, _, let sign): return sign == .positive ? 0...Double.infinity : -Double.infinity...0
+        case .boundedNormal(_, _, let lower, let upper): return lower...upper
         }
     }
 }

@@ -26,7 +26,7 @@ extension NetworkBuilder {
                 throw NetworkError("\(what): \(kindName) synapses need one delay for the whole projection; use a constant delay")
             }
             switch dynamics[projection.targetPopulation] {
-            case .lifDelta, .lifExp: break
+            case .neurons: break
             case .source:
                 throw NetworkError("\(what): the target '\(populationNames[projection.targetPopulation])' has no membrane")
             }
