@@ -9,14 +9,14 @@ struct BenchCUBACommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cuba", abstract: "Brette et al. (2007) benchmark 4 (event-driven CUBA): rate and wall time.")
 
-    @Option(help: "Simulated time, ms.")
-    var duration: Double = 10_000
+    @Option(name: .customLong("duration"), parsing: .unconditional, help: "Simulated time, with its unit: 1s, 500ms (a bare number is ms).")
+    var durationOption = TimeOption(milliseconds: 10000, text: "10000ms", bare: false)
 
     @Option(help: "The run's seed.")
     var seed: UInt64 = 1
 
     func validate() throws {
-        guard duration > 0 else { throw ValidationError("--duration must be > 0 ms") }
+        try durationOption.validate(flag: "--duration")
     }
 
     func run() throws {

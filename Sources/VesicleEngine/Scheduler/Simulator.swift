@@ -116,6 +116,12 @@ public final class Simulator {
         }
     }
 
+    /// Polled every 2^16 deliveries inside a window; true drops the window and ends `run` at the
+    /// window's start (its spikes are not recorded; samples already taken in it were). Issue 15.
+    public var interruption: (() -> Bool)?
+    /// Whether `interruption` ended the run inside a window.
+    public private(set) var windowAbandoned = false
+
     /// Runs warm-up plus duration (the spec's), or until `end` if given.
     /// `shouldStop` is polled once per window; on true the run stops at that clean window boundary.
     public func run(until end: Double? = nil, observer: SimulationObserver? = nil,
@@ -127,6 +133,7 @@ public final class Simulator {
         while time < stopTime {
             let windowEnd = min(time + window, stopTime)
             step(to: windowEnd, observer: observer, recordFrom: recordFrom)
+            if windowAbandoned { break }  // `interruption` (issue 15)
             counters.windows += 1
             progress?(time)
             if shouldStop() || failure != nil { break }
@@ -173,7 +180,9 @@ public final class Simulator {
         }
         let sampleTimes = self.sampleTimes(from: time, before: end)
         var sampleIndex = 0
-        for d in deliveries {
+        for (n, d) in deliveries.enumerated() {
+            // The stop flag every 2^16 deliveries: an interrupted window is dropped whole (issue 15).
+            if n & 0xFFFF == 0xFFFF, interruption?() == true { windowAbandoned = true; return }
             catchUp(before: d.time, changesAtThatTime: true, samples: sampleTimes, index: &sampleIndex, observer: observer)
             deliver(d)
         }
