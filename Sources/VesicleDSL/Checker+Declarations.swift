@@ -272,7 +272,9 @@ extension Checker {
             throw fail(.unreadableFile, "spike-time file '\(fullPath)' is not valid UTF-8", at: range)
         }
         var times: [Double] = []
-        for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Split on any line break: Swift reads "\r\n" as one Character, which "\n" does not match,
+        // so a CRLF file was one long, invalid line.
+        for (number, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
             let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.isEmpty { continue }

@@ -46,7 +46,7 @@ extension Checker {
             let d = smallestDelay(projection.delay)
             if d < (shortest?.0 ?? .infinity) { shortest = (d, origin) }
         }
-        if let (delay, origin) = shortest {
+        if let delay = shortest?.0, let origin = shortest?.1 {
             window = delay
             let windows = totalTime / delay
             if !(windows <= ParameterBounds.maximumWindows) || totalTime + delay == totalTime {
@@ -105,12 +105,13 @@ extension Checker {
             let sources = projection.source.range ?? 0..<size
             let targets = projection.target.range ?? 0..<size
             let overlaps = sources.overlaps(targets)
-            let k: Int, pool: Range<Int>, what: String
+            let rule: (k: Int, pool: Range<Int>, what: String)
             switch projection.rule {
-            case .fixedIndegree(let degree): (k, pool, what) = (degree, sources, "in-degree")
-            case .fixedOutdegree(let degree): (k, pool, what) = (degree, targets, "out-degree")
+            case .fixedIndegree(let degree): rule = (degree, sources, "in-degree")
+            case .fixedOutdegree(let degree): rule = (degree, targets, "out-degree")
             default: continue
             }
+            let (k, pool, what) = rule
             guard k > 0 else { continue }
             let refused: Bool
             if !projection.allowMultapses {

@@ -134,8 +134,14 @@ public struct MemoryEstimate: Sendable, Equatable {
             }
             longestDelay = max(longestDelay, delay)
             if projection.kernel != nil {
+                // The ring of future current (targets x (window + delay) / step Doubles) and the
+                // streaming convolver's look-ahead block, transform buffers and spectra, which
+                // KernelCurrentProjection caps at 2^24 samples over all targets (a segment of
+                // about 4096 steps each). The factor 5.2 is measured (VmHWM of 4000 targets:
+                // 690 MiB above the rest of the network); see MemoryEstimateAgainstRSSTests.
                 let targets = Double(projection.target.range?.count ?? spec.population(named: projection.target.population)?.size ?? 0)
-                kernelRings += targets * ((ParameterBounds.defaultWindow + delay) / spec.simulation.kernelStep + 4) * 8 * 2
+                kernelRings += targets * ((ParameterBounds.defaultWindow + delay) / spec.simulation.kernelStep + 4) * 8
+                kernelRings += 5.2 * 8 * min(Double(1 << 24), targets * 4096)
             }
         }
         let largestBuild = max(buildPeak - synapses, 0)

@@ -16,7 +16,7 @@ struct BenchBrunelCommand: ParsableCommand {
     @Option(help: "Total neurons N (N_E = 0.8 N, in-degrees 10% of each population).")
     var neurons: Int = 12_500
 
-    @Option(name: .customLong("duration"), parsing: .unconditional, help: "Simulated time after the 100 ms warm-up, with its unit: 1s, 500ms (a bare number is ms).")
+    @Option(name: .customLong("duration"), parsing: .unconditional, help: "Simulated time after the 100 ms warm-up, with its unit: 1s, 500ms (a bare number is ms).", transform: TimeOption.parse)
     var durationOption = TimeOption(milliseconds: 1000, text: "1000ms", bare: false)
 
     @Option(help: "Brunel regime: A, B, C or D.")

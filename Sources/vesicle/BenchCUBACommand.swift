@@ -9,7 +9,7 @@ struct BenchCUBACommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cuba", abstract: "Brette et al. (2007) benchmark 4 (event-driven CUBA): rate and wall time.")
 
-    @Option(name: .customLong("duration"), parsing: .unconditional, help: "Simulated time, with its unit: 1s, 500ms (a bare number is ms).")
+    @Option(name: .customLong("duration"), parsing: .unconditional, help: "Simulated time, with its unit: 1s, 500ms (a bare number is ms).", transform: TimeOption.parse)
     var durationOption = TimeOption(milliseconds: 10000, text: "10000ms", bare: false)
 
     @Option(help: "The run's seed.")

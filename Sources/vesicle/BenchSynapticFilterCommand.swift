@@ -23,7 +23,7 @@ struct BenchSynapticFilterCommand: ParsableCommand {
     @Option(help: "Plastic input synapses per neuron (fixed in-degree).")
     var inputIndegree = 50
 
-    @Option(name: .customLong("duration"), parsing: .unconditional, help: "Simulated time, with its unit: 1s, 500ms (a bare number is ms).")
+    @Option(name: .customLong("duration"), parsing: .unconditional, help: "Simulated time, with its unit: 1s, 500ms (a bare number is ms).", transform: TimeOption.parse)
     var durationOption = TimeOption(milliseconds: 1000, text: "1000ms", bare: false)
 
     @Option(help: "Learning step (the run's resolution), ms.")

@@ -50,15 +50,15 @@ struct MemoryGuardOptions: ParsableArguments {
     /// Throws a refusal naming the estimate, its largest parts and the limit.
     func check(_ spec: NetworkSpec) throws {
         let estimate = MemoryEstimate(spec: spec)
-        let limit: Double
-        let source: String
+        let chosen: (limit: Double, source: String)
         if let memoryLimit, let bytes = Self.bytes(memoryLimit) {
-            (limit, source) = (bytes, "--memory-limit")
+            chosen = (bytes, "--memory-limit")
         } else if let available = Self.availableMemory() {
-            (limit, source) = (available, "the memory available now (MemAvailable)")
+            chosen = (available, "the memory available now (MemAvailable)")
         } else {
-            (limit, source) = (Double(ProcessInfo.processInfo.physicalMemory), "physical memory")
+            chosen = (Double(ProcessInfo.processInfo.physicalMemory), "physical memory")
         }
+        let (limit, source) = chosen
         guard estimate.peakBytes > limit else { return }
         let parts = estimate.parts.prefix(4).map { "\($0.name) \(ByteCount.formatted(Int(min($0.bytes, 9e18))))" }
         let message = "the network needs an estimated \(ByteCount.formatted(Int(min(estimate.peakBytes, 9e18)))) at its peak, more than \(ByteCount.formatted(Int(min(limit, 9e18)))), \(source)\n"

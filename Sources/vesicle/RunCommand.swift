@@ -21,7 +21,7 @@ struct RunCommand: ParsableCommand {
     var seed: UInt64?
 
     @Option(parsing: .unconditional,
-            help: "Simulated time after warm-up, with its unit: 1s, 500ms, 2min (a bare number is ms, with a notice); overrides the file's.")
+            help: "Simulated time after warm-up, with its unit: 1s, 500ms, 2min (a bare number is ms, with a notice); overrides the file's.", transform: TimeOption.parse)
     var duration: TimeOption?
 
     @Option(help: "Output formats, comma-separated: csv, npy, hdf5.")

@@ -13,7 +13,7 @@ struct Vesicle: ParsableCommand {
         let names = configuration.subcommands.map { $0.configuration.commandName ?? "" }
         if let message = CommandSuggestion.unknownCommand(Array(CommandLine.arguments.dropFirst()), among: names) {
             FileHandle.standardError.write(Data((message + "\n").utf8))
-            exit(64)
+            Self.exit(withError: ExitCode(64))
         }
         main(nil)
     }

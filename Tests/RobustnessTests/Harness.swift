@@ -65,8 +65,8 @@ class HostileInputTestCase: XCTestCase {
         process.currentDirectoryURL = scratch
         let out = scratch.appendingPathComponent(".out-\(UUID().uuidString)")
         let err = scratch.appendingPathComponent(".err-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         process.standardInput = FileHandle.nullDevice

@@ -165,7 +165,7 @@ final class AcceptedRunsAsWrittenTests: XCTestCase {
             record spikes E
             simulate 10 ms
 
-            """, line: 2, contains: "must be at most")
+            """, line: 2, contains: "reach 1000000000000000.0 Hz")
         infeasible("""
             neuron lif = lif_delta()
             population P = 10 poisson_source(rate = lognormal(mu = 2, sigma = 50, unit = 1 Hz))
@@ -234,5 +234,41 @@ final class AcceptedRunsAsWrittenTests: XCTestCase {
         XCTAssertEqual(found.map(\.check), [.infeasible], found.map(\.description).description)
         XCTAssertTrue(found.first?.message.contains("must agree") ?? false)
         XCTAssertEqual(found.first?.line, source.components(separatedBy: "\n").firstIndex { $0.hasPrefix("feedback readout") }.map { $0 + 1 })
+    }
+
+    /// `one_to_one autapses false` within one population builds nothing (every pair is i -> i);
+    /// the estimate once counted 10 synapses.
+    func testOneToOneWithoutAutapsesIsEstimatedAtZero() throws {
+        let spec = try XCTUnwrap(cleanSpec("""
+            neuron lif = lif_delta()
+            population E = 10 lif
+            connect E -> E one_to_one weight 0.1 mV delay 1.5 ms autapses false
+            connect E[0:5] -> E[5:10] one_to_one weight 0.1 mV delay 1.5 ms autapses false
+            record spikes E
+            simulate 10 ms
+
+            """))
+        XCTAssertEqual(expectedSynapseCount(of: spec.projections[0], in: spec), 0)
+        XCTAssertEqual(expectedSynapseCount(of: spec.projections[1], in: spec), 5)
+    }
+
+    /// A spike-time file with CRLF line ends is read line by line.
+    func testCRLFSpikeTimeFile() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("crlf-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data("1.5\r\n2.5\r\n# comment\r\n4\r\n".utf8).write(to: directory.appendingPathComponent("times.txt"))
+        let source = """
+            neuron lif = lif_delta()
+            population S = 1 spike_source(times = file("times.txt"))
+            population E = 1 lif
+            connect S -> E all_to_all weight 0.1 mV delay 1 ms
+            record spikes E
+            simulate 10 ms
+
+            """
+        let result = NetworkLanguage.compile(source: source, path: directory.appendingPathComponent("net.vsl").path)
+        let spec = try XCTUnwrap(result.spec, result.diagnostics.map(\.description).description)
+        XCTAssertEqual(spec.population(named: "S")?.model, .spikeSource(times: [[1.5, 2.5, 4]]))
     }
 }

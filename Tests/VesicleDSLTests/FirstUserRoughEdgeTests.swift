@@ -24,7 +24,7 @@ final class FirstUserRoughEdgeTests: XCTestCase {
         XCTAssertEqual(error.column, 1)
         XCTAssertEqual(error.length, 6)
         XCTAssertEqual(error.suggestion, "connect")
-        XCTAssertTrue(error.message.contains("found conect"), error.message)
+        XCTAssertTrue(error.message.contains("found 'conect'"), error.message)
     }
 
     /// A syntax error in a population declaration is reported once; the lines that use the
@@ -32,7 +32,7 @@ final class FirstUserRoughEdgeTests: XCTestCase {
     func testBrokenDeclarationDoesNotCascade() {
         let source = """
             neuron lif = lif_delta()
-            population E = 100 lif {
+            population E 100 lif
             population I = 25 lif
             connect E -> I fixed_indegree(10) weight 0.1 mV delay 1.5 ms
             connect E -> E fixed_indegree(10) weight 0.1 mV delay 1.5 ms

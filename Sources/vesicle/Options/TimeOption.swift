@@ -35,10 +35,6 @@ struct TimeOption: ExpressibleByArgument, Sendable, Equatable, CustomStringConve
 
     var description: String { text }
 
-    /// Why a text is not a time, for the error message.
-    struct Invalid: Error, CustomStringConvertible {
-        let description: String
-    }
 
     /// `1s`, `1 s`, `500ms`, `0.5`, `-5` (parsed, then refused by `validate`).
     static func parse(_ text: String) throws -> TimeOption {
@@ -55,14 +51,14 @@ struct TimeOption: ExpressibleByArgument, Sendable, Equatable, CustomStringConve
             }
         }
         guard let number = Double(trimmed[..<numberEnd]) else {
-            throw Invalid(description: "'\(text)' is not a time; write a number and a unit, e.g. 500ms or 1s")
+            throw ValidationError("'\(text)' is not a time; write a number and a unit, e.g. 500ms or 1s")
         }
         let unitText = trimmed[numberEnd...].trimmingCharacters(in: .whitespaces)
         if unitText.isEmpty { return TimeOption(milliseconds: number, text: text, bare: true) }
         guard let unit = units.first(where: { $0.symbol == unitText }) else {
             let known = units.map(\.symbol).filter { $0 != "µs" }
             let suggestion = known.first { $0.lowercased() == unitText.lowercased() }
-            throw Invalid(description: "'\(unitText)' is not a unit of time"
+            throw ValidationError("'\(unitText)' is not a unit of time"
                 + (suggestion.map { "; did you mean '\($0)'?" } ?? "; use one of " + known.joined(separator: ", ")))
         }
         return TimeOption(milliseconds: number * unit.milliseconds, text: text, bare: false)
