@@ -42,7 +42,9 @@ struct BenchBrunelCommand: ParsableCommand {
             throw ValidationError("queue must be one of \(EventQueueKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard ["static", "bayesian"].contains(synapse) else { throw ValidationError("--synapse must be static or bayesian") }
-        guard neurons >= 10 else { throw ValidationError("--neurons must be at least 10") }
+        // Each in-degree is 10 % of a population (N_I = N / 5): below 50 neurons it rounds to no
+        // synapse and the threshold rate is infinite (it printed -nan).
+        guard neurons >= 50 else { throw ValidationError("--neurons \(neurons) is out of range: at least 50, so that every in-degree (10 % of a population) is one neuron or more") }
         try durationOption.validate(flag: "--duration")
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
     }

@@ -94,9 +94,12 @@ final class HostileFlagTests: HostileInputTestCase {
         let typo = try vesicle(["rn", "x.vsl"])
         XCTAssertEqual(typo.status, 64, typo.stderr)
         XCTAssertTrue(typo.stderr.contains("did you mean 'run'?"), typo.stderr)
-        let bench = try vesicle(["bench", "brunel", "--neurons", "10", "--duration", "0.05s"], seconds: 60)
+        let tooSmall = try vesicle(["bench", "brunel", "--neurons", "10"])
+        XCTAssertEqual(tooSmall.status, 64, tooSmall.stderr)
+        XCTAssertTrue(tooSmall.stderr.contains("at least 50"), tooSmall.stderr)
+        let bench = try vesicle(["bench", "brunel", "--neurons", "50", "--duration", "0.05s"], seconds: 60)
         XCTAssertEqual(bench.status, 0, bench.stderr)
-        XCTAssertFalse(bench.stdout.lowercased().contains("nan"), bench.stdout)
+        XCTAssertFalse(bench.stdout.contains("-nan") || bench.stdout.contains(" nan"), bench.stdout)
         XCTAssertTrue(bench.stdout.contains("\"duration_ms\": 50"), bench.stdout)
     }
 
