@@ -96,6 +96,9 @@ let package = Package(
         // Runs the built `vesicle` executable as a user would; depends on no module on purpose, so it
         // tests the command line and nothing else (build with `swift build --build-tests` first).
         .testTarget(name: "CLITests"),
+        // Hostile inputs through the built tool as timeout- and ulimit-bounded subprocesses (issue 15);
+        // like CLITests it depends on no module.
+        .testTarget(name: "RobustnessTests"),
         .testTarget(
             name: "PaperTests",
             dependencies: ["VesicleDSL", "VesicleModel", "VesicleSynapses", "VesicleAnalysis", "VesiclePaper"]

@@ -49,13 +49,38 @@ extension Checker {
         }
     }
 
+    /// Lowers one `neuron` statement once. An alias (`neuron b = a`) lowers what it names first,
+    /// wherever that is declared, so that `neuron a = b` before `neuron b = lif_delta(...)` names
+    /// exactly that model; a chain that returns to a name in it (`neuron cell = cell`) is an error
+    /// at the alias, never a silently missing model.
     func lowerNeuron(name: Name, model: Expression) {
-        guard definitions[name.text]?.range == name.range else { return }
+        guard definitions[name.text]?.range == name.range, neurons[name.text] == nil,
+              !failedNeurons.contains(name.text) else { return }
+        neuronsInProgress.append(name.text)
+        defer { neuronsInProgress.removeLast() }
         do {
             neurons[name.text] = try neuronModel(model)
         } catch {
+            // The defaults stand in so that the populations using it are still checked.
+            failedNeurons.insert(name.text)
             neurons[name.text] = fallbackModel(for: model)
         }
+    }
+
+    /// The model a `neuron` name stands for, lowering its declaration now if it has not been yet.
+    /// Named check `alias-cycle`.
+    private func aliasedNeuron(_ text: String, at range: SourceRange) throws(Reported) -> NeuronModel {
+        if let model = neurons[text] { return model }
+        if let cycleStart = neuronsInProgress.firstIndex(of: text) {
+            let chain = (neuronsInProgress[cycleStart...] + [text]).joined(separator: " = ")
+            throw fail(.aliasCycle, "neuron '\(text)' is defined in terms of itself (\(chain))", at: range,
+                       notes: ["an alias must end in a model, such as: neuron \(neuronsInProgress.last ?? text) = lif_delta(tau_m = 20 ms)"])
+        }
+        if !failedNeurons.contains(text), let declaration = neuronDeclarations[text] {
+            lowerNeuron(name: declaration.name, model: declaration.model)
+            if let model = neurons[text] { return model }
+        }
+        throw Reported()  // its own definition failed and was reported
     }
 
     /// The model with default parameters, standing in for a model whose parameters had errors, so
@@ -83,8 +108,7 @@ extension Checker {
         var arguments: [Argument] = []
         switch expression.kind {
         case .identifier(let text):
-            if let model = neurons[text] { return model }
-            if definitions[text]?.kind == .neuron { throw Reported() }  // its own definition failed and was reported
+            if definitions[text]?.kind == .neuron { return try aliasedNeuron(text, at: expression.range) }
             guard NeuronModelCatalog.names.contains(text) else {
                 if let definition = definitions[text] {
                     throw fail(.invalidValue, "'\(text)' is a \(definition.kind.rawValue), not a neuron model", at: expression.range)
@@ -178,6 +202,7 @@ extension Checker {
         guard value > 0 else {
             throw fail(.outOfRange, "\(what) must be positive, found \(Quantity(value, dimension).formatted)", at: expression.range)
         }
+        try checkMagnitude(value, dimension, what, at: expression.range)
         return value
     }
 
@@ -187,7 +212,25 @@ extension Checker {
         guard value >= 0 else {
             throw fail(.outOfRange, "\(what) cannot be negative, found \(Quantity(value, dimension).formatted)", at: expression.range)
         }
+        try checkMagnitude(value, dimension, what, at: expression.range)
         return value
+    }
+
+    /// Named check `out-of-range` for times and rates beyond what a run can hold
+    /// (`ParameterBounds`): a time constant near 1e300 ms or a rate near 1e15 Hz overflows the
+    /// products the engine forms, or traps converting them to integers.
+    func checkMagnitude(_ value: Double, _ dimension: Dimension, _ what: String, at range: SourceRange) throws(Reported) {
+        let limit: Double
+        switch dimension {
+        case .time: limit = ParameterBounds.maximumTime
+        case .frequency: limit = ParameterBounds.maximumRate
+        default: return
+        }
+        guard value > limit else { return }
+        throw fail(.outOfRange, "\(what) must be at most \(Quantity(limit, dimension).formatted), found \(Quantity(value, dimension).formatted)",
+                   at: range, notes: [dimension == .time
+                       ? "the valid range is up to 1e10 ms (about 116 days); longer times overflow the engine's step and decay products"
+                       : "the valid range is 0 to 1e7 Hz (one event per 0.1 µs); a faster source cannot be simulated event by event"])
     }
 
     /// Spike times: `[1 ms, 5 ms]` (one train), `[[1 ms], [2 ms, 3 ms]]` (one per neuron) or
@@ -231,7 +274,9 @@ extension Checker {
             throw fail(.unreadableFile, "spike-time file '\(fullPath)' is not valid UTF-8", at: range)
         }
         var times: [Double] = []
-        for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Split on any line break: Swift reads "\r\n" as one Character, which "\n" does not match,
+        // so a CRLF file was one long, invalid line.
+        for (number, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
             let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.isEmpty { continue }

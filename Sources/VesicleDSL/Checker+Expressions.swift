@@ -121,6 +121,7 @@ extension Checker {
     /// Named check `undefined-name`: a name that nothing defines, with the closest defined name.
     func checkUndefinedName(_ name: String, kind: String, candidates: [String], at range: SourceRange,
                             notes: [String] = []) -> Reported {
+        if abandonedDeclarations.contains(name) { return Reported() }  // its declaration's syntax error was reported
         let suggestion = Suggestion.closest(to: name, among: candidates.sorted())
         return fail(.undefinedName, "undefined \(kind) '\(name)'", at: range, suggestion: suggestion, notes: notes)
     }

@@ -67,12 +67,15 @@ extension Checker {
     func collect<T>(_ failed: inout Bool, _ body: () throws(Reported) -> T) -> T? {
         do { return try body() } catch {
             failed = true
+            if !hasErrors { abandonedWithoutDiagnostic = true }
             return nil
         }
     }
 
     /// Runs `body` and swallows an already-reported failure, so one bad parameter does not hide others.
     func attempt(_ body: () throws(Reported) -> Void) {
-        do { try body() } catch {}
+        do { try body() } catch {
+            if !hasErrors { abandonedWithoutDiagnostic = true }
+        }
     }
 }

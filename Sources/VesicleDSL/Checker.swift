@@ -45,6 +45,17 @@ final class Checker {
     /// Constants whose definition had an error; their uses are not reported again.
     var failedConstants: Set<String> = []
     var neurons: [String: NeuronModel] = [:]
+    /// Every `neuron` statement by name, so that an alias is lowered after what it names whatever
+    /// the statement order (Checker+Declarations.swift).
+    var neuronDeclarations: [String: (name: Name, model: Expression)] = [:]
+    /// The aliases being lowered, outermost first: a name met again is a cycle.
+    var neuronsInProgress: [String] = []
+    /// `neuron` names whose definition had an error (already reported).
+    var failedNeurons: Set<String> = []
+    /// Set when an element was abandoned while no error had been reported (Checks+Completeness.swift).
+    var abandonedWithoutDiagnostic = false
+    /// Names whose declaration the parser abandoned (already reported): uses are not reported again.
+    var abandonedDeclarations: Set<String> = []
     var spec = NetworkSpec(synapseTypes: [.staticSynapse])
     var populationRanges: [String: SourceRange] = [:]
     var projectionOrigins: [ProjectionOrigin] = []
@@ -97,6 +108,11 @@ final class Checker {
             if case .constant(let name, let value) = statement.kind { lowerConstant(name: name, value: value) }
         }
         for statement in statements {
+            if case .neuron(let name, let model) = statement.kind, definitions[name.text]?.range == name.range {
+                neuronDeclarations[name.text] = (name, model)
+            }
+        }
+        for statement in statements {
             if case .neuron(let name, let model) = statement.kind { lowerNeuron(name: name, model: model) }
         }
         for statement in statements {
@@ -134,6 +150,8 @@ final class Checker {
                 lowerRecording(statement, what: what, subjects: subjects, clauses: clauses)
             }
         }
+        if !hasErrors, !syntaxFailed { checkEveryDeclarationLowered(statements) }
+        if !hasErrors, !syntaxFailed { checkFeasibility(statements) }
         if !hasErrors, !syntaxFailed { runNetworkChecks() }
         mergeRepeatedWarnings()
         return spec

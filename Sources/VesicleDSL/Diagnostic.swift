@@ -89,6 +89,7 @@ public enum CheckID: String, Sendable, Equatable, CaseIterable {
     case invalidNumber = "invalid-number"
     case undefinedName = "undefined-name"
     case duplicateDefinition = "duplicate-definition"
+    case aliasCycle = "alias-cycle"
     case dimensionMismatch = "dimension-mismatch"
     case outOfRange = "out-of-range"
     case unknownParameter = "unknown-parameter"
@@ -100,4 +101,9 @@ public enum CheckID: String, Sendable, Equatable, CaseIterable {
     case releaseModeUnusable = "release-mode-unusable"
     case memoryLimit = "memory-limit"
     case suspicious
+    /// A statement the checker accepted but did not turn into part of the network: always a bug in
+    /// the checker, reported so that no accepted file runs as something else.
+    case internalInconsistency = "internal-inconsistency"
+    /// A network the builder or the run would refuse or could not finish (Checks+Feasibility.swift).
+    case infeasible
 }

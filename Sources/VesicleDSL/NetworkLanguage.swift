@@ -13,7 +13,7 @@ public enum NetworkLanguage {
     /// Reads and compiles a file; an unreadable file or invalid UTF-8 is a diagnostic.
     public static func compile(fileAt path: String) -> (spec: NetworkSpec?, diagnostics: [Diagnostic]) {
         guard let data = FileManager.default.contents(atPath: path) else {
-            return (nil, [Diagnostic(.error, .unreadableFile, "cannot read the file", path: path, range: .start)])
+            return (nil, [Diagnostic(.error, .unreadableFile, "cannot read the file: \(unreadableReason(path))", path: path, range: .start)])
         }
         return compile(bytes: [UInt8](data), path: path)
     }
@@ -34,6 +34,7 @@ public enum NetworkLanguage {
         let statements = parser.parseProgram()
         var diagnostics = lexer.diagnostics + parser.diagnostics
         let checker = Checker(path: path, memoryLimit: memoryLimit)
+        checker.abandonedDeclarations = parser.abandonedNames
         let spec = checker.run(statements, syntaxFailed: diagnostics.contains { $0.severity == .error })
         diagnostics += checker.diagnostics
         // In file order; at one position errors first; otherwise in the order the checks found them.
@@ -63,5 +64,20 @@ public enum NetworkLanguage {
                 return SourceRange(offset: offset, length: 1, line: line, column: column)
             }
         }
+    }
+}
+
+extension NetworkLanguage {
+    /// Why a file cannot be read, in words (issue 20 §5): no such file, a directory, permission.
+    static func unreadableReason(_ path: String) -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            let parent = (path as NSString).deletingLastPathComponent
+            if !parent.isEmpty, !FileManager.default.fileExists(atPath: parent) { return "no such file (the directory '\(parent)' does not exist)" }
+            return "no such file"
+        }
+        if isDirectory.boolValue { return "it is a directory, not a network file" }
+        if !FileManager.default.isReadableFile(atPath: path) { return "permission denied" }
+        return "it could not be read"
     }
 }

@@ -6,8 +6,9 @@ extension Parser {
         guard let word = keywordToken.identifier, let keyword = StatementKeyword(rawValue: word) else {
             let keywords = StatementKeyword.allCases.map(\.rawValue)
             let suggestion = current.identifier.flatMap { Suggestion.closest(to: $0, among: keywords) }
-            throw failure("expected a statement (\(keywords.joined(separator: ", "))), found \(found)",
-                          suggestion: suggestion)
+            // At the word itself, not at the end of the line above (issue 20 §5: `conect E -> I`).
+            throw failure("expected a statement (\(keywords.joined(separator: ", "))), found \(current.isEndOfFile ? found : current.spelling)",
+                          at: current.isEndOfFile ? nil : current.range, suggestion: suggestion)
         }
         if !keywordToken.startsLine {
             throw failure("a statement must start on its own line")

@@ -17,6 +17,9 @@ struct Parser {
     private var depth = 0
     private(set) var diagnostics: [Diagnostic] = []
 
+    /// Names declared by statements abandoned for a syntax error (`recordAbandonedDeclaration`).
+    var abandonedNames: Set<String> = []
+
     init(tokens: [Token], path: String) {
         self.tokens = tokens
         self.path = path
@@ -31,6 +34,7 @@ struct Parser {
                 try expectEndOfStatement(statements[statements.count - 1])
             } catch {
                 diagnostics.append(error.diagnostic)
+                recordAbandonedDeclaration(at: start)
                 synchronise(after: start)
             }
         }
@@ -98,6 +102,15 @@ struct Parser {
             return peek(1).identifier != nil && peek(2).kind == .equals
         }
         return true
+    }
+
+    /// A declaration with a syntax error still names something: its uses on later lines are its
+    /// consequences, not new errors (issue 20 §5), so the checker is told to stay silent on them.
+    private mutating func recordAbandonedDeclaration(at start: Int) {
+        let declarations: Set<StatementKeyword> = [.let, .neuron, .population, .input, .synapse, .kernel]
+        guard let keyword = tokens[start].identifier.flatMap(StatementKeyword.init(rawValue:)), declarations.contains(keyword),
+              start + 1 < tokens.count, let name = tokens[start + 1].identifier else { return }
+        abandonedNames.insert(name)
     }
 
     private mutating func synchronise(after start: Int) {

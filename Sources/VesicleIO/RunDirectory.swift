@@ -105,6 +105,7 @@ public final class RunDirectory {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
             final.files = names.filter { !namesBefore.contains($0) && $0 != Self.metadataName && !$0.hasPrefix(".") }.sorted()
         }
+        (final.fileSizes, final.fileSHA256) = RunIntegrity.fingerprints(directory: path, files: final.files)
         try writeMetadata(final)
     }
 

@@ -45,6 +45,16 @@ public struct RunMetadata: Codable, Equatable, Sendable {
     /// Files written into the run directory later from its recordings (`vesicle analyze`'s
     /// `analysis.json`, `vesicle plot`'s figures), so that `--force` removes them with the run.
     public var derivedFiles: [String]? = nil
+    /// Each output file's size in bytes and SHA-256 (hex), taken when the run finished, so that
+    /// `analyze` and `plot` detect a truncated or altered file (RunIntegrity.swift). Nil in runs
+    /// written before they were recorded; the digest is left out for files above
+    /// `RunIntegrity.largestDigestedFile`.
+    public var fileSizes: [String: Int]? = nil
+    public var fileSHA256: [String: String]? = nil
+    /// The process's peak resident set (VmHWM, bytes) and the MemoryEstimate made before the run,
+    /// so that the estimate can be checked against what a run really took.
+    public var peakResidentBytes: Int? = nil
+    public var estimatedPeakBytes: Int? = nil
 
     enum CodingKeys: String, CodingKey {
         case vesicleVersion = "vesicle_version"
@@ -62,6 +72,10 @@ public struct RunMetadata: Codable, Equatable, Sendable {
         case releases
         case files
         case derivedFiles = "derived_files"
+        case fileSizes = "file_sizes"
+        case fileSHA256 = "file_sha256"
+        case peakResidentBytes = "peak_resident_bytes"
+        case estimatedPeakBytes = "estimated_peak_bytes"
     }
 
     public init(

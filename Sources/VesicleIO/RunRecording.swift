@@ -20,6 +20,7 @@ public struct RunRecording: Sendable {
         }
         let metadataPath = directory + "/" + RunDirectory.metadataName
         let metadata = FileManager.default.fileExists(atPath: metadataPath) ? try RunMetadata.read(path: metadataPath) : nil
+        if let metadata { try RunIntegrity.verify(directory: directory, metadata: metadata) }
         var raster: SpikeRaster?
         let layout = SpikeRasterWriter.layout(populations: [])
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
@@ -28,6 +29,7 @@ public struct RunRecording: Sendable {
             raster = try SpikeRaster.read(directory: directory, populations: metadata?.populations.map(\.name))
         }
         var sizes: [Int] = []
+        if let raster, let metadata { try RunIntegrity.verifySpikeCounts(directory: directory, metadata: metadata, raster: raster) }
         if let raster {
             for (p, name) in raster.populations.enumerated() {
                 let largest = raster.neurons[p].max().map { Int($0) + 1 } ?? 0

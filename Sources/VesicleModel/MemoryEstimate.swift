@@ -44,13 +44,132 @@ public func expectedSynapseCount(of projection: ProjectionSpec, in spec: Network
     }
     let sources = count(projection.source)
     let targets = count(projection.target)
+    // Without autapses the pairs (i, i) of one population are skipped by all_to_all, one_to_one
+    // and pairwise_bernoulli (ConnectivityBuilder): `one_to_one autapses false` within one
+    // population builds nothing.
+    var autapses = 0.0
+    if !projection.allowAutapses, projection.source.population == projection.target.population {
+        let size = spec.population(named: projection.source.population)?.size ?? 0
+        let s = projection.source.range ?? 0..<size, t = projection.target.range ?? 0..<size
+        let overlap = Double(max(0, min(s.upperBound, t.upperBound) - max(s.lowerBound, t.lowerBound)))
+        switch projection.rule {
+        case .oneToOne:
+            // Pair k is (s.lowerBound + k, t.lowerBound + k): an autapse only when the slices start together.
+            autapses = s.lowerBound == t.lowerBound ? Double(min(s.count, t.count)) : 0
+        default:
+            autapses = overlap
+        }
+    }
     switch projection.rule {
-    case .allToAll: return sources * targets
-    case .oneToOne: return min(sources, targets)
+    case .allToAll: return sources * targets - autapses
+    case .oneToOne: return min(sources, targets) - autapses
     case .fixedIndegree(let k): return targets * Double(k)
     case .fixedOutdegree(let k): return sources * Double(k)
-    case .pairwiseBernoulli(let p): return p * sources * targets
+    case .pairwiseBernoulli(let p): return p * (sources * targets - autapses)
     case .fixedTotalNumber(let n): return Double(n)
     case .fromList(let list): return Double(list.count)
+    }
+}
+
+/// The memory a run will need at its peak, by part, for planning a job (issue 15 §2) and for
+/// `vesicle run`'s refusal before allocating. `estimatedMemoryBytes` above is the network's
+/// resident state only; this adds what building and running it hold on top:
+/// - build: ConnectivityBuilder keeps a projection's drawn (source, target) pairs (8 bytes a
+///   synapse, up to twice that while a Bernoulli draw grows its arrays) and the sorted targets
+///   together, and a random weight or delay before the table takes it;
+/// - event queue: one delivery (16 bytes) per spike and delay class in flight, at most the
+///   neurons' spikes over the longest delay;
+/// - kernel rings: targets x (window + delay) / kernel step Doubles per kernel projection;
+/// - recorders: each writer's column buffers;
+/// - the process itself (Swift runtime, Foundation, FFTW, HDF5 libraries), measured.
+public struct MemoryEstimate: Sendable, Equatable {
+    public struct Part: Sendable, Equatable {
+        public var name: String
+        public var bytes: Double
+    }
+
+    /// Resident parts, largest first, plus the transient build peak as its own part.
+    public private(set) var parts: [Part] = []
+    /// Bytes at the run's peak.
+    public private(set) var peakBytes: Double = 0
+
+    /// Resident set of an idle `vesicle run` (libraries, runtime), measured with VmHWM.
+    public static let processBaseline = 24.0 * 1024 * 1024
+    /// Column buffers one recorder file holds before a flush.
+    public static let recorderBuffer = 1.0 * 1024 * 1024
+
+    /// - Complexity: O(populations + projections + recordings).
+    public init(spec: NetworkSpec) {
+        var neurons = 0.0
+        for population in spec.populations {
+            neurons += Double(population.size) * Double(memoryBytesPerNeuron)
+            if case .spikeSource(let trains) = population.model {
+                neurons += Double(trains.reduce(0) { $0 + $1.count }) * 8
+                    * (trains.count == 1 ? Double(population.size) : 1)
+            }
+        }
+        // Projections are built in spec order; each one's transient peak sits on top of what the
+        // earlier ones left resident.
+        var synapses = 0.0
+        var buildPeak = 0.0
+        var kernelRings = 0.0
+        var longestDelay = 0.0
+        for projection in spec.projections {
+            let count = expectedSynapseCount(of: projection, in: spec)
+            let resident = count * Double(bytesPerSynapse(of: projection, in: spec))
+            // ConnectivityBuilder: the pairs (8 bytes, 12 while a Bernoulli draw grows its arrays
+            // by doubling) next to the sorted targets (4); a Bayesian table is then made from
+            // Double initial means (8) next to its Float posteriors (8).
+            var during = count * (projection.rule.isBernoulli ? 16 : 12)
+            if case .bayesian? = spec.synapseType(named: projection.synapseType)?.kind { during = max(during, count * 20) }
+            if !projection.weight.isConstant { during += count * 4 }
+            if !projection.delay.isConstant { during += count * 4 }
+            let sources = Double(projection.source.range?.count ?? spec.population(named: projection.source.population)?.size ?? 0)
+            during += sources * 16
+            buildPeak = max(buildPeak, synapses + max(during, resident))
+            synapses += resident
+            let delay: Double
+            switch projection.delay {
+            case .constant(let d): delay = d
+            case .uniform(_, let high): delay = high
+            default: delay = 10
+            }
+            longestDelay = max(longestDelay, delay)
+            if projection.kernel != nil {
+                // The ring of future current (targets x (window + delay) / step Doubles) and the
+                // streaming convolver's look-ahead block, transform buffers and spectra, which
+                // KernelCurrentProjection caps at 2^24 samples over all targets (a segment of
+                // about 4096 steps each). The factor 5.2 is measured (VmHWM of 4000 targets:
+                // 690 MiB above the rest of the network); see MemoryEstimateAgainstRSSTests.
+                let targets = Double(projection.target.range?.count ?? spec.population(named: projection.target.population)?.size ?? 0)
+                kernelRings += targets * ((ParameterBounds.defaultWindow + delay) / spec.simulation.kernelStep + 4) * 8
+                kernelRings += 5.2 * 8 * min(Double(1 << 24), targets * 4096)
+            }
+        }
+        let largestBuild = max(buildPeak - synapses, 0)
+        // In flight: every neuron spiking at up to 100 Hz over the longest delay, per delay class
+        // (bounded above by one entry per synapse).
+        let totalNeurons = Double(spec.populations.reduce(0) { $0 + $1.size })
+        let queue = totalNeurons * max(longestDelay, ParameterBounds.defaultWindow) / 1000 * 100 * 16 * 4
+        let recorders = Double(Set(spec.recordings.map { "\($0.kind)" }).count) * Self.recorderBuffer * 4
+        parts = [
+            Part(name: "synapses", bytes: synapses),
+            Part(name: "neuron state", bytes: neurons),
+            Part(name: "kernel rings", bytes: kernelRings),
+            Part(name: "event queue", bytes: queue),
+            Part(name: "recorders", bytes: recorders),
+            Part(name: "process", bytes: Self.processBaseline),
+        ].filter { $0.bytes > 0 }.sorted { $0.bytes > $1.bytes }
+        let resident = parts.reduce(0) { $0 + $1.bytes }
+        peakBytes = resident + largestBuild
+        if largestBuild > 0 { parts.append(Part(name: "building the projections (transient)", bytes: largestBuild)) }
+        parts.sort { $0.bytes > $1.bytes }
+    }
+}
+
+extension ConnectionRule {
+    var isBernoulli: Bool {
+        if case .pairwiseBernoulli = self { return true }
+        return false
     }
 }

@@ -19,13 +19,13 @@ struct AnalyzeCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Run directory written by `vesicle run`.", valueName: "run"))
     var directory: String
 
-    @Option(name: .customLong("from"), help: "Start of the analysed window (ms); default: the end of the run's warm-up (0 if unknown).")
+    @Option(name: .customLong("from"), parsing: .unconditional, help: "Start of the analysed window (ms); default: the end of the run's warm-up (0 if unknown).")
     var fromOption: Double?
 
-    @Option(help: "End of the analysed window (ms); default: the simulated time reached.")
+    @Option(parsing: .unconditional, help: "End of the analysed window (ms); default: the simulated time reached.")
     var to: Double?
 
-    @Option(name: .customLong("fano-bin"), help: "Bin width for the Fano factor (ms).")
+    @Option(name: .customLong("fano-bin"), parsing: .unconditional, help: "Bin width for the Fano factor (ms).")
     var fanoBin: Double = 100
 
     @Option(help: "Where to write the JSON report (default: RUN/analysis.json).")
@@ -38,22 +38,23 @@ struct AnalyzeCommand: ParsableCommand {
                                valueName: "POP[:i[,j]]"))
     var correlogram: [String] = []
 
-    @Option(help: "Correlogram bin width (ms).")
+    @Option(parsing: .unconditional, help: "Correlogram bin width (ms).")
     var bin: Double = 1
 
-    @Option(name: .customLong("max-lag"), help: "Largest correlogram lag (ms).")
+    @Option(name: .customLong("max-lag"), parsing: .unconditional, help: "Largest correlogram lag (ms).")
     var maxLag: Double = 50
 
     @Option(name: .customLong("smoothed-rate"), help: ArgumentHelp("Population rate smoothed by a Gaussian; repeatable.", valueName: "POP"))
     var smoothedRate: [String] = []
 
-    @Option(help: "Standard deviation of the rate's Gaussian kernel (ms).")
+    @Option(parsing: .unconditional, help: "Standard deviation of the rate's Gaussian kernel (ms).")
     var sigma: Double = 5
 
-    @Option(name: .customLong("rate-bin"), help: "Bin width of the smoothed rate (ms).")
+    @Option(name: .customLong("rate-bin"), parsing: .unconditional, help: "Bin width of the smoothed rate (ms).")
     var rateBin: Double = 1
 
     func validate() throws {
+        try validateRanges()
         if let fromOption { guard fromOption >= 0, fromOption.isFinite else { throw ValidationError("--from must be a time >= 0 ms") } }
         if let to { guard to > (fromOption ?? 0), to.isFinite else { throw ValidationError("--to must be after --from") } }
         guard fanoBin > 0, fanoBin.isFinite else { throw ValidationError("--fano-bin must be > 0 ms") }
@@ -78,6 +79,7 @@ struct AnalyzeCommand: ParsableCommand {
         guard end > from else {
             throw VesicleIOError.invalidArgument("the analysed window \(from)...\(end) ms is empty; pass --to")
         }
+        try checkBinCounts(from: from, to: end)
         var report = AnalysisReport(run: directory, fromMs: from, toMs: end, fanoBinMs: fanoBin, complete: recording.metadata?.completed)
         if let raster = recording.raster {
             for (p, name) in raster.populations.enumerated() {

@@ -16,8 +16,8 @@ struct BenchBrunelCommand: ParsableCommand {
     @Option(help: "Total neurons N (N_E = 0.8 N, in-degrees 10% of each population).")
     var neurons: Int = 12_500
 
-    @Option(help: "Simulated time after the 100 ms warm-up, ms.")
-    var duration: Double = 1000
+    @Option(name: .customLong("duration"), parsing: .unconditional, help: "Simulated time after the 100 ms warm-up, with its unit: 1s, 500ms (a bare number is ms).", transform: TimeOption.parse)
+    var durationOption = TimeOption(milliseconds: 1000, text: "1000ms", bare: false)
 
     @Option(help: "Brunel regime: A, B, C or D.")
     var regime: String = "C"
@@ -46,8 +46,10 @@ struct BenchBrunelCommand: ParsableCommand {
         }
         guard ["static", "bayesian", "stdp"].contains(synapse) else { throw ValidationError("--synapse must be static, bayesian or stdp") }
         guard ["lif_delta", "lif_exp"].contains(neuron) else { throw ValidationError("--neuron must be lif_delta or lif_exp") }
-        guard neurons >= 10 else { throw ValidationError("--neurons must be at least 10") }
-        guard duration > 0 else { throw ValidationError("--duration must be > 0 ms") }
+        // Each in-degree is 10 % of a population (N_I = N / 5): below 50 neurons it rounds to no
+        // synapse and the threshold rate is infinite (it printed -nan).
+        guard neurons >= 50 else { throw ValidationError("--neurons \(neurons) is out of range: at least 50, so that every in-degree (10 % of a population) is one neuron or more") }
+        try durationOption.validate(flag: "--duration")
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
     }
 
@@ -73,8 +75,9 @@ struct BenchBrunelCommand: ParsableCommand {
         print(String(format: "%@ events: %d recurrent + %d external = %.3g per simulated s; %.3g events per wall s (%.3g recurrent/s)",
                      label as NSString, result.recurrent, result.external, Double(result.recurrent + result.external) / simulated,
                      Double(result.recurrent + result.external) / result.wall, Double(result.recurrent) / result.wall))
-        print(String(format: "%@ excitatory: rate %.2f Hz, CV %.3f, Fano %.3f (100 ms bins); inhibitory rate %.2f Hz",
-                     label as NSString, result.excitatory.rate, result.excitatory.cv, result.excitatory.fano, result.inhibitory.rate))
+        // A statistic with no data (a 10-neuron network that never fires) is "undefined", never -nan.
+        print("\(label) excitatory: rate \(Self.statistic(result.excitatory.rate, "%.2f")) Hz, CV \(Self.statistic(result.excitatory.cv, "%.3f")), "
+              + "Fano \(Self.statistic(result.excitatory.fano, "%.3f")) (100 ms bins); inhibitory rate \(Self.statistic(result.inhibitory.rate, "%.2f")) Hz")
     }
 
     func run() throws {

@@ -21,14 +21,14 @@ struct BenchCUBACommand: ParsableCommand {
     @Option(help: "Neuron model: lif_delta (benchmark 4, BENCHMARKS.md §2) or lif_exp (benchmark 2, NEST's cuba.sli).")
     var model: Model = .lifDelta
 
-    @Option(help: "Simulated time, ms.")
-    var duration: Double = 10_000
+    @Option(name: .customLong("duration"), parsing: .unconditional, help: "Simulated time, with its unit: 1s, 500ms (a bare number is ms).", transform: TimeOption.parse)
+    var durationOption = TimeOption(milliseconds: 10000, text: "10000ms", bare: false)
 
     @Option(help: "The run's seed.")
     var seed: UInt64 = 1
 
     func validate() throws {
-        guard duration > 0 else { throw ValidationError("--duration must be > 0 ms") }
+        try durationOption.validate(flag: "--duration")
     }
 
     func run() throws {

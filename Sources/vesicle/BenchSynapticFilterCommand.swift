@@ -23,8 +23,8 @@ struct BenchSynapticFilterCommand: ParsableCommand {
     @Option(help: "Plastic input synapses per neuron (fixed in-degree).")
     var inputIndegree = 50
 
-    @Option(help: "Simulated time, ms.")
-    var duration: Double = 1000
+    @Option(name: .customLong("duration"), parsing: .unconditional, help: "Simulated time, with its unit: 1s, 500ms (a bare number is ms).", transform: TimeOption.parse)
+    var durationOption = TimeOption(milliseconds: 1000, text: "1000ms", bare: false)
 
     @Option(help: "Learning step (the run's resolution), ms.")
     var resolution: Double = 0.5
@@ -37,7 +37,7 @@ struct BenchSynapticFilterCommand: ParsableCommand {
         guard indegree >= 0, indegree <= neurons, inputIndegree >= 0, inputIndegree <= inputs else {
             throw ValidationError("in-degrees must be between 0 and the source size")
         }
-        guard duration > 0, duration.isFinite else { throw ValidationError("--duration must be > 0 ms") }
+        try durationOption.validate(flag: "--duration")
         guard resolution > 0, resolution <= 1 else { throw ValidationError("--resolution must be in (0, 1] ms") }
     }
 

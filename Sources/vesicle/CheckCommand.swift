@@ -30,7 +30,9 @@ struct CheckCommand: ParsableCommand {
             let neurons = spec.populations.reduce(0) { $0 + $1.size }
             let synapses = spec.projections.reduce(0.0) { $0 + expectedSynapseCount(of: $1, in: spec) }
             let bytes = estimatedMemoryBytes(of: spec)
-            print("\(file): ok: \(neurons) neurons, about \(Self.formatCount(synapses)) synapses, estimated memory \(ByteCount.formatted(bytes))")
+            let estimate = MemoryEstimate(spec: spec)
+            let parts = estimate.parts.prefix(3).map { "\($0.name) \(ByteCount.formatted(Int(min($0.bytes, 9e18))))" }
+            print("\(file): ok: \(neurons) neurons, about \(Self.formatCount(synapses)) synapses, estimated memory \(ByteCount.formatted(bytes)); peak while running \(ByteCount.formatted(Int(min(estimate.peakBytes, 9e18)))) (\(parts.joined(separator: ", ")))")
         }
         if failed { throw ExitCode(1) }
     }

@@ -17,11 +17,12 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Output directory (overrides the file's `output`; default runs/<file name>).")
     var out: String?
 
-    @Option(help: "Seed (overrides the file's).")
+    @Option(parsing: .unconditional, help: "Seed, 0 to 2^64-1 (overrides the file's).", transform: SeedOption.parse)
     var seed: UInt64?
 
-    @Option(help: "Simulated time after warm-up, ms (overrides the file's).")
-    var duration: Double?
+    @Option(parsing: .unconditional,
+            help: "Simulated time after warm-up, with its unit: 1s, 500ms, 2min (a bare number is ms, with a notice); overrides the file's.", transform: TimeOption.parse)
+    var duration: TimeOption?
 
     @Option(help: "Output formats, comma-separated: csv, npy, hdf5.")
     var format: String = "csv"
@@ -39,12 +40,14 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "No progress line on stderr.")
     var quiet = false
 
+    @OptionGroup var memory: MemoryGuardOptions
+
     func validate() throws {
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
         for name in format.split(separator: ",") where OutputFormat(rawValue: String(name)) == nil {
             throw ValidationError("unknown format '\(name)'; choose from csv, npy, hdf5")
         }
-        if let duration, !(duration > 0 && duration.isFinite) { throw ValidationError("--duration must be > 0 ms") }
+        try duration?.validate(flag: "--duration")
         if KernelConvolutionPath(rawValue: kernelPath) == nil {
             throw ValidationError("unknown --kernel-path '\(kernelPath)'; choose from automatic, direct, fft")
         }
@@ -53,6 +56,9 @@ struct RunCommand: ParsableCommand {
     var formats: Set<OutputFormat> { Set(format.split(separator: ",").compactMap { OutputFormat(rawValue: String($0)) }) }
 
     func run() throws {
+        // Held until the metadata is written, so a second signal cannot kill the clean stop (StopSignal).
+        let stop = StopSignal()
+        defer { stop.uninstall() }
         let (compiled, diagnostics) = NetworkLanguage.compile(fileAt: file)
         let sourceData = FileManager.default.contents(atPath: file) ?? Data()
         let source = String(decoding: sourceData, as: UTF8.self)
@@ -61,7 +67,8 @@ struct RunCommand: ParsableCommand {
         }
         guard var spec = compiled else { throw ExitCode(1) }
         if let seed { spec.simulation.seed = seed }
-        if let duration { spec.simulation.duration = duration }
+        if let duration { spec.simulation.duration = duration.milliseconds }
+        try memory.check(spec)
         let directoryPath = out ?? spec.simulation.outputDirectory
             ?? "runs/" + URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         let directory: RunDirectory
@@ -102,10 +109,12 @@ struct RunCommand: ParsableCommand {
         metadata.populations = outcome.populations
         metadata.releases = outcome.releases
         metadata.kernelPaths = outcome.kernelPaths
+        metadata.peakResidentBytes = peakResidentBytes()
+        metadata.estimatedPeakBytes = Int(min(MemoryEstimate(spec: spec).peakBytes, 9e18))
         try directory.finish(metadata: metadata)
-        for line in outcome.summary { print(line) }
+        if !quiet { for line in outcome.summary { print(line) } }
         print("wrote \(directoryPath) (\(metadata.completed ? "complete" : "partial: \(outcome.stopReason ?? "")"))")
-        if !metadata.completed { throw ExitCode(130) }
+        if !metadata.completed { throw ExitCode(StopSignal.exitStatus ?? 130) }
     }
 }
 

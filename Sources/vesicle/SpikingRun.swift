@@ -22,6 +22,7 @@ struct SpikingRun {
         let names = Array(network.populationNames.prefix(visible))
         let recorder = try StreamingRecorder(directory: directory, populations: names, spec: spec, formats: formats)
         let simulator = Simulator(network: network, threads: threads)
+        simulator.interruption = { stop.shouldStop }
         let total = spec.simulation.warmup + spec.simulation.duration
         let progress = ProgressReporter(duration: total, quiet: quiet)
         simulator.run(observer: recorder, shouldStop: { stop.shouldStop || recorder.failure != nil },

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Vesicle: ParsableCommand {
@@ -7,4 +8,13 @@ struct Vesicle: ParsableCommand {
         abstract: "An exact event-driven spiking-network simulator with Bayesian synapses.",
         subcommands: [RunCommand.self, CheckCommand.self, PlotCommand.self, AnalyzeCommand.self, BenchCommand.self, PaperCommand.self]
     )
+
+    static func main() {
+        let names = configuration.subcommands.map { $0.configuration.commandName ?? "" }
+        if let message = CommandSuggestion.unknownCommand(Array(CommandLine.arguments.dropFirst()), among: names) {
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+            Self.exit(withError: ExitCode(64))
+        }
+        main(nil)
+    }
 }

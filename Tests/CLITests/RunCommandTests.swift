@@ -92,7 +92,7 @@ final class RunCommandTests: CLITestCase {
         var rasters: [String: Data] = [:]
         for (name, seed, threads) in [("a", "5", "1"), ("b", "5", "3"), ("c", "6", "1")] {
             let out = scratch.appendingPathComponent(name).path
-            let result = try vesicle("run", network("brunel_ai.vsl"), "--out", out, "--quiet", "--seed", seed,
+            let result = try vesicle("run", network("brunel_ai.vsl"), "--out", out, "--seed", seed,
                                      "--duration", "20", "--format", "csv,npy,hdf5", "--threads", threads)
             XCTAssertEqual(result.status, 0, result.stderr)
             rasters[name] = try Data(contentsOf: URL(fileURLWithPath: out + "/spikes.csv"))
@@ -162,7 +162,7 @@ final class RunCommandTests: CLITestCase {
             simulate 200 ms seed 1
             """.write(toFile: file, atomically: true, encoding: .utf8)
         let out = scratch.appendingPathComponent("slice").path
-        let result = try vesicle("run", file, "--out", out, "--quiet")
+        let result = try vesicle("run", file, "--out", out)
         XCTAssertEqual(result.status, 0, result.stderr)
         let rows = try String(contentsOfFile: out + "/spikes.csv", encoding: .utf8).split(separator: "\n").dropFirst()
         XCTAssertGreaterThan(rows.count, 100)
@@ -207,7 +207,7 @@ final class RunCommandTests: CLITestCase {
     func testSynapticFilterFileRuns() throws {
         let out = scratch.appendingPathComponent("filter").path
         let path = network("paper/synaptic_filter.vsl")
-        let result = try vesicle("run", path, "--out", out, "--quiet", "--duration", "3000")
+        let result = try vesicle("run", path, "--out", out, "--duration", "3000")
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("weight MSE"), result.stdout)
         let rows = try String(contentsOfFile: out + "/traces.mu.csv", encoding: .utf8).split(separator: "\n")
@@ -221,7 +221,7 @@ final class RunCommandTests: CLITestCase {
     /// recorded posteriors start at the prior (sigma2 = 0.1) and end below it.
     func testRecurrentSynapticFilterFileLearnsInTheEngine() throws {
         let out = scratch.appendingPathComponent("recurrent_filter").path
-        let result = try vesicle("run", network("synaptic_filter_recurrent.vsl"), "--out", out, "--quiet", "--duration", "300")
+        let result = try vesicle("run", network("synaptic_filter_recurrent.vsl"), "--out", out, "--duration", "300")
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("3000 plastic synapses, 1800000 synapse updates"), result.stdout)
         let rows = try String(contentsOfFile: out + "/traces.sigma2.csv", encoding: .utf8).split(separator: "\n").dropFirst()

@@ -7,8 +7,11 @@ extension NetworkBuilder {
         let sim = spec.simulation
         guard sim.duration.isFinite, sim.duration > 0 else { throw NetworkError("duration must be a positive number of ms, got \(sim.duration)") }
         guard sim.warmup.isFinite, sim.warmup >= 0 else { throw NetworkError("warm-up must be >= 0 ms, got \(sim.warmup)") }
-        guard sim.delayResolution.isFinite, sim.delayResolution > 0 else {
-            throw NetworkError("delay resolution must be > 0 ms, got \(sim.delayResolution)")
+        guard sim.delayResolution.isFinite, sim.delayResolution >= ParameterBounds.minimumStep else {
+            throw NetworkError("delay resolution must be at least \(ParameterBounds.minimumStep) ms, got \(sim.delayResolution)")
+        }
+        guard sim.warmup + sim.duration <= ParameterBounds.maximumTime else {
+            throw NetworkError("warm-up plus duration must be at most \(ParameterBounds.maximumTime) ms, got \(sim.warmup + sim.duration)")
         }
         var seen = Set<String>()
         for pop in spec.populations {
@@ -95,6 +98,18 @@ extension NetworkBuilder {
                 }
                 guard target.model.name == "lif_delta" || target.model.name == "lif_exp" else {
                     throw NetworkError("\(what): kernel-driven currents need a lif_delta or lif_exp target; '\(target.name)' is \(target.model.name)")
+                }
+            }
+            // Without autapses a one-neuron pool that contains the neuron itself has nothing to
+            // draw from: ConnectivityBuilder's draw would never end (issue 15).
+            if !proj.allowAutapses, proj.source.population == proj.target.population {
+                let size = target.size
+                let sources = proj.source.range ?? 0..<size, targets = proj.target.range ?? 0..<size
+                switch proj.rule {
+                case .fixedIndegree(let k) where k > 0 && sources.count <= 1 && sources.overlaps(targets),
+                     .fixedOutdegree(let k) where k > 0 && targets.count <= 1 && sources.overlaps(targets):
+                    throw NetworkError("\(what): without autapses a one-neuron pool leaves no partner to draw")
+                default: break
                 }
             }
             guard proj.synapseType == "static" || spec.synapseType(named: proj.synapseType) != nil else {

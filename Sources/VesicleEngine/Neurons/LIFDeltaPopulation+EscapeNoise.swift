@@ -64,10 +64,33 @@ extension LIFDeltaPopulation {
         var t0 = max(noise.resolvedUntil[j], state[j].refractoryUntil)
         let theta = parameters.threshold
         while t0 < end {
-            let bound = noise.hazard(max(potential(j, at: t0), potential(j, at: end)), threshold: theta)
-            if !(bound > 0) { break }
+            var segmentEnd = end
+            var bound = noise.hazard(max(potential(j, at: t0), potential(j, at: segmentEnd)), threshold: theta)
+            // A bound that would take more than 64 candidates is tightened on a shorter segment
+            // (thinning stays exact: it is a bound there too). With a small delta_V and a large
+            // drive the bound over the whole interval was so loose that thinning never advanced
+            // (issue 15). Typical hazards never shorten the segment, so their draws are unchanged.
+            while !(bound * (segmentEnd - t0) <= 64) {
+                let half = t0 + (segmentEnd - t0) / 2
+                guard half > t0, half < segmentEnd else { break }
+                segmentEnd = half
+                bound = noise.hazard(max(potential(j, at: t0), potential(j, at: segmentEnd)), threshold: theta)
+            }
+            if !(bound * (segmentEnd - t0) <= 64) {
+                // The spike falls within one floating-point step of t0.
+                fire(j, at: t0)
+                t0 = max(state[j].refractoryUntil, t0.nextUp)
+                continue
+            }
+            if !(bound > 0) {
+                t0 = segmentEnd
+                continue
+            }
             let candidate = t0 + noise.streams[j].exponential() / bound
-            if candidate >= end { break }
+            if candidate >= segmentEnd {
+                t0 = segmentEnd
+                continue
+            }
             if noise.streams[j].uniform() * bound < noise.hazard(potential(j, at: candidate), threshold: theta) {
                 fire(j, at: candidate)
                 t0 = state[j].refractoryUntil

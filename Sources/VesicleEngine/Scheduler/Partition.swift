@@ -23,6 +23,8 @@ final class Partition {
     var posteriorSamples: [PosteriorSample] = []
     var membraneSamples: [MembraneSample] = []
     var weightSamples: [WeightSample] = []
+    /// The walk stopped at a stop request (`WindowWork.interruption`).
+    var abandoned = false
     /// The index of the first constant-current change not applied when the walk ended.
     var biasCursor = 0
 
@@ -62,6 +64,7 @@ final class Partition {
 
     /// Starts a window: no releases, records or samples yet.
     func beginWindow() {
+        abandoned = false
         releasesUsed = 0
         releaseLog.removeAll(keepingCapacity: true)
         posteriorSamples.removeAll(keepingCapacity: true)

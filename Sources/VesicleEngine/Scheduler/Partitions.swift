@@ -11,6 +11,8 @@ struct WindowWork {
     let warmup: Double
     /// The first constant-current change not yet applied.
     let biasStart: Int
+    /// Polled every 2^16 deliveries by each partition; true abandons the window (issue 15).
+    let interruption: (() -> Bool)?
 }
 
 /// The partitions of a run and the one walk each makes through a window (docs/DESIGN.md, The
@@ -96,6 +98,8 @@ final class Partitions {
             }
             let job = Job(partitions: self, work: work)
             DispatchQueue.concurrentPerform(iterations: partitions.count) { k in job.run(k, .releases) }
+            // An abandoned release walk left release slots unwritten: deliver nothing.
+            if partitions.contains(where: \.abandoned) { return }
         }
         let job = Job(partitions: self, work: work)
         DispatchQueue.concurrentPerform(iterations: partitions.count) { k in job.run(k, .deliveries) }
@@ -159,6 +163,10 @@ final class Partitions {
         }
 
         for i in 0..<work.deliveries.count {
+            if i & 0xFFFF == 0xFFFF, let interruption = work.interruption, interruption() {
+                partition.abandoned = true
+                return
+            }
             let d = work.deliveries[i]
             catchUp(before: d.time, inclusive: true)
             // Synaptic dynamics: STDP post events due by this delivery go first.

@@ -148,6 +148,12 @@ public final class Simulator {
         }
     }
 
+    /// Polled every 2^16 deliveries inside a window; true drops the window and ends `run` at the
+    /// window's start (its spikes are not recorded; samples already taken in it were). Issue 15.
+    public var interruption: (() -> Bool)?
+    /// Whether `interruption` ended the run inside a window.
+    public private(set) var windowAbandoned = false
+
     /// Runs warm-up plus duration (the spec's), or until `end` if given.
     /// `shouldStop` is polled once per window; on true the run stops at that clean window boundary.
     public func run(until end: Double? = nil, observer: SimulationObserver? = nil,
@@ -164,6 +170,7 @@ public final class Simulator {
         while time < stopTime {
             let windowEnd = min(time + window, stopTime)
             step(to: windowEnd, observer: observer, recordFrom: recordFrom)
+            if windowAbandoned { break }  // `interruption` (issue 15)
             counters.windows += 1
             progress?(time)
             if shouldStop() || failure != nil { break }
@@ -188,8 +195,12 @@ public final class Simulator {
         let sampleTimes = self.sampleTimes(from: time, before: end)
         deliveries.withUnsafeBufferPointer { window in
             partitions.run(WindowWork(deliveries: window, end: end, sampleTimes: sampleTimes, observed: observer != nil,
-                                      warmup: network.spec.simulation.warmup, biasStart: nextBiasChange))
+                                      warmup: network.spec.simulation.warmup, biasStart: nextBiasChange,
+                                      interruption: interruption))
         }
+        // A stop request inside the window (issue 15): the window is dropped whole, its spikes
+        // are not recorded, and `run` ends at the window's start.
+        if partitions.partitions.contains(where: \.abandoned) { windowAbandoned = true; return }
         nextBiasChange = partitions.partitions[0].biasCursor
         for partition in partitions.partitions {
             let output = partition.output
