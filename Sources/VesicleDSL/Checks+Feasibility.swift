@@ -136,6 +136,8 @@ extension Checker {
         case .uniform(let low, let high): return (high, (low + high) / 2)
         case .normal(let mean, let sd, _): return (mean + 6 * sd, max(mean, 0) + sd)
         case .lognormal(let mu, let sigma, _): return (exp(mu + 6 * sigma), exp(mu + sigma * sigma / 2))
+        case .boundedNormal(let mean, let sd, let lower, let upper):
+            return (min(mean + 6 * sd, upper), min(max(mean, lower, 0) + sd, upper))
         }
     }
 
