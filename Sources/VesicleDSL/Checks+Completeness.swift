@@ -23,7 +23,9 @@ extension Checker {
                 reportDropped("population '\(name.text)'", at: name.range)
             case .kernel(let name, _) where !spec.kernels.contains(where: { $0.name == name.text }):
                 reportDropped("kernel '\(name.text)'", at: name.range)
-            case .input(let name, _, _, _) where !spec.inputs.contains(where: { $0.name == name.text }):
+            // An input over tables read per target is split into inputs named "name->target"
+            // (Checker+Connections).
+            case .input(let name, _, _, _) where !spec.inputs.contains(where: { $0.name == name.text || $0.name.hasPrefix(name.text + "->") }):
                 reportDropped("input '\(name.text)'", at: name.range)
             case .connect(let sources, let targets, _, _):
                 projectionsDeclared += sources.count * targets.count

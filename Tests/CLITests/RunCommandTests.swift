@@ -116,17 +116,17 @@ final class RunCommandTests: CLITestCase {
     /// currents; lif_exp with a constant current and a membrane trace.
     func testEveryNetworkClassGivesByteIdenticalFilesOnAnyThreadCount() throws {
         let classes: [(file: String, arguments: [String])] = [
-            ("brunel_ai.vsl", ["--duration", "20"]),
-            ("brunel_bayesian.vsl", ["--duration", "10"]),
-            ("synaptic_filter_recurrent.vsl", ["--duration", "300"]),
-            ("kernel_input.vsl", ["--duration", "200"]),
-            ("single_neuron.vsl", ["--duration", "50"]),
+            ("brunel_ai.vsl", ["--duration", "20ms"]),
+            ("brunel_bayesian.vsl", ["--duration", "10ms"]),
+            ("synaptic_filter_recurrent.vsl", ["--duration", "300ms"]),
+            ("kernel_input.vsl", ["--duration", "200ms"]),
+            ("single_neuron.vsl", ["--duration", "50ms"]),
         ]
         for (file, arguments) in classes {
             var reference: [String: Data]?
             for threads in ["1", "2", "3", "7"] {
                 let out = scratch.appendingPathComponent("\(file)-\(threads)").path
-                let result = try VesicleExecutable.run(["run", network(file), "--out", out, "--quiet", "--format", "csv,npy,hdf5",
+                let result = try VesicleExecutable.run(["run", network(file), "--out", out, "--format", "csv,npy,hdf5",
                                                        "--threads", threads] + arguments, scratch: scratch, timeout: 300)
                 XCTAssertEqual(result.status, 0, "\(file): \(result.stderr)")
                 if threads != "1" {

@@ -96,8 +96,13 @@ final class Partitions {
                 slotCapacity = max(slots, 2 * slotCapacity)
                 releaseSlots = .allocate(capacity: slotCapacity)
             }
-            let job = Job(partitions: self, work: work)
-            DispatchQueue.concurrentPerform(iterations: partitions.count) { k in job.run(k, .releases) }
+            // The release walks run one after another on this thread: a row's draws depend only on
+            // its own spikes, so the order of partitions does not change them, but the Bayesian tables
+            // are Swift arrays inside a struct (`CompactBayesianSynapseTable`), and one partition
+            // bringing its rows forward while another reads the table is a copy-on-write race (seen:
+            // an array freed while retained, 2 threads, release log and posterior samplers on).
+            // Concurrent releases need the tables on raw memory first.
+            for k in partitions.indices { walk(k, work, .releases) }
             // An abandoned release walk left release slots unwritten: deliver nothing.
             if partitions.contains(where: \.abandoned) { return }
         }
