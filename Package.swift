@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // Vesicle: an exact event-driven spiking-network simulator with Bayesian synapses.
-// Modules follow the one-way data flow of DESIGN.md:
+// Modules follow the one-way data flow of docs/DESIGN.md:
 //   VesicleDSL -> VesicleModel <- VesicleEngine -> VesicleSynapses, VesicleIO
 // so the compiler enforces that the engine never sees text and the parser never sees the engine.
 import PackageDescription

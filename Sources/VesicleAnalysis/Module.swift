@@ -1,1 +1,1 @@
-// Module VesicleAnalysis: see DESIGN.md.
+// Module VesicleAnalysis: see docs/DESIGN.md.

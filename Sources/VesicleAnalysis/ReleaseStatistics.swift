@@ -1,6 +1,6 @@
 import Foundation
 
-/// What one synapse released over a run: the statistics MODEL.md §1 uses as the readout of
+/// What one synapse released over a run: the statistics docs/MODEL.md §1 uses as the readout of
 /// synaptic uncertainty.
 public struct SynapseReleaseSummary: Sendable, Equatable {
     public var synapse: UInt64
@@ -10,17 +10,17 @@ public struct SynapseReleaseSummary: Sendable, Equatable {
     public var meanAmplitude: Double
     /// Unbiased (n - 1) variance of the released amplitudes.
     public var amplitudeVariance: Double
-    /// PSP variance over PSP mean (MODEL.md §1, "normalized variability").
+    /// PSP variance over PSP mean (docs/MODEL.md §1, "normalized variability").
     public var normalizedVariability: Double
     /// Presynaptic rate (Hz): releases over the analysed window, since every presynaptic spike
-    /// releases once at each of its synapses (MODEL.md §3).
+    /// releases once at each of its synapses (docs/MODEL.md §3).
     public var presynapticRate: Double
     /// Time average, over this synapse's releases, of the posterior's weight-space `s2 / m`
-    /// (MODEL.md §3 moments; the quantity of MODEL.md §6, Fig. 5); NaN when no posterior was logged.
+    /// (docs/MODEL.md §3 moments; the quantity of docs/MODEL.md §6, Fig. 5); NaN when no posterior was logged.
     public var posteriorNormalizedVariability: Double = .nan
 }
 
-/// How the posterior variable maps to the weight (MODEL.md §3).
+/// How the posterior variable maps to the weight (docs/MODEL.md §3).
 public enum WeightLink: String, Sendable, CaseIterable {
     /// Gaussian over the log-weight: `m = exp(mu + sigma2/2)`, `s2 = m^2 (exp(sigma2) - 1)`.
     case log
@@ -39,7 +39,7 @@ public enum WeightLink: String, Sendable, CaseIterable {
     }
 }
 
-/// The fit of `y = (a/nu)(sqrt(1 + nu/nu0) - 1)` (MODEL.md §6, Fig. 5) to normalized variability
+/// The fit of `y = (a/nu)(sqrt(1 + nu/nu0) - 1)` (docs/MODEL.md §6, Fig. 5) to normalized variability
 /// against presynaptic rate, by least squares on log y.
 public struct VariabilityFit: Sendable, Equatable {
     public var a: Double
@@ -81,7 +81,7 @@ public struct VariabilityFit: Sendable, Equatable {
 public enum ReleaseStatistics {
     /// `(a/nu)(sqrt(1 + nu/nu0) - 1)`, written as `a / (nu0 (sqrt(1 + nu/nu0) + 1))` so it stays
     /// accurate for nu << nu0 (no cancellation); it tends to `a/(2 nu0)` there and to
-    /// `a/sqrt(nu nu0)` for nu >> nu0, the nu^(-1/2) law of MODEL.md §1.
+    /// `a/sqrt(nu nu0)` for nu >> nu0, the nu^(-1/2) law of docs/MODEL.md §1.
     public static func variabilityModel(nu: Double, a: Double, nu0: Double) -> Double {
         a / (nu0 * ((1 + nu / nu0).squareRoot() + 1))
     }

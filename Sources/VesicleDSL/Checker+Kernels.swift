@@ -1,5 +1,5 @@
 // Lowering of `kernel` statements and of the `kernel` clause of `connect` (kernel-driven inputs,
-// DESIGN.md "FFT where it pays"; the shapes are those of KernelSpec).
+// docs/DESIGN.md "FFT where it pays"; the shapes are those of KernelSpec).
 
 import Foundation
 import VesicleModel

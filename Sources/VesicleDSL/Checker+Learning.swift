@@ -1,4 +1,4 @@
-// Lowering of `feedback` statements and their teachers (MODEL.md §4).
+// Lowering of `feedback` statements and their teachers (docs/MODEL.md §4).
 
 import VesicleModel
 

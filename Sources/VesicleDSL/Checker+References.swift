@@ -63,7 +63,7 @@ extension Checker {
     }
 
     /// The dimension of a PSP amplitude onto `model`: voltage jumps for delta synapses and readouts,
-    /// current jumps for exponential currents (MODEL.md §2).
+    /// current jumps for exponential currents (docs/MODEL.md §2).
     func weightDimension(onto target: ResolvedSlice) throws(Reported) -> Dimension {
         switch target.population.model {
         case .lifDelta, .linearReadout: return .voltage

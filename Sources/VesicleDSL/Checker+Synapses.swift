@@ -1,5 +1,5 @@
 // Lowering of `synapse` statements: `static()` and `bayesian(...)` with every field of
-// BayesianSynapseSpec (MODEL.md §3-§5).
+// BayesianSynapseSpec (docs/MODEL.md §3-§5).
 
 import VesicleModel
 

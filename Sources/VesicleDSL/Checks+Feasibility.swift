@@ -36,7 +36,7 @@ extension Checker {
         }
     }
 
-    /// The window the scheduler will use (the shortest delay out of a neuron population, DESIGN.md
+    /// The window the scheduler will use (the shortest delay out of a neuron population, docs/DESIGN.md
     /// "Windows"), and a refusal when (warm-up + duration) / window is beyond
     /// `ParameterBounds.maximumWindows` (`delay 1e-300 ms` kept a run at 0 ms for ever).
     private func checkWindowCount() -> Double {
@@ -220,7 +220,7 @@ extension Checker {
         }
     }
 
-    /// A linear readout's sigma_0 and its feedback block's sigma_0 are one noise (MODEL.md §2):
+    /// A linear readout's sigma_0 and its feedback block's sigma_0 are one noise (docs/MODEL.md §2):
     /// the feedback experiment refuses them when they differ.
     private func checkReadoutNoiseAgreement() {
         for feedback in spec.feedbacks {

@@ -22,7 +22,7 @@ extension Checker {
     }
 
     /// Named check `feedback-missing`: a projection whose Bayesian synapses learn from feedback
-    /// (MODEL.md §4) must target a population that receives it.
+    /// (docs/MODEL.md §4) must target a population that receives it.
     func checkLearningRulesHaveFeedback() {
         let fed = Set(spec.feedbacks.map(\.target))
         for (projection, origin) in zip(spec.projections, projectionOrigins) {
@@ -36,7 +36,7 @@ extension Checker {
     }
 
     /// Named check `release-mode-unusable`: reinforcement learning infers from the released noise
-    /// (MODEL.md §4, g = delta^2/sigma_delta^2 - 1 with m - w), so releasing the mean leaves it nothing.
+    /// (docs/MODEL.md §4, g = delta^2/sigma_delta^2 - 1 with m - w), so releasing the mean leaves it nothing.
     func checkReleaseModesFitRules() {
         for synapseType in spec.synapseTypes {
             guard case .bayesian(let bayesian) = synapseType.kind, bayesian.release == .mean else { continue }

@@ -1,4 +1,4 @@
-// Whole-network checks of spike-based learning (MODEL.md §5: the Synaptic Filter and its gradient rule).
+// Whole-network checks of spike-based learning (docs/MODEL.md §5: the Synaptic Filter and its gradient rule).
 
 import VesicleModel
 

@@ -2,7 +2,7 @@ import Glibc
 
 /// A file written through a bounded buffer under the temporary name `<path>.partial` and renamed
 /// to `<path>` only by `commit()`, so a file under its final name is always complete
-/// (DESIGN.md, "never leaves a half-written output file that looks complete").
+/// (docs/DESIGN.md, "never leaves a half-written output file that looks complete").
 /// Every failed `write` (a full disk, a lost mount) throws with the path and the system's reason.
 final class AtomicOutputFile {
     let finalPath: String

@@ -43,7 +43,7 @@ final class HDF5File {
 
     /// A creation property list that does not record modification times: HDF5 stores them in
     /// object headers by default, which would make two runs with the same seed differ byte for byte
-    /// (DESIGN.md, Randomness: same seed, same files).
+    /// (docs/DESIGN.md, Randomness: same seed, same files).
     func untimedCreation(_ propertyClass: hid_t) throws -> hid_t {
         let list = H5Pcreate(propertyClass)
         guard list >= 0, H5Pset_obj_track_times(list, false) >= 0 else { throw failure("cannot create a property list") }

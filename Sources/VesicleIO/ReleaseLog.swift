@@ -1,4 +1,4 @@
-/// A release log read back from any of the formats (MODEL.md §3: one row per release).
+/// A release log read back from any of the formats (docs/MODEL.md §3: one row per release).
 public struct ReleaseLog: Sendable, Equatable {
     public var time: [Double]
     public var synapse: [UInt64]

@@ -1,4 +1,4 @@
-/// Streams release events (MODEL.md §3: every release is recordable) to `release.csv`
+/// Streams release events (docs/MODEL.md §3: every release is recordable) to `release.csv`
 /// (`time_ms,synapse,pre,post,amplitude,mu,sigma2`), `release.<column>.npy` and `release.h5`
 /// (`/release/<column>`; `time_ms` carries `units` = "ms").
 public final class ReleaseLogWriter {

@@ -3,7 +3,7 @@ import Glibc
 
 /// A run's output directory. Creating one checks, before any simulation, that the directory can
 /// be written (the error names the path) and refuses to replace an earlier run's files unless
-/// `force` is set (DESIGN.md: existing output is never silently overwritten).
+/// `force` is set (docs/DESIGN.md: existing output is never silently overwritten).
 ///
 /// What `force` removes: every file the earlier run's `metadata.json` lists (`files`, and the
 /// `derived_files` that `vesicle analyze` and `vesicle plot` added to the directory), the metadata

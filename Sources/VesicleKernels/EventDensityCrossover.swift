@@ -1,7 +1,7 @@
 import Synchronization
 
 /// FFT convolution or per-event scatter for sparse input, from costs measured on this machine
-/// (DESIGN.md, FFT where it pays).
+/// (docs/DESIGN.md, FFT where it pays).
 ///
 /// Scattering an event adds w h[0..<K] into its channel's ring of future values: K multiply-adds
 /// per event, nothing per quiet step, so rho K per step at rho events per step and channel. The

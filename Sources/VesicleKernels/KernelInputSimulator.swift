@@ -1,4 +1,4 @@
-/// Feed-forward kernel-driven input (DESIGN.md, "FFT where it pays"; issue 5): each target neuron
+/// Feed-forward kernel-driven input (docs/DESIGN.md, "FFT where it pays"; issue 5): each target neuron
 /// receives the weighted spike train of its inputs, binned on the grid dt (`SpikeBinning`),
 /// convolved with a sampled kernel into a current I_n (pA) at grid point t_n, held constant on
 /// [t_n, t_n + dt), and integrated exactly by a `PiecewiseConstantLIF`.

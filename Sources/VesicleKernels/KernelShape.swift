@@ -1,10 +1,10 @@
 import Foundation
 
-/// A postsynaptic kernel eps(s), s >= 0 in ms, before sampling (DESIGN.md, "FFT where it pays").
+/// A postsynaptic kernel eps(s), s >= 0 in ms, before sampling (docs/DESIGN.md, "FFT where it pays").
 ///
 /// The analytic shapes are dimensionless with these conventions:
-/// - `exponential`: eps(s) = exp(-s/tau), eps(0) = 1 (the `lif_exp` current of MODEL.md §2 and the
-///   trace kernel of MODEL.md §5).
+/// - `exponential`: eps(s) = exp(-s/tau), eps(0) = 1 (the `lif_exp` current of docs/MODEL.md §2 and the
+///   trace kernel of docs/MODEL.md §5).
 /// - `alpha`: eps(s) = (s/tau) exp(1 - s/tau), peak 1 at s = tau.
 /// - `differenceOfExponentials`: eps(s) = exp(-s/tauDecay) - exp(-s/tauRise), tauRise < tauDecay.
 /// - `sampled`: values at s = 0, step, 2 step, ... (from a kernel file); `source` names the file.

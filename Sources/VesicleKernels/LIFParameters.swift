@@ -1,4 +1,4 @@
-/// Current-based leaky integrate-and-fire parameters (MODEL.md §2), canonical units:
+/// Current-based leaky integrate-and-fire parameters (docs/MODEL.md §2), canonical units:
 /// ms, pF, mV, pA. Membrane resistance R = tau_m / C (GOhm, so pA * GOhm = mV).
 public struct LIFParameters: Sendable, Equatable {
     public let membraneTimeConstant: Double

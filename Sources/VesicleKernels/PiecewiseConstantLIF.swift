@@ -1,7 +1,7 @@
 import Foundation
 
 /// A LIF neuron driven by a current that is constant on each grid step [t_n, t_n + dt)
-/// (DESIGN.md, "Exactness"): within a step V relaxes exactly,
+/// (docs/DESIGN.md, "Exactness"): within a step V relaxes exactly,
 /// V(t_n + s) = V_inf + (V_n - V_inf) exp(-s/tau_m), V_inf = E_L + R (I_n + I_bias),
 /// and a threshold crossing inside the step is located by the closed form
 /// s* = tau_m ln((V_inf - V)/(V_inf - theta)), not rounded to the grid. V is monotone within a

@@ -1,4 +1,4 @@
-/// Presynaptic traces of MODEL.md §5: x_i(t) = sum_{t_k <= t} eps(t - t_k) with
+/// Presynaptic traces of docs/MODEL.md §5: x_i(t) = sum_{t_k <= t} eps(t - t_k) with
 /// eps(s) = exp(-s/tau_eps), a unit jump per spike, on grid points t_n = n dt.
 /// Computed through the same binning and convolution path as kernel inputs; with the exponential
 /// sub-step weighting of `SpikeBinning` the grid values are exact for any spike time (up to

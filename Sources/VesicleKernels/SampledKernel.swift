@@ -3,7 +3,7 @@ import Foundation
 /// A kernel sampled on the simulation grid: `values[j]` = eps(j dt), j = 0, 1, ... (grid points,
 /// not bin centres). Grid-point sampling makes the convolution of spikes that fall on grid points
 /// equal the continuous-time kernel sum exactly at every grid point (the `lif_exp` current of
-/// MODEL.md §2 is then reproduced to rounding); see `SpikeBinning` for off-grid spikes.
+/// docs/MODEL.md §2 is then reproduced to rounding); see `SpikeBinning` for off-grid spikes.
 public struct SampledKernel: Sendable, Equatable {
     public let values: [Double]
     public let dt: Double

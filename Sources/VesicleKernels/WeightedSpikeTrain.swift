@@ -1,5 +1,5 @@
 /// Spike times (ms) with one weight per spike, e.g. the PSP amplitude (pA) a Bayesian synapse
-/// released at that spike (MODEL.md §3: the release is sampled once, at the spike time).
+/// released at that spike (docs/MODEL.md §3: the release is sampled once, at the spike time).
 /// For a target neuron, the train is the union of the releases of all its input synapses: the
 /// kernel current is linear in the weights, so merging before convolving loses nothing.
 public struct WeightedSpikeTrain: Sendable, Equatable {

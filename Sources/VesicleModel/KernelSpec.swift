@@ -1,4 +1,4 @@
-// PSP kernels for kernel-driven inputs (issue: input kernels by FFT; DESIGN.md, FFT where it pays).
+// PSP kernels for kernel-driven inputs (issue: input kernels by FFT; docs/DESIGN.md, FFT where it pays).
 
 /// The shape of a kernel k(s), s >= 0 in ms. Unnormalised shapes have k(0+) = 1 (exponential),
 /// peak 1 at s = tau (alpha), or the plain difference of the two exponentials.

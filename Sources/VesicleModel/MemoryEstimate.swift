@@ -1,5 +1,5 @@
 // Memory a network will need once built, estimated from its spec before anything is allocated
-// (DESIGN.md, "Memory"): structure-of-arrays neurons, and per synapse a target index plus whatever is
+// (docs/DESIGN.md, "Memory"): structure-of-arrays neurons, and per synapse a target index plus whatever is
 // not uniform per projection. Recorders stream to files and are not counted.
 
 /// Bytes of neuron state per neuron (potential, last update, refractory end, bias, indices).
@@ -20,7 +20,7 @@ public func estimatedMemoryBytes(of spec: NetworkSpec) -> Int {
 /// Bytes one synapse of the projection costs: a 4-byte target index, a 4-byte weight unless the
 /// weight is one constant, a 2-byte delay (on the delay grid) unless the delay is one constant, and
 /// 8 more bytes for a Bayesian synapse's posterior variance and mean, and for one that learns from
-/// spikes (MODEL.md §5) `plasticBytesPerSynapse` more for its learner.
+/// spikes (docs/MODEL.md §5) `plasticBytesPerSynapse` more for its learner.
 public func bytesPerSynapse(of projection: ProjectionSpec, in spec: NetworkSpec) -> Int {
     var bytes = 4
     if !projection.weight.isConstant { bytes += 4 }

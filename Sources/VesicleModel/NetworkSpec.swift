@@ -101,7 +101,7 @@ public enum Sign: String, Sendable, Equatable {
     public var value: Double { self == .positive ? 1 : -1 }
 }
 
-/// Leaky integrate-and-fire parameters (MODEL.md §2). Defaults follow NEST's iaf_psc_delta/iaf_psc_exp
+/// Leaky integrate-and-fire parameters (docs/MODEL.md §2). Defaults follow NEST's iaf_psc_delta/iaf_psc_exp
 /// except where the field's literature (Brunel 2000) is the stated reference.
 public struct LIFParameters: Sendable, Equatable {
     /// Membrane time constant, ms.
@@ -122,7 +122,7 @@ public struct LIFParameters: Sendable, Equatable {
     public var tauSynExcitatory: Double = 2
     /// Inhibitory synaptic current time constant, ms (lif_exp only).
     public var tauSynInhibitory: Double = 2
-    /// Escape noise (MODEL.md §2); nil means a hard threshold.
+    /// Escape noise (docs/MODEL.md §2); nil means a hard threshold.
     public var escapeNoise: EscapeNoise?
 
     public init() {}
@@ -144,7 +144,7 @@ public struct EscapeNoise: Sendable, Equatable {
     }
 }
 
-/// Linear readout (MODEL.md §2): no spikes; V is the summed PSP input plus Gaussian noise, read once
+/// Linear readout (docs/MODEL.md §2): no spikes; V is the summed PSP input plus Gaussian noise, read once
 /// per feedback bin.
 public struct LinearReadoutParameters: Sendable, Equatable {
     /// Membrane noise s.d., mV (sigma_0).

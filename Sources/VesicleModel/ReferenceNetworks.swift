@@ -115,7 +115,7 @@ public enum ReferenceNetworks {
     }
 
     /// The Brunel network with Bayesian synapses on every recurrent projection: posterior sampling
-    /// (`release = posterior`, MODEL.md §3) with the paper's prior variance and a prior mean chosen so
+    /// (`release = posterior`, docs/MODEL.md §3) with the paper's prior variance and a prior mean chosen so
     /// that the mean released PSP, exp(mu + sigma2/2), equals the static weight (J or g J).
     public static func brunelBayesian(regime: BrunelRegime = .C, neurons: Int = 12_500, seed: UInt64 = 1,
                                       duration: Double = 1000, warmup: Double = 100) -> NetworkSpec {

@@ -1,4 +1,4 @@
-// Synapse types, feedback and teachers (MODEL.md §3-§5), as plain values.
+// Synapse types, feedback and teachers (docs/MODEL.md §3-§5), as plain values.
 
 /// A named synapse type that projections refer to.
 public struct SynapseTypeSpec: Sendable, Equatable {
@@ -82,13 +82,13 @@ public struct TsodyksSynapseSpec: Sendable, Equatable {
     public var initialU: Double { u ?? U }
 }
 
-/// Whether the Gaussian posterior is over the log-weight or the weight itself (MODEL.md §3).
+/// Whether the Gaussian posterior is over the log-weight or the weight itself (docs/MODEL.md §3).
 public enum PosteriorLink: String, Sendable, Equatable {
     case log
     case identity
 }
 
-/// What amplitude a synapse releases on a presynaptic spike (MODEL.md §3, release table).
+/// What amplitude a synapse releases on a presynaptic spike (docs/MODEL.md §3, release table).
 public enum ReleaseMode: Sendable, Equatable {
     case mean
     case posterior
@@ -106,7 +106,7 @@ public enum ReleaseMode: Sendable, Equatable {
     }
 }
 
-/// The learning rule a Bayesian synapse follows (MODEL.md §4-§5).
+/// The learning rule a Bayesian synapse follows (docs/MODEL.md §4-§5).
 public enum LearningRule: Sendable, Equatable {
     case none
     case supervised
@@ -116,7 +116,7 @@ public enum LearningRule: Sendable, Equatable {
     case classicalSupervised(eta: Double)
     case classicalCerebellar(eta: Double)
     case classicalReinforcement(eta: Double)
-    /// Synaptic Filter, diagonal form (MODEL.md §5).
+    /// Synaptic Filter, diagonal form (docs/MODEL.md §5).
     case synapticFilter
     /// Its gradient baseline.
     case gradient(eta: Double)
@@ -160,7 +160,7 @@ public enum LearningRule: Sendable, Equatable {
         }
     }
 
-    /// Rules that learn from a teacher's feedback (MODEL.md §4) rather than from spikes.
+    /// Rules that learn from a teacher's feedback (docs/MODEL.md §4) rather than from spikes.
     public var needsFeedback: Bool {
         switch self {
         case .supervised, .cerebellar, .reinforcement,
@@ -171,7 +171,7 @@ public enum LearningRule: Sendable, Equatable {
         }
     }
 
-    /// Rules that learn from the postsynaptic neuron's own spikes (MODEL.md §5).
+    /// Rules that learn from the postsynaptic neuron's own spikes (docs/MODEL.md §5).
     public var learnsFromSpikes: Bool {
         switch self {
         case .synapticFilter, .gradient: return true
@@ -187,7 +187,7 @@ public enum FilterCovariance: String, Sendable, Equatable {
     case full
 }
 
-/// How sigma_delta^2 is computed (MODEL.md §4).
+/// How sigma_delta^2 is computed (docs/MODEL.md §4).
 public enum SigmaDeltaMode: Sendable, Equatable {
     case exact
     case constant
@@ -209,7 +209,7 @@ public struct BayesianSynapseSpec: Sendable, Equatable {
     /// Initial posterior mean and variance; nil = the prior's.
     public var initialMean: Distribution? = nil
     public var initialVariance: Double? = nil
-    /// Synaptic Filter settings (MODEL.md §5): PSP kernel time constant (ms), g0 (Hz), beta (1/mV).
+    /// Synaptic Filter settings (docs/MODEL.md §5): PSP kernel time constant (ms), g0 (Hz), beta (1/mV).
     public var filterTauEpsilon: Double = 25
     public var filterG0: Double = 1
     public var filterBeta: Double = 1
@@ -219,7 +219,7 @@ public struct BayesianSynapseSpec: Sendable, Equatable {
     public init() {}
 }
 
-/// Feedback to a learning population (MODEL.md §4): once per bin, the error against a teacher.
+/// Feedback to a learning population (docs/MODEL.md §4): once per bin, the error against a teacher.
 public struct FeedbackSpec: Sendable, Equatable {
     /// The learning (postsynaptic) population.
     public var target: String
@@ -241,7 +241,7 @@ public struct FeedbackSpec: Sendable, Equatable {
     }
 }
 
-/// Target log-weights that drift by an OU process (MODEL.md §4, Teacher).
+/// Target log-weights that drift by an OU process (docs/MODEL.md §4, Teacher).
 public struct TeacherSpec: Sendable, Equatable {
     public var priorMean: Double = -0.669
     public var priorVariance: Double = 0.07448

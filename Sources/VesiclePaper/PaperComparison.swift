@@ -3,7 +3,7 @@ import VesicleModel
 import VesiclePlot
 import VesicleSynapses
 
-/// Figure 3: each Bayesian rule's MSE against its classical rule over the learning-rate grid (MODEL.md §6).
+/// Figure 3: each Bayesian rule's MSE against its classical rule over the learning-rate grid (docs/MODEL.md §6).
 public struct PaperComparison: PaperExperiment {
     public let name = "bayesian_vs_classical"
 

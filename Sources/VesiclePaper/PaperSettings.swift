@@ -4,7 +4,7 @@ import VesicleModel
 import VesicleSynapses
 
 /// Durations and grids of one paper run. Full mode uses the durations written in the `Networks/paper`
-/// files (MODEL.md §6: 500 tau for the MSE comparison) and 31 learning rates; quick mode shortens the
+/// files (docs/MODEL.md §6: 500 tau for the MSE comparison) and 31 learning rates; quick mode shortens the
 /// MSE comparison and the Synaptic Filter runs and thins the grids.
 public struct PaperSettings: Sendable {
     public var quick: Bool
@@ -18,7 +18,7 @@ public struct PaperSettings: Sendable {
         self.seed = seed
     }
 
-    /// Learning rates of the classical rules: log-spaced over [1e-4, 1e-1] (MODEL.md §6).
+    /// Learning rates of the classical rules: log-spaced over [1e-4, 1e-1] (docs/MODEL.md §6).
     public var classicalRates: [Double] { Self.logSpaced(1e-4, 1e-1, count: quick ? 7 : 31) }
     /// Learning rates per classical sweep job (ClassicalRateSweep). Each chunk repeats the shared inputs'
     /// cost, and the three rules' sweeps plus the rest already keep two workers busy: one chunk per rule.

@@ -2,7 +2,7 @@ import Foundation
 import VesiclePlot
 import VesicleSynapses
 
-/// The Synaptic Filter against its gradient rule over the gradient's learning rates (MODEL.md §5, §6),
+/// The Synaptic Filter against its gradient rule over the gradient's learning rates (docs/MODEL.md §5, §6),
 /// averaged over seeds (a run has only d synapses).
 public struct PaperSynapticFilter: PaperExperiment {
     public let name = "synaptic_filter"

@@ -2,7 +2,7 @@ import Foundation
 import VesiclePlot
 import VesicleSynapses
 
-/// Figure 2: each Bayesian rule tracking its drifting targets (MODEL.md §6, tracking).
+/// Figure 2: each Bayesian rule tracking its drifting targets (docs/MODEL.md §6, tracking).
 public struct PaperTracking: PaperExperiment {
     public let name = "tracking"
 

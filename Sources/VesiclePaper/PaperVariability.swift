@@ -4,7 +4,7 @@ import VesiclePlot
 import VesicleSynapses
 
 /// Figure 5 (SI): under posterior sampling, normalized variability s2/m and the per-spike learning rate
-/// against presynaptic rate (MODEL.md §1 hypothesis 2, §6).
+/// against presynaptic rate (docs/MODEL.md §1 hypothesis 2, §6).
 public struct PaperVariability: PaperExperiment {
     public let name = "variability_vs_rate"
 

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The panels of `vesicle plot release`: PSP amplitude histograms, normalized variability
-/// against presynaptic rate with the fit of MODEL.md §6, and the posterior over time (against the
+/// against presynaptic rate with the fit of docs/MODEL.md §6, and the posterior over time (against the
 /// teacher when there is one). Each input is optional; panels without data are left out, synapses
 /// without data are not drawn, and each title says what its panel holds.
 public enum ReleaseFigure {
@@ -22,7 +22,7 @@ public enum ReleaseFigure {
         /// The fitted curve y(nu), if a fit exists.
         public var fit: (@Sendable (Double) -> Double)?
         public var fitLabel: String
-        /// The time-averaged posterior s2/m of the same synapses (MODEL.md §6, Fig. 5), if logged.
+        /// The time-averaged posterior s2/m of the same synapses (docs/MODEL.md §6, Fig. 5), if logged.
         public var posteriorVariability: [Double]
         public var posteriorFit: (@Sendable (Double) -> Double)?
         /// Why the fit's nu0 is not determined by the data (`VariabilityFit.caveat`); the curve is

@@ -9,7 +9,7 @@ import Darwin
 ///
 /// Why this distribution: if an inter-arrival interval is exponential, delta ~ Exp(rate), then
 /// e^(delta/tau) - 1 is exactly Lomax(alpha = tau * rate). A neuron that keeps its clock as the
-/// scale factor s = e^((t - epoch)/tau) of the scaled membrane potential (MODEL.md §2) needs, per
+/// scale factor s = e^((t - epoch)/tau) of the scaled membrane potential (docs/MODEL.md §2) needs, per
 /// Poisson arrival, only the next arrival's factor s (1 + Y); drawing Y directly replaces an
 /// exponential draw plus an exponential function by one draw and one multiply-add.
 ///

@@ -1,4 +1,4 @@
-// Standard normals four at a time by the ziggurat (MODEL.md §3: one normal per synaptic release).
+// Standard normals four at a time by the ziggurat (docs/MODEL.md §3: one normal per synaptic release).
 
 #if canImport(Glibc)
 import Glibc

@@ -1,5 +1,5 @@
-// Vectorised random bits for batch samplers (DESIGN.md, Randomness): the release of a whole
-// presynaptic row (MODEL.md §3) draws its normals from four independent generators at once.
+// Vectorised random bits for batch samplers (docs/DESIGN.md, Randomness): the release of a whole
+// presynaptic row (docs/MODEL.md §3) draws its normals from four independent generators at once.
 
 /// Four independent xoshiro256++ generators (Blackman & Vigna 2018) advanced together in SIMD lanes.
 ///

@@ -1,4 +1,4 @@
-// Random streams (DESIGN.md, Randomness): one user seed, independent streams per purpose and index,
+// Random streams (docs/DESIGN.md, Randomness): one user seed, independent streams per purpose and index,
 // so that a result never depends on iteration order, on which recorders exist, or on thread count.
 //
 // Generator: xoshiro256** (Blackman & Vigna 2018), seeded by SplitMix64. Both are tiny, fast and

@@ -1,5 +1,5 @@
 // Elementary functions on SIMD4<Double> for batch samplers (the log-normal releases of a row,
-// MODEL.md §3). Written with integer bit operations, multiplies and adds only, so that they vectorise
+// docs/MODEL.md §3). Written with integer bit operations, multiplies and adds only, so that they vectorise
 // on the baseline x86-64 target (SSE2: no vector rounding, no vector integer-to-double conversion)
 // without a library call per lane.
 

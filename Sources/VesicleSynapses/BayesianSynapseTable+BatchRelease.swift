@@ -1,4 +1,4 @@
-// Posterior sampling for a whole presynaptic row at once (MODEL.md §3): in a recurrent network every
+// Posterior sampling for a whole presynaptic row at once (docs/MODEL.md §3): in a recurrent network every
 // synapse of a row releases at each of its neuron's spikes, hundreds of millions of releases per
 // simulated second, so the relaxation, the normals and the exponentials run four synapses at a time.
 
@@ -14,7 +14,7 @@ extension BayesianSynapseTable where Scalar == Float {
     /// `out[0 ..< range.count]`; only for `releasesInBatches`.
     ///
     /// Each release is drawn from the posterior relaxed from the row's stored state to `time` by the
-    /// closed form (MODEL.md §3), computed in Double and used as it is; the stored state and the row's
+    /// closed form (docs/MODEL.md §3), computed in Double and used as it is; the stored state and the row's
     /// time are left as they are. That is the same law as `bringRow` followed by `releaseAmplitude`,
     /// and the relaxation is one exact step from the last stored state instead of a chain of Float
     /// roundings, but the table is only read: a recurrent network's posteriors (8 bytes per synapse)

@@ -1,4 +1,4 @@
-// Posterior storage for the spiking engine (DESIGN.md, Memory; MODEL.md §3, lazy state).
+// Posterior storage for the spiking engine (docs/DESIGN.md, Memory; docs/MODEL.md §3, lazy state).
 
 #if canImport(Glibc)
 import Glibc
@@ -12,7 +12,7 @@ import VesicleRandom
 ///
 /// All synapses of a row are touched together, at the row's presynaptic spikes, so the time of the
 /// last update is stored per row, not per synapse, and a row is relaxed toward the prior lazily with
-/// one exponential (MODEL.md §3). With `Scalar = Float` a synapse costs 8 bytes here; with the
+/// one exponential (docs/MODEL.md §3). With `Scalar = Float` a synapse costs 8 bytes here; with the
 /// engine's 4-byte target index, 12 bytes per Bayesian synapse (BENCHMARKS.md §1).
 ///
 /// Exactness of Float storage: arithmetic is done in Double and every store rounds to Float, a
@@ -120,7 +120,7 @@ public struct BayesianSynapseTable<Scalar: BinaryFloatingPoint & Sendable>: Send
         (Double(storedMu[i]), Double(storedSigma2[i]))
     }
 
-    /// The PSP magnitude synapse `i` releases (MODEL.md §3), from its stored posterior; bring its row
+    /// The PSP magnitude synapse `i` releases (docs/MODEL.md §3), from its stored posterior; bring its row
     /// up to date first. The caller applies the connection's sign.
     @inlinable
     public func releaseAmplitude(_ i: Int, rng: inout RandomStream) -> Double {
@@ -147,7 +147,7 @@ public struct BayesianSynapseTable<Scalar: BinaryFloatingPoint & Sendable>: Send
 
 extension BayesianSynapseTable {
     /// The stored means and variances, by synapse, for a learner that owns the exact state, steps it
-    /// itself and checks its domain (the engine's Synaptic Filter, MODEL.md §5): each store rounds to
+    /// itself and checks its domain (the engine's Synaptic Filter, docs/MODEL.md §5): each store rounds to
     /// `Scalar` once.
     @inlinable
     public mutating func withMutablePosteriors<R>(

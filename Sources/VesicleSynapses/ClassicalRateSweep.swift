@@ -1,4 +1,4 @@
-// The classical baselines of Figure 3 at many learning rates in one pass (MODEL.md §4, §6).
+// The classical baselines of Figure 3 at many learning rates in one pass (docs/MODEL.md §4, §6).
 
 #if canImport(Glibc)
 import Glibc
@@ -8,7 +8,7 @@ import Darwin
 import VesicleModel
 import VesicleRandom
 
-/// One classical feedback rule (MODEL.md §4, classical baselines) at several learning rates `eta`,
+/// One classical feedback rule (docs/MODEL.md §4, classical baselines) at several learning rates `eta`,
 /// simulated in one pass: what Figure 3 needs 31 separate runs for.
 ///
 /// Why one pass gives the separate runs' results bit for bit: every random stream of a feedback run
@@ -33,7 +33,7 @@ public final class ClassicalRateSweep {
     public let rates: [Double]
     /// Index of the last completed bin.
     public private(set) var binIndex = 0
-    /// Per learning rate: log-weight MSE after the burn-in (MODEL.md §4 Metrics).
+    /// Per learning rate: log-weight MSE after the burn-in (docs/MODEL.md §4 Metrics).
     public private(set) var metrics: [TrackingMetrics]
     /// Per learning rate: the error its separate run would have stopped with, or nil.
     public private(set) var failures: [SynapseError?]
@@ -180,7 +180,7 @@ public final class ClassicalRateSweep {
         for row in stride(from: j, to: logWeights.count, by: laneCount) { logWeights[row] = 0 }
     }
 
-    /// One bin in MODEL.md §4's order, as `FeedbackExperiment.process` does it for a classical rule.
+    /// One bin in docs/MODEL.md §4's order, as `FeedbackExperiment.process` does it for a classical rule.
     private func step() {
         let k = binIndex + 1
         let lanes = laneCount

@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// e^x within 2 ulp of libm for |x| < 700, without a library call: every log-normal release of a
-/// Bayesian synapse (MODEL.md §3, posterior sampling) costs one exponential, and in a recurrent network
+/// Bayesian synapse (docs/MODEL.md §3, posterior sampling) costs one exponential, and in a recurrent network
 /// that is hundreds of millions a second.
 ///
 /// x = (64k + j) ln2/64 + r with |r| <= ln2/128, so e^x = 2^k 2^{j/64} e^r; 2^{j/64} is tabulated

@@ -1,4 +1,4 @@
-// Building a feedback experiment from a NetworkSpec (MODEL.md §6: the paper's networks as files).
+// Building a feedback experiment from a NetworkSpec (docs/MODEL.md §6: the paper's networks as files).
 
 import VesicleModel
 

@@ -1,4 +1,4 @@
-// Event-driven simulation of learning from feedback (MODEL.md §4): one linear-readout neuron, N
+// Event-driven simulation of learning from feedback (docs/MODEL.md §4): one linear-readout neuron, N
 // Poisson inputs, a drifting teacher, and a feedback rule.
 
 #if canImport(Glibc)
@@ -9,7 +9,7 @@ import Darwin
 import VesicleModel
 import VesicleRandom
 
-/// The single-neuron experiments of the paper (MODEL.md §6), simulated event by event.
+/// The single-neuron experiments of the paper (docs/MODEL.md §6), simulated event by event.
 ///
 /// Bin `k` covers `((k-1) dt, k dt]`. In a bin only the inputs that spiked (about 2% at the paper's
 /// rates) are touched; every other synapse would see `x = 0`, for which every rule's increment is
@@ -19,12 +19,12 @@ import VesicleRandom
 /// relaxation up to rounding), the teacher by the exact OU transition over the skipped bins, which
 /// is Gaussian with mean factor `e^(-n dt/tau)` and variance `sigma2_pr (1 - e^(-2 n dt/tau))`: the
 /// same distribution as `n` one-bin transitions, not the same draws. The published code relaxes the
-/// posterior with the Euler step per bin (MODEL.md §3); the exact form differs from it by O(dt/tau)^2 per bin.
+/// posterior with the Euler step per bin (docs/MODEL.md §3); the exact form differs from it by O(dt/tau)^2 per bin.
 ///
 /// Presynaptic spikes are Bernoulli(nu dt) per bin, drawn by geometric skipping: the gap to the next
 /// spiking bin is `1 + floor(ln U / ln(1 - p))`, exact in distribution.
 ///
-/// Within a bin the order is MODEL.md §4's: advance the teacher, draw spikes, draw releases, compute
+/// Within a bin the order is docs/MODEL.md §4's: advance the teacher, draw spikes, draw releases, compute
 /// delta, apply the rule's increments, apply the prior relaxation.
 public struct FeedbackExperiment {
     public let parameters: FeedbackExperimentParameters
@@ -76,7 +76,7 @@ public struct FeedbackExperiment {
         releaseStream = RandomStream(seed: p.seed, purpose: .release)
         noiseStream = RandomStream(seed: p.seed, purpose: .feedbackNoise)
 
-        // sigma_0^2 + sum_j nu_j dt (1 - nu_j dt) (s2_pr + r2_pr), MODEL.md §4.
+        // sigma_0^2 + sum_j nu_j dt (1 - nu_j dt) (s2_pr + r2_pr), docs/MODEL.md §4.
         let priorMoments = p.link.moments(mu: p.prior.mean, sigma2: p.prior.variance)
         let priorR2 = assumedReleaseVariance(priorMoments, mode: p.release, assumedRatio: p.assumedReleaseRatio)
         var activity = 0.0
@@ -187,7 +187,7 @@ public struct FeedbackExperiment {
         return failures < Double(SpikeBinQueue.lastBin - bin - 1) ? bin + 1 + Int(failures) : nil
     }
 
-    /// The exact OU transition of the target over `n` bins (MODEL.md §4, Teacher).
+    /// The exact OU transition of the target over `n` bins (docs/MODEL.md §4, Teacher).
     @inline(__always)
     private func advanceTeacher(_ synapse: inout FeedbackSynapse, bins n: Int) {
         synapse.advanceTeacher(bins: n, mean: parameters.teacher.mean, table: teacherBins)

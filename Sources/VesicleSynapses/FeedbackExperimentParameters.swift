@@ -1,4 +1,4 @@
-// Settings of the single-neuron feedback experiments (MODEL.md §4, §6), in canonical units.
+// Settings of the single-neuron feedback experiments (docs/MODEL.md §4, §6), in canonical units.
 
 #if canImport(Glibc)
 import Glibc
@@ -7,7 +7,7 @@ import Darwin
 #endif
 import VesicleModel
 
-/// One linear-readout neuron, N Poisson inputs, a teacher and a learning rule (MODEL.md §6, tracking).
+/// One linear-readout neuron, N Poisson inputs, a teacher and a learning rule (docs/MODEL.md §6, tracking).
 public struct FeedbackExperimentParameters: Sendable, Equatable {
     /// Number of Poisson inputs, one synapse each.
     public var inputCount: Int
@@ -25,12 +25,12 @@ public struct FeedbackExperimentParameters: Sendable, Equatable {
     /// A jump teacher instead of OU (robustness): piecewise-constant targets with exponential waiting
     /// times of mean tau, each a fresh draw from the teacher's stationary distribution.
     public var teacherJumps = false
-    /// theta_f in units of sigma_0 (MODEL.md §4: -2.1).
+    /// theta_f in units of sigma_0 (docs/MODEL.md §4: -2.1).
     public var cerebellarThreshold: Double = -2.1
     public var link: PosteriorLink = .log
-    /// The prior each synapse assumes (its OU relaxation, MODEL.md §3).
+    /// The prior each synapse assumes (its OU relaxation, docs/MODEL.md §3).
     public var prior: OrnsteinUhlenbeckPrior
-    /// The drift of the target log-weights (MODEL.md §4, Teacher).
+    /// The drift of the target log-weights (docs/MODEL.md §4, Teacher).
     public var teacher: OrnsteinUhlenbeckPrior
     public var rule: LearningRule
     public var release: ReleaseMode
@@ -44,7 +44,7 @@ public struct FeedbackExperimentParameters: Sendable, Equatable {
     /// Initial target log-weights; nil = the teacher's stationary distribution.
     public var teacherInitial: Distribution?
     public var seed: UInt64 = 1
-    /// Metrics count from this time on, ms; nil = 2 tau of the teacher (MODEL.md §4).
+    /// Metrics count from this time on, ms; nil = 2 tau of the teacher (docs/MODEL.md §4).
     public var burnIn: Double?
     /// Interval at which MSE, calibration and normalized variability are sampled over all synapses, ms
     /// (a multiple of the bin; sampling touches every synapse, so it is kept sparse relative to the bin).
@@ -52,7 +52,7 @@ public struct FeedbackExperimentParameters: Sendable, Equatable {
     /// Synapses whose posterior and teacher are traced, and the tracing interval (ms).
     public var tracedSynapses: [Int] = []
     public var traceInterval: Double = 1_000
-    /// Accumulate per-synapse normalized variability and per-spike relative change of m (MODEL.md §6).
+    /// Accumulate per-synapse normalized variability and per-spike relative change of m (docs/MODEL.md §6).
     public var measuresVariability: Bool = false
 
     public init(inputCount: Int, rate: Distribution, prior: OrnsteinUhlenbeckPrior,
@@ -65,10 +65,10 @@ public struct FeedbackExperimentParameters: Sendable, Equatable {
         self.release = release
     }
 
-    /// k = 0.0877 mV: slope of PSP variance against PSP mean in Song et al. 2005 (MODEL.md §3).
+    /// k = 0.0877 mV: slope of PSP variance against PSP mean in Song et al. 2005 (docs/MODEL.md §3).
     public static let songReleaseRatio = 0.0877
 
-    /// The tracking experiment of MODEL.md §6 for a feedback rule (Bayesian or classical):
+    /// The tracking experiment of docs/MODEL.md §6 for a feedback rule (Bayesian or classical):
     /// 1000 inputs and tau = 1000 s (100 inputs and 5000 s for reinforcement), 10-ms bins, sigma_0 = 2 mV,
     /// `mu_pr = -0.669`, `sigma2_pr = 0.07448`, log-normal rates; mean release with r2 = k m assumed
     /// for supervised and cerebellar, fixed_ratio k release for reinforcement.
@@ -94,12 +94,12 @@ public struct FeedbackExperimentParameters: Sendable, Equatable {
         return p
     }
 
-    /// The last bin of the burn-in: metrics count from bin `burnInBins + 1` on (2 tau by default, MODEL.md §4).
+    /// The last bin of the burn-in: metrics count from bin `burnInBins + 1` on (2 tau by default, docs/MODEL.md §4).
     var burnInBins: Int { Int(((burnIn ?? 2 * teacher.tau) / bin).rounded(.up)) }
     /// Metrics are sampled at bins that are multiples of this.
     var metricIntervalBins: Int { max(1, Int((metricInterval / bin).rounded())) }
 
-    /// Checks every parameter's domain (MODEL.md §3-§4).
+    /// Checks every parameter's domain (docs/MODEL.md §3-§4).
     public func validate() throws {
         try SynapseError.require(inputCount > 0 && inputCount <= Int(Int32.max), "inputs", Double(inputCount),
                                  "between 1 and 2^31 - 1")

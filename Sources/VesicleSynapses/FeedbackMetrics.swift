@@ -1,4 +1,4 @@
-// What a feedback experiment measures (MODEL.md §4 Metrics, §6 variability vs rate).
+// What a feedback experiment measures (docs/MODEL.md §4 Metrics, §6 variability vs rate).
 
 /// Log-weight error and calibration, accumulated over (sample time, synapse) pairs after the burn-in.
 public struct TrackingMetrics: Sendable, Equatable {
@@ -29,7 +29,7 @@ public struct TrackingMetrics: Sendable, Equatable {
     }
 }
 
-/// Per-synapse statistics for the variability-versus-rate experiment (MODEL.md §6).
+/// Per-synapse statistics for the variability-versus-rate experiment (docs/MODEL.md §6).
 public struct SynapseVariability: Sendable, Equatable {
     /// Presynaptic rate, Hz.
     public var rate: Double

@@ -1,4 +1,4 @@
-// The feedback learning rules of MODEL.md §4, as increments of one synapse in one bin.
+// The feedback learning rules of docs/MODEL.md §4, as increments of one synapse in one bin.
 
 #if canImport(Glibc)
 import Glibc
@@ -7,7 +7,7 @@ import Darwin
 #endif
 import VesicleModel
 
-/// What every synapse that spiked in a bin sees of the feedback (MODEL.md §4): the error `delta`,
+/// What every synapse that spiked in a bin sees of the feedback (docs/MODEL.md §4): the error `delta`,
 /// the variance `sigma_delta^2` the synapses assume for it, and the per-rule quantities derived from
 /// it once per bin.
 public struct FeedbackBinSignal: Sendable, Equatable {
@@ -60,7 +60,7 @@ public struct PosteriorIncrement: Sendable, Equatable {
 
 extension LearningRule {
     /// The rule's increment for a synapse with posterior (mu, sigma2), weight moments `moments`,
-    /// presynaptic activity `x` and released amplitude `w` (MODEL.md §4). `slope` is dm/dmu
+    /// presynaptic activity `x` and released amplitude `w` (docs/MODEL.md §4). `slope` is dm/dmu
     /// (`m` under the log link, 1 under the identity link). The prior relaxation is not included.
     ///
     /// Bayesian, with `a = sigma2 slope x / sigma_delta^2`:
@@ -97,7 +97,7 @@ extension LearningRule {
         }
     }
 
-    /// Bayesian rules carry a variance and relax toward the prior; classical ones do neither (MODEL.md §4).
+    /// Bayesian rules carry a variance and relax toward the prior; classical ones do neither (docs/MODEL.md §4).
     public var isBayesianFeedbackRule: Bool {
         switch self {
         case .supervised, .cerebellar, .reinforcement: return true

@@ -17,13 +17,13 @@ struct FeedbackSynapse {
     var teacherStream: RandomStream
     var spikeStream: RandomStream
 
-    /// The posterior's relaxation toward the prior (MODEL.md §3) by the factor `decay`.
+    /// The posterior's relaxation toward the prior (docs/MODEL.md §3) by the factor `decay`.
     @inline(__always)
     mutating func relax(_ prior: OrnsteinUhlenbeckPrior, decay: Double) {
         prior.relax(mu: &mu, sigma2: &sigma2, decay: decay)
     }
 
-    /// The exact OU transition of the target over `n` bins (MODEL.md §4, Teacher): mean factor
+    /// The exact OU transition of the target over `n` bins (docs/MODEL.md §4, Teacher): mean factor
     /// `e^(-n dt/tau)`, one normal draw from the synapse's own teacher stream.
     @inline(__always)
     mutating func advanceTeacher(bins n: Int, mean m: Double, table: OrnsteinUhlenbeckBinTable) {

@@ -1,4 +1,4 @@
-// R(z) = phi(z) / Phi(z), the inverse Mills ratio of the cerebellar rule (MODEL.md §4).
+// R(z) = phi(z) / Phi(z), the inverse Mills ratio of the cerebellar rule (docs/MODEL.md §4).
 
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,4 @@
-// The drifting world of MODEL.md §3: an Ornstein-Uhlenbeck process on the (log-)weight.
+// The drifting world of docs/MODEL.md §3: an Ornstein-Uhlenbeck process on the (log-)weight.
 
 #if canImport(Glibc)
 import Glibc
@@ -10,7 +10,7 @@ import VesicleRandom
 /// OU process with mean `mean`, stationary variance `variance` and time constant `tau` (ms).
 ///
 /// Both its uses are closed forms that compose exactly over any interval, which is what lets a
-/// synapse be brought up to date lazily (MODEL.md §3): relaxing over `t1` then `t2` equals relaxing
+/// synapse be brought up to date lazily (docs/MODEL.md §3): relaxing over `t1` then `t2` equals relaxing
 /// over `t1 + t2` up to rounding, and the teacher's transition over `k` bins equals `k` one-bin
 /// transitions in distribution.
 public struct OrnsteinUhlenbeckPrior: Sendable, Equatable {
@@ -33,7 +33,7 @@ public struct OrnsteinUhlenbeckPrior: Sendable, Equatable {
         exp(-dt / tau)
     }
 
-    /// Posterior relaxation toward the prior (MODEL.md §3), given `decay = e^(-dt/tau)`:
+    /// Posterior relaxation toward the prior (docs/MODEL.md §3), given `decay = e^(-dt/tau)`:
     /// `mu <- mu_pr + (mu - mu_pr) d`, `sigma2 <- sigma2_pr + (sigma2 - sigma2_pr) d^2`.
     @inlinable @inline(__always)
     public func relax(mu: inout Double, sigma2: inout Double, decay d: Double) {
@@ -47,7 +47,7 @@ public struct OrnsteinUhlenbeckPrior: Sendable, Equatable {
         relax(mu: &mu, sigma2: &sigma2, decay: decay(over: dt))
     }
 
-    /// The exact OU transition of a sample path (MODEL.md §4, Teacher), given `decay = e^(-dt/tau)`:
+    /// The exact OU transition of a sample path (docs/MODEL.md §4, Teacher), given `decay = e^(-dt/tau)`:
     /// `lambda <- mu_pr + (lambda - mu_pr) d + sqrt(sigma2_pr (1 - d^2)) xi`.
     @inlinable @inline(__always)
     public func transition(_ lambda: Double, decay d: Double, rng: inout RandomStream) -> Double {

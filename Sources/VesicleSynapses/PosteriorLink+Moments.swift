@@ -1,4 +1,4 @@
-// Weight-space moments of the Gaussian posterior (MODEL.md §3).
+// Weight-space moments of the Gaussian posterior (docs/MODEL.md §3).
 
 #if canImport(Glibc)
 import Glibc
@@ -58,7 +58,7 @@ extension PosteriorLink {
         }
     }
 
-    /// dm/dmu, the factor `m` in the rules' `a = sigma2 m x / sigma_delta^2` (MODEL.md §4):
+    /// dm/dmu, the factor `m` in the rules' `a = sigma2 m x / sigma_delta^2` (docs/MODEL.md §4):
     /// `m` under the log link, 1 under the identity link.
     @inlinable @inline(__always)
     public func meanSlope(_ moments: WeightMoments) -> Double {

@@ -1,4 +1,4 @@
-// Which build of the shared-posterior release loop runs (MODEL.md §3; DESIGN.md, Randomness): the
+// Which build of the shared-posterior release loop runs (docs/MODEL.md §3; docs/DESIGN.md, Randomness): the
 // portable Swift loop, or the C loop (`CVesicleVector`) built for AVX2 or AVX-512. They give the
 // same bits, so the choice changes speed only.
 

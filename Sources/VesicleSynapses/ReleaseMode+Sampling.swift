@@ -1,4 +1,4 @@
-// Synaptic sampling (MODEL.md §3, release table): one fresh draw per presynaptic spike.
+// Synaptic sampling (docs/MODEL.md §3, release table): one fresh draw per presynaptic spike.
 
 #if canImport(Glibc)
 import Glibc
@@ -16,7 +16,7 @@ extension ReleaseMode {
         }
     }
 
-    /// Whether the released PSP is random (reinforcement learning needs a noisy release, MODEL.md §4).
+    /// Whether the released PSP is random (reinforcement learning needs a noisy release, docs/MODEL.md §4).
     public var isNoisy: Bool {
         switch self {
         case .mean: return false
@@ -26,7 +26,7 @@ extension ReleaseMode {
     }
 }
 
-/// The magnitude of the PSP released on one presynaptic spike (MODEL.md §3); the caller applies the
+/// The magnitude of the PSP released on one presynaptic spike (docs/MODEL.md §3); the caller applies the
 /// connection's sign. `mean`: m; `posterior`: a sample of the weight posterior itself
 /// (`exp(mu + sqrt(sigma2) xi)` under the log link, `mu + sqrt(sigma2) xi` under the identity link);
 /// `gaussian`: `m + sqrt(s2) xi`; `fixed_ratio k`: `m + sqrt(k |m|) xi` (|m| = m under the log link).
@@ -66,7 +66,7 @@ public func releaseAmplitude(_ w: WeightMoments, mu: Double, sigma2: Double, mod
 
 /// The variance r2 of the PSP a mode releases, given the weight moments: 0 for `mean`, s2 for
 /// `posterior` and `gaussian`, `k |m|` for `fixed_ratio k`. This is what enters
-/// `sigma_delta^2 = sigma_0^2 + sum_j x_j^2 (s2_j + r2_j)` (MODEL.md §4) unless the synapse assumes
+/// `sigma_delta^2 = sigma_0^2 + sum_j x_j^2 (s2_j + r2_j)` (docs/MODEL.md §4) unless the synapse assumes
 /// another ratio (`BayesianSynapseSpec.assumedReleaseRatio`, see `assumedReleaseVariance`).
 @inlinable @inline(__always)
 public func releaseVariance(_ moments: WeightMoments, mode: ReleaseMode) -> Double {
@@ -78,7 +78,7 @@ public func releaseVariance(_ moments: WeightMoments, mode: ReleaseMode) -> Doub
 }
 
 /// r2 as the synapse assumes it in sigma_delta^2: `k m` when a ratio k is given (the paper's
-/// supervised and cerebellar runs release the mean yet count `k m`, MODEL.md §4), else the release
+/// supervised and cerebellar runs release the mean yet count `k m`, docs/MODEL.md §4), else the release
 /// mode's own variance.
 @inlinable @inline(__always)
 public func assumedReleaseVariance(_ moments: WeightMoments, mode: ReleaseMode, assumedRatio: Double?) -> Double {

@@ -8,7 +8,7 @@
 ///
 /// Order: the inputs due at a bin come out in reverse order of their pushes, whatever the bucket
 /// count or the other entries of the bucket, so the order is a function of the run's own history
-/// (DESIGN.md: reproducible, independent of memory layout) without a sort.
+/// (docs/DESIGN.md: reproducible, independent of memory layout) without a sort.
 struct SpikeBinQueue {
     static let bucketCount = 4096
     private static let mask = bucketCount - 1

@@ -6,7 +6,7 @@ public enum SynapseError: Error, Equatable, CustomStringConvertible {
     case invalidParameter(name: String, value: Double, expected: String)
     /// A network that the feedback simulator cannot run, with the reason.
     case unsupportedNetwork(String)
-    /// A posterior that would become non-finite or non-positive (MODEL.md §4: never clamped silently).
+    /// A posterior that would become non-finite or non-positive (docs/MODEL.md §4: never clamped silently).
     case posteriorLeftDomain(synapse: Int, time: Double, mu: Double, sigma2: Double)
 
     public var description: String {

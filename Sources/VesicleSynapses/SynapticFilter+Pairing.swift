@@ -1,4 +1,4 @@
-// The STDP pairing protocol of the filter paper's Figure (MODEL.md §5).
+// The STDP pairing protocol of the filter paper's Figure (docs/MODEL.md §5).
 
 #if canImport(Glibc)
 import Glibc
@@ -15,7 +15,7 @@ public struct PairingResult: Sendable, Equatable {
 }
 
 /// One presynaptic spike at `t_pre` and one postsynaptic spike at `t_pre + offset` for each offset
-/// (MODEL.md §5: offsets in [-50, 50] ms), applied to a single synapse with posterior (mu0, sigma2_0)
+/// (docs/MODEL.md §5: offsets in [-50, 50] ms), applied to a single synapse with posterior (mu0, sigma2_0)
 /// through the diagonal Synaptic Filter, without the prior drift (the protocol lasts far less than
 /// tau). The trace x jumps by 1 at t_pre and decays with tau_eps; the post spike is y = 1 in the step
 /// `[t, t + h)` that contains it; x at t includes a pre spike at exactly t. The change is taken

@@ -1,4 +1,4 @@
-// Spike-based learning: the Synaptic Filter in diagonal form and its gradient baseline (MODEL.md §5).
+// Spike-based learning: the Synaptic Filter in diagonal form and its gradient baseline (docs/MODEL.md §5).
 
 #if canImport(Glibc)
 import Glibc
@@ -8,7 +8,7 @@ import Darwin
 import VesicleModel
 import VesicleRandom
 
-/// One Synaptic Filter step of the diagonal form (MODEL.md §5) for posteriors (mu_i, sigma2_i), traces
+/// One Synaptic Filter step of the diagonal form (docs/MODEL.md §5) for posteriors (mu_i, sigma2_i), traces
 /// x_i, output y (0 or 1) in a step of length `h` ms, before the prior terms:
 /// `gbar h = g_0 h exp(beta mu.x + beta^2 sum_i sigma2_i x_i^2 / 2)`,
 /// `d mu_i = beta sigma2_i x_i (y - gbar h)`, `d sigma2_i = -gbar h beta^2 sigma2_i^2 x_i^2`.
@@ -31,7 +31,7 @@ public func synapticFilterUpdate(mu: inout [Double], sigma2: inout [Double], x: 
     return expected
 }
 
-/// The gradient baseline (MODEL.md §5): `d mu_i = eta beta x_i (y - g_0 h exp(beta mu.x))`.
+/// The gradient baseline (docs/MODEL.md §5): `d mu_i = eta beta x_i (y - g_0 h exp(beta mu.x))`.
 public func synapticGradientUpdate(mu: inout [Double], x: [Double], y: Double, eta: Double, beta: Double,
                                    g0: Double, h: Double) {
     var drive = 0.0
@@ -41,7 +41,7 @@ public func synapticGradientUpdate(mu: inout [Double], x: [Double], y: Double, e
 }
 
 /// Time-stepped simulation of an escape-noise neuron whose drifting weights a learner infers from
-/// its output spikes (MODEL.md §5).
+/// its output spikes (docs/MODEL.md §5).
 ///
 /// Per step `[t, t + h)`: the traces at `t` (exact: each decays by e^(-h/tau_eps) per step and every
 /// input spike at time s <= t adds e^(-(t - s)/tau_eps), with s at its real time, not the grid);
@@ -49,10 +49,10 @@ public func synapticGradientUpdate(mu: inout [Double], x: [Double], y: Double, e
 /// update; the teacher weights take the exact OU transition over h; the posterior (filter only)
 /// relaxes toward the prior exactly over h. The gradient rule has no prior term.
 ///
-/// The per-step variance decrement of MODEL.md §5 is a first-order (Euler) step: when
+/// The per-step variance decrement of docs/MODEL.md §5 is a first-order (Euler) step: when
 /// `gbar h beta^2 sigma2 x^2 >= 1` (a strongly driven neuron, e.g. teacher rates of ~100 Hz at 1-ms
 /// steps) it would make sigma2 negative. The run then stops with `posteriorLeftDomain`, as
-/// MODEL.md §4 requires; a smaller step is the remedy, not a clamp.
+/// docs/MODEL.md §4 requires; a smaller step is the remedy, not a clamp.
 public struct SynapticFilterExperiment {
     public let parameters: SynapticFilterParameters
     public private(set) var stepIndex = 0

@@ -1,4 +1,4 @@
-// Building a Synaptic Filter experiment from a NetworkSpec (MODEL.md §5: the filter paper's setting as a file).
+// Building a Synaptic Filter experiment from a NetworkSpec (docs/MODEL.md §5: the filter paper's setting as a file).
 
 #if canImport(Glibc)
 import Glibc
@@ -11,7 +11,7 @@ extension SynapticFilterParameters {
     /// The experiment a NetworkSpec describes: a `poisson_source` population of d inputs at one constant
     /// rate (its `t_ref` is the inputs' dead time) projecting all-to-all, through a bayesian synapse type
     /// with `link = identity` and `rule = synaptic_filter` or `gradient(eta = ...)`, onto one `lif_delta`
-    /// neuron with escape noise. The neuron of MODEL.md §5 is `g(u) = g_0 exp(beta u)` with
+    /// neuron with escape noise. The neuron of docs/MODEL.md §5 is `g(u) = g_0 exp(beta u)` with
     /// `u = sum_i w_i x_i` plus a bias input fixed at 1: the synapse type's `g0`, `beta` and `tau_eps`
     /// set it (the lif_delta's escape noise marks the target as stochastic; its membrane is not simulated).
     /// The synapse prior (`prior_mean`, `prior_var`, `tau`) is the OU prior on the weights; the seed,

@@ -1,4 +1,4 @@
-// Settings of the Synaptic Filter experiments (MODEL.md §5), in canonical units (ms, Hz).
+// Settings of the Synaptic Filter experiments (docs/MODEL.md §5), in canonical units (ms, Hz).
 
 #if canImport(Glibc)
 import Glibc
@@ -9,7 +9,7 @@ import VesicleModel
 
 /// An escape-noise neuron `g(u) = g_0 exp(beta u)`, `u = sum_i w_i x_i` over `inputCount` inputs and
 /// a bias input fixed at 1, whose weights drift by an OU process (mean 0, variance 1); a learner
-/// infers them from the neuron's spikes (MODEL.md §5).
+/// infers them from the neuron's spikes (docs/MODEL.md §5).
 public struct SynapticFilterParameters: Sendable, Equatable {
     /// d, the number of spiking inputs (the bias input is extra).
     public var inputCount: Int
@@ -48,7 +48,7 @@ public struct SynapticFilterParameters: Sendable, Equatable {
         prior = try OrnsteinUhlenbeckPrior(mean: 0, variance: 1, tau: tau)
     }
 
-    /// beta = beta_0 ln(50) / (4 sqrt(d)) (MODEL.md §5).
+    /// beta = beta_0 ln(50) / (4 sqrt(d)) (docs/MODEL.md §5).
     public var beta: Double { beta0 * log(50) / (4 * Double(inputCount).squareRoot()) }
 
     public func validate() throws {

@@ -56,7 +56,7 @@ public struct TrackingBenchmarkResult: Sendable, Codable, Equatable {
     public static let pythonSynapseUpdatesPerSecond = 2.7e6
 }
 
-/// Runs the tracking experiment of MODEL.md §6 for `rule` (Bayesian or classical, with the paper's
+/// Runs the tracking experiment of docs/MODEL.md §6 for `rule` (Bayesian or classical, with the paper's
 /// settings and `inputs` inputs, `tau` in ms) for `duration` ms of simulated time, timing it with
 /// `clock`, and extrapolates to Figure 3: 500 tau per configuration, 32 configurations per rule
 /// (31 classical learning rates and the Bayesian rule), spread over `cores` cores.

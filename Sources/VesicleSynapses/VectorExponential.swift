@@ -5,7 +5,7 @@ import Darwin
 #endif
 import VesicleRandom
 
-/// e^x for four doubles at once, for log-normal releases in batches (MODEL.md §3, posterior
+/// e^x for four doubles at once, for log-normal releases in batches (docs/MODEL.md §3, posterior
 /// sampling: w = exp(mu + sqrt(sigma2) xi)). Within 1 ulp of libm (checked in `VectorExponentialTests`).
 /// A vector with any lane outside [-708, 708] (subnormal or infinite results, NaN) is computed lane by
 /// lane by libm; the others by `signedVectorExponential`.
@@ -18,7 +18,7 @@ public func vectorExponential(_ x: SIMD4<Double>) -> SIMD4<Double> {
 }
 
 /// e^x, or -e^x when `negative`, for four doubles that all lie in [-708, 708] (the caller checks,
-/// once for many vectors: a row's releases are bounded by its posterior, MODEL.md §3); `table` is
+/// once for many vectors: a row's releases are bounded by its posterior, docs/MODEL.md §3); `table` is
 /// `ExponentialTable.values`, read once by the caller. Bit for bit `vectorExponential(x)`, negated
 /// when `negative`: the sign is set in the scale.
 ///

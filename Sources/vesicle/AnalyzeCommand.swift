@@ -4,7 +4,7 @@ import VesicleAnalysis
 import VesicleIO
 
 /// `vesicle analyze RUN`: per-population spike statistics and, when the run logged releases,
-/// the PSP variability study of MODEL.md §6; prints a table and writes `RUN/analysis.json`.
+/// the PSP variability study of docs/MODEL.md §6; prints a table and writes `RUN/analysis.json`.
 struct AnalyzeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyze",
@@ -257,14 +257,14 @@ struct AnalysisReport: Encodable {
     }
 }
 
-/// Release statistics of `vesicle analyze` (MODEL.md §6, variability against rate).
+/// Release statistics of `vesicle analyze` (docs/MODEL.md §6, variability against rate).
 struct ReleaseReport: Encodable {
     var synapses: [AnalysisReport.Synapse]
     var fitA: Double?
     var fitNu0Hz: Double?
     var fitLogResidual: Double?
     var logLogSlope: Double?
-    /// The same fit and slope for the time-averaged posterior s2/m (MODEL.md §6, Fig. 5).
+    /// The same fit and slope for the time-averaged posterior s2/m (docs/MODEL.md §6, Fig. 5).
     var posteriorFitA: Double?
     var posteriorFitNu0Hz: Double?
     var posteriorLogLogSlope: Double?

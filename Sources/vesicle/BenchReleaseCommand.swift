@@ -3,7 +3,7 @@ import Foundation
 import VesicleRandom
 import VesicleSynapses
 
-/// The log-normal release loop alone (MODEL.md §3): rows that share one posterior, as in the Bayesian
+/// The log-normal release loop alone (docs/MODEL.md §3): rows that share one posterior, as in the Bayesian
 /// Brunel network, released by each kernel this CPU has, in the same process. The kernels give the
 /// same bits (checked here on every row), so only their speed differs.
 struct BenchReleaseCommand: ParsableCommand {

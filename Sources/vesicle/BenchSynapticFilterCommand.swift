@@ -3,7 +3,7 @@ import Foundation
 import VesicleEngine
 import VesicleModel
 
-/// Spike-based learning in a recurrent network (MODEL.md §5): the cost of the Synaptic Filter's
+/// Spike-based learning in a recurrent network (docs/MODEL.md §5): the cost of the Synaptic Filter's
 /// per-step update of every plastic synapse, against the same network whose Bayesian synapses only
 /// release (rule none).
 struct BenchSynapticFilterCommand: ParsableCommand {

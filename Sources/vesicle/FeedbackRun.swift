@@ -3,8 +3,8 @@ import VesicleIO
 import VesicleModel
 import VesicleSynapses
 
-/// A feedback-learning run (MODEL.md §4, §6): the paper's single-neuron experiments, driven bin by
-/// bin by `FeedbackExperiment`. Presynaptic spikes are drawn per feedback bin (MODEL.md §4), so a
+/// A feedback-learning run (docs/MODEL.md §4, §6): the paper's single-neuron experiments, driven bin by
+/// bin by `FeedbackExperiment`. Presynaptic spikes are drawn per feedback bin (docs/MODEL.md §4), so a
 /// recorded input spike carries the start time of its bin.
 struct FeedbackRun {
     let spec: NetworkSpec

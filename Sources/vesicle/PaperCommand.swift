@@ -1,4 +1,4 @@
-// `vesicle paper`: every experiment of MODEL.md §6 from the `Networks/paper` files, its figures (PNG and
+// `vesicle paper`: every experiment of docs/MODEL.md §6 from the `Networks/paper` files, its figures (PNG and
 // SVG) and a table of every number (CSV and Markdown).
 
 import ArgumentParser

@@ -3,7 +3,7 @@ import VesicleIO
 import VesicleModel
 import VesicleSynapses
 
-/// A Synaptic Filter run (MODEL.md §5): one escape-noise neuron whose Bayesian synapses infer drifting
+/// A Synaptic Filter run (docs/MODEL.md §5): one escape-noise neuron whose Bayesian synapses infer drifting
 /// weights from its own spikes, stepped on the file's `resolution`. Writes the posterior and target
 /// weights of every synapse once per second as traces `mu`, `sigma2` and `teacher` (synapse index
 /// d is the bias input fixed at 1).

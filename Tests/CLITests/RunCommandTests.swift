@@ -85,7 +85,7 @@ final class RunCommandTests: CLITestCase {
         ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
     }
 
-    /// DESIGN.md, Randomness: the same seed gives byte-identical files, in every format, on one thread
+    /// docs/DESIGN.md, Randomness: the same seed gives byte-identical files, in every format, on one thread
     /// or three; another seed gives another raster. Brunel regime C at full size for 20 ms (Poisson
     /// drives, random connectivity and initial potentials all come from the seed).
     func testSameSeedGivesByteIdenticalFiles() throws {
@@ -216,7 +216,7 @@ final class RunCommandTests: CLITestCase {
         XCTAssertEqual(try jsonObject(at: out + "/metadata.json")["completed"] as? Bool, true)
     }
 
-    /// `vesicle run` runs a recurrent network with Synaptic Filter synapses in the engine (MODEL.md §5):
+    /// `vesicle run` runs a recurrent network with Synaptic Filter synapses in the engine (docs/MODEL.md §5):
     /// its summary counts the plastic synapse updates (3000 synapses x 600 steps of 0.5 ms), and the
     /// recorded posteriors start at the prior (sigma2 = 0.1) and end below it.
     func testRecurrentSynapticFilterFileLearnsInTheEngine() throws {
@@ -234,7 +234,7 @@ final class RunCommandTests: CLITestCase {
     }
 
     /// A Synaptic Filter variance step that would turn sigma2 negative stops `vesicle run` with an error
-    /// naming where and when, and the run directory says it is incomplete (MODEL.md §5; never clamped).
+    /// naming where and when, and the run directory says it is incomplete (docs/MODEL.md §5; never clamped).
     func testSynapticFilterPosteriorLeavingItsDomainStopsTheRun() throws {
         let source = try String(contentsOfFile: network("synaptic_filter_recurrent.vsl"), encoding: .utf8)
             .replacingOccurrences(of: "prior_mean = 0.2, prior_var = 0.1", with: "prior_mean = 2, prior_var = 3")

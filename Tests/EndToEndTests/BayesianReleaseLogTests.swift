@@ -3,7 +3,7 @@ import VesicleEngine
 import VesicleModel
 import XCTest
 
-/// The release log of a recurrent network with posterior release (MODEL.md §3): every logged
+/// The release log of a recurrent network with posterior release (docs/MODEL.md §3): every logged
 /// (mu, sigma2) is the posterior relaxed to the release time by the closed form, and the logged
 /// amplitudes are log-normal samples of exactly those posteriors.
 final class BayesianReleaseLogTests: XCTestCase {

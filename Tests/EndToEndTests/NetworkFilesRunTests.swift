@@ -90,7 +90,7 @@ final class NetworkFilesRunTests: XCTestCase {
         experiment.binObserver = { record in
             releases += record.released.count
             XCTAssertEqual(record.released.count, record.spikingInputs.count)
-            // Posterior sampling under the log link releases exp(.) > 0 (MODEL.md §3).
+            // Posterior sampling under the log link releases exp(.) > 0 (docs/MODEL.md §3).
             positive = positive && record.released.allSatisfy { $0 > 0 }
         }
         try experiment.runPlanned()

@@ -5,7 +5,7 @@ import VesicleEngine
 import VesicleModel
 import VesicleSynapses
 
-/// Spike-based learning inside the engine (MODEL.md §5) against the single-neuron Synaptic Filter.
+/// Spike-based learning inside the engine (docs/MODEL.md §5) against the single-neuron Synaptic Filter.
 final class SynapticFilterNetworkTests: XCTestCase {
     func compile(_ name: String) throws -> NetworkSpec { try compileNetworkFile(name) }
 

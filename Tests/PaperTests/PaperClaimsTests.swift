@@ -5,7 +5,7 @@ import VesiclePaper
 import VesicleSynapses
 import XCTest
 
-/// The paper's claims (MODEL.md §1, §6; issue 7), at the settings of `vesicle paper --quick`: the
+/// The paper's claims (docs/MODEL.md §1, §6; issue 7), at the settings of `vesicle paper --quick`: the
 /// `Networks/paper` files as written (1000 inputs, 100 for reinforcement; tau = 1000 s, 5000 s for
 /// reinforcement) run for 12 tau of which 2 tau are burn-in, classical rules at 7 rates log-spaced over
 /// [1e-4, 1e-1]. Seed 2. Checked on seeds 1, 2 and 3 (`vesicle paper --quick --seed N`): best classical
@@ -55,7 +55,7 @@ final class PaperClaimsTests: XCTestCase {
 
     /// variability_vs_rate.vsl as written (1000 inputs, gaussian release, 10 tau of which 2 burn-in),
     /// s2/m sampled every second. The log-log slope of s2/m against rate over the upper half of the rates
-    /// lies in [-0.7, -0.2] (asymptote -1/2, MODEL.md §1); the slope of the per-spike relative change of
+    /// lies in [-0.7, -0.2] (asymptote -1/2, docs/MODEL.md §1); the slope of the per-spike relative change of
     /// m against s2/m lies in [0.8, 1.2] (the learning rate is proportional to the variability).
     func testVariabilityFallsWithRateAndSetsTheLearningRate() throws {
         let p = try PaperNetworks.feedback("variability_vs_rate", seed: Self.seed)

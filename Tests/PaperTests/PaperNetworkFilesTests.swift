@@ -4,9 +4,9 @@ import VesiclePaper
 import VesicleSynapses
 import XCTest
 
-/// Every `Networks/paper` file compiles, states the settings of MODEL.md §5-§6, and runs (short durations).
+/// Every `Networks/paper` file compiles, states the settings of docs/MODEL.md §5-§6, and runs (short durations).
 final class PaperNetworkFilesTests: XCTestCase {
-    /// MODEL.md §6, tracking: 1000 inputs (100 for reinforcement), log10(nu/Hz) ~ N(0, 0.5^2), 10-ms bins,
+    /// docs/MODEL.md §6, tracking: 1000 inputs (100 for reinforcement), log10(nu/Hz) ~ N(0, 0.5^2), 10-ms bins,
     /// mu_pr = -0.669, sigma2_pr = 0.07448, tau = 1000 s (5000 s), sigma_0 = 2 mV,
     /// initial mu_i = mu_pr (1 + xi_i) = normal(mu_pr, |mu_pr|), sigma2_i = sigma2_pr.
     func testTrackingAndComparisonFilesHoldThePaperSettings() throws {

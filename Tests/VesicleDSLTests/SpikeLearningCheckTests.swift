@@ -1,4 +1,4 @@
-// The checks on spike-based learning (MODEL.md §5): where a Synaptic Filter projection may go.
+// The checks on spike-based learning (docs/MODEL.md §5): where a Synaptic Filter projection may go.
 
 import XCTest
 @testable import VesicleDSL
@@ -48,7 +48,7 @@ final class SpikeLearningCheckTests: XCTestCase {
         XCTAssertEqual(singleError(source, .escapeNoiseMissing)?.line, 9)
     }
 
-    /// Feedback rules on a spiking projection still need feedback (MODEL.md §4).
+    /// Feedback rules on a spiking projection still need feedback (docs/MODEL.md §4).
     func testFeedbackRuleOnASpikingProjectionStillNeedsFeedback() {
         let source = recurrent + """
             synapse taught = bayesian(rule = supervised)

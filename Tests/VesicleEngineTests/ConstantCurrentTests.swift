@@ -4,7 +4,7 @@ import VesicleEngine
 import VesicleModel
 
 /// Suprathreshold constant current: first spike t* = tau_m ln((V_inf - V0)/(V_inf - theta)) and
-/// period t_ref + tau_m ln((V_inf - V_reset)/(V_inf - theta)), V_inf = E_L + tau_m I / C (MODEL.md §2).
+/// period t_ref + tau_m ln((V_inf - V_reset)/(V_inf - theta)), V_inf = E_L + tau_m I / C (docs/MODEL.md §2).
 final class ConstantCurrentTests: XCTestCase {
     func check(_ model: (LIFParameters) -> NeuronModel, file: StaticString = #filePath, line: UInt = #line) throws {
         // The numbers: tau_m 10 ms, C 250 pF, I 1000 pA, theta 15 mV => V_inf = 40 mV.

@@ -3,7 +3,7 @@ import XCTest
 import VesicleEngine
 import VesicleModel
 
-/// Escape noise (MODEL.md §2): hazard rho(V) = rho_0 exp((V - theta)/Delta_V), sampled by thinning.
+/// Escape noise (docs/MODEL.md §2): hazard rho(V) = rho_0 exp((V - theta)/Delta_V), sampled by thinning.
 final class EscapeNoiseTests: XCTestCase {
     func neuron(rest: Double, reset: Double, refractory: Double, rho0: Double = 50, deltaV: Double = 2) -> LIFParameters {
         var p = TestNetworks.lif(tauM: 10, rest: rest, threshold: -50, reset: reset, refractory: refractory)

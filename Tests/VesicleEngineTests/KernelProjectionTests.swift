@@ -192,7 +192,7 @@ final class KernelProjectionTests: XCTestCase {
         }
     }
 
-    /// Bayesian kernel projections release once per spike (MODEL.md §3). With release `mean`,
+    /// Bayesian kernel projections release once per spike (docs/MODEL.md §3). With release `mean`,
     /// the identity link and the posterior at its prior mean, the release is the prior mean itself,
     /// so the run equals a static kernel projection of that weight, sample for sample.
     func testBayesianMeanReleaseEqualsStaticWeight() throws {

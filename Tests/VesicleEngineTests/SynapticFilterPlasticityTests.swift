@@ -3,7 +3,7 @@ import XCTest
 import VesicleEngine
 import VesicleModel
 
-/// The engine's Synaptic Filter (MODEL.md §5) against closed forms written here.
+/// The engine's Synaptic Filter (docs/MODEL.md §5) against closed forms written here.
 final class SynapticFilterPlasticityTests: XCTestCase {
     /// One presynaptic spike at 0.2 ms through a 0.3-ms delay onto one escape-noise neuron whose hazard
     /// (1e-9 Hz at threshold, 15 mV below it at rest) makes a spike in 1 ms a 1e-21 event; steps h = 0.5 ms.
@@ -29,7 +29,7 @@ final class SynapticFilterPlasticityTests: XCTestCase {
     }
 
     /// Step 0 ([0, 0.5) ms) sees only the bias input (x = 1); the spike arrives at 0.5 ms, so step 1
-    /// sees the synapse's trace at x = e^0 = 1. With y = 0, the closed form of MODEL.md §5 over the two
+    /// sees the synapse's trace at x = e^0 = 1. With y = 0, the closed form of docs/MODEL.md §5 over the two
     /// steps, each followed by the OU relaxation d = e^(-h/tau), is computed here; the variance falls
     /// below the prior's with the evidence, and the mean falls (no spike where one was expected).
     func testVarianceFallsFromThePriorByTheClosedFormOfOneStep() throws {
@@ -78,7 +78,7 @@ final class SynapticFilterPlasticityTests: XCTestCase {
     }
 
     /// A variance step that would make sigma2 negative stops the run with an error naming the synapse
-    /// and the time, never a clamp (MODEL.md §4 on non-finite posteriors; §5's Euler step).
+    /// and the time, never a clamp (docs/MODEL.md §4 on non-finite posteriors; §5's Euler step).
     func testVarianceThatWouldTurnNegativeStopsTheRun() throws {
         var spec = oneSynapse(priorMean: 3, priorVariance: 4)
         spec.simulation.duration = 5

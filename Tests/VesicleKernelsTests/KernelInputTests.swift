@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 @testable import VesicleKernels
 
-/// Kernel-driven input current against the closed-form `lif_exp` synaptic current (MODEL.md §2),
+/// Kernel-driven input current against the closed-form `lif_exp` synaptic current (docs/MODEL.md §2),
 /// I(t) = sum_{t_k <= t} w_k exp(-(t - t_k)/tau_syn), at the grid points.
 final class KernelInputTests: XCTestCase {
     let cache = FFTWPlanCache(rigor: .estimate)
@@ -72,7 +72,7 @@ final class KernelInputTests: XCTestCase {
         }
     }
 
-    /// x_i(t) of MODEL.md §5 with a unit jump per spike, right-continuous, on the grid.
+    /// x_i(t) of docs/MODEL.md §5 with a unit jump per spike, right-continuous, on the grid.
     func testPresynapticTracesMatchClosedForm() throws {
         let dt = 0.5, tauEps = 25.0, steps = 400
         let spikes: [[Double]] = [[0, 10, 10.25, 57.3, 150], [], [199.5]]

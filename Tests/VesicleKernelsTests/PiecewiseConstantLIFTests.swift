@@ -50,7 +50,7 @@ final class PiecewiseConstantLIFTests: XCTestCase {
 
     // MARK: - Against event-driven lif_exp
 
-    /// Independent event-driven `lif_exp` (MODEL.md §2): between input spikes I(t) = I_a
+    /// Independent event-driven `lif_exp` (docs/MODEL.md §2): between input spikes I(t) = I_a
     /// exp(-(t - a)/tau_s) and V(a + s) = E_L + R I_b (1 - e^(-s/tau_m)) + (V_a - E_L) e^(-s/tau_m)
     /// + R I_a tau_s/(tau_s - tau_m) (e^(-s/tau_s) - e^(-s/tau_m)). The first crossing is bracketed
     /// on a scan of 1e-3 ms and bisected to 1e-13 ms.

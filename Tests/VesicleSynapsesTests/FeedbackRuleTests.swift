@@ -4,7 +4,7 @@ import VesicleSynapses
 import XCTest
 
 final class FeedbackRuleTests: XCTestCase {
-    /// Hypothesis 1 (MODEL.md §1): at equal m, x, w and feedback, d mu is proportional to sigma2 for
+    /// Hypothesis 1 (docs/MODEL.md §1): at equal m, x, w and feedback, d mu is proportional to sigma2 for
     /// every Bayesian rule; checked at ratios 1:4:16 to 1e-12 relative.
     func testMeanChangeIsProportionalToVariance() {
         let w = WeightMoments(mean: 0.55, variance: 0.02)
@@ -20,7 +20,7 @@ final class FeedbackRuleTests: XCTestCase {
         }
     }
 
-    /// The cerebellar increments against the formulas of MODEL.md §4 evaluated here, including
+    /// The cerebellar increments against the formulas of docs/MODEL.md §4 evaluated here, including
     /// R(z) from its definition phi(z)/Phi(z) (z is moderate, where the direct quotient is exact to ~1e-15).
     func testCerebellarIncrementAgainstDefinition() {
         let (sigma2, m, sd2, sigma0) = (0.05, 0.6, 4.4, 2.0)
@@ -38,7 +38,7 @@ final class FeedbackRuleTests: XCTestCase {
         }
     }
 
-    /// Supervised, reinforcement and the three classical increments against MODEL.md §4 evaluated here.
+    /// Supervised, reinforcement and the three classical increments against docs/MODEL.md §4 evaluated here.
     func testIncrementsAgainstTheEquations() {
         let (sigma2, sd2, delta, w) = (0.06, 4.6, 1.7, 0.71)
         let m = 0.58
@@ -111,7 +111,7 @@ final class FeedbackRuleTests: XCTestCase {
     func testReinforcementVarianceStaysPositiveAndFinite() throws { try checkStability(.reinforcement, noiseSD: 2) }
 
     /// A constant sigma_delta^2 far below a synapse's own uncertainty would drive sigma2 negative: the run
-    /// stops with an error naming the synapse and the time, rather than clamping (MODEL.md §4).
+    /// stops with an error naming the synapse and the time, rather than clamping (docs/MODEL.md §4).
     func testPosteriorLeavingItsDomainStopsTheRun() throws {
         let ou = try OrnsteinUhlenbeckPrior(mean: -0.669, variance: 0.07448, tau: 1_000_000)
         var p = FeedbackExperimentParameters(inputCount: 2, rate: .constant(100), prior: ou, teacher: ou,

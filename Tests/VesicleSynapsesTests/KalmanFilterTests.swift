@@ -3,7 +3,7 @@ import VesicleModel
 import VesicleSynapses
 import XCTest
 
-/// MODEL.md §3: with the identity link, the supervised rule with the exact sigma_delta^2 followed by
+/// docs/MODEL.md §3: with the identity link, the supervised rule with the exact sigma_delta^2 followed by
 /// the prior relaxation is, step for step, a scalar Kalman filter (update, then predict).
 final class KalmanFilterTests: XCTestCase {
     func testSupervisedIdentityLinkIsAScalarKalmanFilter() throws {

@@ -73,7 +73,7 @@ final class ReleaseSamplingTests: XCTestCase {
         XCTAssertEqual(a.next(), b.next())
     }
 
-    /// r2 per mode: 0, s2, s2, k m; and the assumed ratio overrides the mode (MODEL.md §4).
+    /// r2 per mode: 0, s2, s2, k m; and the assumed ratio overrides the mode (docs/MODEL.md §4).
     func testReleaseVariances() {
         let w = WeightMoments(mean: 0.6, variance: 0.03)
         XCTAssertEqual(releaseVariance(w, mode: .mean), 0)

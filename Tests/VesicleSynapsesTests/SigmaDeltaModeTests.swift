@@ -4,7 +4,7 @@ import VesicleSynapses
 import XCTest
 
 final class SigmaDeltaModeTests: XCTestCase {
-    /// MODEL.md §4: the constant sigma_delta^2 is sigma_0^2 + sum_j nu_j dt (1 - nu_j dt)(s2_pr + r2_pr),
+    /// docs/MODEL.md §4: the constant sigma_delta^2 is sigma_0^2 + sum_j nu_j dt (1 - nu_j dt)(s2_pr + r2_pr),
     /// computed here from the log-normal prior moments and r2_pr = k m_pr; exact_then_constant uses the
     /// exact value for bins ending at or before tau and the constant after. Five inputs at 1-50 Hz,
     /// tau = 1 s (100 bins), seed 8.

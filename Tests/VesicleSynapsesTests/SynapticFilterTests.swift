@@ -4,7 +4,7 @@ import VesicleSynapses
 import XCTest
 
 final class SynapticFilterTests: XCTestCase {
-    /// One diagonal-filter step against MODEL.md §5 evaluated by hand for two inputs and a spike.
+    /// One diagonal-filter step against docs/MODEL.md §5 evaluated by hand for two inputs and a spike.
     func testDiagonalStepMatchesTheEquations() {
         var mu = [0.3, -0.2], sigma2 = [0.5, 0.8]
         let x = [1.2, 0.4], beta = 0.7, g0 = 0.001, h = 1.0
@@ -51,7 +51,7 @@ final class SynapticFilterTests: XCTestCase {
         XCTAssertGreaterThan(excessive.meanSquaredError, tuned.meanSquaredError)
     }
 
-    /// The pairing protocol (MODEL.md §5): pre before post potentiates, more for shorter delays
+    /// The pairing protocol (docs/MODEL.md §5): pre before post potentiates, more for shorter delays
     /// (the trace has decayed less); post before pre only sees the negative drift -beta sigma2 x gbar h
     /// after the pre spike, the same at every negative offset; sigma2 always shrinks.
     /// For post before pre the change is also computed here independently: a sum over the steps after

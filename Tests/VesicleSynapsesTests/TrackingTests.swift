@@ -2,7 +2,7 @@ import VesicleModel
 import VesicleSynapses
 import XCTest
 
-/// The paper's Fig. 2-3 claims in quick form (MODEL.md §6): each Bayesian rule tracks a drifting
+/// The paper's Fig. 2-3 claims in quick form (docs/MODEL.md §6): each Bayesian rule tracks a drifting
 /// teacher better than its classical rule at the best of a grid of learning rates, and its posterior
 /// is calibrated. Short runs: tau = 100 s, 20 inputs (10 for reinforcement), 12 tau of which 2 are
 /// burn-in, metrics every second; seed 3 for every run. Across seeds 1-6 (measured while writing

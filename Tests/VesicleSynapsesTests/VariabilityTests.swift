@@ -3,7 +3,7 @@ import VesicleModel
 import VesicleSynapses
 import XCTest
 
-/// Hypothesis 2's prediction (MODEL.md §1, §6): normalized PSP variability s2/m falls with presynaptic
+/// Hypothesis 2's prediction (docs/MODEL.md §1, §6): normalized PSP variability s2/m falls with presynaptic
 /// rate, as nu^(-1/2) at high rates. Quick form: 200 inputs with the paper's log-normal rates,
 /// supervised rule with posterior sampling (gaussian release), tau = 300 s, 6 tau of which 2 are
 /// burn-in, s2/m sampled every second, seed 6. The least-squares slope of log(s2/m) against log(nu)

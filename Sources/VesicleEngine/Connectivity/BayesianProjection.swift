@@ -2,7 +2,7 @@ import VesicleModel
 import VesicleRandom
 import VesicleSynapses
 
-/// The Bayesian synapses of one projection inside a spiking network (MODEL.md §3): a posterior
+/// The Bayesian synapses of one projection inside a spiking network (docs/MODEL.md §3): a posterior
 /// (mu, sigma2) per synapse in Float32 rows by presynaptic neuron (8 bytes, 12 with the target
 /// index), relaxed lazily toward the OU prior when the row's neuron spikes, and a release drawn from
 /// it for every synapse at every delivery. One release stream per presynaptic row keeps the draws
@@ -11,17 +11,17 @@ import VesicleSynapses
 /// xoshiro256++ lanes per row (`RandomLanes`, 128 bytes per row), from the posteriors relaxed to the
 /// spike's time on the fly and not stored back; the other modes bring the row up to date and draw
 /// one synapse at a time from a scalar stream per row. Synapses with a spike-based rule
-/// (`synaptic_filter`, `gradient`; MODEL.md §5) are stepped by `SpikeBasedPlasticity` instead, and
+/// (`synaptic_filter`, `gradient`; docs/MODEL.md §5) are stepped by `SpikeBasedPlasticity` instead, and
 /// release from the posterior it last stored, without relaxing it; feedback rules (§4) are refused here.
 final class BayesianProjection {
     let spec: BayesianSynapseSpec
-    /// +1 or -1: the connection's sign (Dale's law by construction, MODEL.md §3).
+    /// +1 or -1: the connection's sign (Dale's law by construction, docs/MODEL.md §3).
     let sign: Double
     var table: CompactBayesianSynapseTable
     private let streams: UnsafeMutablePointer<RandomStream>
     private let lanes: UnsafeMutablePointer<RandomLanes>
     private let rowCount: Int
-    /// The synapses learn from spikes (MODEL.md §5): `SpikeBasedPlasticity` steps their posteriors,
+    /// The synapses learn from spikes (docs/MODEL.md §5): `SpikeBasedPlasticity` steps their posteriors,
     /// prior drift included, and stores them here; releases read them as stored, without relaxing.
     let learnsFromSpikes: Bool
     /// The exact initial posteriors of learning synapses (the table holds them rounded to Float).

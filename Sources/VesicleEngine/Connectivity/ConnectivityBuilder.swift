@@ -2,7 +2,7 @@ import Foundation
 import VesicleModel
 import VesicleRandom
 
-/// Draws the synapses of one projection (DESIGN.md: connectivity stream per projection, so adding
+/// Draws the synapses of one projection (docs/DESIGN.md: connectivity stream per projection, so adding
 /// or reordering other projections never changes this one).
 struct ConnectivityBuilder {
     let spec: ProjectionSpec

@@ -1,5 +1,5 @@
 /// How a kernel-driven projection turns its binned spikes into currents. Both paths compute the
-/// same causal sum I_j[n] = sum_k w_k' h[n - m_k] and agree to rounding (DESIGN.md, FFT where it pays).
+/// same causal sum I_j[n] = sum_k w_k' h[n - m_k] and agree to rounding (docs/DESIGN.md, FFT where it pays).
 public enum KernelConvolutionPath: String, Sendable, Equatable, CaseIterable {
     /// FFT from the measured crossover kernel length on (`ConvolutionCrossover.processDefault`,
     /// calibrated once per process on first use), direct below it.

@@ -1,6 +1,6 @@
 import VesicleKernels
 
-/// A kernel-driven projection (issue 5; DESIGN.md, Exactness and FFT where it pays): every spike of
+/// A kernel-driven projection (issue 5; docs/DESIGN.md, Exactness and FFT where it pays): every spike of
 /// its source at time t adds w k(s - t - d) pA to the input current of each target for s >= t + d,
 /// on the grid t_n = n dt (`SimulationSpec.kernelStep`), and the current is held constant on each
 /// [t_n, t_n+1).
@@ -169,7 +169,7 @@ final class KernelCurrentProjection {
         if range.isEmpty { return }
         events += range.count
         if let bayesian {
-            // MODEL.md §3: each synapse releases once per presynaptic spike, drawn at the spike time;
+            // docs/MODEL.md §3: each synapse releases once per presynaptic spike, drawn at the spike time;
             // the amplitude (pA) then scales the whole kernel.
             bayesian.release(row: row, range: range, at: t, into: &releases)
             if let (limit, observer) = releaseLog, range.lowerBound < limit {

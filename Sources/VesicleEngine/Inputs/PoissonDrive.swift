@@ -30,7 +30,7 @@ struct PoissonDriveConstants {
 /// Independent Poisson trains delivered straight to neurons (NEST poisson_generator semantics: every
 /// target has its own train). A train never goes through the queue: each neuron keeps the time of
 /// its next arrival and consumes arrivals lazily when it is brought forward, which is exact because
-/// inter-arrival times are drawn as exact exponentials (MODEL.md §2, DESIGN.md Lazy state).
+/// inter-arrival times are drawn as exact exponentials (docs/MODEL.md §2, docs/DESIGN.md Lazy state).
 ///
 /// A neuron may have several drives; they are kept in compressed rows by neuron. Storage is raw
 /// memory owned by this object: it sits on the hottest path, where array uniqueness and

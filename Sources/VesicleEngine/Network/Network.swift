@@ -74,7 +74,7 @@ struct BiasChange {
     let deltaCurrent: Double
 }
 
-/// A built network: structure-of-arrays state ready for the simulator (DESIGN.md data flow).
+/// A built network: structure-of-arrays state ready for the simulator (docs/DESIGN.md data flow).
 public final class Network {
     public let spec: NetworkSpec
     /// Names of the populations in order, including hidden ones made for spike-time inputs.
@@ -91,7 +91,7 @@ public final class Network {
     var biasChanges: [BiasChange]
     /// Kernel-driven projections (nil when there are none).
     var kernelCurrents: KernelCurrentSchedule?
-    /// Spike-based learners (MODEL.md §5; nil when no synapse learns from spikes).
+    /// Spike-based learners (docs/MODEL.md §5; nil when no synapse learns from spikes).
     var plasticity: SpikeBasedPlasticity?
     /// STDP and short-term plasticity (nil when no projection has either).
     var synapticDynamics: SynapticDynamics?

@@ -2,7 +2,7 @@ import Foundation
 import VesicleModel
 import VesicleRandom
 
-/// Stochastic spike emission of `lif_delta` neurons (MODEL.md §2, escape noise): a neuron fires with
+/// Stochastic spike emission of `lif_delta` neurons (docs/MODEL.md §2, escape noise): a neuron fires with
 /// hazard rho(V) = rho_0 exp((V - theta)/Delta_V) instead of at a hard threshold.
 ///
 /// Sampled exactly by thinning. Between inputs V(s) = V_inf + (V0 - V_inf) e^{-s/tau_m} is monotone,

@@ -1,7 +1,7 @@
 import Foundation
 import VesicleRandom
 
-/// The fused Poisson drive on the scaled clock (MODEL.md §2).
+/// The fused Poisson drive on the scaled clock (docs/MODEL.md §2).
 ///
 /// A `lif_delta` neuron's potential is stored scaled: a PSP of amplitude J at time t adds J s(t) to
 /// `scaled`, with s(t) = e^((t - epoch)/tau_m), and it reaches threshold when scaled >= gap s(t).
@@ -65,7 +65,7 @@ extension LIFDeltaPopulation {
 
     /// The same with one amplitude per synapse (Float32 static weights, Bayesian releases). When every
     /// amplitude is known to have one sign (`allOfSign`: a Bayesian projection's log-normal releases,
-    /// MODEL.md §3), the loop takes it as a constant, as the uniform-weight loop does, and inhibition
+    /// docs/MODEL.md §3), the loop takes it as a constant, as the uniform-weight loop does, and inhibition
     /// skips the threshold test; otherwise each amplitude's sign is read from its bits.
     @inline(__always)
     func deliverOnClock<Amplitude: BinaryFloatingPoint>(amplitudes: UnsafeBufferPointer<Amplitude>,

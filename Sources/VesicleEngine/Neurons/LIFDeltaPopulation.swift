@@ -5,7 +5,7 @@ import VesicleRandom
 /// Hot per-neuron state of a `lif_delta` neuron: one 64-byte cache line, aligned, so that a delivery
 /// and the Poisson arrivals it brings forward touch one line, not two or three.
 ///
-/// The membrane potential is stored scaled (MODEL.md §2): V(t) = V_inf + scaled * exp(-(t - epoch)/tau_m)
+/// The membrane potential is stored scaled (docs/MODEL.md §2): V(t) = V_inf + scaled * exp(-(t - epoch)/tau_m)
 /// for t >= refractoryUntil. A PSP of amplitude J at time t adds J exp((t - epoch)/tau_m) to `scaled`, so
 /// one exponential per delivered spike and projection serves all its targets, and the integration
 /// between events is exact. `epoch` is moved forward every window so that the scale factors stay
@@ -48,7 +48,7 @@ final class LIFDeltaPopulation {
     /// Which partition's output each neuron writes (`PartitionRoute`), and the storage behind it.
     private(set) var route: PartitionRoute
     private var routeOwner: AnyObject
-    /// Stochastic firing instead of a hard threshold (MODEL.md §2), if the parameters ask for it.
+    /// Stochastic firing instead of a hard threshold (docs/MODEL.md §2), if the parameters ask for it.
     let escapeNoise: EscapeNoiseState?
     /// One Poisson drive per neuron and no escape noise: the fused drive loop applies.
     let singleDrives: Bool

@@ -4,7 +4,7 @@
 /// Every verb acts on local neuron indices of the neurons one partition owns, and every spike or
 /// drive arrival it causes goes to that partition's `PartitionOutput`, so that partitions on
 /// different threads never write the same memory. A conformance integrates its neurons exactly
-/// between inputs (lazy state: MODEL.md §2), so the verbs can be called at any times in
+/// between inputs (lazy state: docs/MODEL.md §2), so the verbs can be called at any times in
 /// non-decreasing order per neuron; the simulator calls them in the one documented order of a
 /// window (`Simulator`), which is what makes a run bit for bit the same on any number of partitions.
 ///
@@ -42,7 +42,7 @@ protocol NeuronPopulation: AnyObject {
     func membranePotential(_ j: Int, at t: Double) -> Double
     /// Called once per window after every partition has finished it (lif_delta moves its epoch).
     func endWindow(at end: Double)
-    /// The population fires stochastically (escape noise, MODEL.md §2).
+    /// The population fires stochastically (escape noise, docs/MODEL.md §2).
     var firesStochastically: Bool { get }
     /// Why this population cannot run on several partitions (nil: it can).
     var partitionRefusal: String? { get }

@@ -1,7 +1,7 @@
 /// The synapses of one projection grouped by postsynaptic neuron: the transpose of its `SynapseTable`
 /// (rows by presynaptic neuron), built once.
 ///
-/// The Synaptic Filter (MODEL.md §5) updates every plastic synapse onto neuron n from that neuron's
+/// The Synaptic Filter (docs/MODEL.md §5) updates every plastic synapse onto neuron n from that neuron's
 /// own spikes, once per step, so each step walks this index: O(plastic synapses) per step. Within a
 /// postsynaptic neuron the entries are in ascending presynaptic order (then table order), which is
 /// the input order of the single-neuron experiment, so sums over a neuron's inputs are formed in the

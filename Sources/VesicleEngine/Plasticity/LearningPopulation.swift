@@ -1,7 +1,7 @@
 import VesicleModel
 import VesicleSynapses
 
-/// The postsynaptic side of spike-based learning (MODEL.md §5): one population whose neurons are the
+/// The postsynaptic side of spike-based learning (docs/MODEL.md §5): one population whose neurons are the
 /// filter's escape-noise neurons `g(u) = g_0 exp(beta u)`, `u = sum_i w_i x_i + w_b`, with every plastic
 /// synapse onto them as an input and one bias input fixed at 1 per neuron (as in the single-neuron
 /// experiment). All its plastic projections share the rule, g_0 and beta; the bias takes the prior

@@ -1,6 +1,6 @@
 extension Network {
     /// The exact posterior (mu, sigma2) of synapse k of projection q as its spike-based learner holds it
-    /// (MODEL.md §5), nil if that projection does not learn from spikes. sigma2 is 0 under the gradient rule.
+    /// (docs/MODEL.md §5), nil if that projection does not learn from spikes. sigma2 is 0 under the gradient rule.
     public func learnedPosterior(projection q: Int, synapse k: Int) -> (mu: Double, sigma2: Double)? {
         guard let p = plasticity?.projections.first(where: { $0.projection == q }), k >= 0, k < p.synapseCount else {
             return nil

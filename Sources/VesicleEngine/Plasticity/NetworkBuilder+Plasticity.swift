@@ -2,7 +2,7 @@ import VesicleModel
 import VesicleSynapses
 
 extension NetworkBuilder {
-    /// The spike-based learners (MODEL.md §5) of the projections whose Bayesian synapses have
+    /// The spike-based learners (docs/MODEL.md §5) of the projections whose Bayesian synapses have
     /// `rule = synaptic_filter` or `gradient(eta)`; nil when there are none. Refuses, with a sentence,
     /// what the filter cannot model: a target without escape noise, a log link, a kernel projection,
     /// per-synapse delays, or plastic projections onto one population that disagree on the rule, g0 or beta.

@@ -1,7 +1,7 @@
 import VesicleModel
 import VesicleSynapses
 
-/// One projection whose Bayesian synapses learn from spikes (MODEL.md §5), as the learner holds it:
+/// One projection whose Bayesian synapses learn from spikes (docs/MODEL.md §5), as the learner holds it:
 /// the exact (Double) posteriors in the order of its `IncomingSynapseIndex` (by postsynaptic neuron),
 /// its presynaptic traces and that index. The Float32 table of the `BayesianProjection`, by synapse
 /// id, which releases and recordings read, receives a rounded copy at the end of every window.
@@ -12,7 +12,7 @@ final class PlasticProjection {
     let sourcePopulation: Int
     let bayesian: BayesianProjection
     /// The connection's sign: the filter's input is the signed trace, so that `u = sum_i w_i x_i`
-    /// sums the PSPs the neuron receives (MODEL.md §5, with w the released magnitude; Dale's law kept).
+    /// sums the PSPs the neuron receives (docs/MODEL.md §5, with w the released magnitude; Dale's law kept).
     let sign: Double
     let prior: OrnsteinUhlenbeckPrior
     /// e^(-h/tau) of the OU prior over one step.

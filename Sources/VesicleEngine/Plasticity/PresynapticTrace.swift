@@ -1,6 +1,6 @@
 import Foundation
 
-/// The exponential PSP traces of one plastic projection's presynaptic neurons (MODEL.md §5):
+/// The exponential PSP traces of one plastic projection's presynaptic neurons (docs/MODEL.md §5):
 /// `x_j(t) = sum_k e^(-(t - a_k)/tau_eps)` over the arrivals `a_k <= t` (emission plus the
 /// projection's delay) of neuron j's spikes. Every synapse of row j shares it, since the delay is
 /// uniform over the projection.

@@ -3,7 +3,7 @@ import VesicleModel
 import VesicleSynapses
 
 /// Spike-based learning inside a spiking network: the Synaptic Filter in its diagonal form and its
-/// gradient baseline (MODEL.md §5), on every projection whose Bayesian synapse type has
+/// gradient baseline (docs/MODEL.md §5), on every projection whose Bayesian synapse type has
 /// `rule = synaptic_filter` or `gradient(eta)`.
 ///
 /// Time is cut into steps of the run's `resolution` h, the steps of the single-neuron experiment
@@ -114,7 +114,7 @@ final class SpikeBasedPlasticity {
         }
     }
 
-    /// MODEL.md §5, diagonal form, first part: `gbar h = g_0 h exp(beta mu.x + beta^2 sum_i sigma2_i x_i^2 / 2)`
+    /// docs/MODEL.md §5, diagonal form, first part: `gbar h = g_0 h exp(beta mu.x + beta^2 sum_i sigma2_i x_i^2 / 2)`
     /// with the bias input (x = 1) added last, as in `synapticFilterUpdate`, and the bias's own update
     /// and OU relaxation.
     private func prepareFilter(_ population: LearningPopulation, at t: Double) throws {
@@ -139,7 +139,7 @@ final class SpikeBasedPlasticity {
         }
     }
 
-    /// MODEL.md §5, diagonal form, second part: `d mu_i = beta sigma2_i x_i (y - gbar h)`,
+    /// docs/MODEL.md §5, diagonal form, second part: `d mu_i = beta sigma2_i x_i (y - gbar h)`,
     /// `d sigma2_i = -gbar h beta^2 sigma2_i^2 x_i^2` with the traces at t, then the exact OU relaxation
     /// over h. Products are associated as in `synapticFilterUpdate` and every sum runs over the inputs
     /// in its order (projections in file order, presynaptic neurons ascending, then the bias), so a
@@ -187,7 +187,7 @@ final class SpikeBasedPlasticity {
         population.sumsReady = true
     }
 
-    /// The gradient baseline (MODEL.md §5), first part: `y - g_0 h e^(beta mu.x)` per neuron from the
+    /// The gradient baseline (docs/MODEL.md §5), first part: `y - g_0 h e^(beta mu.x)` per neuron from the
     /// traces at t, and the bias's update (no variance and no prior term, as in `synapticGradientUpdate`).
     private func prepareGradient(_ population: LearningPopulation, eta: Double, at t: Double) throws {
         let beta = population.beta, g0 = population.g0, h = step

@@ -3,7 +3,7 @@
 public protocol SimulationObserver: AnyObject {
     func spike(population: Int, neuron: Int, time: Double)
     func membrane(population: Int, neuron: Int, time: Double, potential: Double)
-    /// One release of a Bayesian synapse (MODEL.md §3): `synapse` indexes the projection's synapses,
+    /// One release of a Bayesian synapse (docs/MODEL.md §3): `synapse` indexes the projection's synapses,
     /// `pre` and `post` are local neuron indices, (mu, sigma2) the posterior it was drawn from.
     func release(projection: Int, synapse: Int, pre: Int, post: Int, time: Double, amplitude: Double,
                  mu: Double, sigma2: Double)

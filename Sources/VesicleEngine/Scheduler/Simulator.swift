@@ -45,7 +45,7 @@ public final class Simulator {
     public private(set) var counters = SimulationCounters()
     public private(set) var time: Double = 0
     /// Why the run stopped before its end, if something in it failed (a posterior that left its
-    /// domain, MODEL.md §5); the run stops at the window boundary where it happened.
+    /// domain, docs/MODEL.md §5); the run stops at the window boundary where it happened.
     public private(set) var failure: SimulationError?
     var queue: any EventQueue
     let window: Double
@@ -231,7 +231,7 @@ public final class Simulator {
         time = end
     }
 
-    /// Spike-based learning (MODEL.md §5) for the steps that end by the window end, once every
+    /// Spike-based learning (docs/MODEL.md §5) for the steps that end by the window end, once every
     /// neuron's spikes of the window are known; outside the delivery loop.
     private func learn(from spikes: WindowSpikes, windowEnd end: Double) {
         guard let plasticity = network.plasticity, failure == nil else { return }

@@ -1,6 +1,6 @@
 /// One queued entry: a spike of `source` that arrives at `time` through the delay class `delayClass`
 /// of its population (all outgoing synapses of the source that share one delay). One entry per
-/// emitted spike and delay, expanded to its targets only when delivered (DESIGN.md, One scheduler).
+/// emitted spike and delay, expanded to its targets only when delivered (docs/DESIGN.md, One scheduler).
 public struct SpikeDelivery: Sendable, Equatable {
     public var time: Double
     public var source: UInt32
