@@ -23,7 +23,10 @@ extension Checker {
             throw fail(.unreadableFile, "connection file '\(fullPath)' is not valid UTF-8 text", at: range)
         }
         let format = "a header 'source,target' with optional 'weight' (\(weightDimension.storageUnit)) and 'delay' (ms) columns, then one synapse per line"
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().lazy
+        // "\r\n" is one Character in Swift: split on it too, so CRLF files (Python's csv module
+        // writes them) read as LF ones.
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+            .enumerated().lazy
             .map { ($0.offset + 1, $0.element.trimmingCharacters(in: .whitespacesAndNewlines)) }
             .filter { !$0.1.isEmpty && !$0.1.hasPrefix("#") }
             .makeIterator()

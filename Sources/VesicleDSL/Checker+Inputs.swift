@@ -142,7 +142,7 @@ extension Checker {
         guard let text = String(data: data, encoding: .utf8) else {
             throw fail(.unreadableFile, "spike-train file '\(fullPath)' is not valid UTF-8", at: range)
         }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).map { $0.trimmingCharacters(in: .whitespaces) }
         if lines.last == "" { lines.removeLast() }
         var trains: [[Double]] = []
         func time(_ field: Substring, line: Int) throws(Reported) -> Double {

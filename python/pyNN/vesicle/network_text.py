@@ -211,7 +211,7 @@ def _from_list(projection, dry_run, directory, index):
     factor = _CANONICAL_WEIGHT_FACTOR[weight_unit]
     path = "conns_%d.csv" % index
     with open(os.path.join(directory, path), "w", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["source", "target"] + names)
         for row in conn:
             values = [int(pre_indices[int(row[0])]), int(post_indices[int(row[1])])]
