@@ -121,16 +121,4 @@ public struct CounterStream: RandomNumberGenerator, Sendable {
     @inlinable
     public mutating func exponential() -> Double { zigguratExponential(&self) }
 
-    /// Uniform integer in 0..<bound without modulo bias (Lemire's method).
-    @inlinable
-    public mutating func index(below bound: Int) -> Int {
-        precondition(bound > 0)
-        let b = UInt64(bound)
-        var m = next().multipliedFullWidth(by: b)
-        if m.low < b {
-            let threshold = (0 &- b) % b
-            while m.low < threshold { m = next().multipliedFullWidth(by: b) }
-        }
-        return Int(m.high)
-    }
 }

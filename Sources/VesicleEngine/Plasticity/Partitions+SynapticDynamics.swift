@@ -5,13 +5,9 @@ extension Partitions {
     @inline(__always)
     func deliverPlastic(_ plastic: PlasticSynapses, _ member: UnsafeMutablePointer<DeliveryPlan.Member>, row: Int,
                         _ synapses: Range<Int>, at t: Double, output: PartitionOutput) {
-        guard let pop = member.pointee.population else {
-            output.recurrentEvents &+= synapses.count
-            return
-        }
         output.recurrentEvents &+= synapses.count
+        guard let pop = member.pointee.population else { return }
         let slice = UnsafeBufferPointer(start: member.pointee.targets + synapses.lowerBound, count: synapses.count)
-        let table = network.projections[member.pointee.projection].synapses
         switch plastic {
         case .stdp(let stdp):
             // Every weight lies between 0 and Wmax, so all have Wmax's sign.
@@ -19,9 +15,11 @@ extension Partitions {
                         allOfSign: stdp.spec.wMax > 0 ? .plus : .minus, at: t, to: slice, into: output)
         case .shortTerm(let shortTerm):
             let efficacy = shortTerm.efficacy(row: row, at: t)
-            if let w = table.uniformWeight {
-                pop.receive(weight: w * efficacy, at: t, to: slice, into: output)
+            if member.pointee.weights == nil {
+                // One weight for the projection: the plan holds it, no table to read.
+                pop.receive(weight: member.pointee.uniformWeight * efficacy, at: t, to: slice, into: output)
             } else {
+                let table = network.projections[member.pointee.projection].synapses
                 pop.receive(releases: shortTerm.amplitudes(table, range: synapses, efficacy: efficacy),
                             allOfSign: nil, at: t, to: slice, into: output)
             }
