@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Run the Brunel (2000) network of BENCHMARKS.md §1 in NEST and in Vesicle and print their
+"""Run the Brunel (2000) network of docs/BENCHMARKS.md §1 in NEST and in Vesicle and print their
 rates, CV of ISI and Fano factors side by side; with `--network microcircuit`, the Potjans &
-Diesmann (2014) microcircuit of BENCHMARKS.md §2b (Networks/microcircuit.vsl against NEST's
+Diesmann (2014) microcircuit of docs/BENCHMARKS.md §2b (Networks/microcircuit.vsl against NEST's
 pynest/examples/Potjans_2014 parameters) with per-population rates and CVs side by side.
 
     python3 Tools/nest_crosscheck.py [--neurons 2500] [--regime C] [--seeds 1 2 3]
@@ -83,7 +83,7 @@ def statistics(trains, start, stop, fano_bin=100.0):
 
 
 def run_nest(neurons, regime, seed, duration, precise=False):
-    """Brunel with iaf_psc_delta (BENCHMARKS.md §1); returns statistics and timings. With `precise`,
+    """Brunel with iaf_psc_delta (docs/BENCHMARKS.md §1); returns statistics and timings. With `precise`,
     NEST's continuous-time models iaf_psc_delta_ps and poisson_generator_ps, the closest peers of
     Vesicle's exact spike times."""
     import nest
@@ -365,7 +365,7 @@ def main():
         rows.append(row)
 
     reference = REFERENCE_2500 if args.neurons == 2500 else REFERENCE_12500 if args.neurons == 12500 else None
-    print("%-6s %-24s %12s %12s   %s" % ("seed", "statistic", "NEST", "Vesicle", "reference (BENCHMARKS.md)"))
+    print("%-6s %-24s %12s %12s   %s" % ("seed", "statistic", "NEST", "Vesicle", "reference (docs/BENCHMARKS.md)"))
     labels = {"mean_rate_hz": "excitatory rate (Hz)", "mean_cv": "mean CV of ISI", "fano": "Fano (100 ms bins)"}
     for row in rows:
         for key, label in labels.items():

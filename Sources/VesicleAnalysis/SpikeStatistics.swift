@@ -1,5 +1,5 @@
 /// Population statistics of spike trains, with the conventions of the NEST and Brian2 analyses that
-/// BENCHMARKS.md §1 quotes, so figures can be compared side by side.
+/// docs/BENCHMARKS.md §1 quotes, so figures can be compared side by side.
 ///
 /// Rules (all restricted to spikes with `from <= t < to`):
 /// - rate: spikes / (neurons x window), in Hz, averaged over every neuron including silent ones;

@@ -40,6 +40,9 @@ public struct RunMetadata: Codable, Equatable, Sendable {
     public var kernelPaths: [String: String]? = nil
     public var populations: [Population]
     public var releases: Int
+    /// The unit of the release log's `amplitude` column ("mV" or "pA"; docs/MODEL.md §3); nil when
+    /// nothing is logged or the logged projections differ.
+    public var releaseAmplitudeUnit: String? = nil
     /// Output files, relative to the run directory.
     public var files: [String]
     /// Files written into the run directory later from its recordings (`vesicle analyze`'s
@@ -70,6 +73,7 @@ public struct RunMetadata: Codable, Equatable, Sendable {
         case kernelPaths = "kernel_paths"
         case populations
         case releases
+        case releaseAmplitudeUnit = "release_amplitude_unit"
         case files
         case derivedFiles = "derived_files"
         case fileSizes = "file_sizes"

@@ -1,6 +1,6 @@
 import Foundation
 
-/// `vesicle bench convolve` (BENCHMARKS.md §4): for each kernel length and channel count, the time
+/// `vesicle bench convolve` (docs/BENCHMARKS.md §4): for each kernel length and channel count, the time
 /// of the FFT path (overlap-save through `StreamingConvolver`), of the direct path, and of the bare
 /// FFTW transforms the FFT path performs, with the ratios FFT/bare and direct/FFT, and the time of
 /// one plain copy of the input to the output (the least memory traffic any path pays).

@@ -1,5 +1,5 @@
 import Foundation
-// The reference networks of BENCHMARKS.md as NetworkSpecs. `vesicle bench` and the files in
+// The reference networks of docs/BENCHMARKS.md as NetworkSpecs. `vesicle bench` and the files in
 // Networks/ describe the same networks; a test checks that parsing the file gives exactly these specs.
 
 public enum BrunelRegime: String, Sendable, CaseIterable {
@@ -17,7 +17,7 @@ public enum BrunelRegime: String, Sendable, CaseIterable {
 }
 
 public enum ReferenceNetworks {
-    /// Brunel (2000) sparse balanced network (BENCHMARKS.md §1). `neurons` sets N = N_E + N_I with
+    /// Brunel (2000) sparse balanced network (docs/BENCHMARKS.md §1). `neurons` sets N = N_E + N_I with
     /// N_E = 0.8 N and in-degrees C_E = 0.1 N_E, C_I = 0.1 N_I; the external rate per neuron,
     /// eta * theta / (J tau_m), does not depend on the scale (20 kHz at eta = 2).
     public static func brunel(regime: BrunelRegime = .C, neurons: Int = 12_500, seed: UInt64 = 1,
@@ -68,7 +68,7 @@ public enum ReferenceNetworks {
         )
     }
 
-    /// Brette et al. (2007) benchmark 4, event-driven CUBA with delta synapses (BENCHMARKS.md §2).
+    /// Brette et al. (2007) benchmark 4, event-driven CUBA with delta synapses (docs/BENCHMARKS.md §2).
     /// E_L lies above threshold, so neurons reach threshold by drift between inputs.
     public static func bretteCUBA(seed: UInt64 = 1, duration: Double = 10_000) -> NetworkSpec {
         var lif = LIFParameters()

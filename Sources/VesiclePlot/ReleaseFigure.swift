@@ -63,7 +63,7 @@ public enum ReleaseFigure {
 
     public static func make(
         histograms: [AmplitudeSample], variability: VariabilityData?, posterior: [PosteriorSeries],
-        width: Int = 1000, panelHeight: Int = 340, bins: Int = 30
+        amplitudeUnit: String? = nil, width: Int = 1000, panelHeight: Int = 340, bins: Int = 30
     ) throws -> Figure {
         var panels: [PlotPanel] = []
         func frame() -> PlotRect {
@@ -97,7 +97,8 @@ public enum ReleaseFigure {
                 frame: frame(), xScale: AxisScale(lower: edges[0], upper: edges[bins]),
                 yScale: AxisScale(lower: 0, upper: peak * 1.1),
                 title: "Released PSP amplitudes of \(count) synapse\(count == 1 ? "" : "s")",
-                xLabel: "released amplitude", yLabel: "density", marks: marks, legend: legend))
+                xLabel: "released amplitude (\(amplitudeUnit ?? "unit not recorded"))",
+                yLabel: "density (per \(amplitudeUnit ?? "unit"))", marks: marks, legend: legend))
         }
         if let variability, variability.rates.contains(where: { $0 > 0 && $0.isFinite }) {
             let hasPosterior = variability.posteriorVariability.contains { $0.isFinite && $0 > 0 }

@@ -1,4 +1,4 @@
-// The Bayesian workload of BENCHMARKS.md §3: the paper's tracking experiment, timed.
+// The Bayesian workload of docs/BENCHMARKS.md §3: the paper's tracking experiment, timed.
 
 #if canImport(Glibc)
 import Glibc
@@ -25,7 +25,7 @@ public struct TrackingBenchmarkResult: Sendable, Codable, Equatable {
     public var touchedSynapseUpdates: Int
     public var simulatedSecondsPerWallSecond: Double
     /// inputs x bins per wall second: the per-bin synapse updates a clocked simulator does, the
-    /// figure the authors' Python reaches 2.7 million of (BENCHMARKS.md §3).
+    /// figure the authors' Python reaches 2.7 million of (docs/BENCHMARKS.md §3).
     public var synapseBinUpdatesPerSecond: Double
     public var touchedSynapseUpdatesPerSecond: Double
     /// Log-weight MSE and calibration after the 2-tau burn-in; nil when the run ends before it.
@@ -52,7 +52,7 @@ public struct TrackingBenchmarkResult: Sendable, Codable, Equatable {
     /// Figure 3 for this rule on `figure3Cores` otherwise idle cores, from the CPU time, hours.
     public var figure3HoursFromCPUTime: Double
 
-    /// The authors' Python on this machine kind (BENCHMARKS.md §3).
+    /// The authors' Python on this machine kind (docs/BENCHMARKS.md §3).
     public static let pythonSynapseUpdatesPerSecond = 2.7e6
 }
 

@@ -19,14 +19,21 @@ struct AnalyzeCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Run directory written by `vesicle run`.", valueName: "run"))
     var directory: String
 
-    @Option(name: .customLong("from"), parsing: .unconditional, help: "Start of the analysed window (ms); default: the end of the run's warm-up (0 if unknown).")
-    var fromOption: Double?
+    // Times take units through TimeOption (`--fano-bin 50ms`, `--to 1.1s`; a bare number is ms, with
+    // a notice); `.unconditional` so that a leading '-' is a value and then a range error (issue 15).
+    @Option(name: .customLong("from"), parsing: .unconditional,
+            help: "Start of the analysed window, with its unit (a bare number is ms); default: the end of the run's warm-up (0 if unknown).",
+            transform: TimeOption.parse)
+    var fromTime: TimeOption?
 
-    @Option(parsing: .unconditional, help: "End of the analysed window (ms); default: the simulated time reached.")
-    var to: Double?
+    @Option(name: .customLong("to"), parsing: .unconditional,
+            help: "End of the analysed window, with its unit (a bare number is ms); default: the simulated time reached.",
+            transform: TimeOption.parse)
+    var toTime: TimeOption?
 
-    @Option(name: .customLong("fano-bin"), parsing: .unconditional, help: "Bin width for the Fano factor (ms).")
-    var fanoBin: Double = 100
+    @Option(name: .customLong("fano-bin"), parsing: .unconditional, help: "Bin width for the Fano factor, with its unit: 100ms.",
+            transform: TimeOption.parse)
+    var fanoBinTime = TimeOption(milliseconds: 100, text: "100ms", bare: false)
 
     @Option(help: "Where to write the JSON report (default: RUN/analysis.json).")
     var output: String?
@@ -38,24 +45,41 @@ struct AnalyzeCommand: ParsableCommand {
                                valueName: "POP[:i[,j]]"))
     var correlogram: [String] = []
 
-    @Option(parsing: .unconditional, help: "Correlogram bin width (ms).")
-    var bin: Double = 1
+    @Option(name: .customLong("bin"), parsing: .unconditional, help: "Correlogram bin width, with its unit: 1ms.",
+            transform: TimeOption.parse)
+    var binTime = TimeOption(milliseconds: 1, text: "1ms", bare: false)
 
-    @Option(name: .customLong("max-lag"), parsing: .unconditional, help: "Largest correlogram lag (ms).")
-    var maxLag: Double = 50
+    @Option(name: .customLong("max-lag"), parsing: .unconditional, help: "Largest correlogram lag, with its unit: 50ms.",
+            transform: TimeOption.parse)
+    var maxLagTime = TimeOption(milliseconds: 50, text: "50ms", bare: false)
 
     @Option(name: .customLong("smoothed-rate"), help: ArgumentHelp("Population rate smoothed by a Gaussian; repeatable.", valueName: "POP"))
     var smoothedRate: [String] = []
 
-    @Option(parsing: .unconditional, help: "Standard deviation of the rate's Gaussian kernel (ms).")
-    var sigma: Double = 5
+    @Option(name: .customLong("sigma"), parsing: .unconditional, help: "Standard deviation of the rate's Gaussian kernel, with its unit: 5ms.",
+            transform: TimeOption.parse)
+    var sigmaTime = TimeOption(milliseconds: 5, text: "5ms", bare: false)
 
-    @Option(name: .customLong("rate-bin"), parsing: .unconditional, help: "Bin width of the smoothed rate (ms).")
-    var rateBin: Double = 1
+    @Option(name: .customLong("rate-bin"), parsing: .unconditional, help: "Bin width of the smoothed rate, with its unit: 1ms.",
+            transform: TimeOption.parse)
+    var rateBinTime = TimeOption(milliseconds: 1, text: "1ms", bare: false)
+
+    // The analysis reads every time in ms.
+    var fromOption: Double? { fromTime?.milliseconds }
+    var to: Double? { toTime?.milliseconds }
+    var fanoBin: Double { fanoBinTime.milliseconds }
+    var bin: Double { binTime.milliseconds }
+    var maxLag: Double { maxLagTime.milliseconds }
+    var sigma: Double { sigmaTime.milliseconds }
+    var rateBin: Double { rateBinTime.milliseconds }
 
     func validate() throws {
         try validateRanges()
-        if let fromOption { guard fromOption >= 0, fromOption.isFinite else { throw ValidationError("--from must be a time >= 0 ms") } }
+        // In range: a bare number gets its "read as ms" notice.
+        for (flag, time) in [("--from", fromTime), ("--to", toTime), ("--fano-bin", fanoBinTime), ("--bin", binTime),
+                             ("--max-lag", maxLagTime), ("--sigma", sigmaTime), ("--rate-bin", rateBinTime)] {
+            if let time, time.bare { try time.validate(flag: flag, allowZero: true) }
+        }
         if let to { guard to > (fromOption ?? 0), to.isFinite else { throw ValidationError("--to must be after --from") } }
         guard fanoBin > 0, fanoBin.isFinite else { throw ValidationError("--fano-bin must be > 0 ms") }
         guard WeightLink(rawValue: link) != nil else { throw ValidationError("--link must be log or identity") }

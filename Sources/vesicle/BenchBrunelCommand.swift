@@ -5,7 +5,7 @@ import VesicleEngine
 import VesicleModel
 import VesicleSynapses
 
-/// Brunel (2000) exactly as BENCHMARKS.md §1 defines it: build, 100 ms warm-up, simulate, report.
+/// Brunel (2000) exactly as docs/BENCHMARKS.md §1 defines it: build, 100 ms warm-up, simulate, report.
 /// With `--synapse bayesian` the same network runs first with static synapses, in the same process,
 /// as the baseline the Bayesian cost is quoted against.
 struct BenchBrunelCommand: ParsableCommand {

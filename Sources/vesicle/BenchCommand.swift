@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// `vesicle bench ...`: benchmarks are commands that print their figures (BENCHMARKS.md).
+/// `vesicle bench ...`: benchmarks are commands that print their figures (docs/BENCHMARKS.md).
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",

@@ -1,7 +1,7 @@
 import ArgumentParser
 import VesicleKernels
 
-/// `vesicle bench convolve`: FFT path, direct path and bare FFTW transforms (BENCHMARKS.md §4).
+/// `vesicle bench convolve`: FFT path, direct path and bare FFTW transforms (docs/BENCHMARKS.md §4).
 struct BenchConvolveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convolve",

@@ -10,34 +10,46 @@ struct BenchKernelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kernel", abstract: "Kernel projection cost per synaptic event, direct vs FFT path.")
 
-    @Option(help: "Kernel length in grid steps.")
+    // Sizes are counts; times take units through TimeOption (a bare number is ms, with a notice).
+    @Option(parsing: .unconditional, help: "Kernel length in grid steps (a count, at least 1).")
     var kernelLength: Int = 1000
 
-    @Option(help: "Source neurons (poisson_source).")
+    @Option(parsing: .unconditional, help: "Source neurons (poisson_source; a count, at least 1).")
     var sources: Int = 1000
 
-    @Option(help: "Target neurons (lif_delta).")
+    @Option(parsing: .unconditional, help: "Target neurons (lif_delta; a count, at least 1).")
     var targets: Int = 100
 
-    @Option(help: "Inputs per target (fixed in-degree).")
+    @Option(parsing: .unconditional, help: "Inputs per target (fixed in-degree; at least 1 and at most --sources).")
     var indegree: Int = 100
 
-    @Option(help: "Source rate, Hz.")
+    @Option(parsing: .unconditional, help: "Source rate in Hz (0 to 1e4).")
     var rate: Double = 20
 
-    @Option(help: "Kernel grid step, ms.")
-    var step: Double = 0.1
+    @Option(name: .customLong("step"), parsing: .unconditional, help: "Kernel grid step, with its unit: 0.1ms.",
+            transform: TimeOption.parse)
+    var stepTime = TimeOption(milliseconds: 0.1, text: "0.1ms", bare: false)
 
-    @Option(help: "Simulated time, ms.")
-    var duration: Double = 1000
+    @Option(name: .customLong("duration"), parsing: .unconditional, help: "Simulated time, with its unit: 1s, 500ms.",
+            transform: TimeOption.parse)
+    var durationTime = TimeOption(milliseconds: 1000, text: "1000ms", bare: false)
+
+    var step: Double { stepTime.milliseconds }
+    var duration: Double { durationTime.milliseconds }
 
     func validate() throws {
-        guard kernelLength > 0, sources > 0, targets > 0, indegree > 0, indegree <= sources else {
-            throw ValidationError("need positive sizes and indegree <= sources")
+        for (flag, value) in [("--kernel-length", kernelLength), ("--sources", sources), ("--targets", targets), ("--indegree", indegree)]
+        where value < 1 {
+            throw ValidationError("\(flag) \(value) is out of range: give at least 1")
         }
-        guard rate >= 0, rate.isFinite, step > 0, step.isFinite, duration > 0, duration.isFinite else {
-            throw ValidationError("need rate >= 0 Hz, step > 0 ms, duration > 0 ms")
+        guard indegree <= sources else {
+            throw ValidationError("--indegree \(indegree) is more than --sources \(sources): each target draws its inputs from the sources without repeats")
         }
+        guard rate >= 0, rate <= 1e4, rate.isFinite else {
+            throw ValidationError("--rate \(rate) is out of range: give 0 to 10000 Hz, e.g. --rate 20")
+        }
+        try stepTime.validate(flag: "--step", maximum: 1000)
+        try durationTime.validate(flag: "--duration", maximum: 1e7)
     }
 
     func spec(kernel: Bool) -> NetworkSpec {

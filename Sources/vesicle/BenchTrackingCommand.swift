@@ -1,4 +1,4 @@
-// `vesicle bench tracking`: BENCHMARKS.md §3, the paper's tracking experiment.
+// `vesicle bench tracking`: docs/BENCHMARKS.md §3, the paper's tracking experiment.
 
 import ArgumentParser
 import Foundation

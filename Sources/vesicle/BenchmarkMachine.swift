@@ -1,7 +1,7 @@
 import Foundation
 import VesicleKernels
 
-/// What every benchmark prints first: the machine it ran on (BENCHMARKS.md, What every benchmark prints).
+/// What every benchmark prints first: the machine it ran on (docs/BENCHMARKS.md, What every benchmark prints).
 enum BenchmarkMachine {
     /// A measured duration in seconds.
     static func seconds(_ d: Duration) -> Double {

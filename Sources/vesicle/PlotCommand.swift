@@ -20,16 +20,18 @@ struct PlotOutputOptions: ParsableArguments {
     @Option(help: "Output file, ending in .svg, .png or .pdf (default: RUN/<figure>.<format>).")
     var output: String?
 
-    @Option(help: "Figure width in pixels (points for PDF).")
+    // `.unconditional`: a value with a leading '-' is the value (and then a range error), never
+    // ArgumentParser's "Missing value" (issue 15).
+    @Option(parsing: .unconditional, help: "Figure width in pixels (points for PDF), 200 to 8000.")
     var width: Int = 1000
 
-    @Option(help: "Pixels per figure unit in a PNG (2 for a high-resolution figure).")
+    @Option(parsing: .unconditional, help: "Pixels per figure unit in a PNG (2 for a high-resolution figure), more than 0 and at most 8.")
     var scale: Double = 1
 
     func validate() throws {
         do { _ = try ImageFormat.choose(format: format, output: output) } catch { throw ValidationError("\(error)") }
-        guard (200...8000).contains(width) else { throw ValidationError("--width must be within 200...8000 pixels") }
-        guard scale > 0, scale <= 8 else { throw ValidationError("--scale must be in (0, 8]") }
+        guard (200...8000).contains(width) else { throw ValidationError("--width \(width) is out of range: give 200 to 8000 pixels, e.g. --width 1200") }
+        guard scale > 0, scale <= 8 else { throw ValidationError("--scale \(scale) is out of range: give more than 0 and at most 8, e.g. --scale 2") }
     }
 
     /// Renders `figure` to the chosen path, atomically, and returns that path. A figure written into
@@ -65,24 +67,31 @@ struct PlotRasterCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Run directory written by `vesicle run`.", valueName: "run"))
     var directory: String
 
-    @Option(help: "Start of the plotted window (ms); default: the end of the run's warm-up (0 if unknown).")
-    var from: Double?
+    @Option(name: .customLong("from"), parsing: .unconditional,
+            help: "Start of the plotted window, with its unit: 100ms, 0.5s (a bare number is ms); default: the end of the run's warm-up (0 if unknown).",
+            transform: TimeOption.parse)
+    var fromOption: TimeOption?
 
-    @Option(help: "End of the plotted window (ms); default: the simulated time reached.")
-    var to: Double?
+    @Option(name: .customLong("to"), parsing: .unconditional,
+            help: "End of the plotted window, with its unit (a bare number is ms); default: the simulated time reached.",
+            transform: TimeOption.parse)
+    var toOption: TimeOption?
 
-    @Option(name: .customLong("max-neurons"), help: "Neurons drawn per population at most.")
+    @Option(name: .customLong("max-neurons"), parsing: .unconditional, help: "Neurons drawn per population at most (at least 1).")
     var maxNeurons: Int = 100
 
-    @Option(name: .customLong("max-dots"), help: "Spikes drawn in all at most.")
+    @Option(name: .customLong("max-dots"), parsing: .unconditional, help: "Spikes drawn in all at most (at least 1).")
     var maxDots: Int = 200_000
 
     @OptionGroup var options: PlotOutputOptions
 
+    var from: Double? { fromOption?.milliseconds }
+    var to: Double? { toOption?.milliseconds }
+
     func validate() throws {
-        guard maxNeurons >= 1 else { throw ValidationError("--max-neurons must be >= 1") }
-        guard maxDots >= 1 else { throw ValidationError("--max-dots must be >= 1") }
-        if let from { guard from.isFinite, from >= 0 else { throw ValidationError("--from must be >= 0 ms") } }
+        guard maxNeurons >= 1 else { throw ValidationError("--max-neurons \(maxNeurons) is out of range: give at least 1, e.g. --max-neurons 100") }
+        guard maxDots >= 1 else { throw ValidationError("--max-dots \(maxDots) is out of range: give at least 1, e.g. --max-dots 200000") }
+        try PlotWindow.validate(from: fromOption, to: toOption)
     }
 
     func run() throws {
@@ -177,7 +186,8 @@ struct PlotReleaseCommand: ParsableCommand {
             posteriorVariability: posteriorVariability, posteriorFit: posteriorCurve, fitCaveat: fit?.caveat)
         let posterior = try posteriorSeries(chosen: chosen, log: log)
         let figure = try ReleaseFigure.make(
-            histograms: histograms, variability: variabilityData, posterior: posterior, width: options.width,
+            histograms: histograms, variability: variabilityData, posterior: posterior,
+            amplitudeUnit: metadata?.releaseAmplitudeUnit, width: options.width,
             panelHeight: options.width * 34 / 100)
         print("wrote \(try options.write(figure, directory: directory, name: "release"))")
     }
@@ -226,16 +236,23 @@ struct PlotMembraneCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Neuron indices to draw (within each population).")
     var neurons: [UInt64] = []
 
-    @Option(help: "Start of the plotted window (ms); default: the first sample.")
-    var from: Double?
+    @Option(name: .customLong("from"), parsing: .unconditional,
+            help: "Start of the plotted window, with its unit: 100ms, 0.5s (a bare number is ms); default: the first sample.",
+            transform: TimeOption.parse)
+    var fromOption: TimeOption?
 
-    @Option(help: "End of the plotted window (ms); default: the last sample.")
-    var to: Double?
+    @Option(name: .customLong("to"), parsing: .unconditional,
+            help: "End of the plotted window, with its unit (a bare number is ms); default: the last sample.",
+            transform: TimeOption.parse)
+    var toOption: TimeOption?
 
     @OptionGroup var options: PlotOutputOptions
 
+    var from: Double? { fromOption?.milliseconds }
+    var to: Double? { toOption?.milliseconds }
+
     func validate() throws {
-        if let from, let to { guard to > from else { throw ValidationError("--to must be after --from") } }
+        try PlotWindow.validate(from: fromOption, to: toOption)
     }
 
     /// Populations with a membrane trace in `directory`, in the metadata's order.

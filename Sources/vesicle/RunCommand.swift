@@ -108,6 +108,7 @@ struct RunCommand: ParsableCommand {
         metadata.stopReason = outcome.stopReason
         metadata.populations = outcome.populations
         metadata.releases = outcome.releases
+        metadata.releaseAmplitudeUnit = outcome.releases > 0 ? spec.releaseAmplitudeUnit : nil
         metadata.kernelPaths = outcome.kernelPaths
         metadata.peakResidentBytes = peakResidentBytes()
         metadata.estimatedPeakBytes = Int(min(MemoryEstimate(spec: spec).peakBytes, 9e18))

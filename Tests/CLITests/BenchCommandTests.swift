@@ -1,4 +1,4 @@
-// `vesicle bench brunel` ends with one JSON object holding every figure (BENCHMARKS.md).
+// `vesicle bench brunel` ends with one JSON object holding every figure (docs/BENCHMARKS.md).
 
 import Foundation
 import XCTest

@@ -1,5 +1,5 @@
 // `vesicle bench microcircuit` finds Networks/microcircuit.vsl from the executable, scales it, and
-// ends with one JSON object holding every figure (BENCHMARKS.md §2b).
+// ends with one JSON object holding every figure (docs/BENCHMARKS.md §2b).
 
 import Foundation
 import XCTest

@@ -34,6 +34,29 @@ final class PlotCommandTests: CLITestCase {
         return found
     }
 
+    /// Released amplitudes onto lif_exp targets are current jumps: the metadata records pA and the
+    /// release figure's amplitude axis says so (issue 20: the axis had no unit).
+    func testReleaseAmplitudesCarryTheTargetsWeightUnit() throws {
+        let file = scratch.appendingPathComponent("exp.vsl").path
+        try """
+        population S = 20 poisson_source(rate = 40 Hz)
+        population T = 5 lif_exp(I_e = 100 pA)
+        synapse b = bayesian(prior_mean = log(50) - 0.05, prior_var = 0.1, tau = 1000 s, release = posterior)
+        connect S -> T all_to_all using b weight 50 pA delay 1 ms
+        record releases "S->T" limit 50
+        simulate 200 ms seed 5
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        let out = scratch.appendingPathComponent("exp").path
+        let run = try vesicle("run", file, "--out", out, "--quiet")
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let metadata = try XCTUnwrap(JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: out + "/metadata.json"))) as? [String: Any])
+        XCTAssertEqual(metadata["release_amplitude_unit"] as? String, "pA")
+        let plot = try vesicle("plot", "release", out)
+        XCTAssertEqual(plot.status, 0, plot.stderr)
+        XCTAssertTrue(try texts(ofSVG: out + "/release.svg").contains("released amplitude (pA)"))
+    }
+
     func testRasterStartsAfterTheWarmUpAndFormatsMustAgree() throws {
         let out = try runWithWarmUp()
         let raster = try vesicle("plot", "raster", out)

@@ -1,4 +1,4 @@
-// Networks/microcircuit.vsl and microcircuit_dc.vsl (Potjans & Diesmann 2014, BENCHMARKS.md §2b) run
+// Networks/microcircuit.vsl and microcircuit_dc.vsl (Potjans & Diesmann 2014, docs/BENCHMARKS.md §2b) run
 // as written, at reduced scale.
 
 import Foundation

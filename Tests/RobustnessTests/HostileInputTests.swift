@@ -82,6 +82,23 @@ final class HostileFlagTests: HostileInputTestCase {
             XCTAssertEqual(outcome.status, 64, "\(flags): \(outcome.stderr)")
             XCTAssertTrue(outcome.stderr.contains("out of range"), "\(flags): \(outcome.stderr)")
         }
+        // Plot flags: a leading '-' is a value, refused with its range (issue 15: `plot --from -5`
+        // said "Missing value"); times take units.
+        for flags in [["--from", "-5"], ["--to", "-1ms"], ["--width", "-3"], ["--max-dots", "0"], ["--scale", "-2"]] {
+            let outcome = try vesicle(["plot", "raster", out] + flags)
+            XCTAssertEqual(outcome.status, 64, "\(flags): \(outcome.stderr)")
+            XCTAssertTrue(outcome.stderr.contains("out of range"), "\(flags): \(outcome.stderr)")
+            XCTAssertFalse(outcome.stderr.contains("Missing value"), outcome.stderr)
+        }
+        let unit = try vesicle(["plot", "raster", out, "--from", "5 parsec"])
+        XCTAssertEqual(unit.status, 64, unit.stderr)
+        XCTAssertTrue(unit.stderr.contains("not a unit of time"), unit.stderr)
+        let later = try vesicle(["plot", "raster", out, "--from", "10ms", "--to", "5ms"])
+        XCTAssertEqual(later.status, 64, later.stderr)
+        XCTAssertTrue(later.stderr.contains("must be after --from"), later.stderr)
+        let kernel = try vesicle(["bench", "kernel", "--step", "-0.1ms"])
+        XCTAssertEqual(kernel.status, 64, kernel.stderr)
+        XCTAssertTrue(kernel.stderr.contains("--step -0.1ms is out of range"), kernel.stderr)
         // Fine bins over a long window: refused by count, before any allocation.
         let outcome = try vesicle(["analyze", out, "--fano-bin", "1e-3", "--to", "1e6"])
         XCTAssertEqual(outcome.status, 64, outcome.stderr)

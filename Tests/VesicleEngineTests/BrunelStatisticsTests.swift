@@ -3,7 +3,7 @@ import VesicleAnalysis
 import VesicleEngine
 import VesicleModel
 
-/// Brunel (2000) regime C at the reduced scale of BENCHMARKS.md (N = 2500, C_E = 200, C_I = 50,
+/// Brunel (2000) regime C at the reduced scale of docs/BENCHMARKS.md (N = 2500, C_E = 200, C_I = 50,
 /// 100 ms warm-up, 1 s analysed). References (NEST 3.10 and Brian2 2.11, 3 seeds each): rate
 /// 75.1-75.4 Hz, CV 0.159-0.161, Fano 0.047-0.048. Both peers place spikes on a 0.1 ms grid; with
 /// exact spike times the rate is about 1% higher: NEST's own continuous-time models

@@ -210,6 +210,20 @@ final class FigureTests: XCTestCase {
         XCTAssertFalse(untaught.panels[2].legend.contains { $0.label.contains("teacher") })
     }
 
+    /// The amplitude axis carries the unit the run recorded (mV onto lif_delta, pA onto lif_exp),
+    /// and says so when a run did not record one (issue 20: it had no unit).
+    func testReleaseAmplitudeAxisCarriesItsUnit() throws {
+        let (histograms, variability, posterior) = releaseInputs(teacher: false)
+        let inPicoamperes = try ReleaseFigure.make(histograms: histograms, variability: variability, posterior: posterior,
+                                                   amplitudeUnit: "pA")
+        XCTAssertEqual(inPicoamperes.panels[0].xLabel, "released amplitude (pA)")
+        XCTAssertEqual(inPicoamperes.panels[0].yLabel, "density (per pA)")
+        let inspector = try XCTUnwrap(SVGInspector.parse(SVGRenderer.render(inPicoamperes)))
+        XCTAssertTrue(inspector.texts.contains("released amplitude (pA)"), "unit case kept")
+        let unknown = try ReleaseFigure.make(histograms: histograms, variability: variability, posterior: posterior)
+        XCTAssertEqual(unknown.panels[0].xLabel, "released amplitude (unit not recorded)")
+    }
+
     func testAFitWithACaveatIsDashedAndSaysSo() throws {
         let rates = [0.5, 1, 3, 10, 40]
         let variability = ReleaseFigure.VariabilityData(
