@@ -32,7 +32,15 @@ public struct RunRecording: Sendable {
         if let raster, let metadata { try RunIntegrity.verifySpikeCounts(directory: directory, metadata: metadata, raster: raster) }
         if let raster {
             for (p, name) in raster.populations.enumerated() {
-                let largest = raster.neurons[p].max().map { Int($0) + 1 } ?? 0
+                // The engine indexes neurons with 32 bits: a larger index (2^64 - 1 in a file from
+                // elsewhere trapped in `Int(_:) + 1`) is a malformed file, named, not a crash.
+                let highest = raster.neurons[p].max() ?? 0
+                guard highest < UInt64(UInt32.max) else {
+                    throw VesicleIOError.malformed(
+                        path: directory,
+                        reason: "population \(name) has a spike of neuron \(highest), beyond the largest index a run can have (\(UInt32.max - 1))")
+                }
+                let largest = raster.neurons[p].isEmpty ? 0 : Int(highest) + 1
                 if let declared = metadata?.populations.first(where: { $0.name == name }) {
                     // The engine indexes neurons with 32 bits; a larger count is corrupt, not big.
                     guard declared.neurons >= 0, declared.neurons <= Int(UInt32.max) else {

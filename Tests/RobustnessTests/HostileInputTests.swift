@@ -183,6 +183,28 @@ final class HostileResourceTests: HostileInputTestCase {
         }
     }
 
+    /// Files from elsewhere (no metadata.json) with an index of 2^64 - 1: analyze and plot refuse
+    /// them with exit status 1 and the reason, never a trap (issue 15: SIGILL).
+    func testHugeIndexInAFileFromElsewhereIsRefused() throws {
+        let spikesRun = scratch.appendingPathComponent("elsewhere").path
+        try FileManager.default.createDirectory(atPath: spikesRun, withIntermediateDirectories: true)
+        try "population,neuron,time_ms\nE,0,1.5\nE,18446744073709551615,2.5\n"
+            .write(toFile: spikesRun + "/spikes.csv", atomically: true, encoding: .utf8)
+        for arguments in [["analyze", spikesRun], ["plot", "raster", spikesRun]] {
+            let outcome = try vesicle(arguments)
+            XCTAssertEqual(outcome.status, 1, "\(arguments): \(outcome.stderr)")
+            XCTAssertTrue(outcome.stderr.contains("18446744073709551615"), "\(arguments) names the index: \(outcome.stderr)")
+        }
+        let releaseRun = scratch.appendingPathComponent("elsewhere-release").path
+        try FileManager.default.createDirectory(atPath: releaseRun, withIntermediateDirectories: true)
+        try "time_ms,synapse,pre,post,amplitude,mu,sigma2\n1.5,18446744073709551615,18446744073709551615,0,0.1,-2.3,0.07\n2.5,0,1,0,0.1,-2.3,0.07\n"
+            .write(toFile: releaseRun + "/release.csv", atomically: true, encoding: .utf8)
+        for arguments in [["analyze", releaseRun], ["plot", "release", releaseRun]] {
+            let outcome = try vesicle(arguments)
+            XCTAssertTrue(outcome.status == 0 || outcome.status == 1, "\(arguments): status \(outcome.status), \(outcome.stderr)")
+        }
+    }
+
     /// A full disk: the run fails with a message and exit status 1, never a crash, and leaves no
     /// file that looks complete. Needs root for a small tmpfs.
     func testFullDiskIsAnErrorNotACrash() throws {
