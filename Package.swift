@@ -67,6 +67,9 @@ let package = Package(
         ),
         // Lexer, parser, AST, checker, diagnostics: text -> NetworkSpec.
         .target(name: "VesicleDSL", dependencies: ["VesicleModel"]),
+        // Benchmark workloads that are not part of a simulation (docs/BENCHMARKS.md §3, §4): the
+        // tracking experiment timed, the convolution paths timed. Only `vesicle bench` uses them.
+        .target(name: "VesicleBench", dependencies: ["VesicleModel", "VesicleSynapses", "VesicleKernels"]),
         // Statistics over recordings.
         .target(name: "VesicleAnalysis", dependencies: ["VesicleKernels"]),
         // The papers' experiments (docs/MODEL.md §6): jobs, tables and figures of `vesicle paper`.
@@ -78,7 +81,7 @@ let package = Package(
             name: "vesicle",
             dependencies: [
                 "VesicleModel", "VesicleEngine", "VesicleDSL", "VesicleKernels",
-                "VesicleAnalysis", "VesicleIO", "VesiclePlot", "VesicleSynapses", "VesicleRandom", "VesiclePaper",
+                "VesicleAnalysis", "VesicleIO", "VesiclePlot", "VesicleSynapses", "VesicleRandom", "VesiclePaper", "VesicleBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -93,6 +96,7 @@ let package = Package(
         .testTarget(name: "VesicleIOTests", dependencies: ["VesicleIO"]),
         .testTarget(name: "VesiclePlotTests", dependencies: ["VesiclePlot", "CCairo"]),
         .testTarget(name: "VesicleAnalysisTests", dependencies: ["VesicleAnalysis"]),
+        .testTarget(name: "VesicleBenchTests", dependencies: ["VesicleBench", "VesicleModel", "VesicleSynapses"]),
         // Runs the built `vesicle` executable as a user would; depends on no module on purpose, so it
         // tests the command line and nothing else (build with `swift build --build-tests` first).
         .testTarget(name: "CLITests"),

@@ -23,8 +23,7 @@ public enum SynapseError: Error, Equatable, CustomStringConvertible {
 }
 
 extension SynapseError {
-    @usableFromInline
-    static func require(_ condition: Bool, _ name: String, _ value: Double, _ expected: String) throws {
+    public static func require(_ condition: Bool, _ name: String, _ value: Double, _ expected: String) throws {
         if !condition { throw SynapseError.invalidParameter(name: name, value: value, expected: expected) }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import VesicleBench
 import VesicleKernels
 
 /// `vesicle bench convolve`: FFT path, direct path and bare FFTW transforms (docs/BENCHMARKS.md §4).

@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import Foundation
+import VesicleBench
 import VesicleModel
 import VesicleSynapses
 

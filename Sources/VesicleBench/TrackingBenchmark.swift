@@ -6,6 +6,7 @@ import Glibc
 import Darwin
 #endif
 import VesicleModel
+import VesicleSynapses
 
 /// Figures of one timed tracking run and their extrapolation to the paper's Figure 3.
 public struct TrackingBenchmarkResult: Sendable, Codable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import VesicleKernels
 
 /// `vesicle bench convolve` (docs/BENCHMARKS.md §4): for each kernel length and channel count, the time
 /// of the FFT path (overlap-save through `StreamingConvolver`), of the direct path, and of the bare

@@ -1,3 +1,4 @@
+import VesicleBench
 import VesicleModel
 import VesicleSynapses
 import XCTest
