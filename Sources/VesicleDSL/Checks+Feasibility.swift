@@ -13,7 +13,6 @@ extension Checker {
     func checkFeasibility(_ statements: [Statement]) {
         let window = checkWindowCount()
         checkStepBounds(window: window)
-        checkDegreesAgainstOptions()
         checkSourceRates(window: window)
         checkFiringRates(window: window)
         checkSampling(statements, window: window)
@@ -91,41 +90,6 @@ extension Checker {
                 report(.infeasible, "projection '\(projection.name)': \(Self.formatCount(targets)) targets x \(Self.formatCount(reach)) kernel steps of future current exceed 2^28 values (2 GiB)",
                        at: at, notes: ["use a coarser kernel_step, fewer targets or shorter delays"])
             }
-        }
-    }
-
-    /// In- and out-degrees against the autapse and multapse options, as ConnectivityBuilder draws
-    /// them: without autapses and multapses a neuron of the source needs k others; without
-    /// autapses a one-neuron pool leaves nothing to draw (the draw would never end).
-    private func checkDegreesAgainstOptions() {
-        for (projection, origin) in zip(spec.projections, projectionOrigins) {
-            let same = projection.source.population == projection.target.population
-            guard same, !projection.allowAutapses else { continue }
-            let size = spec.population(named: projection.source.population)?.size ?? 0
-            let sources = projection.source.range ?? 0..<size
-            let targets = projection.target.range ?? 0..<size
-            let overlaps = sources.overlaps(targets)
-            let rule: (k: Int, pool: Range<Int>, what: String)
-            switch projection.rule {
-            case .fixedIndegree(let degree): rule = (degree, sources, "in-degree")
-            case .fixedOutdegree(let degree): rule = (degree, targets, "out-degree")
-            default: continue
-            }
-            let (k, pool, what) = rule
-            guard k > 0 else { continue }
-            let refused: Bool
-            if !projection.allowMultapses {
-                // ConnectivityBuilder refuses this whether or not the slices overlap.
-                refused = k > pool.count - 1 && (what == "in-degree" || overlaps)
-            } else {
-                refused = overlaps && pool.count <= 1
-            }
-            guard refused else { continue }
-            report(.infeasible,
-                   "projection '\(projection.name)': \(what) \(k) needs \(k) distinct partners other than the neuron itself, but the \(what == "in-degree" ? "source" : "target") has \(pool.count) neurons",
-                   at: origin.synapseType,
-                   notes: ["with 'autapses false' a neuron cannot be its own partner\(projection.allowMultapses ? "" : ", and with 'multapses false' no partner repeats")",
-                           "lower k, allow autapses (autapses true) or enlarge the population"])
         }
     }
 

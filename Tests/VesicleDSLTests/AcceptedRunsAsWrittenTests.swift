@@ -141,6 +141,20 @@ final class AcceptedRunsAsWrittenTests: XCTestCase {
             """))
     }
 
+    /// Slices of one population that do not overlap have no autapse to exclude: an in-degree equal
+    /// to the source slice is feasible without autapses or multapses (one degree check, at the
+    /// rule, decides it).
+    func testDisjointSlicesOfOnePopulationNeedNoSelfExclusion() {
+        XCTAssertNotNil(cleanSpec("""
+            neuron lif = lif_delta()
+            population E = 10 lif
+            connect E[0:5] -> E[5:10] fixed_indegree(5) weight 0.1 mV delay 1.5 ms autapses false multapses false
+            record spikes E
+            simulate 10 ms
+
+            """))
+    }
+
     func testTinyRecurrentDelayIsRefusedAtTheDelay() {
         infeasible("""
             neuron lif = lif_delta()
