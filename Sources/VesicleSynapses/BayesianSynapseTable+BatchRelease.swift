@@ -34,10 +34,10 @@ extension BayesianSynapseTable where Scalar == Float {
         let logLink = link == .log
         let m0 = prior.mean, v0 = prior.variance
         let layers = NormalZiggurat.layers, densities = NormalZiggurat.densities
-        storedMu.withUnsafeBufferPointer { muBuffer in
-            storedSigma2.withUnsafeBufferPointer { sigma2Buffer in
-                let mu = muBuffer.baseAddress! + range.lowerBound
-                let sigma2 = sigma2Buffer.baseAddress! + range.lowerBound
+        do {
+            do {
+                let mu = storedMu + range.lowerBound
+                let sigma2 = storedSigma2 + range.lowerBound
                 let count = range.count
                 if rowsShareOnePosterior {
                     // One posterior for the whole row, read from the per-row copy: relaxed and rooted

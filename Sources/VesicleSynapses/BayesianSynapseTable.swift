@@ -21,38 +21,76 @@ import VesicleRandom
 /// 1e-7 (relative) of the Double computation (checked in `BayesianSynapseTableTests`). That is far
 /// below the posterior's own spread, but it is not exact; the feedback learner and any test against
 /// an independent computation should use `Scalar = Double`.
-public struct BayesianSynapseTable<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
+///
+/// Raw memory, a reference type (docs/DESIGN.md, The partition): partitions release and relax their
+/// own rows of one table on their own threads at the same time. Swift arrays cannot be shared that
+/// way: a reader's retain of the buffer makes a concurrent writer's uniqueness check fail, and the
+/// writer's copy-on-write then races with the reader (seen as an array freed while retained, 2
+/// threads). Each row's values are written only by the thread that owns the row; `copy()` gives an
+/// independent table where a value copy is wanted.
+public final class BayesianSynapseTable<Scalar: BinaryFloatingPoint & Sendable>: @unchecked Sendable {
     public let prior: OrnsteinUhlenbeckPrior
     public let link: PosteriorLink
     public let release: ReleaseMode
     /// Row r owns synapses `rowOffsets[r] ..< rowOffsets[r + 1]`.
     public let rowOffsets: [Int]
-    @usableFromInline var storedMu: [Scalar]
-    @usableFromInline var storedSigma2: [Scalar]
-    @usableFromInline var storedRowTime: [Double]
+    /// Posterior means and variances, one per synapse, `synapseCount` each.
+    @usableFromInline let storedMu: UnsafeMutablePointer<Scalar>
+    @usableFromInline let storedSigma2: UnsafeMutablePointer<Scalar>
+    /// One time per row, `rowCount`.
+    @usableFromInline let storedRowTime: UnsafeMutablePointer<Double>
+    @usableFromInline let storedSynapseCount: Int
+    @usableFromInline let storedRowCount: Int
     /// Every row's synapses hold one and the same posterior: true from a start with one initial mean
     /// per row (one initial variance always), kept by `bringRow` (the same closed form on equal
     /// values), and false for good after any per-synapse write. Releases then read a row's posterior
-    /// once instead of once per synapse (`releaseRow`).
+    /// once instead of once per synapse (`releaseRow`). Written only by the learner, which runs
+    /// on one partition (`Partitions`).
     @usableFromInline var storedRowsShareOnePosterior: Bool
     /// While rows share one posterior, row r's (mu, sigma2) at 2 r and 2 r + 1, the same values as its
     /// synapses': 8 bytes per row in an array that stays in cache, where a row's first synapse is a
-    /// cache and TLB miss in a table of tens of megabytes at every spike. Empty otherwise.
-    @usableFromInline var storedRowPosterior: [Scalar]
+    /// cache and TLB miss in a table of tens of megabytes at every spike. Unused otherwise.
+    @usableFromInline let storedRowPosterior: UnsafeMutablePointer<Scalar>
 
-    /// Posterior means, one per synapse (valid at their row's time).
-    public var mu: [Scalar] { storedMu }
-    /// Posterior variances, one per synapse (valid at their row's time).
-    public var sigma2: [Scalar] { storedSigma2 }
-    /// Time (ms) to which each row's posteriors have been relaxed.
-    public var rowTime: [Double] { storedRowTime }
+    /// Posterior means, one per synapse (valid at their row's time); a copy.
+    public var mu: [Scalar] { Array(UnsafeBufferPointer(start: storedMu, count: storedSynapseCount)) }
+    /// Posterior variances, one per synapse (valid at their row's time); a copy.
+    public var sigma2: [Scalar] { Array(UnsafeBufferPointer(start: storedSigma2, count: storedSynapseCount)) }
+    /// Time (ms) to which each row's posteriors have been relaxed; a copy.
+    public var rowTime: [Double] { Array(UnsafeBufferPointer(start: storedRowTime, count: storedRowCount)) }
+
+    /// Takes ownership of filled memory (see the public initialiser).
+    @usableFromInline
+    init(prior: OrnsteinUhlenbeckPrior, link: PosteriorLink, release: ReleaseMode, rowOffsets: [Int],
+         mu: UnsafeMutablePointer<Scalar>, sigma2: UnsafeMutablePointer<Scalar>, rowTime: UnsafeMutablePointer<Double>,
+         rowPosterior: UnsafeMutablePointer<Scalar>, synapseCount: Int, shareOnePosterior: Bool) {
+        self.prior = prior
+        self.link = link
+        self.release = release
+        self.rowOffsets = rowOffsets
+        storedMu = mu
+        storedSigma2 = sigma2
+        storedRowTime = rowTime
+        storedRowPosterior = rowPosterior
+        storedSynapseCount = synapseCount
+        storedRowCount = rowOffsets.count - 1
+        storedRowsShareOnePosterior = shareOnePosterior
+    }
+
+    deinit {
+        storedMu.deallocate()
+        storedSigma2.deallocate()
+        storedRowTime.deallocate()
+        storedRowPosterior.deallocate()
+    }
 
     /// A table whose synapse `i` starts at (`initialMean[i]`, `initialVariance`) at time 0.
     /// Inlinable so that it is specialised for the caller's `Scalar`: run generically it cost about
     /// 1 100 instructions per synapse, most of a Bayesian network's build.
+    /// - Complexity: O(synapses).
     @inlinable
-    public init(rowOffsets: [Int], prior: OrnsteinUhlenbeckPrior, link: PosteriorLink, release: ReleaseMode,
-                initialMean: [Double], initialVariance: Double) throws {
+    public convenience init(rowOffsets: [Int], prior: OrnsteinUhlenbeckPrior, link: PosteriorLink, release: ReleaseMode,
+                            initialMean: [Double], initialVariance: Double) throws {
         try release.validate()
         try SynapseError.require(initialVariance > 0 && initialVariance.isFinite, "initial sigma2",
                                  initialVariance, "> 0")
@@ -64,52 +102,74 @@ public struct BayesianSynapseTable<Scalar: BinaryFloatingPoint & Sendable>: Send
         for (i, m) in initialMean.enumerated() where !m.isFinite {
             throw SynapseError.invalidParameter(name: "initial mean of synapse \(i)", value: m, expected: "finite")
         }
-        self.prior = prior
-        self.link = link
-        self.release = release
-        self.rowOffsets = rowOffsets
-        storedMu = initialMean.map { Scalar($0) }
-        storedSigma2 = Array(repeating: Scalar(initialVariance), count: initialMean.count)
-        storedRowTime = Array(repeating: 0, count: rowOffsets.count - 1)
-        let stored = storedMu
-        storedRowsShareOnePosterior = zip(rowOffsets, rowOffsets.dropFirst()).allSatisfy { start, end in
-            stored[start..<end].allSatisfy { $0 == stored[start] }
+        let count = initialMean.count, rows = rowOffsets.count - 1
+        let mu = UnsafeMutablePointer<Scalar>.allocate(capacity: max(count, 1))
+        let sigma2 = UnsafeMutablePointer<Scalar>.allocate(capacity: max(count, 1))
+        let rowTime = UnsafeMutablePointer<Double>.allocate(capacity: max(rows, 1))
+        for i in 0..<count { (mu + i).initialize(to: Scalar(initialMean[i])) }
+        sigma2.initialize(repeating: Scalar(initialVariance), count: count)
+        rowTime.initialize(repeating: 0, count: rows)
+        let share = zip(rowOffsets, rowOffsets.dropFirst()).allSatisfy { start, end in
+            (start..<end).allSatisfy { mu[$0] == mu[start] }
         }
-        storedRowPosterior = []
-        if storedRowsShareOnePosterior {
-            storedRowPosterior.reserveCapacity(2 * (rowOffsets.count - 1))
-            for start in rowOffsets.dropLast() {
-                storedRowPosterior.append(start < stored.count ? stored[start] : Scalar(prior.mean))
-                storedRowPosterior.append(Scalar(initialVariance))
+        let rowPosterior = UnsafeMutablePointer<Scalar>.allocate(capacity: share ? max(2 * rows, 1) : 1)
+        if share {
+            for r in 0..<rows {
+                let start = rowOffsets[r]
+                (rowPosterior + 2 * r).initialize(to: start < count ? mu[start] : Scalar(prior.mean))
+                (rowPosterior + 2 * r + 1).initialize(to: Scalar(initialVariance))
             }
         }
+        self.init(prior: prior, link: link, release: release, rowOffsets: rowOffsets, mu: mu, sigma2: sigma2,
+                  rowTime: rowTime, rowPosterior: rowPosterior, synapseCount: count, shareOnePosterior: share)
+    }
+
+    /// An independent table with the same state.
+    /// - Complexity: O(synapses).
+    public func copy() -> BayesianSynapseTable {
+        let count = storedSynapseCount, rows = storedRowCount
+        let mu = UnsafeMutablePointer<Scalar>.allocate(capacity: max(count, 1))
+        let sigma2 = UnsafeMutablePointer<Scalar>.allocate(capacity: max(count, 1))
+        let rowTime = UnsafeMutablePointer<Double>.allocate(capacity: max(rows, 1))
+        mu.initialize(from: storedMu, count: count)
+        sigma2.initialize(from: storedSigma2, count: count)
+        rowTime.initialize(from: storedRowTime, count: rows)
+        let share = storedRowsShareOnePosterior
+        let rowPosterior = UnsafeMutablePointer<Scalar>.allocate(capacity: share ? max(2 * rows, 1) : 1)
+        if share { rowPosterior.initialize(from: storedRowPosterior, count: 2 * rows) }
+        return BayesianSynapseTable(prior: prior, link: link, release: release, rowOffsets: rowOffsets, mu: mu,
+                                    sigma2: sigma2, rowTime: rowTime, rowPosterior: rowPosterior,
+                                    synapseCount: count, shareOnePosterior: share)
     }
 
     /// Whether every row's synapses hold one and the same posterior (see `storedRowsShareOnePosterior`).
     public var rowsShareOnePosterior: Bool { storedRowsShareOnePosterior }
 
-    public var rowCount: Int { storedRowTime.count }
-    public var synapseCount: Int { storedMu.count }
+    public var rowCount: Int { storedRowCount }
+    public var synapseCount: Int { storedSynapseCount }
     /// Bytes of posterior state per synapse (8 for Float, 16 for Double), excluding per-row times.
     public static var bytesPerSynapse: Int { 2 * MemoryLayout<Scalar>.stride }
 
     /// Relaxes every posterior of `row` to `time` (ms) with the closed form, one exponential per row.
-    /// Times earlier than the row's are a caller error and leave the row unchanged.
+    /// Times earlier than the row's are a caller error and leave the row unchanged. Touches only
+    /// `row`'s memory, so that threads bring their own rows at the same time.
     @inlinable
-    public mutating func bringRow(_ row: Int, to time: Double) {
+    public func bringRow(_ row: Int, to time: Double) {
         let elapsed = time - storedRowTime[row]
         if !(elapsed > 0) { return }
         let d = prior.decay(over: elapsed)
         let d2 = d * d
         let m0 = prior.mean, v0 = prior.variance
+        let mu = storedMu, sigma2 = storedSigma2
         for i in rowOffsets[row]..<rowOffsets[row + 1] {
-            storedMu[i] = Scalar(m0 + (Double(storedMu[i]) - m0) * d)
-            storedSigma2[i] = Scalar(v0 + (Double(storedSigma2[i]) - v0) * d2)
+            mu[i] = Scalar(m0 + (Double(mu[i]) - m0) * d)
+            sigma2[i] = Scalar(v0 + (Double(sigma2[i]) - v0) * d2)
         }
         if storedRowsShareOnePosterior {
             // The same closed form on the same values as the synapses'.
-            storedRowPosterior[2 * row] = Scalar(m0 + (Double(storedRowPosterior[2 * row]) - m0) * d)
-            storedRowPosterior[2 * row + 1] = Scalar(v0 + (Double(storedRowPosterior[2 * row + 1]) - v0) * d2)
+            let p = storedRowPosterior
+            p[2 * row] = Scalar(m0 + (Double(p[2 * row]) - m0) * d)
+            p[2 * row + 1] = Scalar(v0 + (Double(p[2 * row + 1]) - v0) * d2)
         }
         storedRowTime[row] = time
     }
@@ -131,7 +191,7 @@ public struct BayesianSynapseTable<Scalar: BinaryFloatingPoint & Sendable>: Send
     /// Adds a learning increment to synapse `i`, at `time` (ms, for the error message). A posterior
     /// that would become non-finite or non-positive stops with an error naming the synapse; it is not clamped.
     @inlinable
-    public mutating func apply(_ increment: PosteriorIncrement, to i: Int, at time: Double) throws {
+    public func apply(_ increment: PosteriorIncrement, to i: Int, at time: Double) throws {
         let newMu = Double(storedMu[i]) + increment.mu
         let newSigma2 = Double(storedSigma2[i]) + increment.sigma2
         guard newMu.isFinite, newSigma2.isFinite, newSigma2 > 0,
@@ -141,7 +201,6 @@ public struct BayesianSynapseTable<Scalar: BinaryFloatingPoint & Sendable>: Send
         storedMu[i] = Scalar(newMu)
         storedSigma2[i] = Scalar(newSigma2)
         storedRowsShareOnePosterior = false
-        storedRowPosterior = []
     }
 }
 
@@ -150,14 +209,12 @@ extension BayesianSynapseTable {
     /// itself and checks its domain (the engine's Synaptic Filter, docs/MODEL.md §5): each store rounds to
     /// `Scalar` once.
     @inlinable
-    public mutating func withMutablePosteriors<R>(
+    public func withMutablePosteriors<R>(
         _ body: (UnsafeMutableBufferPointer<Scalar>, UnsafeMutableBufferPointer<Scalar>) throws -> R
     ) rethrows -> R {
         storedRowsShareOnePosterior = false
-        storedRowPosterior = []
-        return try storedMu.withUnsafeMutableBufferPointer { mu in
-            try storedSigma2.withUnsafeMutableBufferPointer { sigma2 in try body(mu, sigma2) }
-        }
+        return try body(UnsafeMutableBufferPointer(start: storedMu, count: storedSynapseCount),
+                        UnsafeMutableBufferPointer(start: storedSigma2, count: storedSynapseCount))
     }
 }
 

@@ -32,12 +32,12 @@ final class BatchReleaseTests: XCTestCase {
     /// |x| < 4 in the exponent's argument); `relaxedPosterior` is the closed form from the stored state
     /// and agrees with `bringRow`'s Float state to 2^-23 relative; the table is not written.
     func testWholeRowsMatchClosedFormRelaxationThenLogNormalRelease() throws {
-        var batch = try table()
+        let batch = try table()
         // Unequal variances in rows 0 and 4 (the square root of a block is reused only when equal).
         for k in [1, 5, 6, 30, 41] {
             try batch.apply(PosteriorIncrement(mu: 0, sigma2: 0.01 * Double(k)), to: k, at: 0)
         }
-        var brought = batch
+        let brought = batch.copy()
         var lanes = RandomLanes(seed: 62, purpose: .release)
         var referenceLanes = lanes
         let out = UnsafeMutablePointer<Double>.allocate(capacity: 20)
@@ -70,10 +70,10 @@ final class BatchReleaseTests: XCTestCase {
     func testRowsSharingOnePosteriorReleaseBitForBitAsPerSynapse() throws {
         let prior = try OrnsteinUhlenbeckPrior(mean: -2.34, variance: 0.07448, tau: 100)
         for link in [PosteriorLink.log, .identity] {
-            var shared = try CompactBayesianSynapseTable(
+            let shared = try CompactBayesianSynapseTable(
                 rowOffsets: [0, 13, 21, 21, 24, 44], prior: prior, link: link, release: .posterior,
                 initialMean: Array(repeating: -2.0, count: 44), initialVariance: 0.2)
-            var perSynapse = shared
+            let perSynapse = shared.copy()
             perSynapse.withMutablePosteriors { _, _ in }
             XCTAssertTrue(shared.rowsShareOnePosterior)
             XCTAssertFalse(perSynapse.rowsShareOnePosterior)
@@ -105,7 +105,7 @@ final class BatchReleaseTests: XCTestCase {
         let nearLimit = try CompactBayesianSynapseTable(
             rowOffsets: [0, 400], prior: wide, link: .log, release: .posterior,
             initialMean: Array(repeating: 700, count: 400), initialVariance: 1)
-        var nearLimitPerSynapse = nearLimit
+        let nearLimitPerSynapse = nearLimit.copy()
         nearLimitPerSynapse.withMutablePosteriors { _, _ in }
         XCTAssertGreaterThan(700 + RandomLanes.largestZigguratNormal, 707)
         let a = UnsafeMutablePointer<Double>.allocate(capacity: 400), b = UnsafeMutablePointer<Double>.allocate(capacity: 400)
@@ -119,7 +119,7 @@ final class BatchReleaseTests: XCTestCase {
             XCTAssertEqual((0..<400).filter { a[$0].isFinite && a[$0].sign == (sign < 0 ? .minus : .plus) }.count, 400)
         }
         // Different initial means within a row, or a learning increment, end the sharing.
-        var learning = try CompactBayesianSynapseTable(
+        let learning = try CompactBayesianSynapseTable(
             rowOffsets: [0, 2], prior: prior, link: .log, release: .posterior, initialMean: [-2, -2], initialVariance: 0.2)
         try learning.apply(PosteriorIncrement(mu: 0.1, sigma2: 0), to: 1, at: 0)
         XCTAssertFalse(learning.rowsShareOnePosterior)
@@ -132,7 +132,7 @@ final class BatchReleaseTests: XCTestCase {
     /// identity link: mu + sqrt(sigma2) xi from the state relaxed from 12 ms; and at the row's own
     /// time the stored posterior is used as it is.
     func testPartOfARowUnderTheIdentityLink() throws {
-        var batch = try table(link: .identity)
+        let batch = try table(link: .identity)
         batch.bringRow(4, to: 12)
         var lanes = RandomLanes(seed: 63, purpose: .release)
         var referenceLanes = lanes

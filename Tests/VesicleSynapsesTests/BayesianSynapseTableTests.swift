@@ -26,7 +26,7 @@ final class BayesianSynapseTableTests: XCTestCase {
     /// and to 4e-7 relative (Float: ~2^-24 per store, not accumulating under the contraction).
     /// 2 000 touches of random rows at random times, seed 52.
     func testLazyRowRelaxationMatchesClosedForm() throws {
-        var (compact, exact, initial) = try tables()
+        let (compact, exact, initial) = try tables()
         var rng = RandomStream(seed: 52, purpose: .rates)
         var time = 0.0
         for _ in 0..<2_000 {
@@ -51,7 +51,7 @@ final class BayesianSynapseTableTests: XCTestCase {
     }
 
     func testIncrementLeavingTheDomainIsAnError() throws {
-        var (compact, _, _) = try tables()
+        let (compact, _, _) = try tables()
         try compact.apply(PosteriorIncrement(mu: 0.1, sigma2: -0.1), to: 4, at: 12)
         XCTAssertEqual(compact.posterior(4).sigma2, 0.1, accuracy: 1e-7)
         XCTAssertThrowsError(try compact.apply(PosteriorIncrement(mu: 0, sigma2: -0.2), to: 4, at: 12.5)) { error in

@@ -17,7 +17,7 @@ final class BayesianProjection {
     let spec: BayesianSynapseSpec
     /// +1 or -1: the connection's sign (Dale's law by construction, docs/MODEL.md §3).
     let sign: Double
-    var table: CompactBayesianSynapseTable
+    let table: CompactBayesianSynapseTable
     private let streams: UnsafeMutablePointer<RandomStream>
     private let lanes: UnsafeMutablePointer<RandomLanes>
     private let rowCount: Int

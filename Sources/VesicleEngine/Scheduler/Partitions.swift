@@ -96,13 +96,12 @@ final class Partitions {
                 slotCapacity = max(slots, 2 * slotCapacity)
                 releaseSlots = .allocate(capacity: slotCapacity)
             }
-            // The release walks run one after another on this thread: a row's draws depend only on
-            // its own spikes, so the order of partitions does not change them, but the Bayesian tables
-            // are Swift arrays inside a struct (`CompactBayesianSynapseTable`), and one partition
-            // bringing its rows forward while another reads the table is a copy-on-write race (seen:
-            // an array freed while retained, 2 threads, release log and posterior samplers on).
-            // Concurrent releases need the tables on raw memory first.
-            for k in partitions.indices { walk(k, work, .releases) }
+            // The release walks run at once, each partition drawing and relaxing its own rows: a
+            // row's draws depend only on its own spikes, and the Bayesian tables are raw memory
+            // (`BayesianSynapseTable`), each row written by its owner only. The barrier between the
+            // walks makes every release visible to every delivering partition.
+            let releasing = Job(partitions: self, work: work)
+            DispatchQueue.concurrentPerform(iterations: partitions.count) { k in releasing.run(k, .releases) }
             // An abandoned release walk left release slots unwritten: deliver nothing.
             if partitions.contains(where: \.abandoned) { return }
         }
