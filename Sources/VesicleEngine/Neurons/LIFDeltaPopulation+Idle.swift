@@ -32,4 +32,37 @@ extension LIFDeltaPopulation {
     static func lowerBound(ofCrossing crossing: Double) -> Double {
         crossing - (abs(crossing) * 0x1.0p-40 + 1e-9)
     }
+
+    /// The wake of drifting neuron j (gap < 0) after an excitatory jump at t (clock value `scale`), which
+    /// brings its crossing forward, without a logarithm. Below threshold at t, x = scaled / (gap scale)
+    /// exceeds 1 and the crossing is t + tau ln x >= t + tau (1 - 1/x) (ln x >= 1 - 1/x). The bound is
+    /// tight when the crossing is near (x near 1) and early otherwise, which costs one advance that
+    /// then finds the exact time. At or above threshold (a held crossing): -infinity.
+    /// - Complexity: O(1), one division.
+    @inline(__always)
+    func earlyWake(_ j: Int, at t: Double, scale: Double) -> Double {
+        let scaled = state[j].scaled, level = state[j].thresholdGap * scale
+        guard scaled < level else { return -.infinity }
+        return min(state[j].nextDrive, Self.lowerBound(ofCrossing: t + tau * (1 - level / scaled)))
+    }
+
+    /// The window end: every neuron of `range` whose wake is before t is brought forward (the others
+    /// have nothing pending). The wakes are read four at a time first, so that the common case, no
+    /// neuron of four due, is a few loads and compares.
+    /// - Complexity: O(range) compares, plus the advances of the due neurons.
+    @inline(__always)
+    func advanceDue(_ range: Range<Int>, before t: Double) {
+        let wake = self.wake
+        var j = range.lowerBound
+        while j + 4 <= range.upperBound {
+            if min(min(wake[j], wake[j + 1]), min(wake[j + 2], wake[j + 3])) < t {
+                for k in j..<(j + 4) where wake[k] < t { advance(k, before: t) }
+            }
+            j += 4
+        }
+        while j < range.upperBound {
+            if wake[j] < t { advance(j, before: t) }
+            j += 1
+        }
+    }
 }

@@ -22,6 +22,8 @@ extension LIFDeltaPopulation {
     /// The scale is the same function of t as the deliveries' (`clockValue`), so the test is theirs.
     func settleCrossing(_ j: Int, at t: Double, into output: PartitionOutput) {
         held[j] = false
+        // Its drift crossing, if it drifts, is found again at the next advance.
+        wake[j] = -.infinity
         let scale = clockValue(at: t)
         guard t >= state[j].refractoryUntil, state[j].scaled >= state[j].thresholdGap * scale else { return }
         if fusedDrive { fireOnClock(j, at: scale, time: t, into: output) } else { fire(j, at: t) }

@@ -8,7 +8,7 @@ import VesicleRandom
 /// The membrane potential is stored scaled (docs/MODEL.md §2): V(t) = V_inf + scaled * exp(-(t - epoch)/tau_m)
 /// for t >= refractoryUntil. A PSP of amplitude J at time t adds J exp((t - epoch)/tau_m) to `scaled`, so
 /// one exponential per delivered spike and projection serves all its targets, and the integration
-/// between events is exact. `epoch` is moved forward every window so that the scale factors stay
+/// between events is exact. `epoch` is moved forward at window ends (`rebaseSpan`) so that the scale factors stay
 /// near 1 and no precision is lost.
 struct LIFDeltaState {
     var scaled: Double
@@ -50,7 +50,18 @@ final class LIFDeltaPopulation {
     /// -infinity when unknown (after an excitatory input to a drifting neuron, a bias change) or for
     /// escape noise, which is always brought forward.
     let wake: UnsafeMutablePointer<Double>
-    var epoch: Double = 0
+    /// The time at which the scale factor is 1. Kept behind a pointer: a class's stored `var` is
+    /// checked for exclusive access at run time at each read outside the inlined loops, which cost a
+    /// sixth of the delta CUBA run in `advanceWithDrift` (perf, 2026-12-02).
+    var epoch: Double {
+        get { epochStorage.pointee }
+        set { epochStorage.pointee = newValue }
+    }
+    private let epochStorage: UnsafeMutablePointer<Double> = {
+        let p = UnsafeMutablePointer<Double>.allocate(capacity: 1)
+        p.initialize(to: 0)
+        return p
+    }()
     let drives: PoissonDriveTable
     let spikes: WindowSpikes
     /// Where spikes and arrival counts go before a simulator installs its partitions' route:
@@ -151,6 +162,7 @@ final class LIFDeltaPopulation {
         asymptote.deallocate()
         held.deallocate()
         wake.deallocate()
+        epochStorage.deallocate()
     }
 
     /// Membrane potential of local neuron j at time t (t not before its last update).
@@ -286,8 +298,7 @@ final class LIFDeltaPopulation {
             let scaled = state[j].scaled + increment
             state[j].scaled = scaled
             if excitatory {
-                // Excitation brings a drift crossing forward: known again at the next advance.
-                if state[j].thresholdGap < 0 { wake[j] = -.infinity }
+                if state[j].thresholdGap < 0 { wake[j] = earlyWake(j, at: t, scale: scale) }
                 if scaled >= state[j].thresholdGap * scale { hold(j, into: output) }
             }
         }
@@ -319,7 +330,7 @@ final class LIFDeltaPopulation {
             let scaled = line.pointee.scaled + weight * scale
             line.pointee.scaled = scaled
             if weight > 0 {
-                if line.pointee.thresholdGap < 0 { wake[j] = -.infinity }
+                if line.pointee.thresholdGap < 0 { wake[j] = earlyWake(j, at: t, scale: scale) }
                 if scaled >= line.pointee.thresholdGap * scale { hold(j, into: output) }
             }
         }
@@ -347,8 +358,7 @@ final class LIFDeltaPopulation {
             let limit = clockValue(at: t)
             for j in range { advanceOnClock(j, before: limit, into: output) }
         } else {
-            let wake = self.wake
-            for j in range where wake[j] < t { advance(j, before: t) }
+            advanceDue(range, before: t)
         }
     }
 
