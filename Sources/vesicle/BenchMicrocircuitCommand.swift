@@ -19,11 +19,18 @@ struct BenchMicrocircuitCommand: ParsableCommand {
     @Option(help: "Threads for the windows' deliveries.")
     var threads: Int = 1
 
-    @Option(help: "Simulated time after the warm-up, ms.")
-    var duration: Double = 1000
+    @Option(name: .customLong("duration"), parsing: .unconditional,
+            help: "Simulated time after the warm-up, with its unit: 1s, 200ms (a bare number is ms).", transform: TimeOption.parse)
+    var durationOption = TimeOption(milliseconds: 1000, text: "1000ms", bare: false)
 
-    @Option(help: "Unrecorded warm-up, ms (NEST's example: 500 ms).")
-    var warmup: Double = 500
+    @Option(name: .customLong("warmup"), parsing: .unconditional,
+            help: "Unrecorded warm-up, with its unit (NEST's example: 500ms; a bare number is ms).", transform: TimeOption.parse)
+    var warmupOption = TimeOption(milliseconds: 500, text: "500ms", bare: false)
+
+    /// The simulated time after the warm-up, ms.
+    var duration: Double { durationOption.milliseconds }
+    /// The warm-up, ms.
+    var warmup: Double { warmupOption.milliseconds }
 
     @Option(help: "The run's seed.")
     var seed: UInt64 = 55
@@ -41,7 +48,8 @@ struct BenchMicrocircuitCommand: ParsableCommand {
 
     func validate() throws {
         guard scale > 0, scale <= 1 else { throw ValidationError("--scale must be in (0, 1]") }
-        guard duration > 0, warmup >= 0 else { throw ValidationError("--duration must be > 0 ms and --warmup >= 0 ms") }
+        try durationOption.validate(flag: "--duration")
+        try warmupOption.validate(flag: "--warmup", allowZero: true)
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
     }
 
@@ -83,7 +91,7 @@ struct BenchMicrocircuitCommand: ParsableCommand {
     func run() throws {
         print(BenchmarkMachine.summary)
         let path = try networkPath()
-        print("command: vesicle bench microcircuit --scale \(scale) --threads \(threads) --duration \(duration) --warmup \(warmup) --seed \(seed)\(dc ? " --dc" : "") --network \(path)")
+        print("command: vesicle bench microcircuit --scale \(scale) --threads \(threads) --duration \(TimeOption.trim(duration))ms --warmup \(TimeOption.trim(warmup))ms --seed \(seed)\(dc ? " --dc" : "") --network \(path)")
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let source = try Self.scaled(text, scale: scale, path: path)
         let compiled = NetworkLanguage.compile(source: source, path: path)

@@ -7,7 +7,7 @@ import XCTest
 final class BenchMicrocircuitTests: CLITestCase {
     func testMicrocircuitBenchmarkReportsEveryPopulation() throws {
         // 1 % of the neurons (772) with full in-degrees: about 3e6 synapses, seconds to build and run.
-        let result = try vesicle("bench", "microcircuit", "--scale", "0.01", "--warmup", "20", "--duration", "30", timeout: 300)
+        let result = try vesicle("bench", "microcircuit", "--scale", "0.01", "--warmup", "20ms", "--duration", "0.03s", timeout: 300)
         XCTAssertEqual(result.status, 0, result.stderr + result.stdout)
         let last = try XCTUnwrap(result.lastStdoutLine)
         let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any], last)
@@ -19,5 +19,16 @@ final class BenchMicrocircuitTests: CLITestCase {
         XCTAssertGreaterThan(object["background_events"] as? Int ?? 0, 0, last)
         XCTAssertTrue(result.stdout.contains("command: vesicle bench microcircuit --scale 0.01"), result.stdout)
         XCTAssertTrue(result.stdout.contains("L23E"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("--duration 30ms --warmup 20ms"), result.stdout)
+    }
+
+    /// Times carry units; a wrong unit or a negative time is refused before anything is built.
+    func testMicrocircuitBenchmarkRefusesTimesWithoutAUnitItKnows() throws {
+        let unit = try vesicle("bench", "microcircuit", "--duration", "5sec")
+        XCTAssertNotEqual(unit.status, 0)
+        XCTAssertTrue(unit.stderr.contains("'sec' is not a unit of time"), unit.stderr)
+        let negative = try vesicle("bench", "microcircuit", "--warmup", "-1ms")
+        XCTAssertNotEqual(negative.status, 0)
+        XCTAssertTrue(negative.stderr.contains("--warmup -1ms is out of range"), negative.stderr)
     }
 }

@@ -31,16 +31,20 @@ final class SchedulingTests: XCTestCase {
         }
     }
 
-    /// Simultaneous arrivals are delivered in order of the source's global index (documented in
-    /// Simulator). Inhibition first: -5 then +10 from V = 0 stays below theta = 8; excitation first
-    /// fires. Swapping which source comes first in the network swaps the outcome, every run.
-    func testSimultaneousDeliveriesFollowSourceOrder() throws {
+    /// Simultaneous arrivals are summed before the threshold test (docs/MODEL.md §7), so the order
+    /// of declaration no longer decides: -5 and +10 from V = 0 sum to 5 < theta = 8 and never fire,
+    /// whichever source comes first (the old source-order rule fired when excitation came first);
+    /// +10 and -1 sum to 9 and fire at the arrival in both orders. SimultaneousInputsTests has more.
+    func testSimultaneousDeliveriesAreSummedWhateverTheSourceOrder() throws {
         let p = TestNetworks.lif(tauM: 20, rest: 0, threshold: 8, reset: 0)
         for _ in 0..<3 {
             let inhibitionFirst = TestNetworks.driven(target: .lifDelta(p), inputs: [([1], -5, 1), ([1], 10, 1)], duration: 10)
             XCTAssertEqual(try TestNetworks.run(inhibitionFirst).1.times[0][0], [])
             let excitationFirst = TestNetworks.driven(target: .lifDelta(p), inputs: [([1], 10, 1), ([1], -5, 1)], duration: 10)
-            XCTAssertEqual(try TestNetworks.run(excitationFirst).1.times[0][0], [2])
+            XCTAssertEqual(try TestNetworks.run(excitationFirst).1.times[0][0], [])
+            for inputs in [[([1.0], 10.0, 1.0), ([1.0], -1.0, 1.0)], [([1.0], -1.0, 1.0), ([1.0], 10.0, 1.0)]] {
+                XCTAssertEqual(try TestNetworks.run(TestNetworks.driven(target: .lifDelta(p), inputs: inputs, duration: 10)).1.times[0][0], [2])
+            }
         }
     }
 

@@ -31,7 +31,7 @@ extension LIFDeltaPopulation: NeuronPopulation {
         return potential(j, at: t)
     }
 
-    func endWindow(at end: Double) { rebase(to: end) }
+    func endWindow(at end: Double) { endWindow(movingEpochTo: end) }
 
     var firesStochastically: Bool { escapeNoise != nil }
 

@@ -119,7 +119,7 @@ extension LIFDeltaPopulation {
         line.pointee.scaled = scaled
         let threshold = Double(bitPattern: (line.pointee.thresholdGap * scale).bitPattern
                                            | masks[2 + (refractory << 1 | excitatory)])
-        if testsThreshold && scaled >= threshold { fireOnClock(j, at: scale, time: t, into: output) }
+        if testsThreshold && scaled >= threshold { hold(j, into: output) }
     }
 
     /// The drive's arrivals before `limit` (at least one is pending), with the line's fields in
@@ -194,6 +194,8 @@ extension LIFDeltaPopulation {
     /// on the clock is s = scaled / gap (V - V_inf = scaled / s reaches gap < 0); not before the end
     /// of refractoriness.
     func advanceWithDriftOnClock(_ j: Int, before limit: Double, into output: PartitionOutput) {
+        // Held at threshold by an input that is not over yet (`hold`): nothing before it is pending.
+        if held[j] { return }
         let line = state + j
         while true {
             let gap = line.pointee.thresholdGap

@@ -8,7 +8,7 @@ import VesicleRandom
 /// The membrane potential is stored scaled (docs/MODEL.md §2): V(t) = V_inf + scaled * exp(-(t - epoch)/tau_m)
 /// for t >= refractoryUntil. A PSP of amplitude J at time t adds J exp((t - epoch)/tau_m) to `scaled`, so
 /// one exponential per delivered spike and projection serves all its targets, and the integration
-/// between events is exact. `epoch` is moved forward every window so that the scale factors stay
+/// between events is exact. `epoch` is moved forward at window ends (`rebaseSpan`) so that the scale factors stay
 /// near 1 and no precision is lost.
 struct LIFDeltaState {
     var scaled: Double
@@ -39,7 +39,29 @@ final class LIFDeltaPopulation {
     let expTable = SmallArgumentExpTable.values
     let state: UnsafeMutablePointer<LIFDeltaState>
     let asymptote: UnsafeMutablePointer<Double>
-    var epoch: Double = 0
+    /// Neuron j sits at threshold on its partition's `heldCrossings`, waiting for the rest of the
+    /// inputs at the same time (`LIFDeltaPopulation+SimultaneousInputs.swift`). Read only where a
+    /// neuron drifts: there a second input at the same time must not fire it by drift.
+    let held: UnsafeMutablePointer<Bool>
+    /// Without a fused drive: a time before which neuron j has nothing pending, no drive arrival and
+    /// no drift crossing, so that bringing it forward to any t <= wake[j] would change nothing
+    /// (docs/DESIGN.md, Lazy state). A window end and a delivery skip such a neuron, which makes the
+    /// window's cost that of its work however short the delay (`LIFDeltaPopulation+Idle.swift`).
+    /// -infinity when unknown (after an excitatory input to a drifting neuron, a bias change) or for
+    /// escape noise, which is always brought forward.
+    let wake: UnsafeMutablePointer<Double>
+    /// The time at which the scale factor is 1. Kept behind a pointer: a class's stored `var` is
+    /// checked for exclusive access at run time at each read outside the inlined loops, which cost a
+    /// sixth of the delta CUBA run in `advanceWithDrift` (perf, 2026-12-02).
+    var epoch: Double {
+        get { epochStorage.pointee }
+        set { epochStorage.pointee = newValue }
+    }
+    private let epochStorage: UnsafeMutablePointer<Double> = {
+        let p = UnsafeMutablePointer<Double>.allocate(capacity: 1)
+        p.initialize(to: 0)
+        return p
+    }()
     let drives: PoissonDriveTable
     let spikes: WindowSpikes
     /// Where spikes and arrival counts go before a simulator installs its partitions' route:
@@ -109,6 +131,10 @@ final class LIFDeltaPopulation {
         state = HugePageMemory.allocate(bytes: max(count, 1) * MemoryLayout<LIFDeltaState>.stride)
             .bindMemory(to: LIFDeltaState.self, capacity: max(count, 1))
         asymptote = .allocate(capacity: max(count, 1))
+        held = .allocate(capacity: max(count, 1))
+        held.initialize(repeating: false, count: max(count, 1))
+        wake = .allocate(capacity: max(count, 1))
+        wake.initialize(repeating: -.infinity, count: max(count, 1))
         let vInf = parameters.asymptoticPotential
         let placeholder = RandomStream(state: (1, 0, 0, 0))
         for j in 0..<count {
@@ -134,6 +160,9 @@ final class LIFDeltaPopulation {
         state.deinitialize(count: count)
         HugePageMemory.release(UnsafeMutableRawPointer(state))
         asymptote.deallocate()
+        held.deallocate()
+        wake.deallocate()
+        epochStorage.deallocate()
     }
 
     /// Membrane potential of local neuron j at time t (t not before its last update).
@@ -166,10 +195,12 @@ final class LIFDeltaPopulation {
             advanceOnClock(j, before: clockValue(at: t), into: route.output(of: j))
         } else if singleDrives && state[j].thresholdGap >= 0 {
             if state[j].nextDrive < t { receiveSingleDrive(j, before: t) }
+            wake[j] = state[j].nextDrive
         } else if let escapeNoise {
             advanceWithEscapeNoise(j, before: t, noise: escapeNoise)
         } else if state[j].thresholdGap >= 0 {
             while state[j].nextDrive < t { receiveDrive(j) }
+            wake[j] = state[j].nextDrive
         } else {
             advanceWithDrift(j, before: t)
         }
@@ -209,6 +240,8 @@ final class LIFDeltaPopulation {
 
     /// Asymptote above threshold: the next event is either a drive arrival or the analytic crossing.
     private func advanceWithDrift(_ j: Int, before t: Double) {
+        // Held at threshold by an input at t, which is not over yet: nothing before t is pending.
+        if held[j] { return }
         while true {
             let gap = state[j].thresholdGap
             let scaled = state[j].scaled
@@ -223,6 +256,7 @@ final class LIFDeltaPopulation {
             } else if arrival < t {
                 receiveDrive(j)
             } else {
+                wake[j] = min(arrival, Self.lowerBound(ofCrossing: crossing))
                 return
             }
         }
@@ -256,13 +290,17 @@ final class LIFDeltaPopulation {
             }
             return
         }
+        let wake = self.wake
         for target in targets {
             let j = Int(target)
-            if state[j].nextDrive < t || state[j].thresholdGap < 0 || stochastic { advance(j, before: t) }
+            if wake[j] < t || stochastic { advance(j, before: t) }
             if t < state[j].refractoryUntil { continue }
             let scaled = state[j].scaled + increment
             state[j].scaled = scaled
-            if excitatory && scaled >= state[j].thresholdGap * scale { fire(j, at: t) }
+            if excitatory {
+                if state[j].thresholdGap < 0 { wake[j] = earlyWake(j, at: t, scale: scale) }
+                if scaled >= state[j].thresholdGap * scale { hold(j, into: output) }
+            }
         }
     }
 
@@ -282,15 +320,19 @@ final class LIFDeltaPopulation {
             deliverOnClock(amplitudes: amplitudes, allOfSign: sign, at: t, scale: scale, to: targets, into: output)
             return
         }
+        let wake = self.wake
         for (target, amplitude) in zip(targets, amplitudes) {
             let j = Int(target)
             let line = state + j
-            if line.pointee.nextDrive < t || line.pointee.thresholdGap < 0 || stochastic { advance(j, before: t) }
+            if wake[j] < t || stochastic { advance(j, before: t) }
             if t < line.pointee.refractoryUntil { continue }
             let weight = Double(amplitude)
             let scaled = line.pointee.scaled + weight * scale
             line.pointee.scaled = scaled
-            if weight > 0 && scaled >= line.pointee.thresholdGap * scale { fire(j, at: t) }
+            if weight > 0 {
+                if line.pointee.thresholdGap < 0 { wake[j] = earlyWake(j, at: t, scale: scale) }
+                if scaled >= line.pointee.thresholdGap * scale { hold(j, into: output) }
+            }
         }
     }
 
@@ -316,7 +358,7 @@ final class LIFDeltaPopulation {
             let limit = clockValue(at: t)
             for j in range { advanceOnClock(j, before: limit, into: output) }
         } else {
-            for j in range { advance(j, before: t) }
+            advanceDue(range, before: t)
         }
     }
 
@@ -336,6 +378,7 @@ final class LIFDeltaPopulation {
         advance(j, before: t)
         asymptote[j] += deltaV
         state[j].thresholdGap = escapeNoise == nil ? parameters.threshold - asymptote[j] : .infinity
+        wake[j] = -.infinity
         if fusedDrive { setClockArrival(state + j, abs(state[j].nextDrive)) }
         // V = V_inf + scaled/scale is unchanged, so scaled absorbs the shift of V_inf.
         if t >= state[j].refractoryUntil {

@@ -22,6 +22,11 @@ extension LIFExpPopulation: NeuronPopulation {
         for (j, a) in zip(targets, releases) { receive(Int(j), weight: a, at: t) }
     }
 
+    /// Never called: a current jump leaves V where it is, so the crossing test runs on the interval
+    /// after the last input at t, on the sum of the currents, and no crossing is ever held
+    /// (docs/MODEL.md §7).
+    func settleCrossing(_ j: Int, at t: Double, into output: PartitionOutput) {}
+
     func changeInput(_ neurons: Range<Int>, by deltaCurrent: Double, at t: Double) {
         changeBias(neurons, by: deltaCurrent, at: t)
     }

@@ -11,6 +11,10 @@ struct LIFExpState {
     /// No crossing is possible before this time unless an input or drive arrival comes first: a
     /// window end before it leaves the neuron untouched (`advance`).
     var quietUntil: Double = -.infinity
+    /// The first crossing after `lastUpdate` if no input comes first, as an offset from it, found by
+    /// the rigorous search when the quiet horizon was sought (`quietHorizon`); NaN when unknown.
+    /// Any input, drive arrival, bias change or move of `lastUpdate` makes it unknown again.
+    var predictedCrossing: Double = .nan
 }
 
 /// A population of current-based LIF neurons with exponential synaptic currents (NEST iaf_psc_exp
@@ -75,14 +79,24 @@ final class LIFExpPopulation {
     /// quiet horizon covers t and whose next drive arrival is not before t cannot fire before t, so
     /// its state is left exact at `lastUpdate` and is brought forward later in one closed-form step;
     /// otherwise it is brought to t and a new horizon is sought with the cheap test (one sample).
+    /// A neuron whose horizon is unknown (after an input) and that has no drive arrival before t is
+    /// first given a horizon from where it stands; only if that does not reach t is it brought to t.
     @inline(__always)
     func advance(_ j: Int, to t: Double) {
         if t <= state[j].quietUntil && state[j].nextDrive >= t { return }
+        if state[j].nextDrive >= t && state[j].quietUntil < state[j].lastUpdate {
+            state[j].quietUntil = quietHorizon(j)
+            if t <= state[j].quietUntil { return }
+        }
         bring(j, to: t)
         state[j].quietUntil = quietHorizon(j)
     }
 
-    /// The time before which neuron j, as it stands at `lastUpdate`, cannot cross without input.
+    /// The time before which neuron j, as it stands at `lastUpdate`, cannot cross without input:
+    /// `quietSpan` ahead when the cheap test excludes a crossing there; otherwise the rigorous search
+    /// runs on that span, and its first crossing, kept as `predictedCrossing` for `propagate` to fire
+    /// without searching again, is the horizon (or the span's end when there is none). A drifting
+    /// neuron near threshold is thus touched at its crossing or its next input, not at every window.
     private func quietHorizon(_ j: Int) -> Double {
         let last = state[j].lastUpdate
         if last < state[j].refractoryUntil { return state[j].refractoryUntil }
@@ -90,8 +104,12 @@ final class LIFExpPopulation {
             asymptote: asymptote[j], capacitance: parameters.capacitance,
             excitatory: excitatoryKernel, inhibitory: inhibitoryKernel,
             v0: state[j].potential, iE0: state[j].excitatoryCurrent, iI0: state[j].inhibitoryCurrent)
-        if trajectory.mayCross(threshold: parameters.threshold, before: trajectory.sample(at: Self.quietSpan)) {
-            return -.infinity
+        let end = trajectory.sample(at: Self.quietSpan)
+        if trajectory.mayCross(threshold: parameters.threshold, before: end),
+           let s = trajectory.searchCrossing(threshold: parameters.threshold, end: end).time {
+            state[j].predictedCrossing = s
+            // No crossing strictly before last + s: a window end at or before it leaves the neuron.
+            return last + s
         }
         return last + Self.quietSpan
     }
@@ -109,6 +127,23 @@ final class LIFExpPopulation {
         propagate(j, to: t)
     }
 
+    /// Fires neuron j at its predicted crossing if that lies before t (`quietHorizon`); true if it did.
+    /// Whether a known crossing fires before t is decided by the same comparison as the horizon's
+    /// (last + s < t), so a window end the horizon let pass never sees the crossing fire behind it.
+    @inline(__always)
+    private func firePredicted(_ j: Int, before t: Double) -> Bool? {
+        let s = state[j].predictedCrossing
+        if s.isNaN { return nil }
+        let last = state[j].lastUpdate
+        state[j].predictedCrossing = .nan
+        guard last + s < t else { return false }
+        state[j].excitatoryCurrent *= exp(-s / parameters.tauSynExcitatory)
+        state[j].inhibitoryCurrent *= exp(-s / parameters.tauSynInhibitory)
+        state[j].lastUpdate = last + s
+        fire(j, at: last + s)
+        return true
+    }
+
     /// A PSP of `weight` pA at time t.
     @inline(__always)
     func receive(_ j: Int, weight: Double, at t: Double) {
@@ -119,6 +154,7 @@ final class LIFExpPopulation {
 
     @inline(__always)
     private func addCurrent(_ j: Int, _ w: Double) {
+        state[j].predictedCrossing = .nan
         if w >= 0 { state[j].excitatoryCurrent += w } else { state[j].inhibitoryCurrent += w }
     }
 
@@ -131,6 +167,7 @@ final class LIFExpPopulation {
         route.output(of: j).spikes.append(time: t, neuron: offset &+ UInt32(j))
         state[j].potential = parameters.resetPotential
         state[j].refractoryUntil = t + parameters.refractoryPeriod
+        state[j].predictedCrossing = .nan
     }
 
     /// Exact propagation with no input in (lastUpdate, t].
@@ -148,13 +185,17 @@ final class LIFExpPopulation {
                 fire(j, at: last)
                 continue
             }
+            // A crossing known from the horizon: fire it without searching, or, when it lies at or
+            // after t, know that (last, t] has none.
+            let known = firePredicted(j, before: t)
+            if known == true { continue }
             let h = t - last
             let trajectory = ExponentialCurrentTrajectory(
                 asymptote: asymptote[j], capacitance: parameters.capacitance,
                 excitatory: excitatoryKernel, inhibitory: inhibitoryKernel,
                 v0: state[j].potential, iE0: state[j].excitatoryCurrent, iI0: state[j].inhibitoryCurrent)
             let end = trajectory.sample(at: h)
-            if trajectory.mayCross(threshold: parameters.threshold, before: end),
+            if known == nil, trajectory.mayCross(threshold: parameters.threshold, before: end),
                case let found = trajectory.searchCrossing(threshold: parameters.threshold, end: end),
                let s = found.time {
                 state[j].excitatoryCurrent *= found.sample.decayE
@@ -176,6 +217,7 @@ final class LIFExpPopulation {
             bring(j, to: t)
             asymptote[j] += parameters.tauM * deltaCurrent / parameters.capacitance
             state[j].quietUntil = -.infinity
+            state[j].predictedCrossing = .nan
         }
     }
 }

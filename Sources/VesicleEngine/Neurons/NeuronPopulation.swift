@@ -30,6 +30,11 @@ protocol NeuronPopulation: AnyObject {
     /// The same with one Bayesian release per target, all of sign `allOfSign` when that is given.
     func receive(releases: UnsafeBufferPointer<Double>, allOfSign sign: FloatingPointSign?, at t: Double,
                  to targets: UnsafeBufferPointer<UInt32>, into output: PartitionOutput)
+    /// Simultaneous inputs (docs/MODEL.md §7): local neuron j, which an input at time t brought to
+    /// threshold and which was put on `output.heldCrossings`, fires at t if it is still at threshold
+    /// now that every input at t has arrived. Called by the walk after the last delivery at t.
+    /// - Complexity: O(1).
+    func settleCrossing(_ j: Int, at t: Double, into output: PartitionOutput)
     /// Changes the constant input current of `neurons` at time t by `deltaCurrent` pA.
     func changeInput(_ neurons: Range<Int>, by deltaCurrent: Double, at t: Double)
     /// Kernel-current changes at time t: neuron `neurons[k]` by `deltas[k]` pA, for those in `owned`.

@@ -225,6 +225,10 @@ final class Partitions {
                 }
                 deliver(member, synapses, released: released, at: d.time, partition: partition, output: output)
             }
+            // Simultaneous inputs are summed before the threshold test (docs/MODEL.md §7).
+            if !output.heldCrossings.isEmpty && (i + 1 == work.deliveries.count || work.deliveries[i + 1].time != d.time) {
+                settleHeldCrossings(at: d.time, output: output)
+            }
         }
         catchUp(before: work.end, inclusive: false)
         guard delivers else { return }
