@@ -26,8 +26,40 @@ final class AtomicOutputFile {
         }
     }
 
+    /// Reopens the temporary file of an interrupted writer to go on writing after its first
+    /// `length` bytes (a checkpoint's recorder position, docs/CHECKPOINT.md): what lies beyond them
+    /// was written after the checkpoint and is cut off.
+    init(resuming path: String, length: Int, bufferCapacity: Int = 1 << 16) throws {
+        finalPath = path
+        temporaryPath = Self.temporaryPath(for: path)
+        capacity = max(4096, bufferCapacity)
+        buffer = []
+        buffer.reserveCapacity(capacity)
+        descriptor = Glibc.open(temporaryPath, O_WRONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw VesicleIOError.notWritable(path: temporaryPath, reason: systemErrorText())
+        }
+        guard ftruncate(descriptor, off_t(length)) == 0, lseek(descriptor, 0, SEEK_END) == off_t(length) else {
+            let reason = systemErrorText()
+            Glibc.close(descriptor)
+            descriptor = -1
+            throw VesicleIOError.writeFailed(path: temporaryPath, reason: "cannot cut it to \(length) bytes: \(reason)")
+        }
+        bytesWritten = length
+    }
+
     deinit {
         if descriptor >= 0 { Glibc.close(descriptor) }
+    }
+
+    /// Flushes the buffer and syncs the file to disk, keeping it open: after this, `bytesWritten`
+    /// bytes survive a crash of the process or the machine (a checkpoint's recorder position).
+    func sync() throws {
+        guard descriptor >= 0 else { return }
+        try flush()
+        if fsync(descriptor) != 0, errno != EINVAL {
+            throw VesicleIOError.writeFailed(path: temporaryPath, reason: systemErrorText())
+        }
     }
 
     var isOpen: Bool { descriptor >= 0 }

@@ -1,3 +1,21 @@
+/// Where a table's writer stands at a checkpoint: its CSV file's name and length in bytes, and its
+/// per-group counts and order tracking (docs/CHECKPOINT.md, Recorders).
+public struct RecordTablePosition: Equatable, Sendable {
+    public var csvName: String
+    public var csvBytes: Int
+    public var counts: [Int]
+    public var lastSortingValue: [Double]
+    public var sorted: [Bool]
+
+    public init(csvName: String, csvBytes: Int, counts: [Int], lastSortingValue: [Double], sorted: [Bool]) {
+        self.csvName = csvName
+        self.csvBytes = csvBytes
+        self.counts = counts
+        self.lastSortingValue = lastSortingValue
+        self.sorted = sorted
+    }
+}
+
 /// Streams records of a `RecordTableLayout` to every chosen format in bounded memory: CSV lines go
 /// straight to disk, NumPy and HDF5 columns through a `ColumnSpill` per group and are assembled at
 /// `finish`. All files live under `<name>.partial` until a complete `finish` renames them.
@@ -35,6 +53,33 @@ final class RecordTableWriter {
                 spills.append(try ColumnSpill(path: path(".spill-\(layout.stem)-\(g).bin"), columns: layout.columns.count))
             }
         }
+    }
+
+    /// Reopens the table of an interrupted run at a checkpoint's `position` (docs/CHECKPOINT.md,
+    /// Recorders): CSV only, whose bytes are final as they are written; NumPy and HDF5 are
+    /// assembled from scratch columns at the end and are refused at `--checkpoint-every`.
+    init(directory: String, layout: RecordTableLayout, resumingAt position: RecordTablePosition) throws {
+        guard position.counts.count == layout.groups.count, position.lastSortingValue.count == layout.groups.count,
+              position.sorted.count == layout.groups.count, position.csvName == layout.csvName() else {
+            throw VesicleIOError.invalidArgument("the checkpoint's position of \(position.csvName) does not fit \(layout.csvName())")
+        }
+        self.layout = layout
+        self.directory = directory
+        formats = [.csv]
+        counts = position.counts
+        lastSortingValue = position.lastSortingValue
+        sorted = position.sorted
+        csv = try AtomicOutputFile(resuming: directory + "/" + layout.csvName(), length: position.csvBytes, bufferCapacity: 1 << 20)
+    }
+
+    /// Syncs the table to disk and returns where it stands, for a checkpoint.
+    func checkpointPosition() throws -> RecordTablePosition {
+        guard let csv, spills.isEmpty, !isFinished else {
+            throw VesicleIOError.invalidArgument("\(layout.stem): only CSV output can be checkpointed")
+        }
+        try csv.sync()
+        return RecordTablePosition(csvName: layout.csvName(), csvBytes: csv.bytesWritten, counts: counts,
+                                   lastSortingValue: lastSortingValue, sorted: sorted)
     }
 
     deinit {

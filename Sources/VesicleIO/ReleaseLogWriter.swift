@@ -21,6 +21,14 @@ public final class ReleaseLogWriter {
         table = try RecordTableWriter(directory: directory.path, layout: Self.layout, formats: formats)
     }
 
+    /// Reopens the release log of an interrupted run at a checkpoint's position (CSV only).
+    public init(directory: RunDirectory, resumingAt position: RecordTablePosition) throws {
+        table = try RecordTableWriter(directory: directory.path, layout: Self.layout, resumingAt: position)
+    }
+
+    /// Syncs the log and returns its position, for a checkpoint.
+    public func checkpointPosition() throws -> RecordTablePosition { try table.checkpointPosition() }
+
     /// Records one release: the released PSP `amplitude` and the posterior (`mu`, `sigma2`) at that moment.
     public func append(
         time: Double, synapse: Int, pre: Int, post: Int, amplitude: Double, mu: Double, sigma2: Double

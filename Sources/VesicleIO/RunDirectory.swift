@@ -20,6 +20,7 @@ public final class RunDirectory {
     /// Names Vesicle writes into a run directory, for directories without a usable file list.
     static func isVesicleOutput(_ name: String) -> Bool {
         name == metadataName || name == "analysis.json" || name.hasSuffix(".partial") || name.hasPrefix(".spill-")
+            || name.hasPrefix(CheckpointFile.prefix)
             || name.hasPrefix("spikes.") || name.hasPrefix("release.") || name.hasPrefix("traces.")
     }
 
@@ -32,7 +33,7 @@ public final class RunDirectory {
         var listed = Set(metadata.files + (metadata.derivedFiles ?? []) + [metadataName])
         for name in listed { listed.insert(AtomicOutputFile.temporaryPath(for: name)) }
         // Scratch files of a writer that was still running belong to the run too.
-        return existing.filter { listed.contains($0) || $0.hasPrefix(".spill-") }.sorted()
+        return existing.filter { listed.contains($0) || $0.hasPrefix(".spill-") || $0.hasPrefix(CheckpointFile.prefix) }.sorted()
     }
 
     public init(path: String, force: Bool) throws {
@@ -67,6 +68,26 @@ public final class RunDirectory {
             }
         }
         namesBefore = Set(remaining)
+        let probe = path + "/" + Self.probeName
+        let descriptor = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw VesicleIOError.notWritable(path: path, reason: systemErrorText()) }
+        close(descriptor)
+        unlink(probe)
+    }
+
+    /// Opens the directory of an earlier run to continue it (`vesicle resume`, docs/CHECKPOINT.md):
+    /// nothing is removed, and `finish` lists as the run's files `runFiles` (and their `.partial`
+    /// twins) together with whatever the continued run adds; everything else already there (the
+    /// user's files, derived plots) stays unlisted.
+    public init(resuming path: String, runFiles: Set<String>) throws {
+        self.path = path
+        let existing: [String]
+        do { existing = try FileManager.default.contentsOfDirectory(atPath: path) } catch {
+            throw VesicleIOError.notWritable(path: path, reason: "cannot list it (\(error.localizedDescription))")
+        }
+        var owned = runFiles
+        for name in runFiles { owned.insert(AtomicOutputFile.temporaryPath(for: name)) }
+        namesBefore = Set(existing).subtracting(owned)
         let probe = path + "/" + Self.probeName
         let descriptor = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw VesicleIOError.notWritable(path: path, reason: systemErrorText()) }

@@ -58,6 +58,33 @@ public struct RunMetadata: Codable, Equatable, Sendable {
     /// so that the estimate can be checked against what a run really took.
     public var peakResidentBytes: Int? = nil
     public var estimatedPeakBytes: Int? = nil
+    /// One entry per `vesicle resume` of this run, oldest first (docs/CHECKPOINT.md): which
+    /// checkpoint it continued from. Nil for a run that never resumed.
+    public var resumedFrom: [Resumption]? = nil
+    /// The checkpoint interval the run was started with (`--checkpoint-every`), as given.
+    public var checkpointEvery: String? = nil
+
+    /// One resumption: the checkpoint file, the simulated time and window index it held.
+    public struct Resumption: Codable, Equatable, Sendable {
+        public var checkpoint: String
+        public var timeMs: Double
+        public var window: Int
+        public var threads: Int
+
+        public init(checkpoint: String, timeMs: Double, window: Int, threads: Int) {
+            self.checkpoint = checkpoint
+            self.timeMs = timeMs
+            self.window = window
+            self.threads = threads
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case checkpoint
+            case timeMs = "time_ms"
+            case window
+            case threads
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case vesicleVersion = "vesicle_version"
@@ -80,6 +107,8 @@ public struct RunMetadata: Codable, Equatable, Sendable {
         case fileSHA256 = "file_sha256"
         case peakResidentBytes = "peak_resident_bytes"
         case estimatedPeakBytes = "estimated_peak_bytes"
+        case resumedFrom = "resumed_from"
+        case checkpointEvery = "checkpoint_every"
     }
 
     public init(

@@ -21,6 +21,14 @@ public final class SpikeRasterWriter {
         table = try RecordTableWriter(directory: directory.path, layout: Self.layout(populations: populations), formats: formats)
     }
 
+    /// Reopens the raster of an interrupted run at a checkpoint's position (CSV only).
+    public init(directory: RunDirectory, populations: [String], resumingAt position: RecordTablePosition) throws {
+        table = try RecordTableWriter(directory: directory.path, layout: Self.layout(populations: populations), resumingAt: position)
+    }
+
+    /// Syncs the raster and returns its position, for a checkpoint.
+    public func checkpointPosition() throws -> RecordTablePosition { try table.checkpointPosition() }
+
     /// Records a spike of `neuron` (index within its population) of population `population`
     /// (index into `populations`) at `time` ms.
     public func append(population: Int, neuron: Int, time: Double) throws {

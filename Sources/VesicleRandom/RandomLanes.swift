@@ -44,7 +44,7 @@ public struct RandomLanes: Sendable {
         return try withUnsafeMutableBytes(of: &words) { try body($0.baseAddress!.assumingMemoryBound(to: UInt64.self)) }
     }
 
-    private static func noLaneIsZero(_ s: (Words, Words, Words, Words)) -> Bool {
+    static func noLaneIsZero(_ s: (Words, Words, Words, Words)) -> Bool {
         (0..<laneCount).allSatisfy { s.0[$0] | s.1[$0] | s.2[$0] | s.3[$0] != 0 }
     }
 

@@ -7,6 +7,12 @@ struct PosteriorTraces {
     let sigma2: TraceWriter
     let teacher: TraceWriter?
 
+    init(mu: TraceWriter, sigma2: TraceWriter, teacher: TraceWriter?) {
+        self.mu = mu
+        self.sigma2 = sigma2
+        self.teacher = teacher
+    }
+
     init(directory: RunDirectory, formats: Set<OutputFormat>, withTeacher: Bool) throws {
         mu = try TraceWriter(directory: directory, name: "mu", indexColumn: "synapse", formats: formats)
         sigma2 = try TraceWriter(directory: directory, name: "sigma2", indexColumn: "synapse", formats: formats)

@@ -34,6 +34,13 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Threads (partitions) each window runs on; results are byte for byte the same for any count.")
     var threads: Int = 1
 
+    @Option(name: .customLong("checkpoint-every"),
+            help: "Write a checkpoint this often: wall-clock with m, min or h (10m), simulated with s or ms (100s); wall: or sim: in front says so outright. Also at SIGINT/SIGTERM and at the end; the last two are kept. `vesicle resume` continues from one (docs/CHECKPOINT.md).")
+    var checkpointEvery: CheckpointInterval?
+
+    @Option(name: .customLong("stop-after-window"), help: .hidden)
+    var stopAfterWindow: Int?
+
     @Flag(help: "Replace the recordings of an earlier run in the same directory.")
     var force = false
 
@@ -48,6 +55,10 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("unknown format '\(name)'; choose from csv, npy, hdf5")
         }
         try duration?.validate(flag: "--duration")
+        if checkpointEvery != nil || stopAfterWindow != nil, formats != [.csv] {
+            throw ValidationError("--checkpoint-every: only CSV output can be checkpointed yet (NumPy and HDF5 files are assembled at the run's end); use --format csv")
+        }
+        if let stopAfterWindow, stopAfterWindow < 1 { throw ValidationError("--stop-after-window must be at least 1") }
         if KernelConvolutionPath(rawValue: kernelPath) == nil {
             throw ValidationError("unknown --kernel-path '\(kernelPath)'; choose from automatic, direct, fft")
         }
@@ -80,6 +91,10 @@ struct RunCommand: ParsableCommand {
             networkSHA256: SHA256.hex(of: SHA256.hash([UInt8](sourceData))), seed: spec.simulation.seed,
             durationMs: spec.simulation.duration, simulatedTimeMs: 0, wallTimeSeconds: 0, completed: false)
         metadata.warmupMs = spec.simulation.warmup
+        metadata.checkpointEvery = checkpointEvery?.text
+        if checkpointEvery != nil || stopAfterWindow != nil, SynapticFilterRun.applies(to: spec) || !spec.feedbacks.isEmpty {
+            throw CommandFailure("--checkpoint-every: \(SynapticFilterRun.applies(to: spec) ? "Synaptic Filter experiments" : "feedback experiments") cannot be checkpointed yet; only spiking networks can")
+        }
         try directory.start(metadata: metadata)
         let started = Date()
         let outcome: RunOutcome
@@ -92,7 +107,8 @@ struct RunCommand: ParsableCommand {
             } else if spec.feedbacks.isEmpty {
                 outcome = try SpikingRun(spec: spec, directory: directory, formats: formats, quiet: quiet,
                                      kernelPath: KernelConvolutionPath(rawValue: kernelPath) ?? .automatic,
-                                     threads: threads).execute()
+                                     threads: threads, networkSHA256: metadata.networkSHA256 ?? "",
+                                     checkpointEvery: checkpointEvery, stopAfterWindow: stopAfterWindow).execute()
             } else {
                 outcome = try FeedbackRun(spec: spec, directory: directory, formats: formats, quiet: quiet).execute()
             }

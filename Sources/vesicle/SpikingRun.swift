@@ -11,6 +11,14 @@ struct SpikingRun {
     let quiet: Bool
     var kernelPath: KernelConvolutionPath = .automatic
     var threads = 1
+    /// The network file's SHA-256 (hex), written into checkpoints and checked at a resume.
+    var networkSHA256 = ""
+    /// `--checkpoint-every` (docs/CHECKPOINT.md); nil writes none unless resuming or stopping at a window.
+    var checkpointEvery: CheckpointInterval?
+    /// Stop at the end of this window, as a signal would, after writing a checkpoint (tests; hidden).
+    var stopAfterWindow: Int?
+    /// The checkpoint a `vesicle resume` continues from.
+    var resume: LoadedCheckpoint?
 
     func execute() throws -> RunOutcome {
         // Installed before the build, which takes seconds for large networks: an interrupt during it
@@ -20,19 +28,68 @@ struct SpikingRun {
         let network = try NetworkBuilder.build(spec, kernelPath: kernelPath)
         let visible = network.populationNames.count - network.hiddenPopulationCount
         let names = Array(network.populationNames.prefix(visible))
-        let recorder = try StreamingRecorder(directory: directory, populations: names, spec: spec, formats: formats)
         let simulator = Simulator(network: network, threads: threads)
-        simulator.interruption = { stop.shouldStop }
+        // Checkpoints: periodic ones, one at a signal's window boundary, one at the end (so that
+        // `vesicle resume --duration` can extend a finished run), docs/CHECKPOINT.md.
+        let interval = checkpointEvery ?? resume.flatMap { try? CheckpointInterval.parse($0.header.checkpointEvery) }
+        let checkpointing = checkpointEvery != nil || resume != nil || stopAfterWindow != nil
+            ? RunCheckpointing(directory: directory, networkSHA256: networkSHA256, interval: interval,
+                               from: resume?.header.timeMs ?? 0)
+            : nil
+        if checkpointing != nil {
+            if let refusal = simulator.checkpointRefusal {
+                throw CommandFailure("--checkpoint-every: this run cannot be checkpointed yet: \(refusal)")
+            }
+            if formats != [.csv] {
+                throw CommandFailure("--checkpoint-every: only CSV output can be checkpointed yet (NumPy and HDF5 files are assembled at the run's end from scratch columns a checkpoint does not hold); use --format csv")
+            }
+        }
+        let recorder = try StreamingRecorder(directory: directory, populations: names, spec: spec, formats: formats,
+                                             resumingAt: resume?.header.recorders)
+        if let resume {
+            var decoder = resume.engine
+            do { try simulator.restoreCheckpoint(from: &decoder) } catch {
+                throw CommandFailure("checkpoint \(resume.name) does not fit this network: \(error)")
+            }
+        }
+        // With checkpoints a stop request waits for the window's end: an abandoned window leaves
+        // neurons part-way through it, a state no checkpoint may hold.
+        simulator.interruption = checkpointing == nil ? { stop.shouldStop } : nil
         let total = spec.simulation.warmup + spec.simulation.duration
         let progress = ProgressReporter(duration: total, quiet: quiet)
-        simulator.run(observer: recorder, shouldStop: { stop.shouldStop || recorder.failure != nil },
-                      progress: { progress.update(simulatedTime: $0) })
+        var checkpointFailure: Error?
+        let threads = self.threads, spec = self.spec
+        let stopAfterWindow = self.stopAfterWindow
+        simulator.run(observer: recorder,
+                      shouldStop: {
+                          stop.shouldStop || recorder.failure != nil || checkpointFailure != nil
+                              || simulator.counters.windows == stopAfterWindow
+                      },
+                      progress: { time in
+                          progress.update(simulatedTime: time)
+                          guard let checkpointing, checkpointFailure == nil, checkpointing.schedule?.isDue(at: time) == true,
+                                simulator.failure == nil, recorder.failure == nil else { return }
+                          do { try checkpointing.write(simulator: simulator, recorder: recorder, spec: spec, threads: threads) } catch {
+                              checkpointFailure = error
+                          }
+                      })
         progress.finish()
         if let failure = simulator.failure {
             try? recorder.finish(complete: false)
             throw CommandFailure(failure.description)
         }
+        if let checkpointing, checkpointFailure == nil, recorder.failure == nil {
+            do { try checkpointing.write(simulator: simulator, recorder: recorder, spec: spec, threads: threads) } catch {
+                checkpointFailure = error
+            }
+        }
+        if let checkpointFailure {
+            try? recorder.finish(complete: false)
+            throw CommandFailure("writing a checkpoint failed: \(checkpointFailure)")
+        }
+        let stoppedAtWindow = stopAfterWindow.map { simulator.counters.windows == $0 && simulator.time < total } ?? false
         let reason: String? = recorder.failure.map { "write failed: \($0)" } ?? stop.reason
+            ?? (stoppedAtWindow ? "stopped after window \(simulator.counters.windows) (--stop-after-window)" : nil)
         // A signal stop leaves whole files up to the time reached (the metadata says partial);
         // only a failed write leaves them unfinished under temporary names.
         try recorder.finish(complete: recorder.failure == nil)
@@ -63,6 +120,7 @@ struct SpikingRun {
             summary.append(String(format: "  %@: %d spikes recorded from %d neurons (%.2f Hz per neuron over the recorded time)",
                                   p.name as NSString, p.spikes, neurons, Double(p.spikes) / Double(neurons) / seconds))
         }
+        if let checkpointing { summary.append(checkpointing.summary) }
         if let failure = recorder.failure { throw CommandFailure("\(failure)") }
         return RunOutcome(simulatedTime: simulator.time, stopReason: reason, populations: populations,
                           releases: recorder.releaseCount,
@@ -91,18 +149,45 @@ final class StreamingRecorder: SimulationObserver {
     let posteriors: PosteriorTraces?
     /// STDP weight snapshots per projection index (`record weights`), in `traces.weights_<projection>`.
     var weightTraces: [Int: TraceWriter] = [:]
-    private(set) var releaseCount = 0
+    private(set) var releaseCount: Int
     private(set) var failure: Error?
     private(set) var spikeCounts: [Int]
 
-    init(directory: RunDirectory, populations: [String], spec: NetworkSpec, formats: Set<OutputFormat>) throws {
-        spikeCounts = Array(repeating: 0, count: populations.count)
+    /// `position`: reopen the files of an interrupted run where a checkpoint left them (CSV only,
+    /// docs/CHECKPOINT.md, Recorders) instead of starting new ones.
+    init(directory: RunDirectory, populations: [String], spec: NetworkSpec, formats: Set<OutputFormat>,
+         resumingAt position: RecorderPosition? = nil) throws {
+        spikeCounts = position?.spikeCounts ?? Array(repeating: 0, count: populations.count)
+        releaseCount = position?.releaseCount ?? 0
         let recordsSpikes = spec.recordings.contains { $0.kind == .spikes }
-        raster = recordsSpikes ? try SpikeRasterWriter(directory: directory, populations: populations, formats: formats) : nil
+        func resumed(_ name: String) throws -> RecordTablePosition? {
+            guard let position else { return nil }
+            guard let table = position.tables[name] else {
+                throw CheckpointError("the checkpoint holds no position for \(name)")
+            }
+            return table
+        }
+        if recordsSpikes, let at = try resumed(Self.rasterKey) {
+            raster = try SpikeRasterWriter(directory: directory, populations: populations, resumingAt: at)
+        } else {
+            raster = recordsSpikes ? try SpikeRasterWriter(directory: directory, populations: populations, formats: formats) : nil
+        }
         let logsReleases = spec.recordings.contains { if case .releases = $0.kind { return true } else { return false } }
-        releases = logsReleases ? try ReleaseLogWriter(directory: directory, formats: formats) : nil
+        if logsReleases, let at = try resumed(Self.releaseKey) {
+            releases = try ReleaseLogWriter(directory: directory, resumingAt: at)
+        } else {
+            releases = logsReleases ? try ReleaseLogWriter(directory: directory, formats: formats) : nil
+        }
         let snapshots = spec.recordings.contains { if case .posterior = $0.kind { return true } else { return false } }
-        posteriors = snapshots ? try PosteriorTraces(directory: directory, formats: formats, withTeacher: false) : nil
+        if snapshots, position != nil {
+            posteriors = PosteriorTraces(
+                mu: try TraceWriter(directory: directory, name: "mu", indexColumn: "synapse", resumingAt: try resumed("traces.mu")!),
+                sigma2: try TraceWriter(directory: directory, name: "sigma2", indexColumn: "synapse",
+                                        resumingAt: try resumed("traces.sigma2")!),
+                teacher: nil)
+        } else {
+            posteriors = snapshots ? try PosteriorTraces(directory: directory, formats: formats, withTeacher: false) : nil
+        }
         for rec in spec.recordings {
             guard case .weights(let name, _, _) = rec.kind, let q = spec.projections.firstIndex(where: { $0.name == name }),
                   weightTraces[q] == nil else { continue }
@@ -112,8 +197,14 @@ final class StreamingRecorder: SimulationObserver {
         for rec in spec.recordings {
             guard case .membrane = rec.kind, let source = rec.source,
                   let p = populations.firstIndex(of: source.population), traces[p] == nil else { continue }
-            traces[p] = try TraceWriter(directory: directory, name: "membrane_\(source.population)", formats: formats,
-                                        unit: "mV", quantity: "membrane potential", population: source.population)
+            let name = "membrane_\(source.population)"
+            if let at = try resumed("traces." + name) {
+                traces[p] = try TraceWriter(directory: directory, name: name, resumingAt: at,
+                                            unit: "mV", quantity: "membrane potential", population: source.population)
+            } else {
+                traces[p] = try TraceWriter(directory: directory, name: name, formats: formats,
+                                            unit: "mV", quantity: "membrane potential", population: source.population)
+            }
         }
     }
 

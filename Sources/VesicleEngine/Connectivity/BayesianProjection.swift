@@ -18,16 +18,16 @@ final class BayesianProjection {
     /// +1 or -1: the connection's sign (Dale's law by construction, docs/MODEL.md §3).
     let sign: Double
     let table: CompactBayesianSynapseTable
-    private let streams: UnsafeMutablePointer<RandomStream>
-    private let lanes: UnsafeMutablePointer<RandomLanes>
-    private let rowCount: Int
+    let streams: UnsafeMutablePointer<RandomStream>
+    let lanes: UnsafeMutablePointer<RandomLanes>
+    let rowCount: Int
     /// The synapses learn from spikes (docs/MODEL.md §5): `SpikeBasedPlasticity` steps their posteriors,
     /// prior drift included, and stores them here; releases read them as stored, without relaxing.
     let learnsFromSpikes: Bool
     /// The exact initial posteriors of learning synapses (the table holds them rounded to Float).
     private(set) var initialMeans: [Double] = []
     let initialVariance: Double
-    private let batched: Bool
+    let batched: Bool
     /// The sign of every release when it is the connection's (log-normal batches: e^x >= 0), so that
     /// delivery need not read it from each amplitude; nil when releases can take either sign.
     let releaseSign: FloatingPointSign?

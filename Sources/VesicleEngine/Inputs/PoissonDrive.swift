@@ -40,7 +40,7 @@ final class PoissonDriveTable {
     let driveCount: Int
     /// Drives of local neuron j are rowStart[j] ..< rowStart[j + 1].
     private let rowStart: UnsafeMutablePointer<Int32>
-    private let drives: UnsafeMutablePointer<PoissonDrive>
+    let drives: UnsafeMutablePointer<PoissonDrive>
     /// Every neuron has exactly one drive, and drive j belongs to neuron j.
     let oneEach: Bool
     let zigguratLayers = ExponentialZiggurat.layers

@@ -42,8 +42,8 @@ public struct SimulationCounters: Sendable {
 /// (time, sampler, neuron), spikes by (time, global neuron index).
 public final class Simulator {
     public let network: Network
-    public private(set) var counters = SimulationCounters()
-    public private(set) var time: Double = 0
+    public internal(set) var counters = SimulationCounters()
+    public internal(set) var time: Double = 0
     /// Why the run stopped before its end, if something in it failed (a posterior that left its
     /// domain, docs/MODEL.md §5); the run stops at the window boundary where it happened.
     public private(set) var failure: SimulationError?

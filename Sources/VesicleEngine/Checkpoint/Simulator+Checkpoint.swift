@@ -1,0 +1,94 @@
+import VesicleModel
+
+// The whole state of a run at a window boundary (docs/CHECKPOINT.md): the run loop's invariant
+// (`Simulator.run`) says that there every neuron is at `time`, every earlier spike is queued, and
+// the posteriors, generators and learners are those of `time`, so nothing of a window in progress
+// needs to be held. Partitions hold nothing across windows (their outputs are drained at every
+// window end), so the state, and the checkpoint, do not depend on the thread count.
+extension Simulator {
+    /// Why this run's state cannot be checkpointed yet (nil: it can). Asked before a run starts, so
+    /// that `--checkpoint-every` is refused up front rather than a class of state silently dropped.
+    public var checkpointRefusal: String? {
+        if network.kernelCurrents != nil { return "kernel-driven projections (their convolution buffers are not checkpointed yet)" }
+        if network.plasticity != nil { return "spike-based learning (synaptic_filter, gradient: the learners' state is not checkpointed yet)" }
+        if network.synapticDynamics != nil { return "STDP and short-term plasticity (their traces are not checkpointed yet)" }
+        if !(queue is BinaryHeapQueue) { return "the \(type(of: queue)) event queue (only the default binary heap is checkpointed)" }
+        for (p, dynamics) in network.dynamics.enumerated() {
+            if case .neurons(let pop) = dynamics, !(pop is CheckpointableNeurons) {
+                return "population '\(network.populationNames[p])': its neuron model is not checkpointed yet"
+            }
+        }
+        return nil
+    }
+
+    /// Writes the state. Call only at a window boundary (between `run` calls, or from `run`'s
+    /// `progress`), with no failure.
+    /// - Complexity: O(neurons + drives + Bayesian synapses + queued spikes).
+    public func encodeCheckpoint(into encoder: inout CheckpointEncoder) throws {
+        if let refusal = checkpointRefusal { throw CheckpointError("this run cannot be checkpointed: \(refusal)") }
+        if let failure { throw CheckpointError("a failed run is not checkpointed: \(failure)") }
+        encoder.section("simulator")
+        encoder.double(time)
+        encoder.int(counters.windows)
+        encoder.int(counters.recurrentEvents)
+        encoder.int(counters.externalEvents)
+        encoder.int(counters.kernelEvents)
+        encoder.int(counters.spikes)
+        encoder.double(counters.simulatedTime)
+        encoder.int(nextBiasChange)
+        encoder.int(network.dynamics.count)
+        for dynamics in network.dynamics {
+            switch dynamics {
+            case .neurons(let pop): (pop as! CheckpointableNeurons).encodeCheckpoint(into: &encoder)
+            case .source(let source): source.encodeCheckpoint(into: &encoder)
+            }
+        }
+        encoder.int(network.projections.count)
+        for projection in network.projections {
+            encoder.bool(projection.bayesian != nil)
+            projection.bayesian?.encodeCheckpoint(into: &encoder)
+        }
+        (queue as! BinaryHeapQueue).encodeCheckpoint(into: &encoder)
+        encoder.section("end")
+    }
+
+    /// Replaces the state of a freshly built run (same network file, same seed) with a checkpoint's.
+    /// On a throw the simulator is unusable: build it again.
+    public func restoreCheckpoint(from decoder: inout CheckpointDecoder) throws {
+        if let refusal = checkpointRefusal { throw CheckpointError("this run cannot be resumed: \(refusal)") }
+        try decoder.section("simulator")
+        time = try decoder.double()
+        counters.windows = try decoder.int()
+        counters.recurrentEvents = try decoder.int()
+        counters.externalEvents = try decoder.int()
+        counters.kernelEvents = try decoder.int()
+        counters.spikes = try decoder.int()
+        counters.simulatedTime = try decoder.double()
+        nextBiasChange = try decoder.int()
+        guard (0...network.biasChanges.count).contains(nextBiasChange) else {
+            throw CheckpointError("current change \(nextBiasChange) outside 0...\(network.biasChanges.count)")
+        }
+        try CheckpointDecoder.require(try decoder.int(), equals: network.dynamics.count, "populations")
+        for dynamics in network.dynamics {
+            switch dynamics {
+            case .neurons(let pop): try (pop as! CheckpointableNeurons).restoreCheckpoint(from: &decoder)
+            case .source(let source): try source.restoreCheckpoint(from: &decoder)
+            }
+        }
+        try CheckpointDecoder.require(try decoder.int(), equals: network.projections.count, "projections")
+        for projection in network.projections {
+            guard try decoder.bool() == (projection.bayesian != nil) else {
+                throw CheckpointError("projection '\(projection.name)': Bayesian in one of the checkpoint and the network only")
+            }
+            try projection.bayesian?.restoreCheckpoint(from: &decoder)
+        }
+        let network = self.network
+        queue = try BinaryHeapQueue.restoredFromCheckpoint(
+            &decoder, neurons: network.neuronCount,
+            delayClasses: { network.delayClasses[Int(network.populationOfNeuron[$0])].count })
+        try decoder.section("end")
+        // The spikes a fresh build emitted at time 0 (neurons starting above threshold) were queued
+        // and recorded by the run that wrote the checkpoint.
+        network.spikes.removeAll()
+    }
+}

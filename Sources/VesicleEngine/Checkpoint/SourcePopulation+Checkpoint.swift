@@ -1,0 +1,42 @@
+import VesicleModel
+import VesicleRandom
+
+// A source's state (docs/CHECKPOINT.md, Sources): a Poisson source's next spike and generator per
+// neuron; a spike-time source's cursor per neuron (the times come from the network file).
+extension SourcePopulation {
+    func encodeCheckpoint(into encoder: inout CheckpointEncoder) {
+        encoder.section("source")
+        encoder.int(count)
+        switch kind {
+        case .poisson(_, _, let next, let streams):
+            encoder.u8(0)
+            encoder.doubles(next)
+            for stream in streams { stream.encode(into: &encoder) }
+        case .times(_, let cursor):
+            encoder.u8(1)
+            encoder.ints(cursor)
+        }
+    }
+
+    func restoreCheckpoint(from decoder: inout CheckpointDecoder) throws {
+        try decoder.section("source")
+        try CheckpointDecoder.require(try decoder.int(), equals: count, "source neurons")
+        let tag = try decoder.u8()
+        switch kind {
+        case .poisson(let rates, let deadTime, _, let streams):
+            guard tag == 0 else { throw CheckpointError("a Poisson source is a spike-time source in the checkpoint") }
+            let next = try decoder.doubles(expected: count, "Poisson source next spikes")
+            var restored: [RandomStream] = []
+            restored.reserveCapacity(streams.count)
+            for _ in streams.indices { restored.append(try RandomStream(checkpoint: &decoder)) }
+            kind = .poisson(rates: rates, deadTime: deadTime, next: next, streams: restored)
+        case .times(let times, _):
+            guard tag == 1 else { throw CheckpointError("a spike-time source is a Poisson source in the checkpoint") }
+            let cursor = try decoder.ints(expected: count, "spike-time source cursors")
+            for (j, c) in cursor.enumerated() where !(0...times[j].count).contains(c) {
+                throw CheckpointError("spike-time source neuron \(j): cursor \(c) outside 0...\(times[j].count)")
+            }
+            kind = .times(times: times, cursor: cursor)
+        }
+    }
+}

@@ -1,0 +1,158 @@
+import ArgumentParser
+import Foundation
+import VesicleDSL
+import VesicleEngine
+import VesicleIO
+import VesicleModel
+
+/// `vesicle resume RUNDIR`: continue a run from a checkpoint (docs/CHECKPOINT.md). Everything that
+/// can refuse is checked before anything in the directory changes: the checkpoint's checksum and
+/// version, the network file's SHA-256, the recorder files' presence and length.
+struct ResumeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resume",
+        abstract: "Continue a run from its last checkpoint; its files come out byte for byte as an uninterrupted run's (docs/CHECKPOINT.md).")
+
+    @Argument(help: "The run directory (a `vesicle run --checkpoint-every` wrote checkpoints into it).")
+    var runDirectory: String
+
+    @Option(help: "Threads (partitions) each window runs on; the files are the same for any count before and after.")
+    var threads: Int = 1
+
+    @Option(parsing: .unconditional,
+            help: "The run's new duration after warm-up (as `vesicle run --duration`): extends a finished or interrupted run.",
+            transform: TimeOption.parse)
+    var duration: TimeOption?
+
+    @Option(help: "The checkpoint to resume from (a `.checkpoint-*.vsck` name in the run directory; default the newest).")
+    var checkpoint: String?
+
+    @Option(help: "The network file, when it has moved since the run (its SHA-256 must match the checkpoint's).")
+    var network: String?
+
+    @Option(name: .customLong("checkpoint-every"), help: "Change the checkpoint interval (default: the run's).")
+    var checkpointEvery: CheckpointInterval?
+
+    @Option(name: .customLong("stop-after-window"), help: .hidden)
+    var stopAfterWindow: Int?
+
+    @Flag(help: "No progress line on stderr.")
+    var quiet = false
+
+    func validate() throws {
+        guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
+        try duration?.validate(flag: "--duration")
+    }
+
+    /// A refusal: the message, and the promise that nothing was changed.
+    func refuse(_ reason: String) -> CommandFailure {
+        CommandFailure("cannot resume \(runDirectory): \(reason)\nnothing in \(runDirectory) was changed")
+    }
+
+    func run() throws {
+        let stop = StopSignal()
+        defer { stop.uninstall() }
+        let dir = runDirectory
+        var metadata: RunMetadata
+        do { metadata = try RunDirectory.metadata(of: dir) } catch { throw refuse("\(error)") }
+        let names = CheckpointFile.list(in: dir)
+        guard let newest = names.last else {
+            throw refuse("it holds no checkpoint (a run writes them with --checkpoint-every, and at SIGINT or SIGTERM when it does)")
+        }
+        let chosen = checkpoint ?? newest
+        guard names.contains(chosen) else { throw refuse("it holds no checkpoint \(chosen); it holds \(names.joined(separator: ", "))") }
+        let loaded: LoadedCheckpoint
+        do { loaded = try LoadedCheckpoint.load(directory: dir, name: chosen) } catch {
+            var reason = "\(error)"
+            for older in names.filter({ $0 < chosen }).reversed() {
+                if let valid = try? LoadedCheckpoint.load(directory: dir, name: older) {
+                    reason += "\nthe previous checkpoint \(older) (t = \(TimeOption.trim(valid.header.timeMs)) ms) is valid: vesicle resume \(dir) --checkpoint \(older)"
+                    break
+                }
+            }
+            throw refuse(reason)
+        }
+        let header = loaded.header
+        guard header.vesicleVersion == VesicleVersion.current else {
+            throw refuse("checkpoint \(chosen) was written by vesicle \(header.vesicleVersion); this is vesicle \(VesicleVersion.current), whose results may differ")
+        }
+        guard let file = network ?? metadata.networkFile else { throw refuse("the metadata names no network file; give it with --network") }
+        guard let sourceData = FileManager.default.contents(atPath: file) else {
+            throw refuse("the network file \(file) cannot be read; give its new place with --network")
+        }
+        let sha = SHA256.hex(of: SHA256.hash([UInt8](sourceData)))
+        guard sha == header.networkSHA256 else {
+            throw refuse("the network file \(file) is not the one checkpoint \(chosen) was written from (SHA-256 \(sha.prefix(16))… now, \(header.networkSHA256.prefix(16))… then)")
+        }
+        let (compiled, diagnostics) = NetworkLanguage.compile(fileAt: file)
+        let source = String(decoding: sourceData, as: UTF8.self)
+        for diagnostic in diagnostics { FileHandle.standardError.write(Data(diagnostic.rendered(source: source).utf8)) }
+        guard var spec = compiled else { throw ExitCode(1) }
+        spec.simulation.seed = header.seed
+        spec.simulation.duration = duration?.milliseconds ?? header.durationMs
+        guard spec.simulation.warmup == header.warmupMs else {
+            throw refuse("the network's warm-up is \(spec.simulation.warmup) ms, the checkpoint's \(header.warmupMs) ms")
+        }
+        let end = spec.simulation.warmup + spec.simulation.duration
+        guard end >= header.timeMs else {
+            throw refuse("--duration \(duration?.text ?? "") ends before the checkpoint's time (\(TimeOption.trim(header.timeMs)) ms, warm-up included)")
+        }
+        guard end > header.timeMs || header.timeMs < header.warmupMs + header.durationMs || duration != nil else {
+            throw refuse("the run is complete at \(TimeOption.trim(header.timeMs)) ms; give --duration to extend it")
+        }
+        // The recorder files must hold at least what the checkpoint says was written.
+        var moves: [(from: String, to: String)] = []
+        for table in header.recorders.tables.values.sorted(by: { $0.csvName < $1.csvName }) {
+            let final = dir + "/" + table.csvName, partial = final + ".partial"
+            let path: String
+            if FileManager.default.fileExists(atPath: partial) {
+                path = partial
+            } else if FileManager.default.fileExists(atPath: final) {
+                path = final
+                moves.append((final, partial))
+            } else {
+                throw refuse("\(table.csvName), which checkpoint \(chosen) continues, is missing")
+            }
+            let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? -1
+            guard size >= table.csvBytes else {
+                throw refuse("\(path) holds \(size) bytes, fewer than the \(table.csvBytes) checkpoint \(chosen) says were written")
+            }
+        }
+
+        // From here on the directory changes.
+        for move in moves {
+            guard rename(move.from, move.to) == 0 else { throw CommandFailure("cannot reopen \(move.from): \(String(cString: strerror(errno)))") }
+        }
+        let directory = try RunDirectory(resuming: dir, runFiles: Set(metadata.files))
+        let previousWall = metadata.wallTimeSeconds
+        metadata.durationMs = spec.simulation.duration
+        metadata.files = []
+        metadata.resumedFrom = (metadata.resumedFrom ?? [])
+            + [RunMetadata.Resumption(checkpoint: chosen, timeMs: header.timeMs, window: header.window, threads: threads)]
+        if let checkpointEvery { metadata.checkpointEvery = checkpointEvery.text }
+        try directory.start(metadata: metadata)
+        let started = Date()
+        let outcome: RunOutcome
+        do {
+            outcome = try SpikingRun(spec: spec, directory: directory, formats: [.csv], quiet: quiet, kernelPath: .automatic,
+                                     threads: threads, networkSHA256: sha, checkpointEvery: checkpointEvery,
+                                     stopAfterWindow: stopAfterWindow, resume: loaded).execute()
+        } catch {
+            metadata.wallTimeSeconds = previousWall + Date().timeIntervalSince(started)
+            metadata.stopReason = "error: \(error)"
+            try? directory.finish(metadata: metadata)
+            throw CommandFailure("\(error)")
+        }
+        metadata.wallTimeSeconds = previousWall + Date().timeIntervalSince(started)
+        metadata.simulatedTimeMs = outcome.simulatedTime
+        metadata.completed = outcome.stopReason == nil
+        metadata.stopReason = outcome.stopReason
+        metadata.populations = outcome.populations
+        metadata.releases = outcome.releases
+        metadata.peakResidentBytes = max(metadata.peakResidentBytes ?? 0, peakResidentBytes() ?? 0)
+        try directory.finish(metadata: metadata)
+        if !quiet { for line in outcome.summary { print(line) } }
+        print("resumed \(dir) from \(chosen) at \(TimeOption.trim(header.timeMs)) ms; wrote it (\(metadata.completed ? "complete" : "partial: \(outcome.stopReason ?? "")"))")
+        if !metadata.completed { throw ExitCode(StopSignal.exitStatus ?? 130) }
+    }
+}
