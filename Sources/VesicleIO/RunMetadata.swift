@@ -55,6 +55,9 @@ public struct RunMetadata: Codable, Equatable, Sendable {
     /// so that the estimate can be checked against what a run really took.
     public var peakResidentBytes: Int? = nil
     public var estimatedPeakBytes: Int? = nil
+    /// The processes (MPI ranks) and the threads of each that ran the windows (docs/DESIGN.md, Ranks).
+    public var ranks: Int? = nil
+    public var threads: Int? = nil
 
     enum CodingKeys: String, CodingKey {
         case vesicleVersion = "vesicle_version"
@@ -76,6 +79,8 @@ public struct RunMetadata: Codable, Equatable, Sendable {
         case fileSHA256 = "file_sha256"
         case peakResidentBytes = "peak_resident_bytes"
         case estimatedPeakBytes = "estimated_peak_bytes"
+        case ranks
+        case threads
     }
 
     public init(

@@ -56,6 +56,8 @@ struct RunCommand: ParsableCommand {
     var formats: Set<OutputFormat> { Set(format.split(separator: ",").compactMap { OutputFormat(rawValue: String($0)) }) }
 
     func run() throws {
+        // Under mpirun with several ranks (RunCommand+Ranks.swift); otherwise exactly the plain run.
+        if let ranks = try RankGroup.start() { return try runOnRanks(ranks) }
         // Held until the metadata is written, so a second signal cannot kill the clean stop (StopSignal).
         let stop = StopSignal()
         defer { stop.uninstall() }
@@ -80,6 +82,8 @@ struct RunCommand: ParsableCommand {
             networkSHA256: SHA256.hex(of: SHA256.hash([UInt8](sourceData))), seed: spec.simulation.seed,
             durationMs: spec.simulation.duration, simulatedTimeMs: 0, wallTimeSeconds: 0, completed: false)
         metadata.warmupMs = spec.simulation.warmup
+        metadata.ranks = 1
+        metadata.threads = threads
         try directory.start(metadata: metadata)
         let started = Date()
         let outcome: RunOutcome

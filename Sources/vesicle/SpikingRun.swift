@@ -6,33 +6,51 @@ import VesicleModel
 /// A spiking network run: the engine's observer streams into the run directory's writers.
 struct SpikingRun {
     let spec: NetworkSpec
-    let directory: RunDirectory
+    /// Where the recordings go; nil on the ranks other than 0, which write nothing (docs/DESIGN.md, Ranks).
+    let directory: RunDirectory?
     let formats: Set<OutputFormat>
     let quiet: Bool
     var kernelPath: KernelConvolutionPath = .automatic
     var threads = 1
+    /// The ranks when launched by mpirun with more than one (RunCommand+Ranks.swift).
+    var ranks: RankGroup? = nil
 
     func execute() throws -> RunOutcome {
         // Installed before the build, which takes seconds for large networks: an interrupt during it
         // then ends the run at time 0 with its metadata marked partial, instead of killing the process.
         let stop = StopSignal()
         defer { stop.uninstall() }
-        let network = try NetworkBuilder.build(spec, kernelPath: kernelPath)
-        let visible = network.populationNames.count - network.hiddenPopulationCount
-        let names = Array(network.populationNames.prefix(visible))
-        let recorder = try StreamingRecorder(directory: directory, populations: names, spec: spec, formats: formats)
-        let simulator = Simulator(network: network, threads: threads)
+        let network: Network
+        let names: [String]
+        let recorder: StreamingRecorder?
+        do {
+            network = try NetworkBuilder.build(spec, kernelPath: kernelPath)
+            let visible = network.populationNames.count - network.hiddenPopulationCount
+            names = Array(network.populationNames.prefix(visible))
+            if ranks != nil, let refusal = Simulator.rankRefusal(network) { throw CommandFailure(refusal) }
+            recorder = try directory.map { try StreamingRecorder(directory: $0, populations: names, spec: spec, formats: formats) }
+        } catch {
+            // On ranks every rank learns of a failed build (or a refusal) and stops with one message.
+            try ranks?.agree("\(error)")
+            throw error
+        }
+        try ranks?.agree(nil)
+        let simulator = Simulator(network: network, threads: threads, exchange: ranks?.exchange)
         simulator.interruption = { stop.shouldStop }
         let total = spec.simulation.warmup + spec.simulation.duration
-        let progress = ProgressReporter(duration: total, quiet: quiet)
-        simulator.run(observer: recorder, shouldStop: { stop.shouldStop || recorder.failure != nil },
+        let progress = ProgressReporter(duration: total, quiet: quiet || recorder == nil)
+        simulator.run(observer: recorder, shouldStop: { stop.shouldStop || recorder?.failure != nil },
                       progress: { progress.update(simulatedTime: $0) })
         progress.finish()
         if let failure = simulator.failure {
-            try? recorder.finish(complete: false)
+            try? recorder?.finish(complete: false)
             throw CommandFailure(failure.description)
         }
+        guard let recorder else {
+            return RunOutcome(simulatedTime: simulator.time, stopReason: stop.reason, populations: [], releases: 0, summary: [])
+        }
         let reason: String? = recorder.failure.map { "write failed: \($0)" } ?? stop.reason
+            ?? (simulator.agreedStop ? "stopped by another rank" : nil)
         // A signal stop leaves whole files up to the time reached (the metadata says partial);
         // only a failed write leaves them unfinished under temporary names.
         try recorder.finish(complete: recorder.failure == nil)
@@ -44,6 +62,8 @@ struct SpikingRun {
                               network.neuronCount, network.synapseCount, network.buildSeconds, simulator.time)]
         if let refusal = simulator.parallelRefusal {
             summary.append("  ran on 1 thread, not \(threads): \(refusal)")
+        } else if let ranks {
+            summary.append("  windows on \(ranks.count) ranks of \(simulator.threadCount) thread\(simulator.threadCount == 1 ? "" : "s") each")
         } else if simulator.threadCount > 1 {
             summary.append("  windows on \(simulator.threadCount) threads")
         }
