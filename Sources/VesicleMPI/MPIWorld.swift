@@ -180,6 +180,20 @@ public final class MPIWorld: SpikeExchange {
         return nil
     }
 
+    /// Every rank's `text` (at most 1000 bytes of it), on every rank, in rank order.
+    /// - Complexity: one MPI_Allgather of 1 KiB per rank.
+    public func gather(_ text: String) -> [String] {
+        let width = 1024
+        var mine = [UInt8](repeating: 0, count: width)
+        let utf8 = Array(text.utf8.prefix(width - 1))
+        mine.replaceSubrange(0..<utf8.count, with: utf8)
+        var all = [UInt8](repeating: 0, count: width * rankCount)
+        MPI_Allgather(&mine, Int32(width), vesicle_mpi_byte(), &all, Int32(width), vesicle_mpi_byte(), vesicle_mpi_comm_world())
+        return (0..<rankCount).map { r in
+            String(decoding: all[(r * width)..<((r + 1) * width)].prefix { $0 != 0 }, as: UTF8.self)
+        }
+    }
+
     /// Every rank's `value`, on every rank, in rank order.
     public func gather(_ value: Double) -> [Double] {
         var mine = value

@@ -67,6 +67,22 @@ final class RankGroup {
         #endif
     }
 
+    /// Every rank's choice of kernel convolution paths must be rank 0's: `automatic` times the
+    /// machine in each process, and ranks that chose differently would differ in rounding
+    /// (`KernelConvolutionPath`). A difference stops every rank with one message.
+    func agreeOnKernelPaths(_ paths: [String: String]) throws {
+        #if VESICLE_MPI
+        let mine = paths.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        let all = world.gather(mine)
+        if let r = all.firstIndex(where: { $0 != all[0] }) {
+            if isRoot {
+                throw CommandFailure("rank \(r) chose kernel convolution paths \(all[r]), rank 0 \(all[0]) (--kernel-path automatic times each process); pass --kernel-path \(paths.values.first ?? "direct") to run on ranks")
+            }
+            throw RankStop()
+        }
+        #endif
+    }
+
     /// Runs `body`, then agrees on its failure.
     func agreeing<T>(_ body: () throws -> T) throws -> T {
         let result = Result { try body() }

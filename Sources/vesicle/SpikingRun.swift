@@ -35,6 +35,7 @@ struct SpikingRun {
             throw error
         }
         try ranks?.agree(nil)
+        try ranks?.agreeOnKernelPaths(network.kernelPaths)
         let simulator = Simulator(network: network, threads: threads, exchange: ranks?.exchange)
         simulator.interruption = { stop.shouldStop }
         let total = spec.simulation.warmup + spec.simulation.duration
