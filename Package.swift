@@ -3,7 +3,12 @@
 // Modules follow the one-way data flow of docs/DESIGN.md:
 //   VesicleDSL -> VesicleModel <- VesicleEngine -> VesicleSynapses, VesicleIO
 // so the compiler enforces that the engine never sees text and the parser never sees the engine.
+import Foundation
 import PackageDescription
+
+// Open MPI (ranks, docs/DESIGN.md "Ranks") is linked unless VESICLE_WITHOUT_MPI=1 is set when
+// building; such a build refuses to run under mpirun with more than one rank and says why.
+let withMPI = ProcessInfo.processInfo.environment["VESICLE_WITHOUT_MPI"] == nil
 
 let package = Package(
     name: "Vesicle",
@@ -37,6 +42,12 @@ let package = Package(
             pkgConfig: "cairo",
             providers: [.apt(["libcairo2-dev", "fonts-dejavu-core"])]
         ),
+        // Open MPI through pkg-config (ompi-c); Debian packages libopenmpi-dev and openmpi-bin.
+        .systemLibrary(
+            name: "CMPI",
+            pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]
+        ),
         // Random123's counter-based generators (Philox, Threefry), header-only; Debian librandom123-dev.
         .systemLibrary(
             name: "CRandom123",
@@ -65,6 +76,8 @@ let package = Package(
                 .product(name: "Collections", package: "swift-collections"),
             ]
         ),
+        // The spike exchange between MPI ranks (`SpikeExchange` of the engine over Open MPI).
+        .target(name: "VesicleMPI", dependencies: ["VesicleEngine", "CMPI"]),
         // Lexer, parser, AST, checker, diagnostics: text -> NetworkSpec.
         .target(name: "VesicleDSL", dependencies: ["VesicleModel"]),
         // Benchmark workloads that are not part of a simulation (docs/BENCHMARKS.md §3, §4): the
@@ -83,7 +96,8 @@ let package = Package(
                 "VesicleModel", "VesicleEngine", "VesicleDSL", "VesicleKernels",
                 "VesicleAnalysis", "VesicleIO", "VesiclePlot", "VesicleSynapses", "VesicleRandom", "VesiclePaper", "VesicleBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ] + (withMPI ? ["VesicleMPI"] : []),
+            swiftSettings: withMPI ? [.define("VESICLE_MPI")] : []
         ),
         // libFuzzer target for the network language (build with --sanitize=fuzzer -Xswiftc -DFUZZING);
         // without the flag it replays saved inputs.
@@ -103,6 +117,9 @@ let package = Package(
         // Hostile inputs through the built tool as timeout- and ulimit-bounded subprocesses (issue 15);
         // like CLITests it depends on no module.
         .testTarget(name: "RobustnessTests"),
+        // `mpirun -np R vesicle run` against the one-process run, byte for byte (issue 16); like
+        // CLITests it depends on no module and runs the built executable.
+        .testTarget(name: "MPITests"),
         .testTarget(
             name: "PaperTests",
             dependencies: ["VesicleDSL", "VesicleModel", "VesicleSynapses", "VesicleAnalysis", "VesiclePaper"]
@@ -113,3 +130,5 @@ let package = Package(
         ),
     ]
 )
+
+if !withMPI { package.targets.removeAll { $0.name == "CMPI" || $0.name == "VesicleMPI" } }

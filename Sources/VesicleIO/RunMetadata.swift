@@ -85,6 +85,9 @@ public struct RunMetadata: Codable, Equatable, Sendable {
             case threads
         }
     }
+    /// The processes (MPI ranks) and the threads of each that ran the windows (docs/DESIGN.md, Ranks).
+    public var ranks: Int? = nil
+    public var threads: Int? = nil
 
     enum CodingKeys: String, CodingKey {
         case vesicleVersion = "vesicle_version"
@@ -109,6 +112,8 @@ public struct RunMetadata: Codable, Equatable, Sendable {
         case estimatedPeakBytes = "estimated_peak_bytes"
         case resumedFrom = "resumed_from"
         case checkpointEvery = "checkpoint_every"
+        case ranks
+        case threads
     }
 
     public init(

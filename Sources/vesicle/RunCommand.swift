@@ -67,6 +67,8 @@ struct RunCommand: ParsableCommand {
     var formats: Set<OutputFormat> { Set(format.split(separator: ",").compactMap { OutputFormat(rawValue: String($0)) }) }
 
     func run() throws {
+        // Under mpirun with several ranks (RunCommand+Ranks.swift); otherwise exactly the plain run.
+        if let ranks = try RankGroup.start() { return try runOnRanks(ranks) }
         // Held until the metadata is written, so a second signal cannot kill the clean stop (StopSignal).
         let stop = StopSignal()
         defer { stop.uninstall() }
@@ -95,6 +97,8 @@ struct RunCommand: ParsableCommand {
         if checkpointEvery != nil || stopAfterWindow != nil, SynapticFilterRun.applies(to: spec) || !spec.feedbacks.isEmpty {
             throw CommandFailure("--checkpoint-every: \(SynapticFilterRun.applies(to: spec) ? "Synaptic Filter experiments" : "feedback experiments") cannot be checkpointed yet; only spiking networks can")
         }
+        metadata.ranks = 1
+        metadata.threads = threads
         try directory.start(metadata: metadata)
         let started = Date()
         let outcome: RunOutcome

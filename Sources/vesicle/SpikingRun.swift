@@ -6,7 +6,8 @@ import VesicleModel
 /// A spiking network run: the engine's observer streams into the run directory's writers.
 struct SpikingRun {
     let spec: NetworkSpec
-    let directory: RunDirectory
+    /// Where the recordings go; nil on the ranks other than 0, which write nothing (docs/DESIGN.md, Ranks).
+    let directory: RunDirectory?
     let formats: Set<OutputFormat>
     let quiet: Bool
     var kernelPath: KernelConvolutionPath = .automatic
@@ -19,21 +20,44 @@ struct SpikingRun {
     var stopAfterWindow: Int?
     /// The checkpoint a `vesicle resume` continues from.
     var resume: LoadedCheckpoint?
+    /// The ranks when launched by mpirun with more than one (RunCommand+Ranks.swift).
+    var ranks: RankGroup? = nil
 
     func execute() throws -> RunOutcome {
         // Installed before the build, which takes seconds for large networks: an interrupt during it
         // then ends the run at time 0 with its metadata marked partial, instead of killing the process.
         let stop = StopSignal()
         defer { stop.uninstall() }
-        let network = try NetworkBuilder.build(spec, kernelPath: kernelPath)
-        let visible = network.populationNames.count - network.hiddenPopulationCount
-        let names = Array(network.populationNames.prefix(visible))
-        let simulator = Simulator(network: network, threads: threads)
+        let network: Network
+        let names: [String]
+        let recorder: StreamingRecorder?
+        let checkpointRequested = checkpointEvery != nil || resume != nil || stopAfterWindow != nil
+        do {
+            network = try NetworkBuilder.build(spec, kernelPath: kernelPath)
+            let visible = network.populationNames.count - network.hiddenPopulationCount
+            names = Array(network.populationNames.prefix(visible))
+            if ranks != nil, let refusal = Simulator.rankRefusal(network) { throw CommandFailure(refusal) }
+            if ranks != nil, checkpointRequested {
+                throw CommandFailure("--checkpoint-every: runs on MPI ranks cannot be checkpointed yet; run on one process with --threads")
+            }
+            recorder = try directory.map {
+                try StreamingRecorder(directory: $0, populations: names, spec: spec, formats: formats,
+                                      resumingAt: resume?.header.recorders)
+            }
+        } catch {
+            // On ranks every rank learns of a failed build (or a refusal) and stops with one message.
+            try ranks?.agree("\(error)")
+            throw error
+        }
+        try ranks?.agree(nil)
+        try ranks?.agreeOnKernelPaths(network.kernelPaths)
+        let simulator = Simulator(network: network, threads: threads, exchange: ranks?.exchange)
         // Checkpoints: periodic ones, one at a signal's window boundary, one at the end (so that
-        // `vesicle resume --duration` can extend a finished run), docs/CHECKPOINT.md.
+        // `vesicle resume --duration` can extend a finished run), docs/CHECKPOINT.md. Only a single
+        // process checkpoints (refused on ranks above), so the directory is there.
         let interval = checkpointEvery ?? resume.flatMap { try? CheckpointInterval.parse($0.header.checkpointEvery) }
-        let checkpointing = checkpointEvery != nil || resume != nil || stopAfterWindow != nil
-            ? RunCheckpointing(directory: directory, networkSHA256: networkSHA256, interval: interval,
+        let checkpointing = checkpointRequested && directory != nil
+            ? RunCheckpointing(directory: directory!, networkSHA256: networkSHA256, interval: interval,
                                from: resume?.header.timeMs ?? 0)
             : nil
         if checkpointing != nil {
@@ -44,8 +68,6 @@ struct SpikingRun {
                 throw CommandFailure("--checkpoint-every: only CSV output can be checkpointed yet (NumPy and HDF5 files are assembled at the run's end from scratch columns a checkpoint does not hold); use --format csv")
             }
         }
-        let recorder = try StreamingRecorder(directory: directory, populations: names, spec: spec, formats: formats,
-                                             resumingAt: resume?.header.recorders)
         if let resume {
             var decoder = resume.engine
             do { try simulator.restoreCheckpoint(from: &decoder) } catch {
@@ -56,18 +78,19 @@ struct SpikingRun {
         // neurons part-way through it, a state no checkpoint may hold.
         simulator.interruption = checkpointing == nil ? { stop.shouldStop } : nil
         let total = spec.simulation.warmup + spec.simulation.duration
-        let progress = ProgressReporter(duration: total, quiet: quiet)
+        let progress = ProgressReporter(duration: total, quiet: quiet || recorder == nil)
         var checkpointFailure: Error?
         let threads = self.threads, spec = self.spec
         let stopAfterWindow = self.stopAfterWindow
         simulator.run(observer: recorder,
                       shouldStop: {
-                          stop.shouldStop || recorder.failure != nil || checkpointFailure != nil
+                          stop.shouldStop || recorder?.failure != nil || checkpointFailure != nil
                               || simulator.counters.windows == stopAfterWindow
                       },
                       progress: { time in
                           progress.update(simulatedTime: time)
-                          guard let checkpointing, checkpointFailure == nil, checkpointing.schedule?.isDue(at: time) == true,
+                          guard let checkpointing, let recorder, checkpointFailure == nil,
+                                checkpointing.schedule?.isDue(at: time) == true,
                                 simulator.failure == nil, recorder.failure == nil else { return }
                           do { try checkpointing.write(simulator: simulator, recorder: recorder, spec: spec, threads: threads) } catch {
                               checkpointFailure = error
@@ -75,8 +98,11 @@ struct SpikingRun {
                       })
         progress.finish()
         if let failure = simulator.failure {
-            try? recorder.finish(complete: false)
+            try? recorder?.finish(complete: false)
             throw CommandFailure(failure.description)
+        }
+        guard let recorder else {
+            return RunOutcome(simulatedTime: simulator.time, stopReason: stop.reason, populations: [], releases: 0, summary: [])
         }
         if let checkpointing, checkpointFailure == nil, recorder.failure == nil {
             do { try checkpointing.write(simulator: simulator, recorder: recorder, spec: spec, threads: threads) } catch {
@@ -90,6 +116,7 @@ struct SpikingRun {
         let stoppedAtWindow = stopAfterWindow.map { simulator.counters.windows == $0 && simulator.time < total } ?? false
         let reason: String? = recorder.failure.map { "write failed: \($0)" } ?? stop.reason
             ?? (stoppedAtWindow ? "stopped after window \(simulator.counters.windows) (--stop-after-window)" : nil)
+            ?? (simulator.agreedStop ? "stopped by another rank" : nil)
         // A signal stop leaves whole files up to the time reached (the metadata says partial);
         // only a failed write leaves them unfinished under temporary names.
         try recorder.finish(complete: recorder.failure == nil)
@@ -101,6 +128,8 @@ struct SpikingRun {
                               network.neuronCount, network.synapseCount, network.buildSeconds, simulator.time)]
         if let refusal = simulator.parallelRefusal {
             summary.append("  ran on 1 thread, not \(threads): \(refusal)")
+        } else if let ranks {
+            summary.append("  windows on \(ranks.count) ranks of \(simulator.threadCount) thread\(simulator.threadCount == 1 ? "" : "s") each")
         } else if simulator.threadCount > 1 {
             summary.append("  windows on \(simulator.threadCount) threads")
         }

@@ -50,13 +50,18 @@ final class Partitions {
     private var releaseSlots: UnsafeMutablePointer<Int>
     private var slotCapacity = 0
 
+    /// The partitions whose neurons this process walks (all but on ranks: docs/DESIGN.md, Ranks);
+    /// every partition releases its Bayesian rows on every rank.
+    let local: Range<Int>
+
     var count: Int { partitions.count }
 
-    init(network: Network, count: Int, releaseLogLimit: [Int?],
+    init(network: Network, count: Int, local: Range<Int>? = nil, releaseLogLimit: [Int?],
          membraneSamplers: [(population: Int, range: Range<Int>, interval: Double)],
          posteriorSamplers: [(projection: Int, limit: Int, interval: Double)],
          weightSamplers: [(projection: Int, limit: Int, interval: Double)] = []) {
         self.network = network
+        self.local = local ?? 0..<count
         self.weightSamplers = weightSamplers
         synapticDynamics = network.synapticDynamics
         plastic = network.synapticDynamics == nil ? [] : network.projections.map(\.plastic)
@@ -106,7 +111,8 @@ final class Partitions {
             if partitions.contains(where: \.abandoned) { return }
         }
         let job = Job(partitions: self, work: work)
-        DispatchQueue.concurrentPerform(iterations: partitions.count) { k in job.run(k, .deliveries) }
+        let first = local.lowerBound
+        DispatchQueue.concurrentPerform(iterations: local.count) { k in job.run(first + k, .deliveries) }
     }
 
     /// One window's walk as the threads share it. @unchecked: they read the network's structure, the

@@ -60,8 +60,12 @@ public final class Simulator {
     let partitions: Partitions
     /// Why a run asked to use several threads uses one (nil otherwise).
     public private(set) var parallelRefusal: String?
-    /// The number of threads (partitions) the windows run on.
-    public var threadCount: Int { partitions.count }
+    /// The number of threads (partitions) the windows run on in this process.
+    public var threadCount: Int { partitions.local.count }
+    /// The other ranks of a run on several (nil: one process; docs/DESIGN.md, Ranks).
+    let exchange: (any SpikeExchange)?
+    /// Some rank asked to stop at the end of the last window exchanged (`SpikeExchange.exchange`).
+    public internal(set) var agreedStop = false
 
     /// Window length when no simulated neuron has outgoing synapses, ms.
     static let defaultWindow = 1.0
@@ -69,8 +73,14 @@ public final class Simulator {
     /// `threads` > 1 runs each window on that many partitions, one thread each, unless a population
     /// refuses (`NeuronPopulation.partitionRefusal`; then `parallelRefusal` says why); the results are
     /// the same either way.
-    public init(network: Network, queue kind: EventQueueKind = .binaryHeap, threads: Int = 1) {
+    ///
+    /// With an `exchange` of R > 1 ranks the network runs on R `threads` partitions, of which this
+    /// rank walks its own T (docs/DESIGN.md, Ranks); `rankRefusal(network)` must be nil.
+    public init(network: Network, queue kind: EventQueueKind = .binaryHeap, threads: Int = 1,
+                exchange: (any SpikeExchange)? = nil) {
         self.network = network
+        let ranks = exchange?.rankCount ?? 1
+        self.exchange = ranks > 1 ? exchange : nil
         // Synaptic dynamics: STDP needs every post spike known 2d before it acts (`STDPProjection`).
         window = min(network.minimumDelay ?? Self.defaultWindow, network.synapticDynamics?.windowLimit ?? .infinity)
         switch kind {
@@ -116,11 +126,12 @@ public final class Simulator {
         }
         self.releaseLogLimit = releaseLogLimit
         var count = max(threads, 1)
-        if count > 1, let refusal = network.dynamics.lazy.compactMap({ $0.neurons?.partitionRefusal }).first {
+        precondition(ranks == 1 || Self.rankRefusal(network) == nil, "a network that cannot run on ranks")
+        if count > 1, ranks == 1, let refusal = network.dynamics.lazy.compactMap({ $0.neurons?.partitionRefusal }).first {
             parallelRefusal = refusal
             count = 1
         }
-        if count > 1, network.synapticDynamics != nil {
+        if count > 1, ranks == 1, network.synapticDynamics != nil {
             // A target's post-spike history is shared by all its incoming STDP synapses and a
             // presynaptic neuron's short-term state by all its outgoing ones: one partition.
             parallelRefusal = "STDP or short-term plastic synapses run on one thread"
@@ -136,7 +147,11 @@ public final class Simulator {
                 output.driveArrivals = 0
             }
         }
-        partitions = Partitions(network: network, count: count, releaseLogLimit: releaseLogLimit,
+        // Every rank built every neuron; rank 0 alone counts their initial arrivals (`run` sums).
+        if let exchange = self.exchange, exchange.rank != 0 { counters.externalEvents = 0 }
+        let rank = self.exchange?.rank ?? 0
+        partitions = Partitions(network: network, count: count * ranks, local: rank * count..<(rank + 1) * count,
+                                releaseLogLimit: releaseLogLimit,
                                 membraneSamplers: membraneSamplers, posteriorSamplers: posteriorSamplers,
                                 weightSamplers: weightSamplers)
     }
@@ -169,18 +184,24 @@ public final class Simulator {
         // time + D) can then run on each partition independently.
         while time < stopTime {
             let windowEnd = min(time + window, stopTime)
-            step(to: windowEnd, observer: observer, recordFrom: recordFrom)
+            step(to: windowEnd, observer: observer, recordFrom: recordFrom, shouldStop: shouldStop)
             if windowAbandoned { break }  // `interruption` (issue 15)
             counters.windows += 1
             progress?(time)
-            if shouldStop() || failure != nil { break }
+            // On ranks the stop was agreed at the window's exchange, so all stop here together.
+            if (exchange == nil ? shouldStop() : agreedStop) || failure != nil { break }
+        }
+        if let exchange {
+            // Each rank counted its own neurons' events: the run's counts are their sums.
+            let sums = exchange.sum([counters.recurrentEvents, counters.externalEvents])
+            (counters.recurrentEvents, counters.externalEvents) = (sums[0], sums[1])
         }
         counters.simulatedTime = time
         counters.kernelEvents = network.kernelSynapticEvents
         network.kernelCurrents?.logReleases(limits: releaseLogLimit, observer: nil)
     }
 
-    private func step(to end: Double, observer: SimulationObserver?, recordFrom: Double) {
+    private func step(to end: Double, observer: SimulationObserver?, recordFrom: Double, shouldStop: () -> Bool) {
         let spikes = network.spikes
         // 1. Sources emit for the whole window; their deliveries are queued before any is popped.
         sourceSpikes.removeAll()
@@ -194,14 +215,17 @@ public final class Simulator {
         queue.popAll(before: end, into: &deliveries)
         let sampleTimes = self.sampleTimes(from: time, before: end)
         deliveries.withUnsafeBufferPointer { window in
-            partitions.run(WindowWork(deliveries: window, end: end, sampleTimes: sampleTimes, observed: observer != nil,
+            // On ranks every rank samples as if observed, so each does the same work on the rows all
+            // of them release, and a stop is only taken at a window's end, agreed (`SpikeExchange`).
+            partitions.run(WindowWork(deliveries: window, end: end, sampleTimes: sampleTimes,
+                                      observed: observer != nil || exchange != nil,
                                       warmup: network.spec.simulation.warmup, biasStart: nextBiasChange,
-                                      interruption: interruption))
+                                      interruption: exchange == nil ? interruption : nil))
         }
         // A stop request inside the window (issue 15): the window is dropped whole, its spikes
         // are not recorded, and `run` ends at the window's start.
         if partitions.partitions.contains(where: \.abandoned) { windowAbandoned = true; return }
-        nextBiasChange = partitions.partitions[0].biasCursor
+        nextBiasChange = partitions.partitions[partitions.local.lowerBound].biasCursor
         for partition in partitions.partitions {
             let output = partition.output
             for k in 0..<output.spikes.count {
@@ -213,6 +237,7 @@ public final class Simulator {
             output.recurrentEvents = 0
             output.driveArrivals = 0
         }
+        if let exchange { exchangeWindow(exchange, spikes: spikes, sampleCount: sampleTimes.count, shouldStop: shouldStop) }
         for case .neurons(let pop) in network.dynamics { pop.endWindow(at: end) }
         if let observer { hand(sampleCount: sampleTimes.count, times: sampleTimes, to: observer) }
         finishWindow(at: end, spikes: spikes, observer: observer, recordFrom: recordFrom)

@@ -1,0 +1,64 @@
+extension Simulator {
+    /// Why `network` cannot run on several ranks (nil: it can). Refused, not run differently:
+    /// STDP and short-term plasticity keep state shared by the synapses of one target or one source
+    /// across partitions, so they run on one partition (`init`), which ranks cannot give them.
+    public static func rankRefusal(_ network: Network) -> String? {
+        if let refusal = network.dynamics.lazy.compactMap({ $0.neurons?.partitionRefusal }).first { return refusal }
+        if network.synapticDynamics != nil {
+            return "STDP or short-term plastic synapses run on one partition (one thread of one process), so this network cannot run on several ranks"
+        }
+        return nil
+    }
+
+    /// The ranks' part of a window's end (docs/DESIGN.md, Ranks): `spikes` holds this rank's
+    /// neurons' spikes of the window and is replaced by every rank's (the simulator sorts them before
+    /// they are queued or recorded); the stop wishes are agreed; rank 0 receives the membrane samples
+    /// of the other ranks' neurons into their partitions, where `hand` merges them in the one order.
+    func exchangeWindow(_ exchange: any SpikeExchange, spikes: WindowSpikes, sampleCount: Int, shouldStop: () -> Bool) {
+        let times = spikes.times, neurons = spikes.neurons
+        spikes.removeAll()
+        agreedStop = times.withUnsafeBufferPointer { t in
+            neurons.withUnsafeBufferPointer { n in
+                exchange.exchange(times: t, neurons: n, stop: shouldStop()) { rt, rn in
+                    for k in 0..<rt.count { spikes.append(time: rt[k], neuron: rn[k]) }
+                }
+            }
+        }
+        guard !partitions.membraneSamplers.isEmpty, sampleCount > 0 else { return }
+        var bytes: [UInt8] = []
+        for k in partitions.local {
+            for s in partitions.partitions[k].membraneSamples {
+                MembraneSample.encode(partition: k, s, into: &bytes)
+            }
+        }
+        let gathered = exchange.gatherOnRoot(bytes)
+        guard exchange.rank == 0 else { return }
+        for (r, part) in gathered.enumerated() where r != 0 {
+            MembraneSample.decode(part) { k, s in partitions.partitions[k].membraneSamples.append(s) }
+        }
+    }
+}
+
+extension MembraneSample {
+    /// 40 bytes: partition, sample, sampler, neuron (Int64 each), potential (its Float64 bits).
+    static func encode(partition: Int, _ s: MembraneSample, into bytes: inout [UInt8]) {
+        for v in [Int64(partition), Int64(s.sample), Int64(s.sampler), Int64(s.neuron), Int64(bitPattern: s.potential.bitPattern)] {
+            withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
+        }
+    }
+
+    static func decode(_ bytes: [UInt8], _ each: (Int, MembraneSample) -> Void) {
+        bytes.withUnsafeBytes { raw in
+            var at = 0
+            func next() -> Int64 {
+                defer { at += 8 }
+                return Int64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: Int64.self))
+            }
+            while at + 40 <= raw.count {
+                let k = Int(next()), sample = Int(next()), sampler = Int(next()), neuron = Int(next())
+                let potential = Double(bitPattern: UInt64(bitPattern: next()))
+                each(k, MembraneSample(sample: sample, sampler: sampler, neuron: neuron, potential: potential))
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+// Faults on ranks (issue 16 §5): a signal to the launcher stops every rank at the same window
+// boundary with whole files and partial metadata; a failing rank ends the job with one message
+// naming it, within a time bound.
+
+import Foundation
+import XCTest
+
+final class RankFaultTests: MPITestCase {
+    /// SIGINT to mpirun: Open MPI passes SIGTERM to every rank; the ranks agree on the stop at the
+    /// next window's exchange, and rank 0 finishes every file up to that boundary and marks the
+    /// metadata partial. The spikes file is whole and holds exactly the spikes the metadata counts.
+    func testInterruptOnTheLauncherGivesPartialMetadataAndWholeFiles() throws {
+        let out = scratch.appendingPathComponent("interrupted").path
+        let started = try start(["run", network("brunel_ai.vsl"), "--duration", "100000", "--out", out, "--quiet",
+                                 "--format", "csv,hdf5"], ranks: 2)
+        let deadline = Date().addingTimeInterval(180)
+        func simulating() -> Bool {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
+            return names.contains("metadata.json") && names.contains { $0.hasPrefix("spikes") }
+        }
+        while started.0.isRunning, !simulating(), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        XCTAssertTrue(started.0.isRunning, "the run ended before it could be interrupted")
+        Thread.sleep(forTimeInterval: 1.5)
+        started.0.interrupt()
+        let result = try wait(started, timeout: 60)
+        XCTAssertEqual(result.reason, .exit, result.stderr)
+
+        let metadata = try metadata(out)
+        XCTAssertEqual(metadata["completed"] as? Bool, false, result.stderr)
+        let reason = try XCTUnwrap(metadata["stop_reason"] as? String)
+        XCTAssertTrue(["SIGINT", "SIGTERM"].contains(reason), reason)
+        XCTAssertEqual(metadata["ranks"] as? Int, 2)
+        let reached = try XCTUnwrap(metadata["simulated_time_ms"] as? Double)
+        XCTAssertGreaterThan(reached, 0)
+        XCTAssertLessThan(reached, 100_100)
+        let present = try FileManager.default.contentsOfDirectory(atPath: out).filter { !$0.hasPrefix(".") }
+        let listed = try XCTUnwrap(metadata["files"] as? [String])
+        XCTAssertEqual(Set(present), Set(listed + ["metadata.json"]), "metadata lists \(listed), directory has \(present)")
+        let text = try String(contentsOfFile: out + "/spikes.csv", encoding: .utf8)
+        XCTAssertTrue(text.hasSuffix("\n"), "the last row is whole")
+        var rows = 0, previous = -Double.infinity
+        for row in text.split(separator: "\n").dropFirst() {
+            let fields = row.split(separator: ",")
+            let time = try XCTUnwrap(fields.count == 3 ? Double(fields[2]) : nil, String(row))
+            XCTAssertGreaterThanOrEqual(time, previous)
+            XCTAssertLessThanOrEqual(time, reached)
+            previous = time
+            rows += 1
+        }
+        let counted = try XCTUnwrap(metadata["populations"] as? [[String: Any]]).compactMap { $0["spikes"] as? Int }
+        XCTAssertEqual(rows, counted.reduce(0, +), "every spike the metadata counts is in the file, and no other")
+        XCTAssertGreaterThan(rows, 0)
+    }
+
+    /// Rank 1 of 3 fails its memory check (VESICLE_FAIL_RANK, the tests' stand-in for a refused
+    /// allocation): every rank stops, rank 0 prints the one message naming rank 1 and the cause,
+    /// the status is not 0, and the job ends within 60 s (launch included, on a loaded machine;
+    /// the agreement itself is one collective). Nothing is left that looks complete.
+    func testAFailingRankEndsTheJobWithItsMessage() throws {
+        let out = scratch.appendingPathComponent("failed").path
+        let result = try run(["run", network("brunel_ai.vsl"), "--duration", "20ms", "--out", out, "--quiet"], ranks: 3,
+                             environment: ["VESICLE_FAIL_RANK": "1"], timeout: 60)
+        XCTAssertNotEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.reason, .exit)
+        XCTAssertTrue(result.stderr.contains("rank 1 of 3: allocation refused"), result.stderr)
+        XCTAssertEqual(result.stderr.components(separatedBy: "allocation refused").count - 1, 1, "one message: \(result.stderr)")
+        XCTAssertLessThan(result.seconds, 60)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/metadata.json"), "no run directory was started")
+    }
+}

@@ -1,0 +1,130 @@
+// `mpirun -np R vesicle run FILE --threads T` writes the one-process run's files byte for byte, for
+// (R, T) = (1, 1), (2, 1), (3, 1), (2, 2) (issue 16; docs/DESIGN.md, Ranks). 3 ranks oversubscribe
+// this 2-core machine; that changes the timing, never the bytes.
+
+import Foundation
+import XCTest
+
+final class RankRunTests: MPITestCase {
+    static let splits: [(ranks: Int, threads: Int)] = [(1, 1), (2, 1), (3, 1), (2, 2)]
+
+    /// Runs `file` plainly on one thread, then under mpirun for every split, and compares every file
+    /// but metadata.json byte for byte; checks the metadata records ranks and threads.
+    func assertByteIdenticalOnRanks(_ file: String, _ arguments: [String], splits: [(ranks: Int, threads: Int)] = splits,
+                                    minimumFiles: Int, line: UInt = #line) throws {
+        let name = URL(fileURLWithPath: file).lastPathComponent
+        let plain = scratch.appendingPathComponent("\(name)-plain").path
+        let base = ["run", file, "--format", "csv,npy,hdf5", "--quiet"] + arguments
+        let first = try run(base + ["--out", plain], ranks: nil)
+        XCTAssertEqual(first.status, 0, "\(name): \(first.stderr)", line: line)
+        let reference = try files(in: plain)
+        XCTAssertGreaterThanOrEqual(reference.count, minimumFiles, "\(name): \(reference.keys.sorted())", line: line)
+        XCTAssertGreaterThan(reference.values.map(\.count).min() ?? 0, 0, name, line: line)
+        for (ranks, threads) in splits {
+            let out = scratch.appendingPathComponent("\(name)-\(ranks)x\(threads)").path
+            let result = try run(base + ["--out", out, "--threads", "\(threads)"], ranks: ranks)
+            XCTAssertEqual(result.status, 0, "\(name) on \(ranks)x\(threads): \(result.stderr)", line: line)
+            let written = try files(in: out)
+            XCTAssertEqual(written.keys.sorted(), reference.keys.sorted(), "\(name) on \(ranks)x\(threads)", line: line)
+            for (file, data) in written {
+                XCTAssertTrue(data == reference[file], "\(name) on \(ranks) ranks x \(threads) threads: \(file) differs", line: line)
+            }
+            let metadata = try metadata(out)
+            XCTAssertEqual(metadata["ranks"] as? Int, ranks, name, line: line)
+            XCTAssertEqual(metadata["threads"] as? Int, threads, name, line: line)
+            XCTAssertEqual(metadata["completed"] as? Bool, true, name, line: line)
+        }
+    }
+
+    func write(_ text: String, _ name: String) throws -> String {
+        let path = scratch.appendingPathComponent(name).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// Static Brunel (lif_delta, fixed in-degree, Poisson drive) with a membrane trace across every
+    /// partition boundary: spikes and samples of other ranks' neurons reach rank 0 in the one order.
+    func testStaticBrunelIsByteIdenticalOnRanks() throws {
+        let file = try write("""
+            neuron lif = lif_delta(tau_m = 20 ms, C_m = 250 pF, E_L = 0 mV, V_th = 20 mV, V_reset = 10 mV, t_ref = 2 ms)
+            population E = 1600 lif { V_m = uniform(0 mV, 20 mV) }
+            population I = 400 lif { V_m = uniform(0 mV, 20 mV) }
+            input ext = poisson(rate = 20 kHz) -> E, I weight 0.1 mV delay 1.5 ms
+            connect E -> E, I fixed_indegree(160) weight 0.1 mV delay 1.5 ms
+            connect I -> E, I fixed_indegree(40) weight -0.5 mV delay 1.5 ms
+            record spikes E, I
+            record membrane E every 1 ms
+            simulate 60 ms warmup 10 ms seed 11
+            """, "static.vsl")
+        try assertByteIdenticalOnRanks(file, [], minimumFiles: 6)
+    }
+
+    /// Bayesian Brunel: every rank releases every row, so the release log and posterior traces rank
+    /// 0 writes are the one-process run's, and so are the spikes the releases cause.
+    func testBayesianBrunelIsByteIdenticalOnRanks() throws {
+        let file = try write("""
+            let s2 = 0.07448
+            neuron lif = lif_delta(tau_m = 20 ms, C_m = 250 pF, E_L = 0 mV, V_th = 20 mV, V_reset = 10 mV, t_ref = 2 ms)
+            population E = 1600 lif { V_m = uniform(0 mV, 20 mV) }
+            population I = 400 lif { V_m = uniform(0 mV, 20 mV) }
+            synapse be = bayesian(prior_mean = log(0.1) - s2 / 2, prior_var = s2, tau = 1000 s, release = posterior)
+            synapse bi = bayesian(prior_mean = log(0.5) - s2 / 2, prior_var = s2, tau = 1000 s, release = posterior)
+            input ext = poisson(rate = 20 kHz) -> E, I weight 0.1 mV delay 1.5 ms
+            connect E -> E, I fixed_indegree(160) using be weight 0.1 mV delay 1.5 ms
+            connect I -> E, I fixed_indegree(40) using bi weight -0.5 mV delay 1.5 ms
+            record spikes E, I
+            record releases "E->E" limit 5000
+            record posterior "E->E" every 5 ms limit 40
+            simulate 40 ms warmup 5 ms seed 3
+            """, "bayesian.vsl")
+        try assertByteIdenticalOnRanks(file, [], minimumFiles: 9)
+    }
+
+    /// lif_exp with a constant current, Poisson drive, recurrent synapses and a membrane trace.
+    func testLIFExpNetworkIsByteIdenticalOnRanks() throws {
+        let file = try write("""
+            neuron cell = lif_exp(tau_m = 10 ms, C_m = 250 pF, E_L = 0 mV, V_th = 15 mV, V_reset = 0 mV, t_ref = 2 ms)
+            population N = 90 cell { V_m = uniform(0 mV, 15 mV) }
+            input drive = current(amplitude = 300 pA) -> N
+            input ext = poisson(rate = 4 kHz) -> N weight 40 pA delay 1 ms
+            connect N -> N fixed_indegree(9) weight 30 pA delay 1 ms
+            record spikes N
+            record membrane N every 0.5 ms
+            simulate 100 ms seed 5
+            """, "lifexp.vsl")
+        try assertByteIdenticalOnRanks(file, [], minimumFiles: 6)
+    }
+
+    /// Kernel-driven currents from Poisson sources, convolution path pinned (every rank must use
+    /// rank 0's; `automatic` is checked to agree, not assumed to).
+    func testKernelProjectionIsByteIdenticalOnRanks() throws {
+        try assertByteIdenticalOnRanks(network("kernel_input.vsl"), ["--duration", "200ms", "--kernel-path", "direct"],
+                                       minimumFiles: 3)
+    }
+
+    /// One neuron on up to 4 partitions: most partitions own nothing, and the run is the same.
+    func testFewerNeuronsThanPartitionsStillRuns() throws {
+        try assertByteIdenticalOnRanks(network("single_neuron.vsl"), ["--duration", "50ms"],
+                                       splits: [(3, 1), (2, 2)], minimumFiles: 6)
+    }
+
+    /// STDP keeps one target's post-spike history across all its incoming synapses: refused on
+    /// ranks with the reason, by rank 0 alone, and no run directory claims to be complete.
+    func testSTDPNetworkIsRefusedOnRanksWithTheReason() throws {
+        let file = try write("""
+            population E = 100 lif_delta
+            input drive = poisson(rate = 10 kHz) -> E weight 0.1 mV delay 1 ms
+            synapse hebb = stdp(tau_plus = 16.8 ms, tau_minus = 33.7 ms, lambda = 0.05, alpha = 1.2, mu_plus = 0, mu_minus = 0.5, Wmax = 0.3 mV, pairing = nearest)
+            connect E -> E fixed_indegree(10) using hebb weight 0.1 mV delay 1.5 ms
+            record spikes E
+            simulate 20 ms seed 1
+            """, "stdp.vsl")
+        let out = scratch.appendingPathComponent("stdp").path
+        let result = try run(["run", file, "--out", out, "--quiet"], ranks: 2, timeout: 120)
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.stderr.contains("rank 0 of 2: STDP or short-term plastic synapses"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("cannot run on several ranks"), result.stderr)
+        XCTAssertEqual(result.stderr.components(separatedBy: "STDP or short-term").count - 1, 1, "one message: \(result.stderr)")
+        if let metadata = try? metadata(out) { XCTAssertEqual(metadata["completed"] as? Bool, false) }
+    }
+}
