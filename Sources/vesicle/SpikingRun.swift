@@ -41,7 +41,7 @@ struct SpikingRun {
                 throw CommandFailure("--checkpoint-every: runs on MPI ranks cannot be checkpointed yet; run on one process with --threads")
             }
             recorder = try directory.map {
-                try StreamingRecorder(directory: $0, populations: names, spec: spec, formats: formats,
+                try StreamingRecorder(directory: $0, populations: names, spec: self.spec, formats: formats,
                                       resumingAt: resume?.header.recorders)
             }
         } catch {
