@@ -51,6 +51,7 @@ extension Parser {
                 let unit = Name(text: symbol, range: advance().range)
                 return Expression(.number(value, unit: unit), range: token.range.union(unit.range))
             }
+            try refuseMisspeltUnit()
             return Expression(.number(value, unit: nil), range: token.range)
         case .string(let text):
             advance()

@@ -19,10 +19,14 @@ struct Parser {
 
     /// Names declared by statements abandoned for a syntax error (`recordAbandonedDeclaration`).
     var abandonedNames: Set<String> = []
+    /// Every name a statement of the file declares (`Parser+Units.swift`: such a name after a number
+    /// is the name, never a misspelt unit).
+    let declaredNames: Set<String>
 
     init(tokens: [Token], path: String) {
         self.tokens = tokens
         self.path = path
+        declaredNames = Self.declaredNames(in: tokens)
     }
 
     mutating func parseProgram() -> [Statement] {
