@@ -49,12 +49,19 @@ final class BayesianProjection {
         do {
             prior = try OrnsteinUhlenbeckPrior(mean: spec.priorMean, variance: spec.priorVariance, tau: spec.priorTau)
         } catch { throw NetworkError("projection '\(name)': \(error)") }
-        var initRNG = RandomStream(seed: seed, purpose: .posteriorInit, index: UInt64(projection))
-        var means: [Double] = []
-        means.reserveCapacity(synapses.synapseCount)
-        for _ in 0..<synapses.synapseCount {
-            let m = try spec.initialMean.map { try ConnectivityBuilder.draw($0, &initRNG, what: "initial mean", projection: name) }
-            means.append(m ?? spec.priorMean)
+        var means = [Double](repeating: spec.priorMean, count: synapses.synapseCount)
+        if let initialMean = spec.initialMean {
+            // The n-th synapse onto target t (in row order, which a partial build keeps for its own
+            // targets) draws from key (seed, posteriorInit, projection, t), event n: docs/DESIGN.md,
+            // Random keys.
+            var ordinal = [UInt32](repeating: 0, count: Int(synapses.targets.max() ?? 0) + 1)
+            for k in 0..<synapses.synapseCount {
+                let t = synapses.targets[k]
+                var draws = CounterKey(seed: seed, purpose: .posteriorInit, entity: UInt32(projection), index: t)
+                    .stream(event: ordinal[Int(t)])
+                ordinal[Int(t)] += 1
+                means[k] = try ConnectivityBuilder.draw(initialMean, &draws, what: "initial mean", projection: name)
+            }
         }
         learnsFromSpikes = spec.rule != .none
         initialVariance = spec.initialVariance ?? spec.priorVariance

@@ -2,8 +2,9 @@ import Foundation
 import VesicleModel
 import VesicleRandom
 
-/// Draws the synapses of one projection (docs/DESIGN.md: connectivity stream per projection, so adding
-/// or reordering other projections never changes this one).
+/// Draws the synapses of one projection, per target from counter keys (docs/DESIGN.md, Random keys):
+/// adding or reordering other projections never changes this one, and any set of targets can be
+/// built alone (`build(targets:)`).
 struct ConnectivityBuilder {
     let spec: ProjectionSpec
     let sourceSize: Int
@@ -144,193 +145,255 @@ struct ConnectivityBuilder {
         }
     }
 
-    func build() throws -> SynapseTable {
+    /// The whole projection: `build(targets:)` of every target.
+    /// - Complexity: O(synapses) expected, as `build(targets:)`.
+    func build() throws -> SynapseTable { try build(targets: [0..<targetSize]) }
+
+    /// The synapses onto the targets in `owned` (ranges of target-population indices, ascending and
+    /// disjoint) and no others: row by row the same synapses, in the same order, with the same weights
+    /// and delays as the rows of the whole projection restricted to those targets, so that a partition
+    /// (or, later, an MPI rank) builds its own incoming synapses alone (docs/DESIGN.md, Random keys).
+    /// Rows stay indexed by every source neuron.
+    ///
+    /// Keys (`CounterKey`, entity = the projection's index): a target t's sources come from
+    /// (seed, connectivity, projection, t), its synapses' weights and delays from
+    /// (seed, weights | delays, projection, t), in the order its synapses were drawn. Exceptions, each
+    /// because the rule ties targets together: `fixed_outdegree` draws each source s's targets from
+    /// (seed, connectivity, projection, s) over the whole target range, and a subset keeps the ones it
+    /// owns; `fixed_total_number` draws its per-target counts from the projection's stream (one
+    /// multinomial, O(targets)), and without multapses its distinct pairs too. Every row lists its
+    /// synapses by ascending target (then drawing order), sorted by delay step where delays differ.
+    /// - Complexity: O(own synapses + sources + targets) expected; `fixed_outdegree` and
+    ///   `fixed_total_number` without multapses take O(all synapses) time, O(own synapses) memory
+    ///   (the latter also a set of all its pairs while drawing).
+    func build(targets owned: [Range<Int>]) throws -> SynapseTable {
         try validate()
-        var rng = RandomStream(seed: seed, purpose: .connectivity, index: index)
-        // Pairs (source, target) in local indices, grouped by source in the end.
-        var rowCounts = [Int](repeating: 0, count: sourceSize + 1)
+        precondition(zip(owned, owned.dropFirst()).allSatisfy { $0.upperBound <= $1.lowerBound },
+                     "owned target ranges must ascend and be disjoint")
+        let own = owned.map { $0.clamped(to: targetRange) }.filter { !$0.isEmpty }
         var pairsSource: [UInt32] = []
         var pairsTarget: [UInt32] = []
+        // For a connection list, each kept pair's entry in the list (its weight and delay).
+        var listIndex: [Int] = []
         func isAutapse(_ s: Int, _ t: Int) -> Bool { samePopulation && s == t }
+        func allowed(_ s: Int, _ t: Int) -> Bool { spec.allowAutapses || !isAutapse(s, t) }
+        func append(_ s: Int, _ t: Int) { pairsSource.append(UInt32(s)); pairsTarget.append(UInt32(t)) }
+        /// For the rules that draw beyond the owned targets: which targets to keep.
+        func ownedMask() -> [Bool] {
+            var mask = [Bool](repeating: false, count: targetSize)
+            for r in own { for t in r { mask[t] = true } }
+            return mask
+        }
 
         switch spec.rule {
         case .allToAll:
-            for s in sourceRange {
-                for t in targetRange where spec.allowAutapses || !isAutapse(s, t) {
-                    pairsSource.append(UInt32(s)); pairsTarget.append(UInt32(t))
+            for r in own { for t in r { for s in sourceRange where allowed(s, t) { append(s, t) } } }
+        case .oneToOne:
+            for r in own {
+                for t in r {
+                    let s = sourceRange.lowerBound + (t - targetRange.lowerBound)
+                    if allowed(s, t) { append(s, t) }
                 }
             }
-        case .oneToOne:
-            for (s, t) in zip(sourceRange, targetRange) where spec.allowAutapses || !isAutapse(s, t) {
-                pairsSource.append(UInt32(s)); pairsTarget.append(UInt32(t))
-            }
         case .pairwiseBernoulli(let p):
-            if p > 0 {
-                // Geometric skipping: the gap to the next connected pair is Geometric(p), exact.
-                let logQ = log1p(-p)
-                let n = sourceRange.count * targetRange.count
-                var k = -1
-                while true {
-                    let skip = p >= 1 ? 0 : Int((log(rng.uniformPositive()) / logQ).rounded(.down))
-                    if skip >= n - k - 1 { break }
-                    k += skip + 1
-                    let s = sourceRange.lowerBound + k / targetRange.count
-                    let t = targetRange.lowerBound + k % targetRange.count
-                    if spec.allowAutapses || !isAutapse(s, t) {
-                        pairsSource.append(UInt32(s)); pairsTarget.append(UInt32(t))
+            guard p > 0 else { break }
+            // Geometric skipping over the target's sources: the gap to the next connected one is
+            // Geometric(p), exact. Compared as Doubles: a gap can exceed Int's range when p is tiny.
+            let logQ = log1p(-p)
+            let n = sourceRange.count
+            for r in own {
+                for t in r {
+                    var rng = stream(.connectivity, t)
+                    var k = -1
+                    while true {
+                        let skip = p >= 1 ? 0 : (log(rng.uniformPositive()) / logQ).rounded(.down)
+                        if skip >= Double(n - k - 1) { break }
+                        k += Int(skip) + 1
+                        let s = sourceRange.lowerBound + k
+                        if allowed(s, t) { append(s, t) }
                     }
                 }
             }
         case .fixedIndegree(let k):
-            pairsSource.reserveCapacity(k * targetRange.count)
-            pairsTarget.reserveCapacity(k * targetRange.count)
+            let ownCount = own.reduce(0) { $0 + $1.count }
+            pairsSource.reserveCapacity(k * ownCount)
+            pairsTarget.reserveCapacity(k * ownCount)
             var chosenStamp = [Int](repeating: -1, count: sourceSize)
-            for t in targetRange {
-                var drawn = 0
-                while drawn < k {
-                    let s = sourceRange.lowerBound + rng.index(below: sourceRange.count)
-                    if !spec.allowAutapses && isAutapse(s, t) { continue }
-                    if !spec.allowMultapses {
-                        if chosenStamp[s] == t { continue }
-                        chosenStamp[s] = t
+            for r in own {
+                for t in r {
+                    var rng = stream(.connectivity, t)
+                    var drawn = 0
+                    while drawn < k {
+                        let s = sourceRange.lowerBound + rng.index(below: sourceRange.count)
+                        if !allowed(s, t) { continue }
+                        if !spec.allowMultapses {
+                            if chosenStamp[s] == t { continue }
+                            chosenStamp[s] = t
+                        }
+                        append(s, t)
+                        drawn += 1
                     }
-                    pairsSource.append(UInt32(s)); pairsTarget.append(UInt32(t))
-                    drawn += 1
                 }
             }
         case .fixedTotalNumber(let n):
-            pairsSource.reserveCapacity(n)
-            pairsTarget.reserveCapacity(n)
             if spec.allowMultapses {
-                drawTotalNumberWithMultapses(n, &rng, &pairsSource, &pairsTarget)
+                drawTotalNumberWithMultapses(n, own: own, &pairsSource, &pairsTarget)
             } else {
+                var rng = RandomStream(seed: seed, purpose: .connectivity, index: index)
                 drawTotalNumberDistinct(n, &rng, &pairsSource, &pairsTarget)
+                let mask = ownedMask()
+                keep(&pairsSource, &pairsTarget, &listIndex) { mask[$0] }
             }
         case .fromList(let list):
-            pairsSource = list.sources.map { UInt32(sourceRange.lowerBound + $0) }
-            pairsTarget = list.targets.map { UInt32(targetRange.lowerBound + $0) }
+            let mask = ownedMask()
+            for k in 0..<list.count {
+                let t = targetRange.lowerBound + list.targets[k]
+                if mask[t] { append(sourceRange.lowerBound + list.sources[k], t); listIndex.append(k) }
+            }
+            sortByTarget(&pairsSource, &pairsTarget, &listIndex)
         case .fixedOutdegree(let k):
+            let mask = ownedMask()
             var chosenStamp = [Int](repeating: -1, count: targetSize)
             for s in sourceRange {
-                var drawn = 0
                 if !spec.allowAutapses && samePopulation && !spec.allowMultapses && targetRange.contains(s)
                     && k > targetRange.count - 1 {
                     throw NetworkError("projection '\(spec.name)': out-degree \(k) needs \(k) distinct targets other than the source itself")
                 }
+                var rng = stream(.connectivity, s)
+                var drawn = 0
                 while drawn < k {
                     let t = targetRange.lowerBound + rng.index(below: targetRange.count)
-                    if !spec.allowAutapses && isAutapse(s, t) { continue }
+                    if !allowed(s, t) { continue }
                     if !spec.allowMultapses {
                         if chosenStamp[t] == s { continue }
                         chosenStamp[t] = s
                     }
-                    pairsSource.append(UInt32(s)); pairsTarget.append(UInt32(t))
+                    if mask[t] { append(s, t) }
                     drawn += 1
                 }
             }
+            sortByTarget(&pairsSource, &pairsTarget, &listIndex)
         }
 
-        // Counting sort by source keeps, within a row, the order in which pairs were drawn.
+        // Pairs now run by ascending target, each target's in drawing order. A counting sort by
+        // source keeps that order within each row; weights and delays are drawn on the way, from
+        // each target's own keys, in the same order.
+        var rowCounts = [Int](repeating: 0, count: sourceSize + 1)
         for s in pairsSource { rowCounts[Int(s) + 1] += 1 }
         for i in 0..<sourceSize { rowCounts[i + 1] += rowCounts[i] }
         var cursor = rowCounts
-        var targets = [UInt32](repeating: 0, count: pairsTarget.count)
-        // For a connection list, where each listed synapse lands, to place its weight and delay.
-        var listedAt: [Int] = []
-        if case .fromList = spec.rule { listedAt = [Int](repeating: 0, count: pairsTarget.count) }
-        for (k, (s, t)) in zip(pairsSource, pairsTarget).enumerated() {
-            if !listedAt.isEmpty { listedAt[k] = cursor[Int(s)] }
-            targets[cursor[Int(s)]] = t
-            cursor[Int(s)] += 1
+        let count = pairsTarget.count
+        var listedWeights: [Double]?, listedDelays: [Double]?
+        if case .fromList(let list) = spec.rule { (listedWeights, listedDelays) = (list.weights, list.delays) }
+        let perSynapseWeights = listedWeights != nil || !spec.weight.isConstant
+        let perSynapseDelays = listedDelays != nil || !spec.delay.isConstant
+        var targets = [UInt32](repeating: 0, count: count)
+        var weights = [Float](repeating: 0, count: perSynapseWeights ? count : 0)
+        var steps = [UInt16](repeating: 0, count: perSynapseDelays ? count : 0)
+        var current = -1
+        var wrng = stream(.weights, 0), drng = stream(.delays, 0)
+        for k in 0..<count {
+            let s = Int(pairsSource[k]), t = Int(pairsTarget[k])
+            let at = cursor[s]
+            cursor[s] += 1
+            targets[at] = UInt32(t)
+            if t != current {
+                current = t
+                wrng = stream(.weights, t)
+                drng = stream(.delays, t)
+            }
+            if perSynapseWeights {
+                let w = try listedWeights.map { $0[listIndex[k]] }
+                    ?? Self.draw(spec.weight, &wrng, what: "weight", projection: spec.name)
+                weights[at] = Float(w)
+            }
+            if perSynapseDelays {
+                let d = try listedDelays.map { $0[listIndex[k]] }
+                    ?? Self.draw(spec.delay, &drng, what: "delay", projection: spec.name)
+                // A delay shorter than one step is rounded up: delays are strictly positive.
+                steps[at] = UInt16(min(max((d / delayResolution).rounded(), 1), Double(UInt16.max)))
+            }
         }
         pairsSource = []
         pairsTarget = []
 
-        var table = SynapseTable(rowStart: rowCounts, targets: targets, uniformWeight: nil, weights: [],
-                                 uniformDelay: nil, delaySteps: [], delayResolution: delayResolution)
-        if case .fromList(let list) = spec.rule, list.weights != nil || list.delays != nil {
-            try placeListed(list, at: listedAt, into: &table)
-            return table
-        }
-        if case .constant(let w) = spec.weight {
-            table.uniformWeight = w
-        } else {
-            var wrng = RandomStream(seed: seed, purpose: .weights, index: index)
-            table.weights = try (0..<targets.count).map { _ in Float(try Self.draw(spec.weight, &wrng, what: "weight", projection: spec.name)) }
-        }
-        if case .constant(let d) = spec.delay {
-            table.uniformDelay = d
-        } else {
-            var drng = RandomStream(seed: seed, purpose: .delays, index: index)
-            var steps = [UInt16](repeating: 0, count: targets.count)
-            for k in 0..<targets.count {
-                let d = try Self.draw(spec.delay, &drng, what: "delay", projection: spec.name)
-                let n = (d / delayResolution).rounded()
-                // A delay shorter than one step is rounded up: delays are strictly positive.
-                steps[k] = UInt16(min(max(n, 1), Double(UInt16.max)))
-            }
-            table.delaySteps = steps
+        var table = SynapseTable(rowStart: rowCounts, targets: targets, uniformWeight: nil, weights: weights,
+                                 uniformDelay: nil, delaySteps: steps, delayResolution: delayResolution)
+        if !perSynapseWeights, case .constant(let w) = spec.weight { table.uniformWeight = w }
+        if perSynapseDelays {
             table.sortRowsByDelay()
+        } else if case .constant(let d) = spec.delay {
+            table.uniformDelay = d
         }
         return table
     }
 
-    /// A connection list's own weights and delays, where given; the projection's otherwise.
-    private func placeListed(_ list: ConnectionList, at listedAt: [Int], into table: inout SynapseTable) throws {
-        let count = list.count
-        if let weights = list.weights {
-            var placed = [Float](repeating: 0, count: count)
-            for k in 0..<count { placed[listedAt[k]] = Float(weights[k]) }
-            table.weights = placed
-        } else if case .constant(let w) = spec.weight {
-            table.uniformWeight = w
-        } else {
-            var wrng = RandomStream(seed: seed, purpose: .weights, index: index)
-            table.weights = try (0..<count).map { _ in Float(try Self.draw(spec.weight, &wrng, what: "weight", projection: spec.name)) }
+    /// The counter stream of this projection's `purpose` draws for neuron `neuron` (a target, or a
+    /// source for `fixed_outdegree`): key (seed, purpose, projection, neuron), event 0.
+    private func stream(_ purpose: StreamPurpose, _ neuron: Int) -> CounterStream {
+        CounterKey(seed: seed, purpose: purpose, entity: UInt32(index), index: UInt32(neuron)).stream(event: 0)
+    }
+
+    /// Keeps the pairs whose target `keeps`, then orders them by target (stable).
+    private func keep(_ sources: inout [UInt32], _ targets: inout [UInt32], _ listIndex: inout [Int],
+                      _ keeps: (Int) -> Bool) {
+        var kept = 0
+        for k in 0..<targets.count where keeps(Int(targets[k])) {
+            sources[kept] = sources[k]
+            targets[kept] = targets[k]
+            kept += 1
         }
-        if let delays = list.delays {
-            var steps = [UInt16](repeating: 0, count: count)
-            for k in 0..<count {
-                let n = (delays[k] / delayResolution).rounded()
-                steps[listedAt[k]] = UInt16(min(max(n, 1), Double(UInt16.max)))
-            }
-            table.delaySteps = steps
-            table.sortRowsByDelay()
-        } else if case .constant(let d) = spec.delay {
-            table.uniformDelay = d
-        } else {
-            var drng = RandomStream(seed: seed, purpose: .delays, index: index)
-            var steps = [UInt16](repeating: 0, count: count)
-            for k in 0..<count {
-                let d = try Self.draw(spec.delay, &drng, what: "delay", projection: spec.name)
-                steps[k] = UInt16(min(max((d / delayResolution).rounded(), 1), Double(UInt16.max)))
-            }
-            table.delaySteps = steps
-            table.sortRowsByDelay()
+        sources.removeLast(sources.count - kept)
+        targets.removeLast(targets.count - kept)
+        sortByTarget(&sources, &targets, &listIndex)
+    }
+
+    /// Orders pairs (and their list entries, if any) by target, keeping the order within a target:
+    /// a counting sort, O(pairs + targets).
+    private func sortByTarget(_ sources: inout [UInt32], _ targets: inout [UInt32], _ listIndex: inout [Int]) {
+        var start = [Int](repeating: 0, count: targetSize + 1)
+        for t in targets { start[Int(t) + 1] += 1 }
+        for i in 0..<targetSize { start[i + 1] += start[i] }
+        var s = [UInt32](repeating: 0, count: sources.count), t = s
+        var l = [Int](repeating: 0, count: listIndex.count)
+        for k in 0..<targets.count {
+            let at = start[Int(targets[k])]
+            start[Int(targets[k])] += 1
+            s[at] = sources[k]
+            t[at] = targets[k]
+            if !l.isEmpty { l[at] = listIndex[k] }
         }
+        sources = s
+        targets = t
+        listIndex = l
     }
 
     /// `fixed_total_number` with multapses (NEST's default): the per-target counts are one multinomial
     /// draw, each target weighted by the sources it may use (all, or all but itself without autapses),
-    /// from the projection's stream; then each target draws its sources uniformly from its own stream
-    /// (seed, targetSources, projection << 32 | target). A partition that owns some targets can thus
-    /// draw the counts (O(targets) binomials) and the synapses of its own targets only (issue 13).
-    /// - Complexity: O(targets + n).
-    private func drawTotalNumberWithMultapses(_ n: Int, _ rng: inout RandomStream,
+    /// from the projection's stream (seed, connectivity, projection); then each owned target t draws
+    /// its sources uniformly from its own key (seed, targetSources, projection, t). A partition draws
+    /// the counts (O(targets) binomials) and the synapses of its own targets only (issue 13).
+    /// - Complexity: O(targets + own synapses).
+    private func drawTotalNumberWithMultapses(_ n: Int, own: [Range<Int>],
                                               _ pairsSource: inout [UInt32], _ pairsTarget: inout [UInt32]) {
+        var rng = RandomStream(seed: seed, purpose: .connectivity, index: index)
         let excludesSelf = !spec.allowAutapses && samePopulation
         let poolSizes = targetRange.map { t in
             Double(sourceRange.count - (excludesSelf && sourceRange.contains(t) ? 1 : 0))
         }
         let counts = rng.multinomial(n, weights: poolSizes)
-        for (j, t) in targetRange.enumerated() where counts[j] > 0 {
-            var trng = RandomStream(seed: seed, purpose: .targetSources, index: index << 32 | UInt64(j))
-            let skipsSelf = excludesSelf && sourceRange.contains(t)
-            let pool = Int(poolSizes[j])
-            for _ in 0..<counts[j] {
-                var s = sourceRange.lowerBound + trng.index(below: pool)
-                if skipsSelf && s >= t { s += 1 }  // uniform over the pool without t
-                pairsSource.append(UInt32(s)); pairsTarget.append(UInt32(t))
+        for r in own {
+            for t in r {
+                let j = t - targetRange.lowerBound
+                guard counts[j] > 0 else { continue }
+                var trng = stream(.targetSources, t)
+                let skipsSelf = excludesSelf && sourceRange.contains(t)
+                let pool = Int(poolSizes[j])
+                for _ in 0..<counts[j] {
+                    var s = sourceRange.lowerBound + trng.index(below: pool)
+                    if skipsSelf && s >= t { s += 1 }  // uniform over the pool without t
+                    pairsSource.append(UInt32(s)); pairsTarget.append(UInt32(t))
+                }
             }
         }
     }
@@ -374,7 +437,8 @@ struct ConnectivityBuilder {
 
     /// One draw (`Distribution.draw(using:)`); a clipped normal whose sign is out of reach is
     /// rejected with the projection's name rather than clipped.
-    static func draw(_ d: Distribution, _ rng: inout RandomStream, what: String, projection: String) throws -> Double {
+    static func draw<G: RandomNumberGenerator>(_ d: Distribution, _ rng: inout G, what: String,
+                                               projection: String) throws -> Double {
         guard let value = d.draw(using: &rng) else {
             throw NetworkError("projection '\(projection)': \(what) distribution \(d) almost never has the required sign")
         }

@@ -83,15 +83,16 @@ public enum NetworkBuilder {
         let spikes = WindowSpikes()
         var dynamics: [PopulationDynamics] = []
         for (p, pop) in populations.enumerated() {
-            var initRNG = RandomStream(seed: seed, purpose: .initialState, index: UInt64(p))
             let offset = UInt32(offsets[p])
             if let entry = NeuronModelRegistry.entry(for: pop.model), var params = entry.parameters(pop.model) {
                 let bias = initialBias[p]
                 let uniformBias = bias.allSatisfy { $0 == bias.first }
                 if uniformBias, let b = bias.first { params.biasCurrent += b }
-                let initial = try (0..<pop.size).map { _ -> Double in
+                let initial = try (0..<pop.size).map { j -> Double in
                     guard let d = pop.initialPotential else { return params.restingPotential }
-                    return try ConnectivityBuilder.draw(d, &initRNG, what: "initial potential", projection: pop.name)
+                    // Neuron j's own key (seed, initialState, p, j): docs/DESIGN.md, Random keys.
+                    var g = CounterKey(seed: seed, purpose: .initialState, entity: UInt32(p), index: UInt32(j)).stream(event: 0)
+                    return try ConnectivityBuilder.draw(d, &g, what: "initial potential", projection: pop.name)
                 }
                 let table = PoissonDriveTable(neuronCount: pop.size, drives: drives[p])
                 let group = entry.make(NeuronPopulationRequest(parameters: params, count: pop.size, offset: offset,
@@ -105,12 +106,12 @@ public enum NetworkBuilder {
             case .lifDelta, .lifExp:
                 throw NetworkError("population '\(pop.name)': no simulator for neuron model \(pop.model.name)")
             case .poissonSource(let rate, let deadTime):
-                var rateRNG = RandomStream(seed: seed, purpose: .rates, index: UInt64(p))
                 var rates: [Double] = []
                 var next: [Double] = []
                 var streams: [RandomStream] = []
                 for j in 0..<pop.size {
-                    let nu = try ConnectivityBuilder.draw(rate, &rateRNG, what: "rate", projection: pop.name)
+                    var rateDraws = CounterKey(seed: seed, purpose: .rates, entity: UInt32(p), index: UInt32(j)).stream(event: 0)
+                    let nu = try ConnectivityBuilder.draw(rate, &rateDraws, what: "rate", projection: pop.name)
                     guard nu >= 0, nu.isFinite, nu * deadTime / 1000 < 1 else {
                         throw NetworkError("population '\(pop.name)': rate \(nu) Hz is impossible with a dead time of \(deadTime) ms (needs 0 <= rate < 1000/dead time)")
                     }

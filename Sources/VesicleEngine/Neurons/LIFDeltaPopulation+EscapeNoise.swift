@@ -10,12 +10,20 @@ import VesicleRandom
 /// and V(t1). Candidates are drawn from a Poisson process at that bound and each is accepted with
 /// probability rho(V(c))/bound; the accepted candidate is a spike of the inhomogeneous process
 /// (Lewis & Shedler 1979). Refractory time carries no hazard.
+///
+/// Candidate n of neuron g (global index) is drawn from the counter key (seed, escapeNoise, 0, g),
+/// event n (docs/DESIGN.md, Random keys): one Philox block gives its exponential gap and its
+/// acceptance uniform, so a neuron's draws are a function of its candidate count alone, and its
+/// random state (for a checkpoint) is that count.
 final class EscapeNoiseState {
     let rateAtThreshold: Double     // per ms
     let deltaV: Double
     /// Time up to which neuron j's stochastic firing has been resolved.
     let resolvedUntil: UnsafeMutablePointer<Double>
-    let streams: UnsafeMutablePointer<RandomStream>
+    /// Candidates drawn so far, by neuron: the event ordinal of the next one.
+    let candidates: UnsafeMutablePointer<UInt32>
+    let seed: UInt64
+    let offset: UInt32
     let count: Int
 
     init(_ noise: EscapeNoise, count: Int, seed: UInt64, offset: UInt32) {
@@ -24,16 +32,27 @@ final class EscapeNoiseState {
         self.count = count
         resolvedUntil = .allocate(capacity: max(count, 1))
         resolvedUntil.initialize(repeating: 0, count: max(count, 1))
-        streams = .allocate(capacity: max(count, 1))
-        for j in 0..<count {
-            (streams + j).initialize(to: RandomStream(seed: seed, purpose: .escapeNoise, index: UInt64(offset) + UInt64(j)))
-        }
+        candidates = .allocate(capacity: max(count, 1))
+        candidates.initialize(repeating: 0, count: max(count, 1))
+        self.seed = seed
+        self.offset = offset
     }
 
     deinit {
         resolvedUntil.deallocate()
-        streams.deinitialize(count: count)
-        streams.deallocate()
+        candidates.deallocate()
+    }
+
+    /// Neuron j's next candidate: a rate-1 exponential (inversion of a uniform on (0, 1]) and a
+    /// uniform on [0, 1), from one block of its key at its candidate ordinal.
+    @inline(__always)
+    func nextCandidate(_ j: Int) -> (exponential: Double, uniform: Double) {
+        let n = candidates[j]
+        precondition(n != .max, "neuron \(j)'s escape-noise candidates exceed 2^32")
+        candidates[j] = n + 1
+        let b = CounterKey(seed: seed, purpose: .escapeNoise, index: offset &+ UInt32(j)).block(event: n)
+        let high = UInt64(b.0) << 32 | UInt64(b.1), low = UInt64(b.2) << 32 | UInt64(b.3)
+        return (-log(Double((high >> 11) + 1) * 0x1.0p-53), Double(low >> 11) * 0x1.0p-53)
     }
 
     @inline(__always)
@@ -86,12 +105,13 @@ extension LIFDeltaPopulation {
                 t0 = segmentEnd
                 continue
             }
-            let candidate = t0 + noise.streams[j].exponential() / bound
+            let draw = noise.nextCandidate(j)
+            let candidate = t0 + draw.exponential / bound
             if candidate >= segmentEnd {
                 t0 = segmentEnd
                 continue
             }
-            if noise.streams[j].uniform() * bound < noise.hazard(potential(j, at: candidate), threshold: theta) {
+            if draw.uniform * bound < noise.hazard(potential(j, at: candidate), threshold: theta) {
                 fire(j, at: candidate)
                 t0 = state[j].refractoryUntil
             } else {
