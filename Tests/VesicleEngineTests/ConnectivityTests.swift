@@ -46,6 +46,22 @@ final class ConnectivityTests: XCTestCase {
         }
     }
 
+    /// Disjoint slices of one population have no autapse to exclude: an in-degree equal to the
+    /// source slice draws every source once per target (the builder once refused it, the checker not).
+    func testInDegreeOfTheWholeDisjointSliceWithoutAutapsesOrMultapses() throws {
+        let p = TestNetworks.lif()
+        var spec = NetworkSpec(simulation: SimulationSpec(duration: 1, seed: 3))
+        spec.populations = [PopulationSpec(name: "E", size: 10, model: .lifDelta(p))]
+        spec.projections = [ProjectionSpec(name: "p", source: .init(population: "E", range: 0..<5),
+                                           target: .init(population: "E", range: 5..<10), rule: .fixedIndegree(5),
+                                           allowAutapses: false, allowMultapses: false, weight: .constant(0.1), delay: .constant(1))]
+        let t = try NetworkBuilder.build(spec).projections[0].synapses
+        var sources = [Int: [Int]]()
+        for (s, target) in pairs(t) { sources[target, default: []].append(s) }
+        XCTAssertEqual(sources.keys.sorted(), Array(5..<10))
+        for list in sources.values { XCTAssertEqual(list.sorted(), Array(0..<5)) }
+    }
+
     func testFixedOutdegree() throws {
         let t = try table(.fixedOutdegree(15), sizes: (40, 60), multapses: false)
         for s in 0..<40 {

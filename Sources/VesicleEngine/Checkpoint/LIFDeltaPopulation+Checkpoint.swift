@@ -26,7 +26,8 @@ extension LIFDeltaPopulation: CheckpointableNeurons {
         encoder.bool(escapeNoise != nil)
         if let escapeNoise {
             encoder.doubles(UnsafeBufferPointer(start: escapeNoise.resolvedUntil, count: count))
-            for j in 0..<count { escapeNoise.streams[j].encode(into: &encoder) }
+            // The counter-based stream's whole state: each neuron's candidate ordinal (docs/DESIGN.md, Random keys).
+            for j in 0..<count { encoder.u32(escapeNoise.candidates[j]) }
         }
     }
 
@@ -49,7 +50,7 @@ extension LIFDeltaPopulation: CheckpointableNeurons {
         }
         if let escapeNoise {
             try decoder.doubles(into: escapeNoise.resolvedUntil, expected: count, "escape noise times")
-            for j in 0..<count { escapeNoise.streams[j] = try RandomStream(checkpoint: &decoder) }
+            for j in 0..<count { escapeNoise.candidates[j] = try decoder.u32() }
         }
     }
 }

@@ -72,7 +72,9 @@ struct ConnectivityBuilder {
             if k > pool.count {
                 throw NetworkError("\(name): \(what) \(k) without multapses is larger than the pool of \(partners) (\(pool.count) neurons)")
             }
-            if excludesSelf && k > pool.count - 1 {
+            // Only a neuron inside the pool has itself to exclude (slices of one population that do
+            // not overlap have none), as the checker's degree check says (Checker.checkDegree).
+            if excludesSelf && pool.overlaps(neurons) && k > pool.count - 1 {
                 throw NetworkError("\(name): \(what) \(k) needs \(k) distinct \(partners) other than \(others) itself, but the pool has \(pool.count) neurons")
             }
         } else if k > 0 && excludesSelf && pool.count == 1 && neurons.contains(pool.lowerBound) {
