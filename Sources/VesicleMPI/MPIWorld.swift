@@ -67,6 +67,9 @@ public final class MPIWorld: SpikeExchange {
         exit(code)
     }
 
+    /// Compute time is counted from now (after a pause that was not this run's windows).
+    public func resumeClock() { lastReturn = Self.now() }
+
     static func now() -> Double {
         var t = timespec()
         clock_gettime(CLOCK_MONOTONIC, &t)
