@@ -142,7 +142,7 @@ public final class MPIWorld: SpikeExchange {
         /// spikes per rank; a second collective only for the spikes beyond it.
         case inline
     }
-    public let method: Method = Method(rawValue: String(cString: getenv("VESICLE_SPIKE_EXCHANGE") ?? strdup("allgatherv"))) ?? .allgatherv
+    public let method: Method = getenv("VESICLE_SPIKE_EXCHANGE").flatMap { Method(rawValue: String(cString: $0)) } ?? .allgatherv
     /// Spikes per rank the inline block holds: 1.25 times the most any rank sent last window, to a
     /// power of two, at least 64. Every rank computes it from the same gathered counts, so all agree.
     public private(set) var inlineCapacity = 64
