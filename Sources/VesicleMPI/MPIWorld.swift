@@ -29,16 +29,6 @@ public final class MPIWorld: SpikeExchange {
     private var times: [Double] = []
     private var neurons: [UInt32] = []
 
-    /// The number of ranks the launcher started, from its environment (Open MPI's
-    /// OMPI_COMM_WORLD_SIZE, or PMI_SIZE / PMIX_SIZE of other launchers); nil without a launcher,
-    /// in which case MPI is never initialised and a run is the plain one-process run.
-    public static var launchedSize: Int? {
-        for name in ["OMPI_COMM_WORLD_SIZE", "PMIX_SIZE", "PMI_SIZE"] {
-            if let value = getenv(name), let n = Int(String(cString: value)) { return n }
-        }
-        return nil
-    }
-
     /// Initialises MPI (once per process).
     public init() {
         var provided: Int32 = 0
@@ -58,13 +48,6 @@ public final class MPIWorld: SpikeExchange {
         if finalized { return }
         finalized = true
         MPI_Finalize()
-    }
-
-    /// Ends every rank of the job at once (Open MPI kills the others): for a failure that cannot be
-    /// agreed because this rank can no longer take part in the run's collectives.
-    public func abort(_ code: Int32) -> Never {
-        MPI_Abort(vesicle_mpi_comm_world(), code)
-        exit(code)
     }
 
     /// Compute time is counted from now (after a pause that was not this run's windows).
@@ -290,6 +273,7 @@ public final class MPIWorld: SpikeExchange {
     }
 
     /// Every rank's `value`, on every rank, in rank order.
+    /// - Complexity: one MPI_Allgather of 8 bytes per rank.
     public func gather(_ value: Double) -> [Double] {
         var mine = value
         var all = [Double](repeating: 0, count: rankCount)
