@@ -29,16 +29,6 @@ public final class MPIWorld: SpikeExchange {
     private var times: [Double] = []
     private var neurons: [UInt32] = []
 
-    /// The number of ranks the launcher started, from its environment (Open MPI's
-    /// OMPI_COMM_WORLD_SIZE, or PMI_SIZE / PMIX_SIZE of other launchers); nil without a launcher,
-    /// in which case MPI is never initialised and a run is the plain one-process run.
-    public static var launchedSize: Int? {
-        for name in ["OMPI_COMM_WORLD_SIZE", "PMIX_SIZE", "PMI_SIZE"] {
-            if let value = getenv(name), let n = Int(String(cString: value)) { return n }
-        }
-        return nil
-    }
-
     /// Initialises MPI (once per process).
     public init() {
         var provided: Int32 = 0
@@ -60,12 +50,8 @@ public final class MPIWorld: SpikeExchange {
         MPI_Finalize()
     }
 
-    /// Ends every rank of the job at once (Open MPI kills the others): for a failure that cannot be
-    /// agreed because this rank can no longer take part in the run's collectives.
-    public func abort(_ code: Int32) -> Never {
-        MPI_Abort(vesicle_mpi_comm_world(), code)
-        exit(code)
-    }
+    /// Compute time is counted from now (after a pause that was not this run's windows).
+    public func resumeClock() { lastReturn = Self.now() }
 
     static func now() -> Double {
         var t = timespec()
@@ -79,6 +65,7 @@ public final class MPIWorld: SpikeExchange {
     /// the spikes; the stop wish rides on the counts, so agreeing on a stop costs nothing extra.
     public func exchange(times localTimes: UnsafeBufferPointer<Double>, neurons localNeurons: UnsafeBufferPointer<UInt32>,
                          stop: Bool, receive: (UnsafeBufferPointer<Double>, UnsafeBufferPointer<UInt32>) -> Void) -> Bool {
+        if method == .inline { return exchangeInline(times: localTimes, neurons: localNeurons, stop: stop, receive: receive) }
         let entered = Self.now()
         computeSeconds += entered - lastReturn
         let world = vesicle_mpi_comm_world()
@@ -124,6 +111,97 @@ public final class MPIWorld: SpikeExchange {
         }
         times.withUnsafeBufferPointer { t in neurons.withUnsafeBufferPointer { receive(t, $0) } }
         receivedBytes += total
+        exchanges += 1
+        lastReturn = Self.now()
+        exchangeSeconds += lastReturn - synchronised
+        return anyStop
+    }
+
+    /// How a window's spikes move (VESICLE_SPIKE_EXCHANGE; docs/SCALING.md has the measurements).
+    public enum Method: String {
+        /// Counts, then the spikes: two collectives a window.
+        case allgatherv
+        /// One fixed-size MPI_Allgather carrying the count, the stop wish and up to `inlineCapacity`
+        /// spikes per rank; a second collective only for the spikes beyond it.
+        case inline
+    }
+    public let method: Method = getenv("VESICLE_SPIKE_EXCHANGE").flatMap { Method(rawValue: String(cString: $0)) } ?? .allgatherv
+    /// Spikes per rank the inline block holds: 1.25 times the most any rank sent last window, to a
+    /// power of two, at least 64. Every rank computes it from the same gathered counts, so all agree.
+    public private(set) var inlineCapacity = 64
+
+    private func exchangeInline(times localTimes: UnsafeBufferPointer<Double>, neurons localNeurons: UnsafeBufferPointer<UInt32>,
+                                stop: Bool, receive: (UnsafeBufferPointer<Double>, UnsafeBufferPointer<UInt32>) -> Void) -> Bool {
+        let entered = Self.now()
+        computeSeconds += entered - lastReturn
+        let world = vesicle_mpi_comm_world()
+        let record = 12, capacity = inlineCapacity, block = 8 + record * capacity
+        let n = localTimes.count
+        sendBuffer.removeAll(keepingCapacity: true)
+        withUnsafeBytes(of: Int32(n)) { sendBuffer.append(contentsOf: $0) }
+        withUnsafeBytes(of: Int32(stop ? 1 : 0)) { sendBuffer.append(contentsOf: $0) }
+        for k in 0..<n {
+            withUnsafeBytes(of: localTimes[k].bitPattern) { sendBuffer.append(contentsOf: $0) }
+            withUnsafeBytes(of: localNeurons[k]) { sendBuffer.append(contentsOf: $0) }
+        }
+        let packed = sendBuffer.count
+        if packed < block { sendBuffer.append(contentsOf: repeatElement(0, count: block - packed)) }
+        let total = block * rankCount
+        if receiveBuffer.count < total { receiveBuffer = [UInt8](repeating: 0, count: total) }
+        sendBuffer.withUnsafeMutableBytes { send in
+            receiveBuffer.withUnsafeMutableBytes { recv in
+                _ = MPI_Allgather(send.baseAddress, Int32(block), vesicle_mpi_byte(), recv.baseAddress, Int32(block),
+                                  vesicle_mpi_byte(), world)
+            }
+        }
+        let synchronised = Self.now()
+        waitSeconds += synchronised - entered
+        var counts = [Int](repeating: 0, count: rankCount)
+        var anyStop = false
+        receiveBuffer.withUnsafeBytes { raw in
+            for r in 0..<rankCount {
+                counts[r] = Int(raw.loadUnaligned(fromByteOffset: r * block, as: Int32.self))
+                anyStop = anyStop || raw.loadUnaligned(fromByteOffset: r * block + 4, as: Int32.self) != 0
+            }
+        }
+        // Spikes beyond the block: one MPI_Allgatherv of the rest, only when some rank has any.
+        var overflow: [UInt8] = []
+        var overflowStart = [Int](repeating: 0, count: rankCount)
+        if counts.contains(where: { $0 > capacity }) {
+            var bytes = counts.map { Int32(max($0 - capacity, 0) * record) }
+            var displacements = [Int32](repeating: 0, count: rankCount)
+            var sum: Int32 = 0
+            for r in 0..<rankCount { displacements[r] = sum; overflowStart[r] = Int(sum); sum += bytes[r] }
+            overflow = [UInt8](repeating: 0, count: Int(sum))
+            let mine = Int32(max(n - capacity, 0) * record)
+            let extra = Array(sendBuffer[min(8 + record * capacity, packed)..<packed])
+            extra.withUnsafeBytes { send in
+                overflow.withUnsafeMutableBytes { recv in
+                    _ = MPI_Allgatherv(send.baseAddress, mine, vesicle_mpi_byte(), recv.baseAddress, &bytes, &displacements,
+                                       vesicle_mpi_byte(), world)
+                }
+            }
+        }
+        times.removeAll(keepingCapacity: true)
+        neurons.removeAll(keepingCapacity: true)
+        func unpack(_ raw: UnsafeRawBufferPointer, at offset: Int, count: Int) {
+            for k in 0..<count {
+                times.append(Double(bitPattern: raw.loadUnaligned(fromByteOffset: offset + k * record, as: UInt64.self)))
+                neurons.append(raw.loadUnaligned(fromByteOffset: offset + k * record + 8, as: UInt32.self))
+            }
+        }
+        receiveBuffer.withUnsafeBytes { raw in
+            for r in 0..<rankCount { unpack(raw, at: r * block + 8, count: min(counts[r], capacity)) }
+        }
+        overflow.withUnsafeBytes { raw in
+            for r in 0..<rankCount where counts[r] > capacity { unpack(raw, at: overflowStart[r], count: counts[r] - capacity) }
+        }
+        times.withUnsafeBufferPointer { t in neurons.withUnsafeBufferPointer { receive(t, $0) } }
+        let most = counts.max() ?? 0
+        var next = 64
+        while next < most + most / 4 { next *= 2 }
+        inlineCapacity = next
+        receivedBytes += total + overflow.count
         exchanges += 1
         lastReturn = Self.now()
         exchangeSeconds += lastReturn - synchronised
@@ -195,6 +273,7 @@ public final class MPIWorld: SpikeExchange {
     }
 
     /// Every rank's `value`, on every rank, in rank order.
+    /// - Complexity: one MPI_Allgather of 8 bytes per rank.
     public func gather(_ value: Double) -> [Double] {
         var mine = value
         var all = [Double](repeating: 0, count: rankCount)

@@ -81,6 +81,8 @@ struct BenchBrunelCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Under mpirun with several ranks: 1 rank against R (BenchBrunelCommand+Ranks.swift).
+        if let ranks = try RankGroup.start() { return try runOnRanks(ranks) }
         let regime = BrunelRegime(rawValue: regime.uppercased())!
         print(BenchmarkMachine.summary)
         print("command: vesicle bench brunel --neurons \(neurons) --duration \(duration) --regime \(regime.rawValue) --seed \(seed) --queue \(queue) --synapse \(synapse) --threads \(threads) --neuron \(neuron)")

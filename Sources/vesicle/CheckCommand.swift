@@ -15,6 +15,13 @@ struct CheckCommand: ParsableCommand {
     @Argument(help: "Network files to check.")
     var files: [String]
 
+    @Option(help: "Also print the memory estimate per rank for a run on this many MPI ranks (CheckCommand+Ranks.swift).")
+    var ranks: Int?
+
+    func validate() throws {
+        if let ranks, !(1...1_000_000).contains(ranks) { throw ValidationError("--ranks must be between 1 and 1000000") }
+    }
+
     func run() throws {
         var failed = false
         for file in files {
@@ -33,6 +40,7 @@ struct CheckCommand: ParsableCommand {
             let estimate = MemoryEstimate(spec: spec)
             let parts = estimate.parts.prefix(3).map { "\($0.name) \(ByteCount.formatted(Int(min($0.bytes, 9e18))))" }
             print("\(file): ok: \(neurons) neurons, about \(Self.formatCount(synapses)) synapses, estimated memory \(ByteCount.formatted(bytes)); peak while running \(ByteCount.formatted(Int(min(estimate.peakBytes, 9e18)))) (\(parts.joined(separator: ", ")))")
+            if let ranks { for line in Self.perRankLines(estimate, ranks: ranks) { print(line) } }
         }
         if failed { throw ExitCode(1) }
     }

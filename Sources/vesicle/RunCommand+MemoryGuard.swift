@@ -47,9 +47,12 @@ struct MemoryGuardOptions: ParsableArguments {
         return nil
     }
 
-    /// Throws a refusal naming the estimate, its largest parts and the limit.
-    func check(_ spec: NetworkSpec) throws {
+    /// Throws a refusal naming the estimate, its largest parts and the limit. `copies`: processes on
+    /// this machine that each hold the whole network (ranks, until connectivity is built per target).
+    func check(_ spec: NetworkSpec, copies: Int = 1) throws {
         let estimate = MemoryEstimate(spec: spec)
+        let peakBytes = estimate.peakBytes * Double(copies)
+        let copiesNote = copies > 1 ? " for the \(copies) ranks on this machine (each builds the whole network)" : ""
         let chosen: (limit: Double, source: String)
         if let memoryLimit, let bytes = Self.bytes(memoryLimit) {
             chosen = (bytes, "--memory-limit")
@@ -59,9 +62,9 @@ struct MemoryGuardOptions: ParsableArguments {
             chosen = (Double(ProcessInfo.processInfo.physicalMemory), "physical memory")
         }
         let (limit, source) = chosen
-        guard estimate.peakBytes > limit else { return }
+        guard peakBytes > limit else { return }
         let parts = estimate.parts.prefix(4).map { "\($0.name) \(ByteCount.formatted(Int(min($0.bytes, 9e18))))" }
-        let message = "the network needs an estimated \(ByteCount.formatted(Int(min(estimate.peakBytes, 9e18)))) at its peak, more than \(ByteCount.formatted(Int(min(limit, 9e18)))), \(source)\n"
+        let message = "the network needs an estimated \(ByteCount.formatted(Int(min(peakBytes, 9e18)))) at its peak\(copiesNote), more than \(ByteCount.formatted(Int(min(limit, 9e18)))), \(source)\n"
             + "  largest parts: " + parts.joined(separator: ", ") + "\n"
             + "  nothing was allocated; pass --force-memory to run it anyway, or --memory-limit to set the limit"
         if forceMemory {

@@ -27,6 +27,9 @@ final class RankGroup {
         self.world = world
         exchange = world
     }
+    #else
+    /// Never made in a build without MPI (`start` refuses several ranks there).
+    private init(exchange: any SpikeExchange) { self.exchange = exchange }
     #endif
 
     /// The launcher's rank count from its environment (nil: no launcher).
@@ -52,7 +55,7 @@ final class RankGroup {
         return RankGroup(world: MPIWorld())
         #else
         // Every rank would run the whole network alone and all would write the same directory.
-        if launchedRank != 0 { throw ExitCode(1) }
+        if launchedRank != 0 { throw ExitCode(0) }  // rank 0 alone reports, and mpirun waits for it
         throw CommandFailure("launched by mpirun as \(size) ranks, but this vesicle was built without MPI (VESICLE_WITHOUT_MPI was set when it was built); rebuild it without that variable, with Open MPI installed (Tools/install-deps), or run it without mpirun")
         #endif
     }
@@ -141,7 +144,9 @@ extension RunCommand {
             if SynapticFilterRun.applies(to: spec) || !spec.feedbacks.isEmpty {
                 throw CommandFailure("synaptic-filter and feedback experiments run in one process; run this file without mpirun")
             }
-            try memory.check(spec)
+            // Ranks on one machine share its memory (Open MPI says how many run here).
+            let local = ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_LOCAL_SIZE"].flatMap { Int($0) } ?? 1
+            try memory.check(spec, copies: max(local, 1))
         }
         let directoryPath = out ?? spec.simulation.outputDirectory
             ?? "runs/" + URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent

@@ -81,8 +81,8 @@ class MPITestCase: XCTestCase {
         process.currentDirectoryURL = scratch
         let token = UUID().uuidString
         let out = scratch.appendingPathComponent(".out-\(token)"), err = scratch.appendingPathComponent(".err-\(token)")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         process.standardInput = FileHandle.nullDevice

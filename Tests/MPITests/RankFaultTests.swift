@@ -10,9 +10,20 @@ final class RankFaultTests: MPITestCase {
     /// next window's exchange, and rank 0 finishes every file up to that boundary and marks the
     /// metadata partial. The spikes file is whole and holds exactly the spikes the metadata counts.
     func testInterruptOnTheLauncherGivesPartialMetadataAndWholeFiles() throws {
+        // Recorded from time 0 (no warm-up), so the spikes kept before the stop are not none.
+        let file = scratch.appendingPathComponent("long.vsl").path
+        try """
+            neuron lif = lif_delta(tau_m = 20 ms, C_m = 250 pF, E_L = 0 mV, V_th = 20 mV, V_reset = 10 mV, t_ref = 2 ms)
+            population E = 1600 lif { V_m = uniform(0 mV, 20 mV) }
+            population I = 400 lif { V_m = uniform(0 mV, 20 mV) }
+            input ext = poisson(rate = 20 kHz) -> E, I weight 0.1 mV delay 1.5 ms
+            connect E -> E, I fixed_indegree(160) weight 0.1 mV delay 1.5 ms
+            connect I -> E, I fixed_indegree(40) weight -0.5 mV delay 1.5 ms
+            record spikes E, I
+            simulate 1000 s seed 2
+            """.write(toFile: file, atomically: true, encoding: .utf8)
         let out = scratch.appendingPathComponent("interrupted").path
-        let started = try start(["run", network("brunel_ai.vsl"), "--duration", "100000", "--out", out, "--quiet",
-                                 "--format", "csv,hdf5"], ranks: 2)
+        let started = try start(["run", file, "--out", out, "--quiet", "--format", "csv,hdf5"], ranks: 2)
         let deadline = Date().addingTimeInterval(180)
         func simulating() -> Bool {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
@@ -32,7 +43,7 @@ final class RankFaultTests: MPITestCase {
         XCTAssertEqual(metadata["ranks"] as? Int, 2)
         let reached = try XCTUnwrap(metadata["simulated_time_ms"] as? Double)
         XCTAssertGreaterThan(reached, 0)
-        XCTAssertLessThan(reached, 100_100)
+        XCTAssertLessThan(reached, 1_000_000)
         let present = try FileManager.default.contentsOfDirectory(atPath: out).filter { !$0.hasPrefix(".") }
         let listed = try XCTUnwrap(metadata["files"] as? [String])
         XCTAssertEqual(Set(present), Set(listed + ["metadata.json"]), "metadata lists \(listed), directory has \(present)")
@@ -66,5 +77,21 @@ final class RankFaultTests: MPITestCase {
         XCTAssertEqual(result.stderr.components(separatedBy: "allocation refused").count - 1, 1, "one message: \(result.stderr)")
         XCTAssertLessThan(result.seconds, 60)
         XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/metadata.json"), "no run directory was started")
+    }
+
+    /// Ranks on one machine each hold the whole network for now, so the memory guard counts them all:
+    /// Brunel's 143.5 MiB peak fits under --memory-limit 300M in one process, but not three times.
+    /// Every rank refuses alike; rank 0 prints the one message, before anything is allocated.
+    func testMemoryGuardCountsTheRanksOnOneMachine() throws {
+        let args = ["run", network("brunel_ai.vsl"), "--duration", "1ms", "--memory-limit", "300M", "--quiet"]
+        let plain = try run(args + ["--out", scratch.appendingPathComponent("one").path], ranks: nil, timeout: 120)
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+        let out = scratch.appendingPathComponent("three").path
+        let result = try run(args + ["--out", out], ranks: 3, timeout: 60)
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.stderr.contains("rank 0 of 3: the network needs an estimated 43"), result.stderr)  // 3 x 143.5 MiB
+        XCTAssertTrue(result.stderr.contains("MiB at its peak for the 3 ranks on this machine"), result.stderr)
+        XCTAssertEqual(result.stderr.components(separatedBy: "the network needs").count - 1, 1, "one message: \(result.stderr)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/metadata.json"))
     }
 }

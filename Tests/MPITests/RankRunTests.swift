@@ -102,6 +102,13 @@ final class RankRunTests: MPITestCase {
                                        minimumFiles: 3)
     }
 
+    /// A learning network: escape noise, spike-based learning of Bayesian synapses (docs/MODEL.md
+    /// §5) and posterior traces. Every rank learns from every spike, so every rank's posteriors, and
+    /// rank 0's traces, are the one-process run's.
+    func testLearningNetworkIsByteIdenticalOnRanks() throws {
+        try assertByteIdenticalOnRanks(network("synaptic_filter_recurrent.vsl"), ["--duration", "300ms"], minimumFiles: 6)
+    }
+
     /// One neuron on up to 4 partitions: most partitions own nothing, and the run is the same.
     func testFewerNeuronsThanPartitionsStillRuns() throws {
         try assertByteIdenticalOnRanks(network("single_neuron.vsl"), ["--duration", "50ms"],

@@ -147,8 +147,6 @@ public final class Simulator {
                 output.driveArrivals = 0
             }
         }
-        // Every rank built every neuron; rank 0 alone counts their initial arrivals (`run` sums).
-        if let exchange = self.exchange, exchange.rank != 0 { counters.externalEvents = 0 }
         let rank = self.exchange?.rank ?? 0
         partitions = Partitions(network: network, count: count * ranks, local: rank * count..<(rank + 1) * count,
                                 releaseLogLimit: releaseLogLimit,
@@ -177,6 +175,8 @@ public final class Simulator {
         self.observer = observer
         network.kernelCurrents?.logReleases(limits: releaseLogLimit, observer: observer)
         let recordFrom = network.spec.simulation.warmup
+        // On ranks the counts so far are the run's (every rank holds the same); each rank adds its own.
+        let startCounts = (counters.recurrentEvents, counters.externalEvents)
         // Invariant at the top of every iteration: every neuron of every partition has been brought
         // to `time` exactly (nothing before it is pending); every spike emitted before `time` is
         // recorded and its deliveries are queued; every delivery still queued arrives at or after
@@ -193,8 +193,9 @@ public final class Simulator {
         }
         if let exchange {
             // Each rank counted its own neurons' events: the run's counts are their sums.
-            let sums = exchange.sum([counters.recurrentEvents, counters.externalEvents])
-            (counters.recurrentEvents, counters.externalEvents) = (sums[0], sums[1])
+            // Every rank built every neuron, so all counted the same arrivals before the partitions.
+            let sums = exchange.sum([counters.recurrentEvents - startCounts.0, counters.externalEvents - startCounts.1])
+            (counters.recurrentEvents, counters.externalEvents) = (startCounts.0 + sums[0], startCounts.1 + sums[1])
         }
         counters.simulatedTime = time
         counters.kernelEvents = network.kernelSynapticEvents
