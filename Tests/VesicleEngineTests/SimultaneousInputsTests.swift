@@ -6,20 +6,6 @@ import VesicleModel
 /// Simultaneous inputs are summed before the threshold test (docs/MODEL.md §7), for both models,
 /// whatever the order in which the network declares them.
 final class SimultaneousInputsTests: XCTestCase {
-    /// A SplitMix64 stream, so that the random networks below are fixed by their named seed.
-    private struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
-
     /// A drifting lif_delta neuron (V_inf = 10 mV above theta = 8 mV, V(0) = 0) gets +10 and -5 mV at
     /// t = 2 ms. Summed, V(2) + 5 lies below threshold, so the neuron fires later by drift at the
     /// closed-form time 2 + tau ln((V_inf - V(2^+)) / (V_inf - theta)); excitation first no longer fires it at 2.
@@ -86,13 +72,13 @@ final class SimultaneousInputsTests: XCTestCase {
     func testRandomSimultaneousInputsMatchASummingReference() throws {
         let tau = 20.0, theta = 10.0, reset = 0.0, refractory = 2.0, delay = 1.0
         let neurons = 40, sources = 8, synapses = 400
-        var random = SplitMix(state: 14)
+        var random = TestRandom(state: 14)
         var trains: [[Double]] = []
         for _ in 0..<sources { trains.append((1...80).filter { _ in random.uniform() < 0.3 }.map(Double.init)) }
         var pre: [Int] = [], post: [Int] = [], weight: [Double] = []
         for _ in 0..<synapses {
-            pre.append(random.below(sources))
-            post.append(random.below(neurons))
+            pre.append(Int(random.next() % UInt64(sources)))
+            post.append(Int(random.next() % UInt64(neurons)))
             weight.append(random.uniform() < 0.6 ? 2 + 4 * random.uniform() : -(1 + 5 * random.uniform()))
         }
         // Duplicates: the first 40 synapses again (multapses of one sign each).

@@ -55,12 +55,13 @@ struct ExponentialCurrentTrajectory {
         var potential: Double   // V(s)
     }
 
-    /// - Complexity: O(1): three exponentials (two when tau_e = tau_i).
+    /// - Complexity: O(1): three exponentials (two when tau_e = tau_i), each a table look-up and a
+    /// short polynomial for the short intervals between a neuron's events (`smallArgumentDecay`).
     @inline(__always)
     func sample(at s: Double) -> Sample {
-        let decayM = exp(-s / tauM)
-        let decayE = exp(-s / tauE)
-        let decayI = tauI == tauE ? decayE : exp(-s / tauI)
+        let decayM = smallArgumentDecay(s / tauM)
+        let decayE = smallArgumentDecay(s / tauE)
+        let decayI = tauI == tauE ? decayE : smallArgumentDecay(s / tauI)
         let hE = excitatory.value(s, decayM: decayM, decayX: decayE)
         let hI = tauI == tauE ? hE : inhibitory.value(s, decayM: decayM, decayX: decayI)
         let v = asymptote + (v0 - asymptote) * decayM + iE0 / capacitance * hE + iI0 / capacitance * hI

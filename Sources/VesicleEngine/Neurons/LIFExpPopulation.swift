@@ -137,8 +137,9 @@ final class LIFExpPopulation {
         let last = state[j].lastUpdate
         state[j].predictedCrossing = .nan
         guard last + s < t else { return false }
-        state[j].excitatoryCurrent *= exp(-s / parameters.tauSynExcitatory)
-        state[j].inhibitoryCurrent *= exp(-s / parameters.tauSynInhibitory)
+        // The decay factors `sample(at: s)` computed when the crossing was found.
+        state[j].excitatoryCurrent *= smallArgumentDecay(s / parameters.tauSynExcitatory)
+        state[j].inhibitoryCurrent *= smallArgumentDecay(s / parameters.tauSynInhibitory)
         state[j].lastUpdate = last + s
         fire(j, at: last + s)
         return true

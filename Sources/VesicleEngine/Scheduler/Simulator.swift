@@ -36,7 +36,9 @@ public struct SimulationCounters: Sendable {
 ///    a Bayesian row releases at each delivery of it, in that order;
 /// 3. before any input at time t, the target is brought forward through its own Poisson arrivals and
 ///    drift crossings strictly before t;
-/// 4. at the window end every neuron is brought forward to it.
+/// 4. at the window end every neuron is brought forward to it (an idle one only lazily: docs/DESIGN.md, Lazy state);
+/// 5. inputs that reach a neuron at the same time are summed before its threshold is tested
+///    (docs/MODEL.md §7, `Partitions+SimultaneousInputs.swift`).
 /// What the observer receives is merged in that order whatever the partitioning: releases by
 /// (delivery, member, synapse), posterior samples by (time, sampler, synapse), membrane samples by
 /// (time, sampler, neuron), spikes by (time, global neuron index).
