@@ -179,19 +179,7 @@ extension RunCommand {
             throw error
         }
         guard let directory else { return }
-        metadata.wallTimeSeconds = Date().timeIntervalSince(started)
-        metadata.simulatedTimeMs = outcome.simulatedTime
-        metadata.completed = outcome.stopReason == nil
-        metadata.stopReason = outcome.stopReason
-        metadata.populations = outcome.populations
-        metadata.releases = outcome.releases
-        metadata.kernelPaths = outcome.kernelPaths
-        metadata.peakResidentBytes = peakResidentBytes()
-        metadata.estimatedPeakBytes = Int(min(MemoryEstimate(spec: spec).peakBytes, 9e18))
-        try directory.finish(metadata: metadata)
-        if !quiet { for line in outcome.summary { print(line) } }
-        print("wrote \(directoryPath) (\(metadata.completed ? "complete" : "partial: \(outcome.stopReason ?? "")"))")
-        if !metadata.completed { throw ExitCode(StopSignal.exitStatus ?? 130) }
+        try outcome.finish(&metadata, spec: spec, started: started, directory: directory, path: directoryPath, quiet: quiet)
     }
 
     /// A fault injected for the tests of a failing rank (Tests/MPITests): VESICLE_FAIL_RANK=r makes

@@ -122,20 +122,7 @@ struct RunCommand: ParsableCommand {
             try? directory.finish(metadata: metadata)
             throw CommandFailure("\(error)")
         }
-        metadata.wallTimeSeconds = Date().timeIntervalSince(started)
-        metadata.simulatedTimeMs = outcome.simulatedTime
-        metadata.completed = outcome.stopReason == nil
-        metadata.stopReason = outcome.stopReason
-        metadata.populations = outcome.populations
-        metadata.releases = outcome.releases
-        metadata.releaseAmplitudeUnit = outcome.releases > 0 ? spec.releaseAmplitudeUnit : nil
-        metadata.kernelPaths = outcome.kernelPaths
-        metadata.peakResidentBytes = peakResidentBytes()
-        metadata.estimatedPeakBytes = Int(min(MemoryEstimate(spec: spec).peakBytes, 9e18))
-        try directory.finish(metadata: metadata)
-        if !quiet { for line in outcome.summary { print(line) } }
-        print("wrote \(directoryPath) (\(metadata.completed ? "complete" : "partial: \(outcome.stopReason ?? "")"))")
-        if !metadata.completed { throw ExitCode(StopSignal.exitStatus ?? 130) }
+        try outcome.finish(&metadata, spec: spec, started: started, directory: directory, path: directoryPath, quiet: quiet)
     }
 }
 

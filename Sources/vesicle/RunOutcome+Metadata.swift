@@ -1,0 +1,29 @@
+// What every finished run writes into metadata.json and prints, whichever path ran it (one
+// process, or rank 0 of several): one place, so the paths cannot drift apart.
+
+import ArgumentParser
+import Foundation
+import VesicleIO
+import VesicleModel
+
+extension RunOutcome {
+    /// Records the outcome in `metadata`, finishes the run directory, prints the summary and the
+    /// "wrote" line, and exits with the signal's status when the run stopped early.
+    func finish(_ metadata: inout RunMetadata, spec: NetworkSpec, started: Date, directory: RunDirectory,
+                path: String, quiet: Bool) throws {
+        metadata.wallTimeSeconds = Date().timeIntervalSince(started)
+        metadata.simulatedTimeMs = simulatedTime
+        metadata.completed = stopReason == nil
+        metadata.stopReason = stopReason
+        metadata.populations = populations
+        metadata.releases = releases
+        metadata.releaseAmplitudeUnit = releases > 0 ? spec.releaseAmplitudeUnit : nil
+        metadata.kernelPaths = kernelPaths
+        metadata.peakResidentBytes = peakResidentBytes()
+        metadata.estimatedPeakBytes = Int(min(MemoryEstimate(spec: spec).peakBytes, 9e18))
+        try directory.finish(metadata: metadata)
+        if !quiet { for line in summary { print(line) } }
+        print("wrote \(path) (\(metadata.completed ? "complete" : "partial: \(stopReason ?? "")"))")
+        if !metadata.completed { throw ExitCode(StopSignal.exitStatus ?? 130) }
+    }
+}
