@@ -26,7 +26,13 @@ final class DeliveryPlan {
         let projection: Int
         let targetPopulation: Int
         /// The target's neurons (nil when the target is a source, which takes no input).
-        unowned(unsafe) let population: (any NeuronPopulation)?
+        var population: (any NeuronPopulation)? { target?.population }
+        /// Held without reference counting (the network keeps the population alive). Not
+        /// `unowned(unsafe) let population: (any NeuronPopulation)?`: Swift 6.3's unoptimised builds
+        /// give `Optional<Member>` wrong enum tags with that field, so that iterating an array of
+        /// members never ends (an empty array's `contains` returned true); wrapping the
+        /// non-optional reference in a struct avoids it.
+        let target: UnownedPopulation?
         /// The projection's Bayesian synapses (nil: static).
         let bayesian: Unmanaged<BayesianProjection>?
         let releaseSign: FloatingPointSign?
@@ -44,6 +50,11 @@ final class DeliveryPlan {
             guard let steps, let delaySteps else { return whole }
             return SynapseTable.range(in: whole, delaySteps: steps) { delaySteps[$0] }
         }
+    }
+
+    /// A population reference without reference counting, for `Member`.
+    struct UnownedPopulation {
+        unowned(unsafe) let population: any NeuronPopulation
     }
 
     private let tables: [SynapseTable]
@@ -93,7 +104,7 @@ final class DeliveryPlan {
                         uniformWeight: table.uniformWeight ?? 0,
                         delaySteps: m.steps == nil ? nil : table.delaySteps.withUnsafeBufferPointer { $0.baseAddress! },
                         steps: m.steps, projection: m.projection, targetPopulation: projection.targetPopulation,
-                        population: populations[projection.targetPopulation],
+                        target: populations[projection.targetPopulation].map(UnownedPopulation.init),
                         bayesian: bayesian.map { Unmanaged.passUnretained($0) }, releaseSign: bayesian?.releaseSign,
                         sortedByTarget: Self.rowsSortedByTarget(table), releaseLogLimit: releaseLogLimit[m.projection]))
                 }
