@@ -72,7 +72,7 @@ let package = Package(
         // The papers' experiments (docs/MODEL.md §6): jobs, tables and figures of `vesicle paper`.
         .target(
             name: "VesiclePaper",
-            dependencies: ["VesicleModel", "VesicleDSL", "VesicleSynapses", "VesicleAnalysis", "VesiclePlot", "VesicleRandom"]
+            dependencies: ["VesicleModel", "VesicleDSL", "VesicleSynapses", "VesicleAnalysis", "VesiclePlot", "VesicleRandom", "VesicleEngine"]
         ),
         .executableTarget(
             name: "vesicle",
@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(name: "RobustnessTests"),
         .testTarget(
             name: "PaperTests",
-            dependencies: ["VesicleDSL", "VesicleModel", "VesicleSynapses", "VesicleAnalysis", "VesiclePaper"]
+            dependencies: ["VesicleDSL", "VesicleModel", "VesicleSynapses", "VesicleAnalysis", "VesiclePaper", "VesicleEngine"]
         ),
         .testTarget(
             name: "EndToEndTests",
