@@ -88,7 +88,7 @@ let package = Package(
         // The papers' experiments (docs/MODEL.md §6): jobs, tables and figures of `vesicle paper`.
         .target(
             name: "VesiclePaper",
-            dependencies: ["VesicleModel", "VesicleDSL", "VesicleSynapses", "VesicleAnalysis", "VesiclePlot", "VesicleRandom"]
+            dependencies: ["VesicleModel", "VesicleDSL", "VesicleSynapses", "VesicleAnalysis", "VesiclePlot", "VesicleRandom", "VesicleEngine"]
         ),
         .executableTarget(
             name: "vesicle",
@@ -122,7 +122,7 @@ let package = Package(
         .testTarget(name: "MPITests"),
         .testTarget(
             name: "PaperTests",
-            dependencies: ["VesicleDSL", "VesicleModel", "VesicleSynapses", "VesicleAnalysis", "VesiclePaper"]
+            dependencies: ["VesicleDSL", "VesicleModel", "VesicleSynapses", "VesicleAnalysis", "VesiclePaper", "VesicleEngine"]
         ),
         .testTarget(
             name: "EndToEndTests",

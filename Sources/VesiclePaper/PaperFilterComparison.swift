@@ -16,7 +16,8 @@ public struct PaperFilterComparison: PaperExperiment {
     public struct Learner: Hashable, Sendable {
         public var inputCount: Int
         public var beta0: Double
-        /// "full", "diagonal", or "gradient".
+        /// "full", "diagonal", "sampling" (the diagonal filter with sample-estimated Sigma x, tau_s = 100 ms;
+        /// SynapticFilter+Sampling.swift) or "gradient".
         public var kind: String
         /// The gradient rule's learning rate; nil for the filters.
         public var eta: Double?
@@ -54,6 +55,11 @@ public struct PaperFilterComparison: PaperExperiment {
     /// 21 learning rates log-spaced in [0.001, 3].
     public static let gradientRates = PaperSettings.logSpaced(0.001, 3, count: 21)
 
+    /// tau_s of the sampling filter, ms (issue 18: 0.1 s).
+    public static let samplingTau = 100.0
+    /// The filters compared in every figure.
+    public static let filters = ["full", "diagonal", "sampling"]
+
     let results = Locked([Key: Result]())
 
     /// Runs one learner of `base` (the file's setting) for `duration` ms on `seed`.
@@ -67,12 +73,15 @@ public struct PaperFilterComparison: PaperExperiment {
         switch learner.kind {
         case "full": p.rule = .synapticFilter; p.covariance = .full
         case "diagonal": p.rule = .synapticFilter; p.covariance = .diagonal
+        case "sampling": p.rule = .synapticFilter; p.covariance = .diagonal; p.samplingTimeConstant = samplingTau
         default: p.rule = .gradient(eta: learner.eta ?? 0)
         }
         var experiment = try SynapticFilterExperiment(parameters: p)
         do {
             try experiment.run(until: duration)
-        } catch SynapseError.posteriorLeftDomain where learner.eta != nil {
+        } catch SynapseError.posteriorLeftDomain where learner.eta != nil || learner.kind == "sampling" {
+            // A gradient rate that runs away, or a sampling filter whose sample-estimated x^T Sigma x sends
+            // gbar to overflow (seen at d = 15, high beta_0 in quick mode), is a result: MSE +inf in the table.
             return Result(meanSquaredError: .infinity, priorMeanSquaredError: .nan, calibration: .nan,
                           normalizedSquaredError: .nan)
         }
@@ -86,8 +95,8 @@ public struct PaperFilterComparison: PaperExperiment {
     public static var learners: [Learner] {
         var all: [Learner] = []
         func add(_ l: Learner) { if !all.contains(l) { all.append(l) } }
-        for b in dSweepBeta0 { for d in dSweep { for k in ["full", "diagonal"] { add(Learner(inputCount: d, beta0: b, kind: k)) } } }
-        for d in beta0SweepD { for b in beta0Sweep { for k in ["full", "diagonal"] { add(Learner(inputCount: d, beta0: b, kind: k)) } } }
+        for b in dSweepBeta0 { for d in dSweep { for k in filters { add(Learner(inputCount: d, beta0: b, kind: k)) } } }
+        for d in beta0SweepD { for b in beta0Sweep { for k in filters { add(Learner(inputCount: d, beta0: b, kind: k)) } } }
         for d in gradientD {
             for b in gradientBeta0 {
                 for eta in gradientRates { add(Learner(inputCount: d, beta0: b, kind: "gradient", eta: eta)) }
@@ -155,7 +164,8 @@ public struct PaperFilterComparison: PaperExperiment {
                 table.add(e, c, "z^2 (1 if calibrated)", try mean(learner, seeds, \.normalizedSquaredError))
             }
         }
-        let colors = ["full": PlotColor.series(1), "diagonal": PlotColor.series(0), "gradient": PlotColor.series(2)]
+        let colors = ["full": PlotColor.series(1), "diagonal": PlotColor.series(0), "gradient": PlotColor.series(2),
+                      "sampling": PlotColor.series(3)]
 
         // MSE against d.
         var panels: [PlotPanel] = []
@@ -163,7 +173,7 @@ public struct PaperFilterComparison: PaperExperiment {
             let x = Self.dSweep.map(Double.init)
             var marks: [PlotMark] = []
             var ys: [Double] = []
-            for kind in ["full", "diagonal"] {
+            for kind in Self.filters {
                 let y = try Self.dSweep.map { try mean(Learner(inputCount: $0, beta0: b, kind: kind), seeds, \.meanSquaredError) }
                 ys += y
                 marks += [.line(x: x, y: y, color: colors[kind]!, width: 1.5, dashed: false),
@@ -173,7 +183,7 @@ public struct PaperFilterComparison: PaperExperiment {
                 frame: PlotRect(x: Double(k) * 400, y: 0, width: 400, height: 450),
                 xScale: AxisScale(lower: 0, upper: 13), yScale: AxisScale.fitting(ys, includeZero: true),
                 title: "beta0 = \(PaperTable.format(b))", xLabel: "d (inputs)", yLabel: "MSE (weight)",
-                marks: marks, legend: [LegendEntry("full", colors["full"]!), LegendEntry("diagonal", colors["diagonal"]!)]))
+                marks: marks, legend: Self.filters.map { LegendEntry($0, colors[$0]!) }))
         }
         figures["filter_mse_vs_d"] = Figure(width: 800, height: 450, panels: panels)
 
@@ -183,7 +193,7 @@ public struct PaperFilterComparison: PaperExperiment {
             let x = Self.beta0Sweep
             var marks: [PlotMark] = []
             var ys: [Double] = []
-            for kind in ["full", "diagonal"] {
+            for kind in Self.filters {
                 let y = try x.map { try mean(Learner(inputCount: d, beta0: $0, kind: kind), seeds, \.meanSquaredError) }
                 ys += y
                 marks += [.line(x: x, y: y, color: colors[kind]!, width: 1.5, dashed: false),
@@ -193,7 +203,7 @@ public struct PaperFilterComparison: PaperExperiment {
                 frame: PlotRect(x: Double(k) * 400, y: 0, width: 400, height: 450),
                 xScale: AxisScale(lower: 0, upper: 2), yScale: AxisScale.fitting(ys, includeZero: true),
                 title: "d = \(d)", xLabel: "beta0", yLabel: "MSE (weight)",
-                marks: marks, legend: [LegendEntry("full", colors["full"]!), LegendEntry("diagonal", colors["diagonal"]!)]))
+                marks: marks, legend: Self.filters.map { LegendEntry($0, colors[$0]!) }))
         }
         figures["filter_mse_vs_beta0"] = Figure(width: 800, height: 450, panels: panels)
 
@@ -206,6 +216,7 @@ public struct PaperFilterComparison: PaperExperiment {
                 let gradient = try grid.map { try mean(Learner(inputCount: d, beta0: b, kind: "gradient", eta: $0), seeds, \.meanSquaredError) }
                 let full = try mean(Learner(inputCount: d, beta0: b, kind: "full"), seeds, \.meanSquaredError)
                 let diagonal = try mean(Learner(inputCount: d, beta0: b, kind: "diagonal"), seeds, \.meanSquaredError)
+                let sampled = try mean(Learner(inputCount: d, beta0: b, kind: "sampling"), seeds, \.meanSquaredError)
                 let prior = try mean(Learner(inputCount: d, beta0: b, kind: "full"), seeds, \.priorMeanSquaredError)
                 let best = gradient.filter(\.isFinite).min() ?? .infinity
                 let c = "d=\(d) beta0=\(PaperTable.format(b))"
@@ -213,21 +224,25 @@ public struct PaperFilterComparison: PaperExperiment {
                 table.add(e, "gradient \(c)", "best rate", grid[gradient.firstIndex(of: best) ?? 0])
                 table.add(e, c, "full MSE / best gradient MSE", full / best)
                 table.add(e, c, "diagonal MSE / best gradient MSE", diagonal / best)
+                table.add(e, c, "sampling MSE / best gradient MSE", sampled / best)
+                table.add(e, c, "sampling MSE / diagonal MSE", sampled / diagonal)
                 // Rates at which the gradient rule runs away (MSE above 3 times the prior's) are left off.
                 let shown = gradient.map { $0 <= 3 * prior ? $0 : .nan }
                 let ends = [grid.first!, grid.last!]
                 panels.append(PlotPanel(
                     frame: PlotRect(x: Double(k % 2) * 400, y: Double(k / 2) * 400, width: 400, height: 400),
                     xScale: AxisScale(kind: .log10, lower: grid.first!, upper: grid.last!),
-                    yScale: AxisScale.fitting(shown.filter(\.isFinite) + [full, diagonal, prior], kind: .log10, padding: 0.1),
+                    yScale: AxisScale.fitting(shown.filter(\.isFinite) + [full, diagonal, sampled, prior], kind: .log10, padding: 0.1),
                     title: c, xLabel: "gradient learning rate eta", yLabel: "MSE (weight)",
                     marks: [.line(x: grid, y: shown, color: colors["gradient"]!, width: 1.5, dashed: false),
                             .points(x: grid, y: shown, color: colors["gradient"]!, size: 4),
                             .line(x: ends, y: [full, full], color: colors["full"]!, width: 2, dashed: false),
                             .line(x: ends, y: [diagonal, diagonal], color: colors["diagonal"]!, width: 2, dashed: true),
+                            .line(x: ends, y: [sampled, sampled], color: colors["sampling"]!, width: 2, dashed: true),
                             .line(x: ends, y: [prior, prior], color: .gray, width: 1, dashed: true)],
                     legend: [LegendEntry("gradient", colors["gradient"]!), LegendEntry("full", colors["full"]!),
-                             LegendEntry("diagonal", colors["diagonal"]!), LegendEntry("prior only", .gray)]))
+                             LegendEntry("diagonal", colors["diagonal"]!), LegendEntry("sampling", colors["sampling"]!),
+                             LegendEntry("prior only", .gray)]))
                 k += 1
             }
         }

@@ -66,6 +66,9 @@ public struct SynapticFilterExperiment {
     public private(set) var fullPosterior: FullCovariancePosterior?
     /// The particle-filter reference, when `particleReference` is set.
     public private(set) var particleFilter: SynapticParticleFilter?
+    /// The sampling filter's estimates, when `samplingTimeConstant` is set.
+    public private(set) var sampling: SamplingFilterEstimates?
+    private var sampleStream: RandomStream
 
     /// Posterior means and variances; index `inputCount` is the bias input.
     public private(set) var mu: [Double]
@@ -113,6 +116,12 @@ public struct SynapticFilterExperiment {
                 mean: mu, variances: Array(repeating: p.initialVariance ?? p.prior.variance, count: n),
                 particleCount: count, seed: p.seed)
         }
+        sampleStream = RandomStream(seed: p.seed, purpose: .release)
+        if let tauS = p.samplingTimeConstant, isFilter {
+            var samples: [Double] = []
+            for i in 0..<n { samples.append(mu[i] + sigma2[i].squareRoot() * sampleStream.normal()) }
+            sampling = SamplingFilterEstimates(samples: samples, sigma2: sigma2, x: trace, step: p.step, tauS: tauS)
+        }
         priorMeans = Array(repeating: p.prior.mean, count: n)
         priorVariances = Array(repeating: p.prior.variance, count: n)
         decays = Array(repeating: priorDecay, count: n)
@@ -147,6 +156,15 @@ public struct SynapticFilterExperiment {
             for i in mu.indices where !(mu[i].isFinite && sigma2[i].isFinite && sigma2[i] > 0) {
                 throw SynapseError.posteriorLeftDomain(synapse: i, time: t + p.step, mu: mu[i], sigma2: sigma2[i])
             }
+        case .synapticFilter where sampling != nil:
+            samplingFilterUpdate(mu: &mu, sigma2: &sigma2, estimates: &sampling!, x: trace, y: y, beta: beta, g0: g0,
+                                 h: p.step)
+            for i in mu.indices {
+                p.prior.relax(mu: &mu[i], sigma2: &sigma2[i], decay: priorDecay)
+                if !(mu[i].isFinite && sigma2[i].isFinite && sigma2[i] > 0) {
+                    throw SynapseError.posteriorLeftDomain(synapse: i, time: t + p.step, mu: mu[i], sigma2: sigma2[i])
+                }
+            }
         case .synapticFilter:
             synapticFilterUpdate(mu: &mu, sigma2: &sigma2, x: trace, y: y, beta: beta, g0: g0, h: p.step)
             for i in mu.indices {
@@ -173,10 +191,20 @@ public struct SynapticFilterExperiment {
         let end = t + p.step
         for i in 0..<p.inputCount {
             trace[i] *= traceDecay
+            var spiked = false
             while nextSpike[i] <= end {
                 trace[i] += exp(-(end - nextSpike[i]) / p.tauEpsilon)
                 nextSpike[i] += p.refractoryPeriod + inputStreams[i].exponential() / hazard
+                spiked = true
             }
+            // The sampling filter: a spike releases a fresh PSP sample from the posterior of this moment.
+            if spiked && sampling != nil {
+                sampling!.samples[i] = mu[i] + sigma2[i].squareRoot() * sampleStream.normal()
+            }
+        }
+        if sampling != nil {
+            let b = p.inputCount
+            sampling!.samples[b] = mu[b] + sigma2[b].squareRoot() * sampleStream.normal()
         }
         stepIndex += 1
         if stepIndex > burnInStep && stepIndex % metricEvery == 0 {

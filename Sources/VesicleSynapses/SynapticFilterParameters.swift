@@ -41,6 +41,10 @@ public struct SynapticFilterParameters: Sendable, Equatable {
     /// When set, a particle filter with this many particles (8192 in the issue) runs alongside on the
     /// same inputs and output spikes, as the reference (SynapticParticleFilter).
     public var particleReference: Int?
+    /// tau_s, ms: when set, the diagonal filter's Sigma x and x^T Sigma x are estimated from released PSP
+    /// samples low-pass filtered over tau_s (the sampling filter, SynapticFilter+Sampling.swift; 100 ms in
+    /// the issue). Needs rule synaptic_filter and covariance diagonal.
+    public var samplingTimeConstant: Double?
 
     public init(inputCount: Int, rule: LearningRule, tau: Double = 100_000) throws {
         self.inputCount = inputCount
@@ -64,6 +68,12 @@ public struct SynapticFilterParameters: Sendable, Equatable {
         if let v = initialVariance { try SynapseError.require(v > 0 && v.isFinite, "initial sigma2", v, "> 0") }
         if let count = particleReference {
             try SynapseError.require(count >= 2, "particles", Double(count), ">= 2")
+        }
+        if let tauS = samplingTimeConstant {
+            try SynapseError.require(tauS > 0 && tauS.isFinite, "tau_s", tauS, "> 0 ms")
+            guard rule == .synapticFilter && covariance == .diagonal else {
+                throw SynapseError.unsupportedNetwork("the sampling filter (tau_s) is a form of the diagonal Synaptic Filter: use rule synaptic_filter, covariance diagonal")
+            }
         }
         switch rule {
         case .synapticFilter: break
