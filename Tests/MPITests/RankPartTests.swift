@@ -70,4 +70,34 @@ final class RankPartTests: MPITestCase {
         XCTAssertEqual(ranked.keys.sorted(), reference.keys.sorted())
         for (name, data) in ranked { XCTAssertTrue(data == reference[name], "\(name) differs on 2 x 2") }
     }
+
+    /// Rank 0 owns no neuron of the one-neuron population O (blocks: partition k of 2 owns
+    /// 1 k / 2 ..< 1 (k + 1) / 2, so the neuron is rank 1's), so it holds none of E -> O's synapses,
+    /// whose random delays are the network's shortest: without the delay steps united over the ranks
+    /// (`NetworkPart.uniteDelaySteps`) rank 0's min-delay window would be 1.5 ms and rank 1's at most
+    /// 0.8 ms, and the ranks would exchange at different times.
+    func testARankWithoutSomeDelaysKeepsTheWholeNetworksWindow() throws {
+        let file = scratch.appendingPathComponent("window.vsl").path
+        try """
+            neuron lif = lif_delta(tau_m = 20 ms, C_m = 250 pF, E_L = 0 mV, V_th = 20 mV, V_reset = 10 mV, t_ref = 2 ms)
+            population E = 200 lif { V_m = uniform(0 mV, 20 mV) }
+            population O = 1 lif
+            input ext = poisson(rate = 20 kHz) -> E, O weight 0.1 mV delay 1.5 ms
+            connect E -> E fixed_indegree(20) weight 0.1 mV delay 1.5 ms
+            connect E -> O fixed_indegree(50) weight 0.3 mV delay uniform(0.3 ms, 0.8 ms) as "EO"
+            record spikes E, O
+            simulate 40 ms seed 5
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let plainOut = scratch.appendingPathComponent("plain").path, rankedOut = scratch.appendingPathComponent("ranked").path
+        let plain = try run(["run", file, "--quiet", "--out", plainOut], ranks: nil)
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+        let ranked = try run(["run", file, "--out", rankedOut], ranks: 2, timeout: 60)
+        XCTAssertEqual(ranked.status, 0, ranked.stderr)
+        XCTAssertTrue(ranked.stdout.contains("synapses: rank 0 of 2 holds 2000 of the 4050"), ranked.stdout)
+        let reference = try files(in: plainOut)
+        XCTAssertFalse(reference.isEmpty)
+        let written = try files(in: rankedOut)
+        XCTAssertEqual(written.keys.sorted(), reference.keys.sorted())
+        for (name, data) in written { XCTAssertTrue(data == reference[name], "\(name) differs on 2 ranks") }
+    }
 }
