@@ -98,8 +98,11 @@ public struct MemoryEstimate: Sendable, Equatable {
     /// Column buffers one recorder file holds before a flush.
     public static let recorderBuffer = 1.0 * 1024 * 1024
 
+    /// - Parameter ranks: the estimate for one of this many MPI ranks (rank 0, which holds the
+    ///   recorders): a projection `NetworkSpec.wholeOnEveryRank` allows is built and held in parts,
+    ///   1/ranks of its synapses and of their build on each; everything else is whole on every rank.
     /// - Complexity: O(populations + projections + recordings).
-    public init(spec: NetworkSpec) {
+    public init(spec: NetworkSpec, ranks: Int = 1) {
         var neurons = 0.0
         for population in spec.populations {
             neurons += Double(population.size) * Double(memoryBytesPerNeuron)
@@ -115,7 +118,8 @@ public struct MemoryEstimate: Sendable, Equatable {
         var kernelRings = 0.0
         var longestDelay = 0.0
         for projection in spec.projections {
-            let count = expectedSynapseCount(of: projection, in: spec)
+            let share = ranks > 1 && spec.wholeOnEveryRank(projection) == nil ? 1 / Double(ranks) : 1
+            let count = expectedSynapseCount(of: projection, in: spec) * share
             let resident = count * Double(bytesPerSynapse(of: projection, in: spec))
             // ConnectivityBuilder: the pairs (8 bytes, 12 while a Bernoulli draw grows its arrays
             // by doubling) next to the sorted targets (4); a Bayesian table is then made from
@@ -125,7 +129,7 @@ public struct MemoryEstimate: Sendable, Equatable {
             if !projection.weight.isConstant { during += count * 4 }
             if !projection.delay.isConstant { during += count * 4 }
             let sources = Double(projection.source.range?.count ?? spec.population(named: projection.source.population)?.size ?? 0)
-            during += sources * 16
+            during += sources * 16  // the row counts, whole in every part
             buildPeak = max(buildPeak, synapses + max(during, resident))
             synapses += resident
             let delay: Double

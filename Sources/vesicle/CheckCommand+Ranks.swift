@@ -4,23 +4,22 @@ import VesicleDSL
 import VesicleModel
 
 extension CheckCommand {
-    /// Today every rank builds the whole network (the per-target build that lets a rank build only
-    /// its own targets' synapses is not merged yet), so a rank needs the one-process peak, and R
-    /// ranks on one machine R times it. The second figure is what a per-target build will need: its
-    /// share 1/R of the synapses, of their transient build and of the kernel rings, with the neuron
-    /// state, the event queue (every rank queues every spike) and the process whole, and the
-    /// recorders on rank 0 only.
-    /// - Complexity: O(parts of the estimate).
-    static func perRankLines(_ estimate: MemoryEstimate, ranks: Int) -> [String] {
-        let r = Double(ranks)
-        func part(_ name: String) -> Double { estimate.parts.first { $0.name == name }?.bytes ?? 0 }
-        let divided = part("synapses") + part("building the projections (transient)") + part("kernel rings")
-        let whole = part("neuron state") + part("event queue") + part("process")
-        let perTarget = divided / r + whole + part("recorders")
+    /// Each rank builds only its own targets' incoming synapses for the projections
+    /// `NetworkSpec.wholeOnEveryRank` allows, and every other projection whole; neuron state, the
+    /// event queue (every rank queues every spike) and the process are whole on every rank, and the
+    /// recorders are rank 0's (`MemoryEstimate(spec:ranks:)`). The figure is rank 0's, the largest.
+    /// - Complexity: O(parts of the estimate + projections).
+    static func perRankLines(_ spec: NetworkSpec, ranks: Int) -> [String] {
+        let estimate = MemoryEstimate(spec: spec, ranks: ranks)
         let format = { (bytes: Double) in ByteCount.formatted(Int(min(bytes, 9e18))) }
-        return [
-            "  on \(ranks) ranks: \(format(estimate.peakBytes)) per rank now (each rank builds the whole network until connectivity is built per target), \(format(estimate.peakBytes * r)) for all \(ranks) on one machine",
-            "  on \(ranks) ranks with a per-target build: about \(format(perTarget)) for rank 0 (synapses, their build and kernel rings divided by \(ranks); neuron state, event queue and process whole; recorders on rank 0)",
+        let whole = spec.projections.filter { spec.wholeOnEveryRank($0) != nil }
+        var lines = [
+            "  on \(ranks) ranks: \(format(estimate.peakBytes)) per rank (rank 0; each rank holds its own targets' synapses of \(spec.projections.count - whole.count) of \(spec.projections.count) projections), \(format(estimate.peakBytes * Double(ranks))) for all \(ranks) on one machine",
         ]
+        let reasons = Dictionary(grouping: whole) { spec.wholeOnEveryRank($0)! }
+        for (reason, projections) in reasons.sorted(by: { $0.key < $1.key }) {
+            lines.append("  built whole on every rank (\(reason)): \(projections.map { "'\($0.name)'" }.joined(separator: ", "))")
+        }
+        return lines
     }
 }

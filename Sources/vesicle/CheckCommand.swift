@@ -40,7 +40,7 @@ struct CheckCommand: ParsableCommand {
             let estimate = MemoryEstimate(spec: spec)
             let parts = estimate.parts.prefix(3).map { "\($0.name) \(ByteCount.formatted(Int(min($0.bytes, 9e18))))" }
             print("\(file): ok: \(neurons) neurons, about \(Self.formatCount(synapses)) synapses, estimated memory \(ByteCount.formatted(bytes)); peak while running \(ByteCount.formatted(Int(min(estimate.peakBytes, 9e18)))) (\(parts.joined(separator: ", ")))")
-            if let ranks { for line in Self.perRankLines(estimate, ranks: ranks) { print(line) } }
+            if let ranks { for line in Self.perRankLines(spec, ranks: ranks) { print(line) } }
         }
         if failed { throw ExitCode(1) }
     }

@@ -49,10 +49,12 @@ struct MemoryGuardOptions: ParsableArguments {
 
     /// Throws a refusal naming the estimate, its largest parts and the limit. `copies`: processes on
     /// this machine that each hold the whole network (ranks, until connectivity is built per target).
-    func check(_ spec: NetworkSpec, copies: Int = 1) throws {
-        let estimate = MemoryEstimate(spec: spec)
+    /// - Parameter ranks: the run's MPI ranks, of which `copies` run on this machine, each holding
+    ///   its part (`MemoryEstimate(spec:ranks:)`).
+    func check(_ spec: NetworkSpec, copies: Int = 1, ranks: Int = 1) throws {
+        let estimate = MemoryEstimate(spec: spec, ranks: ranks)
         let peakBytes = estimate.peakBytes * Double(copies)
-        let copiesNote = copies > 1 ? " for the \(copies) ranks on this machine (each builds the whole network)" : ""
+        let copiesNote = copies > 1 ? " for the \(copies) ranks on this machine (each holds its part of the static synapses and the rest whole)" : ""
         let chosen: (limit: Double, source: String)
         if let memoryLimit, let bytes = Self.bytes(memoryLimit) {
             chosen = (bytes, "--memory-limit")

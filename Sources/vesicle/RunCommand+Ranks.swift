@@ -21,6 +21,9 @@ final class RankGroup {
     var rank: Int { exchange.rank }
     var count: Int { exchange.rankCount }
     var isRoot: Bool { rank == 0 }
+    /// The lowest failing rank and its message, once every rank has agreed on it inside the build
+    /// (`uniteDelaySteps`); the next `agree` then throws it without another collective.
+    var agreedFailure: (rank: Int, message: String)?
     #if VESICLE_MPI
     let world: MPIWorld
     init(world: MPIWorld) {
@@ -63,6 +66,10 @@ final class RankGroup {
     /// Every rank reports its step's failure (nil: none); if any rank failed, every rank throws:
     /// rank 0 the message naming the lowest failing rank, the others a silent exit.
     func agree(_ failure: String?) throws {
+        if let (r, message) = agreedFailure {
+            if isRoot { throw CommandFailure("rank \(r) of \(count): \(message)") }
+            throw RankStop()
+        }
         #if VESICLE_MPI
         guard let (r, message) = world.agree(failure: failure) else { return }
         if isRoot { throw CommandFailure("rank \(r) of \(count): \(message)") }
@@ -146,7 +153,7 @@ extension RunCommand {
             }
             // Ranks on one machine share its memory (Open MPI says how many run here).
             let local = ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_LOCAL_SIZE"].flatMap { Int($0) } ?? 1
-            try memory.check(spec, copies: max(local, 1))
+            try memory.check(spec, copies: max(local, 1), ranks: ranks.count)
         }
         let directoryPath = out ?? spec.simulation.outputDirectory
             ?? "runs/" + URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent

@@ -33,13 +33,14 @@ struct SpikingRun {
         let recorder: StreamingRecorder?
         let checkpointRequested = checkpointEvery != nil || resume != nil || stopAfterWindow != nil
         do {
-            network = try NetworkBuilder.build(spec, kernelPath: kernelPath)
+            network = try NetworkBuilder.build(spec, kernelPath: kernelPath, part: ranks?.part(threads: threads))
             let visible = network.populationNames.count - network.hiddenPopulationCount
             names = Array(network.populationNames.prefix(visible))
             if ranks != nil, let refusal = Simulator.rankRefusal(network) { throw CommandFailure(refusal) }
             if ranks != nil, checkpointRequested {
                 throw CommandFailure("--checkpoint-every: runs on MPI ranks cannot be checkpointed yet; run on one process with --threads")
             }
+            try SynapseDigest.writeIfAsked(network, ranks: ranks, threads: threads)
             recorder = try directory.map {
                 try StreamingRecorder(directory: $0, populations: names, spec: self.spec, formats: formats,
                                       resumingAt: resume?.header.recorders)
@@ -51,6 +52,7 @@ struct SpikingRun {
         }
         try ranks?.agree(nil)
         try ranks?.agreeOnKernelPaths(network.kernelPaths)
+        let synapseTotal = ranks?.synapseTotal(network) ?? network.synapseCount
         let simulator = Simulator(network: network, threads: threads, exchange: ranks?.exchange)
         // Checkpoints: periodic ones, one at a signal's window boundary, one at the end (so that
         // `vesicle resume --duration` can extend a finished run), docs/CHECKPOINT.md. Only a single
@@ -125,11 +127,12 @@ struct SpikingRun {
             RunMetadata.Population(name: $1, neurons: network.populationSizes[$0], spikes: counts[$0])
         }
         var summary = [String(format: "%d neurons, %d synapses, built in %.3f s; simulated %.1f ms",
-                              network.neuronCount, network.synapseCount, network.buildSeconds, simulator.time)]
+                              network.neuronCount, synapseTotal, network.buildSeconds, simulator.time)]
         if let refusal = simulator.parallelRefusal {
             summary.append("  ran on 1 thread, not \(threads): \(refusal)")
         } else if let ranks {
             summary.append("  windows on \(ranks.count) ranks of \(simulator.threadCount) thread\(simulator.threadCount == 1 ? "" : "s") each")
+            summary += ranks.partSummary(network, total: synapseTotal)
         } else if simulator.threadCount > 1 {
             summary.append("  windows on \(simulator.threadCount) threads")
         }

@@ -30,6 +30,8 @@ public struct BuiltProjection {
     let bayesian: BayesianProjection?
     /// STDP or short-term plasticity (`SynapticDynamics`), if the synapse type has either.
     var plastic: PlasticSynapses? = nil
+    /// Only the synapses onto the built part's targets (`NetworkPart`; docs/DESIGN.md, Ranks).
+    public internal(set) var builtInPart = false
 
     public var isBayesian: Bool { bayesian != nil }
 
@@ -100,6 +102,8 @@ public final class Network {
     public let minimumDelay: Double?
     /// Wall-clock seconds spent building.
     public internal(set) var buildSeconds: Double = 0
+    /// The part of the network built (nil: the whole); its partitions are the only ones that may run.
+    public internal(set) var part: NetworkPart?
 
     init(spec: NetworkSpec, populationNames: [String], populationSizes: [Int], populationOffsets: [Int],
          projections: [BuiltProjection], hiddenPopulationCount: Int, dynamics: [PopulationDynamics],

@@ -6,7 +6,10 @@ import VesicleRandom
 /// initial states and input streams from the run's seed, and lays out structure-of-arrays state.
 public enum NetworkBuilder {
     /// - Parameter kernelPath: how kernel-driven projections convolve (`KernelConvolutionPath`).
-    public static func build(_ spec: NetworkSpec, kernelPath: KernelConvolutionPath = .automatic) throws -> Network {
+    /// - Parameter part: build only the synapses onto this part's targets, for the projections
+    ///   `NetworkSpec.wholeOnEveryRank` allows (NetworkBuilder+PartialBuild.swift); nil: the whole.
+    public static func build(_ spec: NetworkSpec, kernelPath: KernelConvolutionPath = .automatic,
+                             part: NetworkPart? = nil) throws -> Network {
         let started = DispatchTime.now().uptimeNanoseconds
         try validate(spec)
         let seed = spec.simulation.seed
@@ -136,21 +139,32 @@ public enum NetworkBuilder {
 
         // Synapses.
         var built: [BuiltProjection] = []
-        for (q, proj) in projectionSpecs.enumerated() {
-            let s = index[proj.source.population]!, t = index[proj.target.population]!
-            let builder = ConnectivityBuilder(
-                spec: proj, sourceSize: sizes[s], targetSize: sizes[t],
-                sourceRange: proj.source.range ?? 0..<sizes[s], targetRange: proj.target.range ?? 0..<sizes[t],
-                samePopulation: s == t, seed: seed, index: UInt64(q), delayResolution: spec.simulation.delayResolution)
-            let synapses = try builder.build()
-            var bayesian: BayesianProjection?
-            if let type = spec.synapseType(named: proj.synapseType), case .bayesian(let b) = type.kind {
-                bayesian = try BayesianProjection(spec: b, synapses: synapses, weight: proj.weight, seed: seed,
-                                                  projection: q, name: proj.name)
+        var synapseFailure: Error?
+        do {
+            for (q, proj) in projectionSpecs.enumerated() {
+                let s = index[proj.source.population]!, t = index[proj.target.population]!
+                let builder = ConnectivityBuilder(
+                    spec: proj, sourceSize: sizes[s], targetSize: sizes[t],
+                    sourceRange: proj.source.range ?? 0..<sizes[s], targetRange: proj.target.range ?? 0..<sizes[t],
+                    samePopulation: s == t, seed: seed, index: UInt64(q), delayResolution: spec.simulation.delayResolution)
+                // A part's own targets only (docs/DESIGN.md, Ranks): the rows' other targets belong to
+                // partitions this process never runs.
+                let inPart = part != nil && spec.wholeOnEveryRank(proj) == nil
+                let synapses = try inPart ? builder.build(targets: [part!.targets(ofPopulationOfSize: sizes[t])]) : builder.build()
+                var bayesian: BayesianProjection?
+                if let type = spec.synapseType(named: proj.synapseType), case .bayesian(let b) = type.kind {
+                    bayesian = try BayesianProjection(spec: b, synapses: synapses, weight: proj.weight, seed: seed,
+                                                      projection: q, name: proj.name)
+                }
+                built.append(BuiltProjection(name: proj.name, sourcePopulation: s, targetPopulation: t, synapses: synapses,
+                                             bayesian: bayesian, builtInPart: inPart))
             }
-            built.append(BuiltProjection(name: proj.name, sourcePopulation: s, targetPopulation: t, synapses: synapses,
-                                         bayesian: bayesian))
+        } catch {
+            // A part's draws can fail where another's do not: every part learns of it first.
+            guard part != nil else { throw error }
+            synapseFailure = error
         }
+        let delaySteps = try delayStepSets(built, part: part, failure: synapseFailure)
 
         // Synaptic dynamics: STDP and short-term plasticity (Plasticity/NetworkBuilder+SynapticDynamics.swift).
         let synapticDynamics = try buildSynapticDynamics(spec, projections: projectionSpecs, built: &built,
@@ -172,7 +186,7 @@ public enum NetworkBuilder {
             if let d = table.uniformDelay {
                 keyed = [(d, nil)]
             } else {
-                keyed = Set(table.delaySteps).sorted().map { (Double($0) * table.delayResolution, $0) }
+                keyed = delaySteps[q].map { (Double($0) * table.delayResolution, $0) }
             }
             for (delay, steps) in keyed {
                 if dynamics[proj.sourcePopulation].isDynamic { minimumDelay = min(minimumDelay ?? delay, delay) }
@@ -193,6 +207,7 @@ public enum NetworkBuilder {
         network.plasticity = try buildPlasticity(spec, projections: projectionSpecs, built: built, populationNames: names,
                                                  dynamics: dynamics)
         network.synapticDynamics = synapticDynamics
+        network.part = part
         network.buildSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return network
     }

@@ -150,6 +150,9 @@ public final class Simulator {
             }
         }
         let rank = self.exchange?.rank ?? 0
+        // A network built in part holds only its own partitions' incoming synapses (`NetworkPart`).
+        precondition(network.part.map { $0.partitionCount == count * ranks && $0.partitions == rank * count..<(rank + 1) * count } ?? true,
+                     "a network built in part runs only its own partitions")
         partitions = Partitions(network: network, count: count * ranks, local: rank * count..<(rank + 1) * count,
                                 releaseLogLimit: releaseLogLimit,
                                 membraneSamplers: membraneSamplers, posteriorSamplers: posteriorSamplers,

@@ -1,0 +1,27 @@
+// Which projections an MPI rank builds in part (docs/DESIGN.md, Ranks): shared by the builder
+// (`NetworkBuilder.build(_:part:)`) and the memory estimate per rank (`MemoryEstimate(spec:ranks:)`).
+
+extension NetworkSpec {
+    /// Why every rank builds `projection` whole (nil: each rank builds only the synapses onto the
+    /// targets its partitions own). A part is exact only where every target's synapses are used by
+    /// that target's partition alone; these classes use a row as a whole on every rank:
+    /// - Bayesian synapses release from per-row, history-based streams that every rank draws in full
+    ///   (docs/MODEL.md §3; docs/DESIGN.md, Random keys), so a row holding only some targets would
+    ///   draw different releases;
+    /// - a kernel projection's convolver (`KernelCurrentProjection`) is made from its whole table and
+    ///   is not split by target yet;
+    /// - STDP and short-term plastic synapses run on one partition of one process (refused on ranks).
+    /// - Complexity: O(synapse types).
+    public func wholeOnEveryRank(_ projection: ProjectionSpec) -> String? {
+        switch synapseType(named: projection.synapseType)?.kind {
+        case .bayesian?:
+            return "Bayesian synapses release from per-row streams every rank draws in full"
+        case .stdp?, .tsodyks?:
+            return "STDP and short-term plastic synapses run in one process"
+        case .static?, nil:
+            break
+        }
+        if projection.kernel != nil { return "kernel projections' convolvers are made from the whole table" }
+        return nil
+    }
+}
