@@ -29,12 +29,12 @@ extension BenchBrunelCommand {
         if root {
             print(BenchmarkMachine.summary)
             print("command: mpirun -np \(ranks.count) vesicle bench brunel --neurons \(neurons) --duration \(duration) --regime \(regime.rawValue) --seed \(seed) --synapse \(synapse) --threads \(threads) --neuron \(neuron)")
-            print("each rank builds the whole network (until connectivity is built per target) and walks its \(threads) of \(ranks.count * threads) partitions")
+            print("each rank builds the incoming synapses of its own targets (Bayesian projections whole) and walks its \(threads) of \(ranks.count * threads) partitions; the one-rank contestant is rank 0's whole build")
         }
         let kind = EventQueueKind(rawValue: queue)!
         // One rank: rank 0's own copy, no exchange. R ranks: every rank's copy, exchanging.
         let single = root ? try NetworkBuilder.build(spec) : nil
-        let shared = try NetworkBuilder.build(spec)
+        let shared = try NetworkBuilder.build(spec, part: ranks.part(threads: threads))
         let alone = single.map { Simulator(network: $0, queue: kind, threads: threads) }
         let together = Simulator(network: shared, queue: kind, threads: threads, exchange: world)
         let collectAlone = SpikeCollector(populationSizes: shared.populationSizes)
