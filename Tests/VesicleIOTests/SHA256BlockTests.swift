@@ -2,7 +2,7 @@
 // byte-by-byte path (a non-contiguous sequence), fed in irregular pieces.
 
 import XCTest
-@testable import VesicleIO
+import VesicleIO
 
 final class SHA256BlockTests: XCTestCase {
     func testKnownVectors() {
