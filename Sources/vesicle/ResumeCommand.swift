@@ -30,7 +30,8 @@ struct ResumeCommand: ParsableCommand {
     @Option(help: "The network file, when it has moved since the run (its SHA-256 must match the checkpoint's).")
     var network: String?
 
-    @Option(name: .customLong("checkpoint-every"), help: "Change the checkpoint interval (default: the run's).")
+    @Option(name: .customLong("checkpoint-every"), help: "Change the checkpoint interval (default: the run's).",
+            transform: CheckpointInterval.parse)
     var checkpointEvery: CheckpointInterval?
 
     @Option(name: .customLong("stop-after-window"), help: .hidden)

@@ -35,7 +35,7 @@ struct RunCommand: ParsableCommand {
     var threads: Int = 1
 
     @Option(name: .customLong("checkpoint-every"),
-            help: "Write a checkpoint this often: wall-clock with m, min or h (10m), simulated with s or ms (100s); wall: or sim: in front says so outright. Also at SIGINT/SIGTERM and at the end; the last two are kept. `vesicle resume` continues from one (docs/CHECKPOINT.md).")
+            help: "Write a checkpoint this often: wall-clock with m, min or h (10m), simulated with s or ms (100s); wall: or sim: in front says so outright. Also at SIGINT/SIGTERM and at the end; the last two are kept. `vesicle resume` continues from one (docs/CHECKPOINT.md).", transform: CheckpointInterval.parse)
     var checkpointEvery: CheckpointInterval?
 
     @Option(name: .customLong("stop-after-window"), help: .hidden)
