@@ -102,7 +102,7 @@ let package = Package(
         // libFuzzer target for the network language (build with --sanitize=fuzzer -Xswiftc -DFUZZING);
         // without the flag it replays saved inputs.
         .executableTarget(name: "VesicleDSLFuzz", dependencies: ["VesicleDSL"], path: "Fuzz/VesicleDSLFuzz"),
-        .testTarget(name: "VesicleRandomTests", dependencies: ["VesicleRandom"]),
+        .testTarget(name: "VesicleRandomTests", dependencies: ["VesicleRandom", "VesicleModel"]),
         .testTarget(name: "VesicleEngineTests", dependencies: ["VesicleEngine", "VesicleModel", "VesicleAnalysis"]),
         .testTarget(name: "VesicleDSLTests", dependencies: ["VesicleDSL", "VesicleModel"]),
         .testTarget(name: "VesicleKernelsTests", dependencies: ["VesicleKernels", "CFFTW"]),
