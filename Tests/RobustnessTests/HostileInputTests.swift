@@ -183,6 +183,40 @@ final class HostileResourceTests: HostileInputTestCase {
         }
     }
 
+    /// The disk fills while the HDF5 files are assembled at the run's end (issue 15: a full disk
+    /// with HDF5 output once gave the right error, then a segfault). The sizes are fractions of what
+    /// the run writes when it has room, so that they fall in the spill phase and in the assembly of
+    /// each HDF5 file (measured 2026-12-02: the assembly fails between 1.0 and 1.66 of that size).
+    /// Every run exits 0 with complete files or 1 with the error, never a signal.
+    func testDiskFillingDuringTheHDF5AssemblyIsAnError() throws {
+        guard getuid() == 0 else { throw XCTSkip("a full disk is simulated with a tmpfs, which needs root") }
+        let path = try write("population E = 100 lif_delta(I_e = 400 pA)\ninput x = poisson(rate = 20000 Hz) -> E weight 0.2 mV\n"
+                             + "record spikes E\nrecord membrane E[0:20] every 0.1 ms\nsimulate 500 ms\n", to: "assembly.vsl")
+        let roomy = scratch.appendingPathComponent("roomy").path
+        XCTAssertEqual(try vesicle(["run", path, "--out", roomy, "--quiet", "--format", "hdf5"], seconds: 60).status, 0)
+        let written = try FileManager.default.contentsOfDirectory(atPath: roomy).reduce(0) { total, name in
+            total + ((try? FileManager.default.attributesOfItem(atPath: roomy + "/" + name)[.size] as? Int) ?? 0)
+        }
+        let mountPoint = scratch.appendingPathComponent("filling").path
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+        var failedInAssembly = 0
+        for fraction in [0.5, 1.05, 1.25, 1.45, 1.6] {
+            let kib = Int(Double(written) * fraction / 4096) * 4
+            let mounted = try shell("mount -t tmpfs -o size=\(kib)k tmpfs \(Tool.quote(mountPoint))")
+            guard mounted.status == 0 else { throw XCTSkip("cannot mount a tmpfs here: \(mounted.stderr)") }
+            defer { _ = try? shell("umount \(Tool.quote(mountPoint))") }
+            let out = mountPoint + "/r"
+            let outcome = try vesicle(["run", path, "--out", out, "--quiet", "--format", "hdf5"], seconds: 60)
+            XCTAssertTrue(outcome.status == 0 || outcome.status == 1, "\(kib) KiB: status \(outcome.status), \(outcome.stderr)")
+            if outcome.status == 1 {
+                XCTAssertTrue(outcome.stderr.contains("No space left") || outcome.stderr.contains("HDF5"), outcome.stderr)
+                if outcome.stderr.contains("HDF5") { failedInAssembly += 1 }
+            }
+            try assertNothingLooksComplete(out)
+        }
+        XCTAssertGreaterThan(failedInAssembly, 0, "some size fills the disk inside an HDF5 file")
+    }
+
     /// Files from elsewhere (no metadata.json) with an index of 2^64 - 1: analyze and plot refuse
     /// them with exit status 1 and the reason, never a trap (issue 15: SIGILL).
     func testHugeIndexInAFileFromElsewhereIsRefused() throws {
