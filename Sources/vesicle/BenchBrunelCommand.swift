@@ -13,7 +13,7 @@ struct BenchBrunelCommand: ParsableCommand {
         commandName: "brunel",
         abstract: "Brunel (2000) sparse balanced network: build and run time, events per second, statistics, memory.")
 
-    @Option(help: "Total neurons N (N_E = 0.8 N, in-degrees 10% of each population).")
+    @Option(parsing: .unconditional, help: "Total neurons N (N_E = 0.8 N, in-degrees 10% of each population).")
     var neurons: Int = 12_500
 
     @Option(name: .customLong("duration"), parsing: .unconditional, help: "Simulated time after the 100 ms warm-up, with its unit: 1s, 500ms (a bare number is ms).", transform: TimeOption.parse)
@@ -22,7 +22,7 @@ struct BenchBrunelCommand: ParsableCommand {
     @Option(help: "Brunel regime: A, B, C or D.")
     var regime: String = "C"
 
-    @Option(help: "The run's seed.")
+    @Option(parsing: .unconditional, help: "The run's seed.")
     var seed: UInt64 = 1
 
     @Option(help: "Event queue: binary-heap, collections-heap or calendar.")
@@ -31,7 +31,7 @@ struct BenchBrunelCommand: ParsableCommand {
     @Option(help: "Recurrent synapses: static, bayesian (posterior sampling), or stdp (E->E plastic); the latter two also run static as the baseline.")
     var synapse: String = "static"
 
-    @Option(help: "Threads for the windows' deliveries; above 1, the one-thread run is measured first as the baseline.")
+    @Option(parsing: .unconditional, help: "Threads for the windows' deliveries; above 1, the one-thread run is measured first as the baseline.")
     var threads: Int = 1
 
     @Option(help: "Neuron model: lif_delta (Brunel's), or lif_exp (the same network with exponential currents, tau_syn = 0.5 ms, each PSP's charge J C_m / tau_syn).")

@@ -24,7 +24,7 @@ struct BenchCUBACommand: ParsableCommand {
     @Option(name: .customLong("duration"), parsing: .unconditional, help: "Simulated time, with its unit: 1s, 500ms (a bare number is ms).", transform: TimeOption.parse)
     var durationOption = TimeOption(milliseconds: 10000, text: "10000ms", bare: false)
 
-    @Option(help: "The run's seed.")
+    @Option(parsing: .unconditional, help: "The run's seed.")
     var seed: UInt64 = 1
 
     func validate() throws {

@@ -19,7 +19,7 @@ struct BenchConvolveCommand: ParsableCommand {
     @Flag(help: "A short run: signal of 2^14 samples, kernel lengths 8, 64, 1024, 8192, 1 and 16 channels.")
     var quick = false
 
-    @Option(help: "Samples per channel (1 to 10^7; default 10^5, or 2^14 with --quick).")
+    @Option(parsing: .unconditional, help: "Samples per channel (1 to 10^7; default 10^5, or 2^14 with --quick).")
     var signalLength: Int?
 
     @Option(parsing: .upToNextOption, help: "Kernel lengths in samples (default: powers of 2 from 8 to 65536, and 100, 1000, 10007).")
@@ -28,7 +28,7 @@ struct BenchConvolveCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Channel counts (default 1 and 100, plus 10 and 1000 at K = 1024).")
     var channels: [Int] = []
 
-    @Option(help: "Extrapolate the direct path when it would take longer than this many seconds.")
+    @Option(parsing: .unconditional, help: "Extrapolate the direct path when it would take longer than this many seconds.")
     var directBudget: Double = 3
 
     func validate() throws {

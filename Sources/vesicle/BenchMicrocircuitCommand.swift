@@ -13,10 +13,10 @@ struct BenchMicrocircuitCommand: ParsableCommand {
         commandName: "microcircuit",
         abstract: "Potjans & Diesmann (2014) cortical microcircuit: build and run time, events per second, rates per population, memory.")
 
-    @Option(help: "Neuron-number scale (NEST's N_scaling; in-degrees stay at full scale). Replaces the file's 'let scale'.")
+    @Option(parsing: .unconditional, help: "Neuron-number scale (NEST's N_scaling; in-degrees stay at full scale). Replaces the file's 'let scale'.")
     var scale: Double = 0.1
 
-    @Option(help: "Threads for the windows' deliveries.")
+    @Option(parsing: .unconditional, help: "Threads for the windows' deliveries.")
     var threads: Int = 1
 
     @Option(name: .customLong("duration"), parsing: .unconditional,
@@ -32,7 +32,7 @@ struct BenchMicrocircuitCommand: ParsableCommand {
     /// The warm-up, ms.
     var warmup: Double { warmupOption.milliseconds }
 
-    @Option(help: "The run's seed.")
+    @Option(parsing: .unconditional, help: "The run's seed.")
     var seed: UInt64 = 55
 
     @Flag(help: "DC background instead of Poisson (Networks/microcircuit_dc.vsl).")

@@ -9,14 +9,32 @@ struct BenchQueueCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "queue", abstract: "Compare binary heap, swift-collections Heap and calendar queue.")
 
-    @Option(help: "Spikes per window (Brunel C at N = 12 500: about 700).")
+    @Option(parsing: .unconditional, help: "Spikes per window, 1 to 10^6 (Brunel C at N = 12 500: about 700).")
     var spikesPerWindow: Int = 700
 
-    @Option(help: "Number of windows.")
+    @Option(parsing: .unconditional, help: "Number of windows, 1 to 10^7.")
     var windows: Int = 20_000
 
-    @Option(help: "Window (minimum delay), ms.")
-    var window: Double = 1.5
+    @Option(name: .customLong("window"), parsing: .unconditional, help: "Window (minimum delay), with its unit: 1.5ms.",
+            transform: TimeOption.parse)
+    var windowTime = TimeOption(milliseconds: 1.5, text: "1.5ms", bare: false)
+
+    var window: Double { windowTime.milliseconds }
+
+    // Ranges, so that a negative count is a message, not a trap in an allocation (issue 15), and
+    // the product stays an allocation the machine can make (at most 10^9 spike times).
+    func validate() throws {
+        guard (1...1_000_000).contains(spikesPerWindow) else {
+            throw ValidationError("--spikes-per-window \(spikesPerWindow) is out of range: give 1 to 1000000")
+        }
+        guard (1...10_000_000).contains(windows) else {
+            throw ValidationError("--windows \(windows) is out of range: give 1 to 10000000")
+        }
+        guard windows * spikesPerWindow <= 1_000_000_000 else {
+            throw ValidationError("--windows \(windows) times --spikes-per-window \(spikesPerWindow) is more than 10^9 spikes; lower one of them")
+        }
+        try windowTime.validate(flag: "--window", maximum: 1000)
+    }
 
     func run() throws {
         print(BenchmarkMachine.summary)

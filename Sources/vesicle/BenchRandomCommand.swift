@@ -9,10 +9,10 @@ struct BenchRandomCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "random", abstract: "ns per draw: counter-based Philox/Threefry streams against xoshiro256**.")
 
-    @Option(help: "Draws per chunk.")
+    @Option(parsing: .unconditional, help: "Draws per chunk.")
     var draws: Int = 2_000_000
 
-    @Option(help: "Rounds (each contestant runs one chunk per round, in turn).")
+    @Option(parsing: .unconditional, help: "Rounds (each contestant runs one chunk per round, in turn).")
     var rounds: Int = 7
 
     func validate() throws {

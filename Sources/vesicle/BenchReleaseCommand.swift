@@ -11,13 +11,13 @@ struct BenchReleaseCommand: ParsableCommand {
         commandName: "release",
         abstract: "Log-normal releases per second of each release kernel (portable Swift, AVX2, AVX-512).")
 
-    @Option(help: "Synapses per row (the Brunel network's rows hold about 1 250).")
+    @Option(parsing: .unconditional, help: "Synapses per row (the Brunel network's rows hold about 1 250).")
     var rowLength: Int = 1_250
 
-    @Option(help: "Rows released per round.")
+    @Option(parsing: .unconditional, help: "Rows released per round.")
     var rows: Int = 2_000
 
-    @Option(help: "Rounds; the kernels take turns, one round each, and each reports its fastest round.")
+    @Option(parsing: .unconditional, help: "Rounds; the kernels take turns, one round each, and each reports its fastest round.")
     var rounds: Int = 15
 
     func validate() throws {

@@ -11,25 +11,25 @@ struct BenchSynapticFilterCommand: ParsableCommand {
         commandName: "synaptic-filter",
         abstract: "A recurrent escape-noise network with plastic synapses: synapse updates per second.")
 
-    @Option(help: "Escape-noise neurons in the recurrent population.")
+    @Option(parsing: .unconditional, help: "Escape-noise neurons in the recurrent population.")
     var neurons = 1000
 
-    @Option(help: "Plastic recurrent synapses per neuron (fixed in-degree).")
+    @Option(parsing: .unconditional, help: "Plastic recurrent synapses per neuron (fixed in-degree).")
     var indegree = 100
 
-    @Option(help: "Poisson input neurons (20 Hz).")
+    @Option(parsing: .unconditional, help: "Poisson input neurons (20 Hz).")
     var inputs = 500
 
-    @Option(help: "Plastic input synapses per neuron (fixed in-degree).")
+    @Option(parsing: .unconditional, help: "Plastic input synapses per neuron (fixed in-degree).")
     var inputIndegree = 50
 
     @Option(name: .customLong("duration"), parsing: .unconditional, help: "Simulated time, with its unit: 1s, 500ms (a bare number is ms).", transform: TimeOption.parse)
     var durationOption = TimeOption(milliseconds: 1000, text: "1000ms", bare: false)
 
-    @Option(help: "Learning step (the run's resolution), ms.")
+    @Option(parsing: .unconditional, help: "Learning step (the run's resolution), ms.")
     var resolution: Double = 0.5
 
-    @Option(help: "The run's seed.")
+    @Option(parsing: .unconditional, help: "The run's seed.")
     var seed: UInt64 = 1
 
     func validate() throws {

@@ -23,26 +23,32 @@ struct BenchTrackingCommand: ParsableCommand {
     @Option(help: "supervised, cerebellar or reinforcement (or classical_supervised etc. with --eta).")
     var rule: String = "supervised"
 
-    @Option(help: "Number of Poisson inputs (default 1000; 100 for reinforcement).")
+    @Option(parsing: .unconditional, help: "Number of Poisson inputs (default 1000; 100 for reinforcement).")
     var inputs: Int?
 
-    @Option(help: "Teacher and prior time constant, e.g. 1000s (default 1000s; 5000s for reinforcement).")
+    @Option(parsing: .unconditional, help: "Teacher and prior time constant, e.g. 1000s (default 1000s; 5000s for reinforcement).")
     var tau: String?
 
-    @Option(help: "Simulated time, e.g. 5000s or 2h (default 5 tau).")
+    @Option(parsing: .unconditional, help: "Simulated time, e.g. 5000s or 2h (default 5 tau).")
     var duration: String?
 
     @Option(help: "sigma_delta^2: exact, constant or exact_then_constant (default: exact_then_constant, exact for reinforcement).")
     var sigmaDelta: String?
 
-    @Option(help: "Learning rate of a classical rule.")
+    @Option(parsing: .unconditional, help: "Learning rate of a classical rule.")
     var eta: Double = 0.01
 
-    @Option(help: "Seed of every random stream.")
+    @Option(parsing: .unconditional, help: "Seed of every random stream.")
     var seed: UInt64 = 1
 
     @Flag(help: "Do not time the 31-rate classical sweep; extrapolate Figure 3 as 32 separate configurations.")
     var noSweep = false
+
+    func validate() throws {
+        guard eta > 0, eta.isFinite else {
+            throw ValidationError("--eta \(eta) is out of range: a learning rate is more than 0, e.g. --eta 0.01")
+        }
+    }
 
     func run() throws {
         let learningRule = try parseRule()

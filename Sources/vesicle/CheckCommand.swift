@@ -15,7 +15,7 @@ struct CheckCommand: ParsableCommand {
     @Argument(help: "Network files to check.")
     var files: [String]
 
-    @Option(help: "Also print the memory estimate per rank for a run on this many MPI ranks (CheckCommand+Ranks.swift).")
+    @Option(parsing: .unconditional, help: "Also print the memory estimate per rank for a run on this many MPI ranks (CheckCommand+Ranks.swift).")
     var ranks: Int?
 
     func validate() throws {

@@ -28,10 +28,10 @@ struct PaperCommand: ParsableCommand {
     @Option(help: "Directory holding the experiment files.")
     var networks = "Networks/paper"
 
-    @Option(help: "Concurrent worker threads.")
+    @Option(parsing: .unconditional, help: "Concurrent worker threads.")
     var jobs = 2
 
-    @Option(help: "Seed for every experiment, replacing the files' (to check a result on other seeds).")
+    @Option(parsing: .unconditional, help: "Seed for every experiment, replacing the files' (to check a result on other seeds).")
     var seed: UInt64?
 
     @Option(name: .customLong("only"), parsing: .upToNextOption,

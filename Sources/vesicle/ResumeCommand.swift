@@ -16,7 +16,7 @@ struct ResumeCommand: ParsableCommand {
     @Argument(help: "The run directory (a `vesicle run --checkpoint-every` wrote checkpoints into it).")
     var runDirectory: String
 
-    @Option(help: "Threads (partitions) each window runs on; the files are the same for any count before and after.")
+    @Option(parsing: .unconditional, help: "Threads (partitions) each window runs on; the files are the same for any count before and after.")
     var threads: Int = 1
 
     @Option(parsing: .unconditional,
@@ -30,7 +30,7 @@ struct ResumeCommand: ParsableCommand {
     @Option(help: "The network file, when it has moved since the run (its SHA-256 must match the checkpoint's).")
     var network: String?
 
-    @Option(name: .customLong("checkpoint-every"), help: "Change the checkpoint interval (default: the run's).",
+    @Option(name: .customLong("checkpoint-every"), parsing: .unconditional, help: "Change the checkpoint interval (default: the run's).",
             transform: CheckpointInterval.parse)
     var checkpointEvery: CheckpointInterval?
 

@@ -31,10 +31,10 @@ struct RunCommand: ParsableCommand {
             help: "How kernel-driven projections convolve: automatic (chosen by a timing taken in this run), direct or fft. The run's metadata records each projection's path; give it here to repeat a run byte for byte.")
     var kernelPath: String = KernelConvolutionPath.automatic.rawValue
 
-    @Option(help: "Threads (partitions) each window runs on; results are byte for byte the same for any count.")
+    @Option(parsing: .unconditional, help: "Threads (partitions) each window runs on; results are byte for byte the same for any count.")
     var threads: Int = 1
 
-    @Option(name: .customLong("checkpoint-every"),
+    @Option(name: .customLong("checkpoint-every"), parsing: .unconditional,
             help: "Write a checkpoint this often: wall-clock with m, min or h (10m), simulated with s or ms (100s); wall: or sim: in front says so outright. Also at SIGINT/SIGTERM and at the end; the last two are kept. `vesicle resume` continues from one (docs/CHECKPOINT.md).", transform: CheckpointInterval.parse)
     var checkpointEvery: CheckpointInterval?
 

@@ -96,6 +96,16 @@ final class HostileFlagTests: HostileInputTestCase {
         let later = try vesicle(["plot", "raster", out, "--from", "10ms", "--to", "5ms"])
         XCTAssertEqual(later.status, 64, later.stderr)
         XCTAssertTrue(later.stderr.contains("must be after --from"), later.stderr)
+        // Every numeric flag takes a leading '-' as its value and refuses it with its range (issue
+        // 15): `--threads -1` said "Missing value", `bench queue --windows -5` trapped.
+        for flags in [["run", path, "--threads", "-1"], ["bench", "brunel", "--threads", "-2"], ["check", path, "--ranks", "-1"],
+                      ["bench", "queue", "--windows", "-5"], ["bench", "queue", "--spikes-per-window", "-1"],
+                      ["bench", "queue", "--window", "-1ms"], ["bench", "tracking", "--eta", "-1"],
+                      ["bench", "microcircuit", "--threads", "-1"], ["paper", "--jobs", "-1"]] {
+            let outcome = try vesicle(flags)
+            XCTAssertEqual(outcome.status, 64, "\(flags): \(outcome.stderr)")
+            XCTAssertFalse(outcome.stderr.contains("Missing value"), "\(flags): \(outcome.stderr)")
+        }
         let kernel = try vesicle(["bench", "kernel", "--step", "-0.1ms"])
         XCTAssertEqual(kernel.status, 64, kernel.stderr)
         XCTAssertTrue(kernel.stderr.contains("--step -0.1ms is out of range"), kernel.stderr)
