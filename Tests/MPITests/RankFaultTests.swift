@@ -29,9 +29,15 @@ final class RankFaultTests: MPITestCase {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
             return names.contains("metadata.json") && names.contains { $0.hasPrefix("spikes") }
         }
-        while started.0.isRunning, !simulating(), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        // Recording has begun once the spike file's buffer (64 KiB) has been written out at least once:
+        // only then is the interrupt sure to fall after the warm-up, whatever the machine's load (a
+        // fixed 1.5 s once fell inside the warm-up on a loaded machine, and no spike was recorded).
+        func recording() -> Bool {
+            let size = (try? FileManager.default.attributesOfItem(atPath: out + "/spikes.csv.partial")[.size] as? Int) ?? 0
+            return size >= 4096
+        }
+        while started.0.isRunning, !(simulating() && recording()), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         XCTAssertTrue(started.0.isRunning, "the run ended before it could be interrupted")
-        Thread.sleep(forTimeInterval: 1.5)
         started.0.interrupt()
         let result = try wait(started, timeout: 60)
         XCTAssertEqual(result.reason, .exit, result.stderr)
