@@ -144,16 +144,8 @@ struct ResumeCommand: ParsableCommand {
             try? directory.finish(metadata: metadata)
             throw CommandFailure("\(error)")
         }
-        metadata.wallTimeSeconds = previousWall + Date().timeIntervalSince(started)
-        metadata.simulatedTimeMs = outcome.simulatedTime
-        metadata.completed = outcome.stopReason == nil
-        metadata.stopReason = outcome.stopReason
-        metadata.populations = outcome.populations
-        metadata.releases = outcome.releases
-        metadata.peakResidentBytes = max(metadata.peakResidentBytes ?? 0, peakResidentBytes() ?? 0)
-        try directory.finish(metadata: metadata)
-        if !quiet { for line in outcome.summary { print(line) } }
-        print("resumed \(dir) from \(chosen) at \(TimeOption.trim(header.timeMs)) ms; wrote it (\(metadata.completed ? "complete" : "partial: \(outcome.stopReason ?? "")"))")
-        if !metadata.completed { throw ExitCode(StopSignal.exitStatus ?? 130) }
+        try outcome.finish(&metadata, spec: spec, started: started, directory: directory, path: dir, quiet: quiet,
+                           previousWall: previousWall,
+                           wrote: "resumed \(dir) from \(chosen) at \(TimeOption.trim(header.timeMs)) ms; wrote it")
     }
 }

@@ -9,9 +9,12 @@ import VesicleModel
 extension RunOutcome {
     /// Records the outcome in `metadata`, finishes the run directory, prints the summary and the
     /// "wrote" line, and exits with the signal's status when the run stopped early.
+    /// A resumed run adds its wall time to `previousWall` and keeps the larger peak resident set
+    /// (`vesicle resume`); `wrote` is the line's start ("wrote PATH" by default).
     func finish(_ metadata: inout RunMetadata, spec: NetworkSpec, started: Date, directory: RunDirectory,
-                path: String, quiet: Bool) throws {
-        metadata.wallTimeSeconds = Date().timeIntervalSince(started)
+                path: String, quiet: Bool, previousWall: Double = 0, wrote: String? = nil) throws {
+        let previousPeak = metadata.peakResidentBytes
+        metadata.wallTimeSeconds = previousWall + Date().timeIntervalSince(started)
         metadata.simulatedTimeMs = simulatedTime
         metadata.completed = stopReason == nil
         metadata.stopReason = stopReason
@@ -19,11 +22,11 @@ extension RunOutcome {
         metadata.releases = releases
         metadata.releaseAmplitudeUnit = releases > 0 ? spec.releaseAmplitudeUnit : nil
         metadata.kernelPaths = kernelPaths
-        metadata.peakResidentBytes = peakResidentBytes()
+        metadata.peakResidentBytes = [previousPeak, peakResidentBytes()].compactMap { $0 }.max()
         metadata.estimatedPeakBytes = Int(min(MemoryEstimate(spec: spec).peakBytes, 9e18))
         try directory.finish(metadata: metadata)
         if !quiet { for line in summary { print(line) } }
-        print("wrote \(path) (\(metadata.completed ? "complete" : "partial: \(stopReason ?? "")"))")
+        print("\(wrote ?? "wrote \(path)") (\(metadata.completed ? "complete" : "partial: \(stopReason ?? "")"))")
         if !metadata.completed { throw ExitCode(StopSignal.exitStatus ?? 130) }
     }
 }
