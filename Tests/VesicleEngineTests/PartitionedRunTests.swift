@@ -78,15 +78,67 @@ final class PartitionedRunTests: XCTestCase {
         try assertIdentical(spec, minimumSpikes: 200, minimumReleases: 1000, minimumSamples: 1000)
     }
 
+    /// STDP (all-to-all, multiplicative depression) on E->E with weight samples of 600 synapses, and
+    /// the same with nearest-spike pairing on `fixed_outdegree` rows (gathered per partition): each
+    /// synapse's weight, its target's post history and the row's K+ copy on its target's partition.
+    func testSTDPNetworkWithWeightSamplesIsIdentical() throws {
+        for (pairing, rule) in [(STDPSynapseSpec.Pairing.allToAll, ConnectionRule.fixedIndegree(16)),
+                                (.nearest, .fixedOutdegree(14))] {
+            var stdp = STDPSynapseSpec()
+            stdp.lambda = 0.02
+            stdp.alpha = 1.1
+            stdp.muPlus = 0
+            stdp.muMinus = 1
+            stdp.wMax = 1
+            stdp.pairing = pairing
+            var spec = Self.network()
+            spec.synapseTypes = [.staticSynapse, SynapseTypeSpec(name: "stdp", kind: .stdp(stdp))]
+            spec.projections[0].synapseType = "stdp"
+            spec.projections[0].rule = rule
+            spec.projections[0].weight = .uniform(low: 0.2, high: 0.6)
+            spec.projections[0].delay = .constant(1.5)
+            spec.recordings = [RecordingSpec(kind: .weights(projection: "E->all", interval: 10, limit: 600))]
+            try assertIdentical(spec, minimumSpikes: 200, minimumWeights: 600 * 25)
+        }
+    }
+
+    /// Tsodyks-Markram short-term plasticity with per-synapse weights (E->all, sorted rows and
+    /// `fixed_outdegree` rows) and with one weight (I->E): u and x kept per row in every partition
+    /// that holds one of its synapses.
+    func testShortTermPlasticNetworkIsIdentical() throws {
+        for rule in [ConnectionRule.fixedIndegree(16), .fixedOutdegree(14)] {
+            var tm = TsodyksSynapseSpec()
+            tm.U = 0.3
+            tm.tauRec = 200
+            tm.tauFac = 50
+            var spec = Self.network()
+            spec.synapseTypes = [.staticSynapse, SynapseTypeSpec(name: "tm", kind: .tsodyks(tm))]
+            spec.projections[0].synapseType = "tm"
+            spec.projections[0].rule = rule
+            spec.projections[0].weight = .normal(mean: 0.6, sd: 0.2, clipToSign: .positive)
+            spec.projections[0].delay = .constant(1.5)
+            spec.projections[2].synapseType = "tm"
+            spec.projections[2].weight = .constant(-2)
+            try assertIdentical(spec, minimumSpikes: 200)
+        }
+    }
+
     // MARK: - Support
 
     private func assertIdentical(_ spec: NetworkSpec, minimumSpikes: Int, minimumReleases: Int = 0,
-                                 minimumSamples: Int = 0, file: StaticString = #filePath, line: UInt = #line) throws {
+                                 minimumSamples: Int = 0, minimumWeights: Int = 0,
+                                 file: StaticString = #filePath, line: UInt = #line) throws {
         let serial = try Self.run(spec, threads: 1)
         XCTAssertGreaterThan(serial.recorder.spikes.count, minimumSpikes, "the network must fire", file: file, line: line)
         XCTAssertGreaterThanOrEqual(serial.recorder.releases.count, minimumReleases, file: file, line: line)
         XCTAssertGreaterThanOrEqual(serial.recorder.membrane.count + serial.recorder.posteriors.count, minimumSamples,
                                     file: file, line: line)
+        XCTAssertGreaterThanOrEqual(serial.recorder.weights.count, minimumWeights, file: file, line: line)
+        if minimumWeights > 0 {
+            // The weights must have moved, or the comparison below would compare the initial draws.
+            let first = serial.recorder.weights.prefix(600).map { $0[3] }, last = serial.recorder.weights.suffix(600).map { $0[3] }
+            XCTAssertNotEqual(first, last, "STDP must change the weights", file: file, line: line)
+        }
         for threads in [2, 3, 7] {
             let parallel = try Self.run(spec, threads: threads)
             XCTAssertNil(parallel.simulator.parallelRefusal, file: file, line: line)
@@ -98,6 +150,7 @@ final class PartitionedRunTests: XCTestCase {
             XCTAssertTrue(parallel.recorder.releases == serial.recorder.releases, "\(threads) threads: releases", file: file, line: line)
             XCTAssertTrue(parallel.recorder.posteriors == serial.recorder.posteriors, "\(threads) threads: posteriors",
                           file: file, line: line)
+            XCTAssertTrue(parallel.recorder.weights == serial.recorder.weights, "\(threads) threads: weights", file: file, line: line)
             XCTAssertEqual(parallel.simulator.counters.recurrentEvents, serial.simulator.counters.recurrentEvents, file: file, line: line)
             XCTAssertEqual(parallel.simulator.counters.externalEvents, serial.simulator.counters.externalEvents, file: file, line: line)
             XCTAssertEqual(parallel.simulator.counters.spikes, serial.simulator.counters.spikes, file: file, line: line)
@@ -119,6 +172,7 @@ final class PartitionedRunTests: XCTestCase {
         var membrane: [[Double]] = []
         var releases: [[Double]] = []
         var posteriors: [[Double]] = []
+        var weights: [[Double]] = []
 
         func spike(population: Int, neuron: Int, time: Double) { spikes.append([Double(population), Double(neuron), time]) }
         func membrane(population: Int, neuron: Int, time: Double, potential: Double) {
@@ -129,6 +183,9 @@ final class PartitionedRunTests: XCTestCase {
         }
         func posterior(projection: Int, synapse: Int, time: Double, mu: Double, sigma2: Double) {
             posteriors.append([Double(projection), Double(synapse), time, mu, sigma2])
+        }
+        func weight(projection: Int, synapse: Int, time: Double, weight: Double) {
+            weights.append([Double(projection), Double(synapse), time, weight])
         }
     }
 

@@ -1,28 +1,76 @@
-/// Delivery through STDP and short-term plastic synapses (`SynapticDynamics`): the amplitudes are
-/// computed for the row, then act on the targets as Bayesian releases or static weights would. Such
-/// networks run on one partition (`Simulator.init`), so a row's synapses are all this partition's.
+/// Delivery through STDP and short-term plastic synapses (`SynapticDynamics`): the amplitudes of the
+/// part of the row that targets this partition's neurons are computed, then act on the targets as
+/// Bayesian releases or static weights would. A synapse's weight and its target's post history are
+/// its target's partition's; the row's presynaptic state is copied in every partition that holds one
+/// of its synapses (`SynapticDynamics.partition`), so any partition count gives the same bits.
 extension Partitions {
     @inline(__always)
     func deliverPlastic(_ plastic: PlasticSynapses, _ member: UnsafeMutablePointer<DeliveryPlan.Member>, row: Int,
-                        _ synapses: Range<Int>, at t: Double, output: PartitionOutput) {
-        output.recurrentEvents &+= synapses.count
-        guard let pop = member.pointee.population else { return }
-        let slice = UnsafeBufferPointer(start: member.pointee.targets + synapses.lowerBound, count: synapses.count)
+                        _ synapses: Range<Int>, at t: Double, partition: Partition, output: PartitionOutput) {
+        let k = partition.index, last = plan.partitionCount - 1
+        guard let pop = member.pointee.population else {
+            if k == 0 { output.recurrentEvents &+= synapses.count }
+            return
+        }
+        let targets = member.pointee.targets
+        let owned = plan.partition(k, of: member.pointee.targetPopulation)
+        if member.pointee.sortedByTarget || last == 0 {
+            let lo = k == 0 ? synapses.lowerBound : Self.firstIndex(in: targets, synapses, notBelow: owned.lowerBound)
+            let hi = k == last ? synapses.upperBound : Self.firstIndex(in: targets, synapses, notBelow: owned.upperBound)
+            if lo >= hi { return }
+            output.recurrentEvents &+= hi - lo
+            let slice = UnsafeBufferPointer(start: targets + lo, count: hi - lo)
+            switch plastic {
+            case .stdp(let stdp):
+                // Every weight lies between 0 and Wmax, so all have Wmax's sign.
+                pop.receive(releases: stdp.deliver(row: row, range: lo..<hi, at: t, partition: k),
+                            allOfSign: stdp.spec.wMax > 0 ? .plus : .minus, at: t, to: slice, into: output)
+            case .shortTerm(let shortTerm):
+                let efficacy = shortTerm.efficacy(row: row, at: t, partition: k)
+                if member.pointee.weights == nil {
+                    // One weight for the projection: the plan holds it, no table to read.
+                    pop.receive(weight: member.pointee.uniformWeight * efficacy, at: t, to: slice, into: output)
+                } else {
+                    let table = network.projections[member.pointee.projection].synapses
+                    pop.receive(releases: shortTerm.amplitudes(table, range: lo..<hi, efficacy: efficacy, partition: k),
+                                allOfSign: nil, at: t, to: slice, into: output)
+                }
+            }
+            return
+        }
+        // Rows not sorted by target (fixed_outdegree): this partition's synapses gathered in synapse order.
+        var n = 0
+        let sign: FloatingPointSign?
         switch plastic {
         case .stdp(let stdp):
-            // Every weight lies between 0 and Wmax, so all have Wmax's sign.
-            pop.receive(releases: stdp.deliver(row: row, range: synapses, at: t),
-                        allOfSign: stdp.spec.wMax > 0 ? .plus : .minus, at: t, to: slice, into: output)
+            n = stdp.deliver(row: row, range: synapses, owned: owned, at: t, partition: k,
+                             targetsOut: partition.gatheredTargets, weightsOut: partition.gatheredReleases)
+            sign = stdp.spec.wMax > 0 ? .plus : .minus
         case .shortTerm(let shortTerm):
-            let efficacy = shortTerm.efficacy(row: row, at: t)
-            if member.pointee.weights == nil {
-                // One weight for the projection: the plan holds it, no table to read.
-                pop.receive(weight: member.pointee.uniformWeight * efficacy, at: t, to: slice, into: output)
-            } else {
-                let table = network.projections[member.pointee.projection].synapses
-                pop.receive(releases: shortTerm.amplitudes(table, range: synapses, efficacy: efficacy),
-                            allOfSign: nil, at: t, to: slice, into: output)
+            for s in synapses where owned.contains(Int(targets[s])) {
+                partition.gatheredTargets[n] = targets[s]
+                partition.gatheredReleases[n] = Double(member.pointee.weights?[s] ?? 0)
+                n += 1
             }
+            if n == 0 { return }
+            let efficacy = shortTerm.efficacy(row: row, at: t, partition: k)
+            if member.pointee.weights == nil {
+                output.recurrentEvents &+= n
+                pop.receive(weight: member.pointee.uniformWeight * efficacy, at: t,
+                            to: UnsafeBufferPointer(start: UnsafePointer(partition.gatheredTargets), count: n), into: output)
+                return
+            }
+            let table = network.projections[member.pointee.projection].synapses
+            n = 0
+            for s in synapses where owned.contains(Int(targets[s])) {
+                partition.gatheredReleases[n] = table.weight(at: s) * efficacy
+                n += 1
+            }
+            sign = nil
         }
+        if n == 0 { return }
+        output.recurrentEvents &+= n
+        pop.receive(releases: UnsafeBufferPointer(start: partition.gatheredReleases, count: n), allOfSign: sign, at: t,
+                    to: UnsafeBufferPointer(start: UnsafePointer(partition.gatheredTargets), count: n), into: output)
     }
 }

@@ -80,24 +80,29 @@ final class STDPProjection {
     /// more than `capacity` (64) behind (the sweeps), so the low byte of the count determines how
     /// many are pending, and one byte per synapse is what the delivery loop reads and writes.
     let cursor: UnsafeMutablePointer<UInt8>
-    /// Per presynaptic neuron: P, the scaled K+ (see the type's comment).
-    let preTrace: UnsafeMutablePointer<Double>
+    /// Per partition and presynaptic neuron: P, the scaled K+ (see the type's comment), partition k's
+    /// copy at `preTrace + k * sourceCount` (`partition(count:targetBounds:)`).
+    private(set) var preTrace: UnsafeMutablePointer<Double>
     let post: UnsafeMutablePointer<STDPPostState>
     /// Per target neuron, `capacity` entries e^(-(S - epoch)/tau_plus).
     let history: UnsafeMutablePointer<Double>
     static let capacity = 64
     private let mask = UInt32(STDPProjection.capacity - 1)
     let targets: UnsafeMutablePointer<UInt32>
+    /// Synapses of row r are rowStart[r] ..< rowStart[r + 1] (the table's).
+    let rowStart: [Int]
     let incoming: IncomingSynapseIndex
     private(set) var epoch = 0.0
     let inverseTauPlus: Double
     let inverseTauMinus: Double
     let allToAll: Bool
     let rebaseSpan: Double
-    /// Post events waiting for their queue time S + d: S, ascending.
-    private var pendingS: [Double] = []
-    private var pendingNeuron: [UInt32] = []
-    private var pendingHead = 0
+    /// Per partition: the post events of its targets waiting for their queue time S + d.
+    private(set) var pending: [PostEventQueue] = [PostEventQueue()]
+    /// Partition k owns targets targetBounds[k] ..< targetBounds[k + 1] (one partition until
+    /// `partition(count:targetBounds:)`).
+    private(set) var targetBounds: [Int]
+    var partitionCount: Int { pending.count }
     /// Synapses swept (brought up to date for a full history ring), for the cost figures.
     private(set) var sweptSynapses = 0
 
@@ -124,8 +129,10 @@ final class STDPProjection {
         cursor.initialize(repeating: 0, count: max(synapseCount, 1))
         targets = .allocate(capacity: max(synapseCount, 1))
         targets.initialize(from: table.targets, count: synapseCount)
+        rowStart = table.rowStart
         preTrace = .allocate(capacity: max(sourceCount, 1))
         preTrace.initialize(repeating: 0, count: max(sourceCount, 1))
+        targetBounds = [0, targetCount]
         // One 64-byte line per target.
         post = UnsafeMutableRawPointer.allocate(byteCount: max(targetCount, 1) * MemoryLayout<STDPPostState>.stride, alignment: 64)
             .bindMemory(to: STDPPostState.self, capacity: max(targetCount, 1))
@@ -189,97 +196,161 @@ final class STDPProjection {
         }
     }
 
-    /// The delivery at time T of row `row`'s spike (emitted at T - d): each synapse of `range` takes
-    /// its pending post events, then the depression, and the new weights are returned for the PSPs.
+    /// The delivery at time T of row `row`'s spike (emitted at T - d) to partition `partition`'s
+    /// part of it, `range` (synapses whose targets it owns): each synapse takes its pending post
+    /// events, then the depression, and the new weights are returned for the PSPs.
+    ///
+    /// Each partition keeps its own copy of the row's K+ (P): every partition holding a synapse of the
+    /// row takes every spike of the row (one delay per projection), so the copies are updated by the
+    /// same operations in the same order and are equal; a partition without one never reads it.
     /// - Complexity: O(range.count + post events the synapses had not yet seen).
     @inline(__always)
-    func deliver(row: Int, range: Range<Int>, at T: Double) -> UnsafeBufferPointer<Double> {
+    func deliver(row: Int, range: Range<Int>, at T: Double, partition: Int) -> UnsafeBufferPointer<Double> {
         let tPre = T - delay
-        let p = preTrace[row]
+        let traces = preTrace + partition &* sourceCount
+        let p = traces[row]
         let depressionScale = exp(-(tPre - epoch) * inverseTauMinus)
-        let weights = self.weights, cursor = self.cursor, post = self.post, targets = self.targets
-        let history = self.history, mask = self.mask, rule = constants
-        for k in range {
-            let j = Int(targets[k])
-            var w = weights[k]
-            let state = post + j
-            let n = state.pointee.count
-            let pending = UInt32(UInt8(truncatingIfNeeded: n) &- cursor[k])
-            if pending != 0 {
-                var c = n &- pending
-                if pending <= STDPPostState.recentCount {
-                    repeat {
-                        w = rule.facilitate(w, p * state.recentEntry(c).pointee)
-                        c &+= 1
-                    } while c != n
-                } else {
-                    let ring = history + j &* Self.capacity
-                    repeat {
-                        w = rule.facilitate(w, p * ring[Int(c & mask)])
-                        c &+= 1
-                    } while c != n
-                }
-                cursor[k] = UInt8(truncatingIfNeeded: n)
-            }
-            let trace = state.pointee.lastEvent == T ? state.pointee.traceBefore : state.pointee.trace
-            weights[k] = rule.depress(w, trace * depressionScale)
-        }
+        let weights = self.weights
+        for k in range { update(k, T, p, depressionScale) }
         let own = exp((tPre - epoch) * inverseTauPlus)
-        preTrace[row] = allToAll ? p + own : own
+        traces[row] = allToAll ? p + own : own
         return UnsafeBufferPointer(start: weights + range.lowerBound, count: range.count)
+    }
+
+    /// The same for rows whose targets do not ascend (`fixed_outdegree`): the synapses of `range`
+    /// whose targets lie in `owned`, their targets and new weights written to `targetsOut` and
+    /// `weightsOut` in synapse order. Returns how many.
+    /// - Complexity: O(range.count + post events the owned synapses had not yet seen).
+    func deliver(row: Int, range: Range<Int>, owned: Range<Int>, at T: Double, partition: Int,
+                 targetsOut: UnsafeMutablePointer<UInt32>, weightsOut: UnsafeMutablePointer<Double>) -> Int {
+        let tPre = T - delay
+        let traces = preTrace + partition &* sourceCount
+        let p = traces[row]
+        let depressionScale = exp(-(tPre - epoch) * inverseTauMinus)
+        var n = 0
+        for k in range where owned.contains(Int(targets[k])) {
+            update(k, T, p, depressionScale)
+            targetsOut[n] = targets[k]
+            weightsOut[n] = weights[k]
+            n += 1
+        }
+        if n > 0 {
+            let own = exp((tPre - epoch) * inverseTauPlus)
+            traces[row] = allToAll ? p + own : own
+        }
+        return n
+    }
+
+    /// Synapse k at a delivery at T with its row's P: its pending facilitations in order, then the
+    /// depression by K-(t_pre-) (`depressionScale` is e^(-(t_pre - epoch)/tau_minus)).
+    @inline(__always)
+    private func update(_ k: Int, _ T: Double, _ p: Double, _ depressionScale: Double) {
+        let weights = self.weights, cursor = self.cursor, rule = constants
+        let j = Int(targets[k])
+        var w = weights[k]
+        let state = post + j
+        let n = state.pointee.count
+        let pending = UInt32(UInt8(truncatingIfNeeded: n) &- cursor[k])
+        if pending != 0 {
+            var c = n &- pending
+            if pending <= STDPPostState.recentCount {
+                repeat {
+                    w = rule.facilitate(w, p * state.recentEntry(c).pointee)
+                    c &+= 1
+                } while c != n
+            } else {
+                let ring = history + j &* Self.capacity
+                repeat {
+                    w = rule.facilitate(w, p * ring[Int(c & mask)])
+                    c &+= 1
+                } while c != n
+            }
+            cursor[k] = UInt8(truncatingIfNeeded: n)
+        }
+        let trace = state.pointee.lastEvent == T ? state.pointee.traceBefore : state.pointee.trace
+        weights[k] = rule.depress(w, trace * depressionScale)
+    }
+
+    // MARK: Partitions
+
+    /// Gives each of `count` partitions its own K+ copies and post-event queue; partition k owns
+    /// targets `targetBounds[k] ..< targetBounds[k + 1]`. Before the run or at a resume: the copies
+    /// all take the row's value (that of the partition owning the row's first synapse's target), and
+    /// pending post events move to their targets' partitions in their order.
+    /// - Complexity: O(count x sourceCount + pending events).
+    func partition(count: Int, targetBounds bounds: [Int]) {
+        precondition(bounds.count == count + 1 && bounds.first == 0 && bounds.last == targetCount)
+        var canonical = [Double](repeating: 0, count: sourceCount)
+        for r in 0..<sourceCount {
+            let k = rowStart[r] < rowStart[r + 1] ? owner(ofTarget: Int(targets[rowStart[r]])) : 0
+            canonical[r] = preTrace[k * sourceCount + r]
+        }
+        var events: [(s: Double, neuron: UInt32)] = []
+        for queue in pending { events += queue.remaining }
+        events.sort { $0.s < $1.s }  // stable in Swift: equal times keep their order
+        preTrace.deallocate()
+        preTrace = .allocate(capacity: max(count * sourceCount, 1))
+        for k in 0..<count { (preTrace + k * sourceCount).initialize(from: canonical, count: sourceCount) }
+        targetBounds = bounds
+        pending = Array(repeating: PostEventQueue(), count: count)
+        for e in events { pending[owner(ofTarget: Int(e.neuron))].append(s: e.s, neuron: e.neuron) }
+    }
+
+    /// The partition that owns target j.
+    @inline(__always)
+    func owner(ofTarget j: Int) -> Int {
+        var k = 0
+        while k + 2 < targetBounds.count && j >= targetBounds[k + 1] { k += 1 }
+        return k
     }
 
     // MARK: Postsynaptic spikes
 
     /// Queues the spike of target neuron j at time t (spikes come in time order); it acts at the
-    /// synapses at S = t + d and is applied at queue time S + d.
+    /// synapses at S = t + d and is applied at queue time S + d by j's partition.
     func schedule(postSpike t: Double, neuron j: UInt32) {
-        pendingS.append(t + delay)
-        pendingNeuron.append(j)
+        pending[owner(ofTarget: Int(j))].append(s: t + delay, neuron: j)
     }
 
-    /// The queue time of the next post event (infinity if none).
-    var nextEventTime: Double { pendingHead < pendingS.count ? pendingS[pendingHead] + delay : .infinity }
+    /// The queue time of partition k's next post event (infinity if none).
+    func nextEventTime(partition k: Int) -> Double { pending[k].nextS.map { $0 + delay } ?? .infinity }
 
-    /// Applies every post event whose queue time is <= t.
-    func applyPostEvents(through t: Double) {
-        while pendingHead < pendingS.count {
-            let s = pendingS[pendingHead]
+    /// Applies every post event of partition k's targets whose queue time is <= t.
+    func applyPostEvents(through t: Double, partition k: Int) {
+        while let s = pending[k].nextS {
             let queueTime = s + delay
             guard queueTime <= t else { break }
-            applyPostEvent(synapseTime: s, queueTime: queueTime, neuron: Int(pendingNeuron[pendingHead]))
-            pendingHead += 1
+            let neuron = pending[k].popFirst()
+            applyPostEvent(synapseTime: s, queueTime: queueTime, neuron: Int(neuron), partition: k)
         }
-        if pendingHead > 4096 && pendingHead * 2 > pendingS.count {
-            pendingS.removeFirst(pendingHead)
-            pendingNeuron.removeFirst(pendingHead)
-            pendingHead = 0
-        }
+        pending[k].compact()
     }
 
-    private func applyPostEvent(synapseTime s: Double, queueTime: Double, neuron j: Int) {
+    private func applyPostEvent(synapseTime s: Double, queueTime: Double, neuron j: Int, partition: Int) {
         let state = post + j
         let value = exp((s - epoch) * inverseTauMinus)
         state.pointee.traceBefore = state.pointee.trace
         state.pointee.trace = allToAll ? state.pointee.trace + value : value
         state.pointee.lastEvent = queueTime
-        if state.pointee.count &- state.pointee.base == UInt32(Self.capacity) { sweep(j) }
+        if state.pointee.count &- state.pointee.base == UInt32(Self.capacity) { sweep(j, partition: partition) }
         let entry = exp(-(s - epoch) * inverseTauPlus)
         history[j * Self.capacity + Int(state.pointee.count & mask)] = entry
         state.recentEntry(state.pointee.count).pointee = entry
         state.pointee.count &+= 1
     }
 
-    /// Brings every synapse onto target j up to date with j's post events, freeing its history.
-    private func sweep(_ j: Int) {
+    /// Brings every synapse onto target j up to date with j's post events, freeing its history;
+    /// `partition` owns j (its K+ copies are current for every row with a synapse onto j).
+    private func sweep(_ j: Int, partition: Int) {
         let n = post[j].count
         let ring = history + j * Self.capacity
+        let traces = preTrace + partition * sourceCount
         for e in incoming.postStart[j]..<incoming.postStart[j + 1] {
             let k = Int(incoming.synapse[e])
             let pending = UInt32(UInt8(truncatingIfNeeded: n) &- cursor[k])
             guard pending != 0 else { continue }
             var c = n &- pending
-            let p = preTrace[Int(incoming.presynaptic[e])]
+            let p = traces[Int(incoming.presynaptic[e])]
             var w = weights[k]
             repeat {
                 w = facilitate(w, p * ring[Int(c & mask)])
@@ -301,7 +372,7 @@ final class STDPProjection {
         guard pending != 0 else { return }
         var c = n &- pending
         let row = incoming.presynaptic[Int(incoming.entryOfSynapse[k])]
-        let p = preTrace[Int(row)]
+        let p = preTrace[owner(ofTarget: j) * sourceCount + Int(row)]
         let ring = history + j * Self.capacity
         var w = weights[k]
         repeat {
@@ -320,14 +391,14 @@ final class STDPProjection {
         let shift = end - epoch
         let plus = exp(-shift * inverseTauPlus), minus = exp(-shift * inverseTauMinus)
         let grow = 1 / plus
-        for r in 0..<sourceCount { preTrace[r] *= plus }
+        for r in 0..<partitionCount * sourceCount { preTrace[r] *= plus }
         for j in 0..<targetCount {
             let state = post + j
             state.pointee.trace *= minus
             state.pointee.traceBefore *= minus
             if state.pointee.count != state.pointee.base {
                 let oldest = history[j * Self.capacity + Int(state.pointee.base & mask)]
-                if oldest * grow > 1e200 { sweep(j) }
+                if oldest * grow > 1e200 { sweep(j, partition: owner(ofTarget: j)) }
             }
             let ring = history + j * Self.capacity
             var i = state.pointee.base
@@ -344,5 +415,38 @@ final class STDPProjection {
             }
         }
         epoch = end
+    }
+}
+
+/// One partition's post events of an STDP projection waiting for their queue time S + d, in the
+/// order they were scheduled (ascending S).
+struct PostEventQueue {
+    private var s: [Double] = []
+    private var neuron: [UInt32] = []
+    private var head = 0
+
+    var nextS: Double? { head < s.count ? s[head] : nil }
+
+    /// The events not yet applied, in order.
+    var remaining: [(s: Double, neuron: UInt32)] { (head..<s.count).map { (s[$0], neuron[$0]) } }
+
+    mutating func append(s value: Double, neuron j: UInt32) {
+        s.append(value)
+        neuron.append(j)
+    }
+
+    /// Removes the next event and returns its neuron.
+    mutating func popFirst() -> UInt32 {
+        head += 1
+        return neuron[head - 1]
+    }
+
+    /// Drops the applied events once they are most of the storage.
+    mutating func compact() {
+        if head > 4096 && head * 2 > s.count {
+            s.removeFirst(head)
+            neuron.removeFirst(head)
+            head = 0
+        }
     }
 }

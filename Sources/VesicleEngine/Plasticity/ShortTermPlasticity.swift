@@ -19,13 +19,17 @@ final class ShortTermPlasticity {
     let projection: Int
     let spec: TsodyksSynapseSpec
     let rowCount: Int
-    let u: UnsafeMutablePointer<Double>
-    let x: UnsafeMutablePointer<Double>
-    /// Delivery time of the row's last spike, -infinity before any.
-    let lastDelivery: UnsafeMutablePointer<Double>
-    /// Scratch amplitudes for rows with per-synapse weights.
-    private var scratch = UnsafeMutablePointer<Double>.allocate(capacity: 1)
-    private var scratchCapacity = 1
+    /// Per partition and presynaptic neuron (partition k's copy at offset k x rowCount): u, x and
+    /// the delivery time of the row's last spike (-infinity before any). Every partition holding a
+    /// synapse of a row takes each of its spikes, so the copies evolve alike
+    /// (`SynapticDynamics.partition`); a partition without one never reads its copy.
+    private(set) var u: UnsafeMutablePointer<Double>
+    private(set) var x: UnsafeMutablePointer<Double>
+    private(set) var lastDelivery: UnsafeMutablePointer<Double>
+    private(set) var partitionCount = 1
+    /// Per partition: scratch amplitudes for rows with per-synapse weights.
+    private var scratch: [UnsafeMutablePointer<Double>] = [.allocate(capacity: 1)]
+    private var scratchCapacity = [1]
 
     init(name: String, projection: Int, spec: TsodyksSynapseSpec, rowCount: Int) {
         self.name = name
@@ -44,13 +48,34 @@ final class ShortTermPlasticity {
         u.deallocate()
         x.deallocate()
         lastDelivery.deallocate()
-        scratch.deallocate()
+        for s in scratch { s.deallocate() }
     }
 
-    /// u_n x_n of the row's spike delivered at time t: the factor its synapses' weights are scaled by.
+    /// Copies the state into `count` partitions. Before the run or at a resume, where the copies are
+    /// equal for every row that has synapses (`SynapticDynamics.partition`); partition 0's is kept.
+    /// - Complexity: O(count x rowCount).
+    func partition(count: Int) {
+        func spread(_ p: inout UnsafeMutablePointer<Double>) {
+            let next = UnsafeMutablePointer<Double>.allocate(capacity: max(count * rowCount, 1))
+            for k in 0..<count { (next + k * rowCount).initialize(from: p, count: rowCount) }
+            p.deallocate()
+            p = next
+        }
+        spread(&u)
+        spread(&x)
+        spread(&lastDelivery)
+        for s in scratch { s.deallocate() }
+        scratch = (0..<count).map { _ in .allocate(capacity: 1) }
+        scratchCapacity = Array(repeating: 1, count: count)
+        partitionCount = count
+    }
+
+    /// u_n x_n of the row's spike delivered at time t: the factor its synapses' weights are scaled by
+    /// (partition k's copy of the row's state).
     /// - Complexity: O(1).
     @inline(__always)
-    func efficacy(row r: Int, at t: Double) -> Double {
+    func efficacy(row: Int, at t: Double, partition k: Int) -> Double {
+        let r = k &* rowCount &+ row
         let last = lastDelivery[r]
         if last > -.infinity {
             let h = t - last
@@ -62,14 +87,16 @@ final class ShortTermPlasticity {
         return u[r] * x[r]
     }
 
-    /// The amplitudes w_k u x of synapses `range`, with per-synapse weights from `table`.
-    func amplitudes(_ table: SynapseTable, range: Range<Int>, efficacy: Double) -> UnsafeBufferPointer<Double> {
-        if scratchCapacity < range.count {
-            scratch.deallocate()
-            scratchCapacity = range.count
-            scratch = .allocate(capacity: scratchCapacity)
+    /// The amplitudes w_k u x of synapses `range`, with per-synapse weights from `table`, in
+    /// partition k's scratch.
+    func amplitudes(_ table: SynapseTable, range: Range<Int>, efficacy: Double, partition k: Int) -> UnsafeBufferPointer<Double> {
+        if scratchCapacity[k] < range.count {
+            scratch[k].deallocate()
+            scratchCapacity[k] = range.count
+            scratch[k] = .allocate(capacity: range.count)
         }
-        for (i, k) in range.enumerated() { scratch[i] = table.weight(at: k) * efficacy }
-        return UnsafeBufferPointer(start: scratch, count: range.count)
+        let out = scratch[k]
+        for (i, s) in range.enumerated() { out[i] = table.weight(at: s) * efficacy }
+        return UnsafeBufferPointer(start: out, count: range.count)
     }
 }

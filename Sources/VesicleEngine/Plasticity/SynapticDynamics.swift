@@ -19,8 +19,8 @@ final class SynapticDynamics {
     /// The longest window the scheduling allows: twice the shortest STDP delay (a post spike at t acts
     /// at queue time t + 2d, so it must be known by then; `STDPProjection`).
     var windowLimit: Double { stdp.map { 2 * $0.delay }.min() ?? .infinity }
-    /// The earliest queue time of any pending post event.
-    private(set) var nextEventTime = Double.infinity
+    /// Per partition: the earliest queue time of any pending post event of its targets.
+    private(set) var nextEventTime: [Double] = [.infinity]
 
     init(stdp: [STDPProjection], shortTerm: [ShortTermPlasticity], populationCount: Int) {
         self.stdp = stdp
@@ -30,16 +30,33 @@ final class SynapticDynamics {
         stdpOnto = onto
     }
 
-    /// Applies every post event whose queue time is <= t (before a delivery or sample at t).
+    /// Splits the state over `count` partitions; `bounds[p]` are population p's partition starts
+    /// (`DeliveryPlan.bounds`). A target's post history and its synapses' weights belong to the
+    /// target's partition; state per presynaptic neuron (K+, short-term u and x) is copied into each
+    /// partition, which keeps its copy by the same operations (`STDPProjection.deliver`).
+    /// - Complexity: O(count x presynaptic neurons + pending events).
+    func partition(count: Int, bounds: [[Int]]) {
+        for p in stdp { p.partition(count: count, targetBounds: bounds[p.targetPopulation]) }
+        for s in shortTerm { s.partition(count: count) }
+        nextEventTime = (0..<count).map { k in stdp.map { $0.nextEventTime(partition: k) }.min() ?? .infinity }
+    }
+
+    /// Applies every post event of partition k whose queue time is <= t (before a delivery or sample
+    /// at t); partitions touch only their own targets.
     @inline(__always)
-    func applyPostEvents(through t: Double) {
-        guard nextEventTime <= t else { return }
+    func applyPostEvents(through t: Double, partition k: Int) {
+        guard nextEventTime[k] <= t else { return }
         var next = Double.infinity
         for p in stdp {
-            p.applyPostEvents(through: t)
-            next = min(next, p.nextEventTime)
+            p.applyPostEvents(through: t, partition: k)
+            next = min(next, p.nextEventTime(partition: k))
         }
-        nextEventTime = next
+        nextEventTime[k] = next
+    }
+
+    /// The same on every partition (outside the window's walks).
+    func applyPostEvents(through t: Double) {
+        for k in nextEventTime.indices { applyPostEvents(through: t, partition: k) }
     }
 
     /// Takes the window's spikes (sorted by time) as post events of the STDP projections onto their
@@ -53,12 +70,10 @@ final class SynapticDynamics {
             let local = UInt32(g - offsets[p])
             for projection in stdpOnto[p] { projection.schedule(postSpike: spikes.times[k], neuron: local) }
         }
-        var next = Double.infinity
-        for p in stdp {
-            p.endWindow(at: end)
-            next = min(next, p.nextEventTime)
+        for p in stdp { p.endWindow(at: end) }
+        for k in nextEventTime.indices {
+            nextEventTime[k] = stdp.map { $0.nextEventTime(partition: k) }.min() ?? .infinity
         }
-        nextEventTime = next
     }
 }
 

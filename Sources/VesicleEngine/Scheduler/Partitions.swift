@@ -39,7 +39,8 @@ final class Partitions {
     let routes: PartitionRouteStorage
     let membraneSamplers: [(population: Int, range: Range<Int>, interval: Double)]
     let posteriorSamplers: [(projection: Int, limit: Int, interval: Double)]
-    /// `record weights` of STDP projections (one partition only: `Simulator.init`).
+    /// `record weights` of STDP projections: each partition samples the synapses onto its own
+    /// neurons, merged by synapse (`Simulator.hand`).
     let weightSamplers: [(projection: Int, limit: Int, interval: Double)]
     /// STDP and short-term plasticity (Plasticity/SynapticDynamics.swift), and per projection its
     /// plastic synapses (empty when the network has none).
@@ -65,9 +66,9 @@ final class Partitions {
         self.weightSamplers = weightSamplers
         synapticDynamics = network.synapticDynamics
         plastic = network.synapticDynamics == nil ? [] : network.projections.map(\.plastic)
-        precondition(network.synapticDynamics == nil || count == 1, "synaptic dynamics run on one partition")
         let plan = DeliveryPlan(network: network, partitions: count, releaseLogLimit: releaseLogLimit)
         self.plan = plan
+        network.synapticDynamics?.partition(count: count, bounds: DeliveryPlan.bounds(network.populationSizes, partitions: count))
         let longestRow = network.projections.map { t in
             (0..<t.synapses.sourceCount).map { t.synapses.rowStart[$0 + 1] - t.synapses.rowStart[$0] }.max() ?? 0
         }.max() ?? 0
@@ -180,7 +181,7 @@ final class Partitions {
             let d = work.deliveries[i]
             catchUp(before: d.time, inclusive: true)
             // Synaptic dynamics: STDP post events due by this delivery go first.
-            synapticDynamics?.applyPostEvents(through: d.time)
+            if delivers { synapticDynamics?.applyPostEvents(through: d.time, partition: k) }
             let g = Int(d.source)
             let p = Int(plan.populationOfNeuron[g])
             let row = g - plan.populationOffsets[p]
@@ -192,7 +193,7 @@ final class Partitions {
                 if synapses.isEmpty { continue }
                 if !plastic.isEmpty, let dynamics = plastic[member.pointee.projection] {
                     // Synaptic dynamics: STDP or short-term plasticity (Partitions+SynapticDynamics.swift).
-                    if delivers { deliverPlastic(dynamics, member, row: row, synapses, at: d.time, output: output) }
+                    if delivers { deliverPlastic(dynamics, member, row: row, synapses, at: d.time, partition: partition, output: output) }
                     continue
                 }
                 var released: UnsafePointer<Double>?
@@ -321,8 +322,10 @@ final class Partitions {
         if mode.contains(.deliveries) {
             for (s, sampler) in weightSamplers.enumerated() where Self.isMultiple(t, of: sampler.interval) {
                 // Synaptic dynamics: post events due by t first, then each synapse brought up to date.
-                synapticDynamics?.applyPostEvents(through: t)
-                for synapse in 0..<sampler.limit {
+                synapticDynamics?.applyPostEvents(through: t, partition: k)
+                let owned = plan.partition(k, of: network.projections[sampler.projection].targetPopulation)
+                let table = network.projections[sampler.projection].synapses
+                for synapse in 0..<sampler.limit where owned.contains(Int(table.targets[synapse])) {
                     if let w = network.stdpWeight(projection: sampler.projection, synapse: synapse) {
                         partition.weightSamples.append(WeightSample(sample: sample, sampler: s, synapse: synapse, weight: w))
                     }
@@ -347,7 +350,7 @@ final class Partitions {
 
     /// The first index of `range` (targets ascending in it) whose target is at least `bound`.
     @inline(__always)
-    private static func firstIndex(in targets: UnsafePointer<UInt32>, _ range: Range<Int>, notBelow bound: Int) -> Int {
+    static func firstIndex(in targets: UnsafePointer<UInt32>, _ range: Range<Int>, notBelow bound: Int) -> Int {
         var a = range.lowerBound, b = range.upperBound
         while a < b {
             let m = (a + b) >> 1

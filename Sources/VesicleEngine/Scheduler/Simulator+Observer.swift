@@ -25,7 +25,7 @@ extension Simulator {
         // Samples by (time, sampler), then synapse or neuron: partition k's run precedes k + 1's.
         var posterior = [Int](repeating: 0, count: parts.count)
         var membrane = [Int](repeating: 0, count: parts.count)
-        var weight = 0
+        var weight = [Int](repeating: 0, count: parts.count)
         for sample in 0..<sampleCount {
             let t = times[sample]
             for sampler in partitions.posteriorSamplers.indices {
@@ -39,13 +39,23 @@ extension Simulator {
                     }
                 }
             }
-            // STDP weights: one partition only (`Simulator.init`).
+            // STDP weights: each partition samples the synapses onto its neurons, ascending; a k-way
+            // merge on the synapse.
             for sampler in partitions.weightSamplers.indices {
                 let q = partitions.weightSamplers[sampler].projection
-                let list = parts[0].weightSamples
-                while weight < list.count && list[weight].sample == sample && list[weight].sampler == sampler {
-                    observer.weight(projection: q, synapse: list[weight].synapse, time: t, weight: list[weight].weight)
-                    weight += 1
+                while true {
+                    var best = -1, bestSynapse = Int.max
+                    for (k, part) in parts.enumerated() {
+                        let list = part.weightSamples
+                        guard weight[k] < list.count, list[weight[k]].sample == sample, list[weight[k]].sampler == sampler,
+                              list[weight[k]].synapse < bestSynapse else { continue }
+                        best = k
+                        bestSynapse = list[weight[k]].synapse
+                    }
+                    if best < 0 { break }
+                    let s = parts[best].weightSamples[weight[best]]
+                    observer.weight(projection: q, synapse: s.synapse, time: t, weight: s.weight)
+                    weight[best] += 1
                 }
             }
             for sampler in partitions.membraneSamplers.indices {

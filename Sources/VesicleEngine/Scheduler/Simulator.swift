@@ -133,12 +133,6 @@ public final class Simulator {
             parallelRefusal = refusal
             count = 1
         }
-        if count > 1, ranks == 1, network.synapticDynamics != nil {
-            // A target's post-spike history is shared by all its incoming STDP synapses and a
-            // presynaptic neuron's short-term state by all its outgoing ones: one partition.
-            parallelRefusal = "STDP or short-term plastic synapses run on one thread"
-            count = 1
-        }
         // Drive arrivals already counted where the populations put them before any partition
         // existed (a neuron that starts above threshold fires at time 0 and drops its refractory
         // arrivals).
