@@ -10,14 +10,16 @@ extension NetworkSpec {
     ///   draw different releases;
     /// - a kernel projection's convolver (`KernelCurrentProjection`) is made from its whole table and
     ///   is not split by target yet;
-    /// - STDP and short-term plastic synapses run on one partition of one process (refused on ranks).
+    /// - STDP and short-term plastic synapses keep the whole table so that synapse indices (weight
+    ///   samples) are the whole build's; each rank's partitions update only their own targets'
+    ///   synapses and their own copies of the rows' presynaptic state.
     /// - Complexity: O(synapse types).
     public func wholeOnEveryRank(_ projection: ProjectionSpec) -> String? {
         switch synapseType(named: projection.synapseType)?.kind {
         case .bayesian?:
             return "Bayesian synapses release from per-row streams every rank draws in full"
         case .stdp?, .tsodyks?:
-            return "STDP and short-term plastic synapses run in one process"
+            return "STDP and short-term plastic synapses keep the whole table's synapse indices"
         case .static?, nil:
             break
         }

@@ -17,7 +17,7 @@ extension BenchBrunelCommand {
         let world = ranks.world
         let root = ranks.isRoot
         guard synapse != "stdp" else {
-            if root { print("--synapse stdp runs on one partition and cannot run on ranks (Simulator.rankRefusal)") }
+            if root { print("--synapse stdp: bench brunel on ranks times static and Bayesian synapses; `mpirun vesicle run` runs STDP networks") }
             return
         }
         let regime = BrunelRegime(rawValue: regime.uppercased())!

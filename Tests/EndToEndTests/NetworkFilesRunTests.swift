@@ -23,7 +23,7 @@ final class NetworkFilesRunTests: XCTestCase {
         let covered: Set<String> = ["brunel_ai.vsl", "brunel_sr.vsl", "brunel_si_fast.vsl", "brunel_si_slow.vsl",
                                     "brette_cuba.vsl", "single_neuron.vsl", "bayesian_small.vsl",
                                     "brunel_bayesian.vsl", "kernel_input.vsl",
-                                    "synaptic_filter_recurrent.vsl", "microcircuit.vsl", "microcircuit_dc.vsl"]
+                                    "synaptic_filter_recurrent.vsl", "microcircuit.vsl", "microcircuit_dc.vsl", "plastic_ei.vsl"]
         // synaptic_filter_recurrent.vsl runs in SynapticFilterNetworkTests, microcircuit*.vsl in MicrocircuitTests.
         XCTAssertEqual(Set(files), covered, "a new network file needs a run test here")
     }
@@ -80,6 +80,32 @@ final class NetworkFilesRunTests: XCTestCase {
         XCTAssertGreaterThan(times.count, 2)
         let periods = zip(times.dropFirst(), times).map { $0 - $1 }
         for p in periods { XCTAssertEqual(p, periods[0], accuracy: 1e-9) }
+    }
+
+    /// Networks/plastic_ei.vsl, 300 ms on 2 threads: both populations fire, and the sampled STDP
+    /// weights stay within [0, Wmax = 0.5 mV] while their mean moves away from the initial draws'.
+    func testPlasticNetworkRunsOnThreadsWithinItsBounds() throws {
+        final class Weights: SimulationObserver {
+            var byTime: [Double: [Double]] = [:]
+            func spike(population: Int, neuron: Int, time: Double) {}
+            func weight(projection: Int, synapse: Int, time: Double, weight: Double) { byTime[time, default: []].append(weight) }
+        }
+        var spec = try compile("plastic_ei.vsl")
+        spec.simulation.duration = 300
+        let network = try NetworkBuilder.build(spec)
+        let simulator = Simulator(network: network, threads: 2)
+        XCTAssertNil(simulator.parallelRefusal)
+        let weights = Weights()
+        simulator.run(observer: weights)
+        XCTAssertGreaterThan(simulator.counters.spikes, 1000)
+        let times = weights.byTime.keys.sorted()
+        XCTAssertEqual(times.count, 30)
+        for t in times {
+            XCTAssertEqual(weights.byTime[t]?.count, 2000)
+            XCTAssertTrue(weights.byTime[t]!.allSatisfy { $0 >= 0 && $0 <= 0.5 }, "t = \(t)")
+        }
+        let mean = { (t: Double) in weights.byTime[t]!.reduce(0, +) / 2000 }
+        XCTAssertGreaterThan(abs(mean(times.last!) - mean(times.first!)), 1e-4)
     }
 
     /// The Bayesian feedback network runs as it is and releases on every input spike.

@@ -115,23 +115,10 @@ final class RankRunTests: MPITestCase {
                                        splits: [(3, 1), (2, 2)], minimumFiles: 6)
     }
 
-    /// STDP keeps one target's post-spike history across all its incoming synapses: refused on
-    /// ranks with the reason, by rank 0 alone, and no run directory claims to be complete.
-    func testSTDPNetworkIsRefusedOnRanksWithTheReason() throws {
-        let file = try write("""
-            population E = 100 lif_delta
-            input drive = poisson(rate = 10 kHz) -> E weight 0.1 mV delay 1 ms
-            synapse hebb = stdp(tau_plus = 16.8 ms, tau_minus = 33.7 ms, lambda = 0.05, alpha = 1.2, mu_plus = 0, mu_minus = 0.5, Wmax = 0.3 mV, pairing = nearest)
-            connect E -> E fixed_indegree(10) using hebb weight 0.1 mV delay 1.5 ms
-            record spikes E
-            simulate 20 ms seed 1
-            """, "stdp.vsl")
-        let out = scratch.appendingPathComponent("stdp").path
-        let result = try run(["run", file, "--out", out, "--quiet"], ranks: 2, timeout: 120)
-        XCTAssertNotEqual(result.status, 0)
-        XCTAssertTrue(result.stderr.contains("rank 0 of 2: STDP or short-term plastic synapses"), result.stderr)
-        XCTAssertTrue(result.stderr.contains("cannot run on several ranks"), result.stderr)
-        XCTAssertEqual(result.stderr.components(separatedBy: "STDP or short-term").count - 1, 1, "one message: \(result.stderr)")
-        if let metadata = try? metadata(out) { XCTAssertEqual(metadata["completed"] as? Bool, false) }
+    /// STDP (E->E, with weight samples) and short-term plasticity (E->I): a synapse's weight and
+    /// its target's post history are its target's partition's, on whichever rank; rank 0 gathers
+    /// the weight samples of the other ranks' targets and merges them by synapse.
+    func testPlasticNetworkIsByteIdenticalOnRanks() throws {
+        try assertByteIdenticalOnRanks(network("plastic_ei.vsl"), ["--duration", "300ms"], minimumFiles: 6)
     }
 }

@@ -82,7 +82,8 @@ final class STDPProjection {
     let cursor: UnsafeMutablePointer<UInt8>
     /// Per partition and presynaptic neuron: P, the scaled K+ (see the type's comment), partition k's
     /// copy at `preTrace + k * sourceCount` (`partition(count:targetBounds:)`).
-    private(set) var preTrace: UnsafeMutablePointer<Double>
+    /// (Set only by `partition`, outside any walk: no dynamic exclusivity check on the hot reads.)
+    @exclusivity(unchecked) private(set) var preTrace: UnsafeMutablePointer<Double>
     let post: UnsafeMutablePointer<STDPPostState>
     /// Per target neuron, `capacity` entries e^(-(S - epoch)/tau_plus).
     let history: UnsafeMutablePointer<Double>
@@ -98,11 +99,14 @@ final class STDPProjection {
     let allToAll: Bool
     let rebaseSpan: Double
     /// Per partition: the post events of its targets waiting for their queue time S + d.
-    private(set) var pending: [PostEventQueue] = [PostEventQueue()]
+    /// (Each partition touches only its own queue, from its own walk: no dynamic exclusivity check.)
+    @exclusivity(unchecked) private(set) var pending: [PostEventQueue] = [PostEventQueue()]
     /// Partition k owns targets targetBounds[k] ..< targetBounds[k + 1] (one partition until
     /// `partition(count:targetBounds:)`).
-    private(set) var targetBounds: [Int]
+    @exclusivity(unchecked) private(set) var targetBounds: [Int]
     var partitionCount: Int { pending.count }
+    /// The partitions this process runs (all but on ranks); post events of others are not kept.
+    @exclusivity(unchecked) private(set) var localPartitions = 0..<1
     /// Synapses swept (brought up to date for a full history ring), for the cost figures.
     private(set) var sweptSynapses = 0
 
@@ -209,9 +213,8 @@ final class STDPProjection {
         let tPre = T - delay
         let traces = preTrace + partition &* sourceCount
         let p = traces[row]
-        let depressionScale = exp(-(tPre - epoch) * inverseTauMinus)
-        let weights = self.weights
-        for k in range { update(k, T, p, depressionScale) }
+        let delivery = self.delivery(at: T, p: p, tPre: tPre)
+        for k in range { delivery.update(k) }
         let own = exp((tPre - epoch) * inverseTauPlus)
         traces[row] = allToAll ? p + own : own
         return UnsafeBufferPointer(start: weights + range.lowerBound, count: range.count)
@@ -226,10 +229,10 @@ final class STDPProjection {
         let tPre = T - delay
         let traces = preTrace + partition &* sourceCount
         let p = traces[row]
-        let depressionScale = exp(-(tPre - epoch) * inverseTauMinus)
+        let delivery = self.delivery(at: T, p: p, tPre: tPre)
         var n = 0
         for k in range where owned.contains(Int(targets[k])) {
-            update(k, T, p, depressionScale)
+            delivery.update(k)
             targetsOut[n] = targets[k]
             weightsOut[n] = weights[k]
             n += 1
@@ -241,34 +244,55 @@ final class STDPProjection {
         return n
     }
 
-    /// Synapse k at a delivery at T with its row's P: its pending facilitations in order, then the
-    /// depression by K-(t_pre-) (`depressionScale` is e^(-(t_pre - epoch)/tau_minus)).
-    @inline(__always)
-    private func update(_ k: Int, _ T: Double, _ p: Double, _ depressionScale: Double) {
-        let weights = self.weights, cursor = self.cursor, rule = constants
-        let j = Int(targets[k])
-        var w = weights[k]
-        let state = post + j
-        let n = state.pointee.count
-        let pending = UInt32(UInt8(truncatingIfNeeded: n) &- cursor[k])
-        if pending != 0 {
-            var c = n &- pending
-            if pending <= STDPPostState.recentCount {
-                repeat {
-                    w = rule.facilitate(w, p * state.recentEntry(c).pointee)
-                    c &+= 1
-                } while c != n
-            } else {
-                let ring = history + j &* Self.capacity
-                repeat {
-                    w = rule.facilitate(w, p * ring[Int(c & mask)])
-                    c &+= 1
-                } while c != n
+    /// What the delivery loop reads, as plain values: the loop writes through pointers, which the
+    /// compiler must assume may alias the object's stored properties, so they are read once per row.
+    struct Delivery {
+        let weights: UnsafeMutablePointer<Double>
+        let cursor: UnsafeMutablePointer<UInt8>
+        let post: UnsafeMutablePointer<STDPPostState>
+        let targets: UnsafeMutablePointer<UInt32>
+        let history: UnsafeMutablePointer<Double>
+        let mask: UInt32
+        let rule: Constants
+        let T: Double
+        /// The row's P.
+        let p: Double
+        /// e^(-(t_pre - epoch)/tau_minus).
+        let depressionScale: Double
+
+        /// Synapse k: its pending facilitations in order, then the depression by K-(t_pre-).
+        @inline(__always)
+        func update(_ k: Int) {
+            let j = Int(targets[k])
+            var w = weights[k]
+            let state = post + j
+            let n = state.pointee.count
+            let pending = UInt32(UInt8(truncatingIfNeeded: n) &- cursor[k])
+            if pending != 0 {
+                var c = n &- pending
+                if pending <= STDPPostState.recentCount {
+                    repeat {
+                        w = rule.facilitate(w, p * state.recentEntry(c).pointee)
+                        c &+= 1
+                    } while c != n
+                } else {
+                    let ring = history + j &* STDPProjection.capacity
+                    repeat {
+                        w = rule.facilitate(w, p * ring[Int(c & mask)])
+                        c &+= 1
+                    } while c != n
+                }
+                cursor[k] = UInt8(truncatingIfNeeded: n)
             }
-            cursor[k] = UInt8(truncatingIfNeeded: n)
+            let trace = state.pointee.lastEvent == T ? state.pointee.traceBefore : state.pointee.trace
+            weights[k] = rule.depress(w, trace * depressionScale)
         }
-        let trace = state.pointee.lastEvent == T ? state.pointee.traceBefore : state.pointee.trace
-        weights[k] = rule.depress(w, trace * depressionScale)
+    }
+
+    @inline(__always)
+    private func delivery(at T: Double, p: Double, tPre: Double) -> Delivery {
+        Delivery(weights: weights, cursor: cursor, post: post, targets: targets, history: history, mask: mask,
+                 rule: constants, T: T, p: p, depressionScale: exp(-(tPre - epoch) * inverseTauMinus))
     }
 
     // MARK: Partitions
@@ -278,7 +302,7 @@ final class STDPProjection {
     /// all take the row's value (that of the partition owning the row's first synapse's target), and
     /// pending post events move to their targets' partitions in their order.
     /// - Complexity: O(count x sourceCount + pending events).
-    func partition(count: Int, targetBounds bounds: [Int]) {
+    func partition(count: Int, targetBounds bounds: [Int], local: Range<Int>? = nil) {
         precondition(bounds.count == count + 1 && bounds.first == 0 && bounds.last == targetCount)
         var canonical = [Double](repeating: 0, count: sourceCount)
         for r in 0..<sourceCount {
@@ -292,8 +316,9 @@ final class STDPProjection {
         preTrace = .allocate(capacity: max(count * sourceCount, 1))
         for k in 0..<count { (preTrace + k * sourceCount).initialize(from: canonical, count: sourceCount) }
         targetBounds = bounds
+        localPartitions = local ?? 0..<count
         pending = Array(repeating: PostEventQueue(), count: count)
-        for e in events { pending[owner(ofTarget: Int(e.neuron))].append(s: e.s, neuron: e.neuron) }
+        for e in events { schedule(synapseTime: e.s, neuron: e.neuron) }
     }
 
     /// The partition that owns target j.
@@ -308,8 +333,12 @@ final class STDPProjection {
 
     /// Queues the spike of target neuron j at time t (spikes come in time order); it acts at the
     /// synapses at S = t + d and is applied at queue time S + d by j's partition.
-    func schedule(postSpike t: Double, neuron j: UInt32) {
-        pending[owner(ofTarget: Int(j))].append(s: t + delay, neuron: j)
+    func schedule(postSpike t: Double, neuron j: UInt32) { schedule(synapseTime: t + delay, neuron: j) }
+
+    /// Queues a post event at synapse time s for j's partition, if this process runs it.
+    private func schedule(synapseTime s: Double, neuron j: UInt32) {
+        let k = owner(ofTarget: Int(j))
+        if localPartitions.contains(k) { pending[k].append(s: s, neuron: j) }
     }
 
     /// The queue time of partition k's next post event (infinity if none).

@@ -23,13 +23,15 @@ final class ShortTermPlasticity {
     /// the delivery time of the row's last spike (-infinity before any). Every partition holding a
     /// synapse of a row takes each of its spikes, so the copies evolve alike
     /// (`SynapticDynamics.partition`); a partition without one never reads its copy.
-    private(set) var u: UnsafeMutablePointer<Double>
-    private(set) var x: UnsafeMutablePointer<Double>
-    private(set) var lastDelivery: UnsafeMutablePointer<Double>
+    /// (Set only by `partition`, outside any walk; each partition's part of the scratch is its own:
+    /// no dynamic exclusivity checks.)
+    @exclusivity(unchecked) private(set) var u: UnsafeMutablePointer<Double>
+    @exclusivity(unchecked) private(set) var x: UnsafeMutablePointer<Double>
+    @exclusivity(unchecked) private(set) var lastDelivery: UnsafeMutablePointer<Double>
     private(set) var partitionCount = 1
     /// Per partition: scratch amplitudes for rows with per-synapse weights.
-    private var scratch: [UnsafeMutablePointer<Double>] = [.allocate(capacity: 1)]
-    private var scratchCapacity = [1]
+    @exclusivity(unchecked) private var scratch: [UnsafeMutablePointer<Double>] = [.allocate(capacity: 1)]
+    @exclusivity(unchecked) private var scratchCapacity = [1]
 
     init(name: String, projection: Int, spec: TsodyksSynapseSpec, rowCount: Int) {
         self.name = name

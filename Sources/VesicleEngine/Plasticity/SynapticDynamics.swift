@@ -20,7 +20,8 @@ final class SynapticDynamics {
     /// at queue time t + 2d, so it must be known by then; `STDPProjection`).
     var windowLimit: Double { stdp.map { 2 * $0.delay }.min() ?? .infinity }
     /// Per partition: the earliest queue time of any pending post event of its targets.
-    private(set) var nextEventTime: [Double] = [.infinity]
+    /// (Entry k is read and written by partition k's walk only: no dynamic exclusivity check.)
+    @exclusivity(unchecked) private(set) var nextEventTime: [Double] = [.infinity]
 
     init(stdp: [STDPProjection], shortTerm: [ShortTermPlasticity], populationCount: Int) {
         self.stdp = stdp
@@ -33,10 +34,11 @@ final class SynapticDynamics {
     /// Splits the state over `count` partitions; `bounds[p]` are population p's partition starts
     /// (`DeliveryPlan.bounds`). A target's post history and its synapses' weights belong to the
     /// target's partition; state per presynaptic neuron (K+, short-term u and x) is copied into each
-    /// partition, which keeps its copy by the same operations (`STDPProjection.deliver`).
+    /// partition, which keeps its copy by the same operations (`STDPProjection.deliver`). On ranks
+    /// only the `local` partitions run here: post events of other ranks' targets are not kept.
     /// - Complexity: O(count x presynaptic neurons + pending events).
-    func partition(count: Int, bounds: [[Int]]) {
-        for p in stdp { p.partition(count: count, targetBounds: bounds[p.targetPopulation]) }
+    func partition(count: Int, bounds: [[Int]], local: Range<Int>) {
+        for p in stdp { p.partition(count: count, targetBounds: bounds[p.targetPopulation], local: local) }
         for s in shortTerm { s.partition(count: count) }
         nextEventTime = (0..<count).map { k in stdp.map { $0.nextEventTime(partition: k) }.min() ?? .infinity }
     }

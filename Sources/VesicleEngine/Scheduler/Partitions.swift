@@ -68,7 +68,8 @@ final class Partitions {
         plastic = network.synapticDynamics == nil ? [] : network.projections.map(\.plastic)
         let plan = DeliveryPlan(network: network, partitions: count, releaseLogLimit: releaseLogLimit)
         self.plan = plan
-        network.synapticDynamics?.partition(count: count, bounds: DeliveryPlan.bounds(network.populationSizes, partitions: count))
+        network.synapticDynamics?.partition(count: count, bounds: DeliveryPlan.bounds(network.populationSizes, partitions: count),
+                                            local: self.local)
         let longestRow = network.projections.map { t in
             (0..<t.synapses.sourceCount).map { t.synapses.rowStart[$0 + 1] - t.synapses.rowStart[$0] }.max() ?? 0
         }.max() ?? 0

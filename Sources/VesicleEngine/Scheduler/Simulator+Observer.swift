@@ -26,6 +26,7 @@ extension Simulator {
         var posterior = [Int](repeating: 0, count: parts.count)
         var membrane = [Int](repeating: 0, count: parts.count)
         var weight = [Int](repeating: 0, count: parts.count)
+        let weightLists = partitions.weightSamplers.isEmpty ? [] : parts.map(\.weightSamples)
         for sample in 0..<sampleCount {
             let t = times[sample]
             for sampler in partitions.posteriorSamplers.indices {
@@ -45,15 +46,15 @@ extension Simulator {
                 let q = partitions.weightSamplers[sampler].projection
                 while true {
                     var best = -1, bestSynapse = Int.max
-                    for (k, part) in parts.enumerated() {
-                        let list = part.weightSamples
+                    for k in weightLists.indices {
+                        let list = weightLists[k]
                         guard weight[k] < list.count, list[weight[k]].sample == sample, list[weight[k]].sampler == sampler,
                               list[weight[k]].synapse < bestSynapse else { continue }
                         best = k
                         bestSynapse = list[weight[k]].synapse
                     }
                     if best < 0 { break }
-                    let s = parts[best].weightSamples[weight[best]]
+                    let s = weightLists[best][weight[best]]
                     observer.weight(projection: q, synapse: s.synapse, time: t, weight: s.weight)
                     weight[best] += 1
                 }

@@ -1,13 +1,7 @@
 extension Simulator {
-    /// Why `network` cannot run on several ranks (nil: it can). Refused, not run differently:
-    /// STDP and short-term plasticity keep state shared by the synapses of one target or one source
-    /// across partitions, so they run on one partition (`init`), which ranks cannot give them.
+    /// Why `network` cannot run on several ranks (nil: it can): a neuron model that cannot partition.
     public static func rankRefusal(_ network: Network) -> String? {
-        if let refusal = network.dynamics.lazy.compactMap({ $0.neurons?.partitionRefusal }).first { return refusal }
-        if network.synapticDynamics != nil {
-            return "STDP or short-term plastic synapses run on one partition (one thread of one process), so this network cannot run on several ranks"
-        }
-        return nil
+        network.dynamics.lazy.compactMap({ $0.neurons?.partitionRefusal }).first
     }
 
     /// The ranks' part of a window's end (docs/DESIGN.md, Ranks): `spikes` holds this rank's
@@ -24,17 +18,52 @@ extension Simulator {
                 }
             }
         }
-        guard !partitions.membraneSamplers.isEmpty, sampleCount > 0 else { return }
+        guard !partitions.membraneSamplers.isEmpty || !partitions.weightSamplers.isEmpty, sampleCount > 0 else { return }
         var bytes: [UInt8] = []
         for k in partitions.local {
             for s in partitions.partitions[k].membraneSamples {
                 MembraneSample.encode(partition: k, s, into: &bytes)
             }
         }
+        // STDP weight samples: each partition samples the synapses onto its own targets.
+        var weights: [UInt8] = []
+        for k in partitions.local {
+            for s in partitions.partitions[k].weightSamples {
+                WeightSample.encode(partition: k, s, into: &weights)
+            }
+        }
         let gathered = exchange.gatherOnRoot(bytes)
+        let gatheredWeights = partitions.weightSamplers.isEmpty ? [] : exchange.gatherOnRoot(weights)
         guard exchange.rank == 0 else { return }
         for (r, part) in gathered.enumerated() where r != 0 {
             MembraneSample.decode(part) { k, s in partitions.partitions[k].membraneSamples.append(s) }
+        }
+        for (r, part) in gatheredWeights.enumerated() where r != 0 {
+            WeightSample.decode(part) { k, s in partitions.partitions[k].weightSamples.append(s) }
+        }
+    }
+}
+
+extension WeightSample {
+    /// 40 bytes: partition, sample, sampler, synapse (Int64 each), weight (its Float64 bits).
+    static func encode(partition: Int, _ s: WeightSample, into bytes: inout [UInt8]) {
+        for v in [Int64(partition), Int64(s.sample), Int64(s.sampler), Int64(s.synapse), Int64(bitPattern: s.weight.bitPattern)] {
+            withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
+        }
+    }
+
+    static func decode(_ bytes: [UInt8], _ each: (Int, WeightSample) -> Void) {
+        bytes.withUnsafeBytes { raw in
+            var at = 0
+            func next() -> Int64 {
+                defer { at += 8 }
+                return Int64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: Int64.self))
+            }
+            while at + 40 <= raw.count {
+                let k = Int(next()), sample = Int(next()), sampler = Int(next()), synapse = Int(next())
+                let weight = Double(bitPattern: UInt64(bitPattern: next()))
+                each(k, WeightSample(sample: sample, sampler: sampler, synapse: synapse, weight: weight))
+            }
         }
     }
 }
