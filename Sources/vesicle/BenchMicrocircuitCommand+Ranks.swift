@@ -78,8 +78,8 @@ extension BenchMicrocircuitCommand {
         print(String(format: "1 rank : %.3f s wall, %d events", wallAlone, events(alone.counters, aloneBefore)))
         print(String(format: "%d ranks: %.3f s wall, %d events; spikes %@ the 1-rank run's", ranks.count, wallTogether,
                      events(together.counters, before.1), same ? "identical to" : "DIFFERENT from"))
-        print(String(format: "%d windows of %.2f ms; received %.1f kB of spikes per window per rank (12 bytes a spike)",
-                     Int(windows), shared.minimumDelay ?? 0, Double(world.receivedBytes - startBytes) / max(windows, 1) / 1e3))
+        print(String(format: "%d windows of %.2f ms; received %.0f bytes of spikes per window per rank (12 bytes a spike)",
+                     Int(windows), shared.minimumDelay ?? 0, Double(world.receivedBytes - startBytes) / max(windows, 1)))
         for r in 0..<ranks.count {
             print(String(format: "rank %d: per window compute %.1f us, wait %.1f us, exchange %.1f us; peak RSS %.1f MiB%@",
                          r, perWindow(compute[r]), perWindow(wait[r]), perWindow(exchange[r]), peaks[r] / 1048576,
