@@ -93,22 +93,44 @@ public struct MemoryEstimate: Sendable, Equatable {
     /// Bytes at the run's peak.
     public private(set) var peakBytes: Double = 0
 
-    /// Resident set of an idle `vesicle run` (libraries, runtime), measured with VmHWM.
-    public static let processBaseline = 24.0 * 1024 * 1024
+    /// Resident set of an idle `vesicle run` (libraries, runtime), measured with VmHWM: a run of 40
+    /// neurons peaks at 35.8 MiB, of which 4 MiB are its recorder's estimate (2026-12-03, with Open
+    /// MPI linked in; it was 24 MiB before).
+    public static let processBaseline = 32.0 * 1024 * 1024
     /// Column buffers one recorder file holds before a flush.
     public static let recorderBuffer = 1.0 * 1024 * 1024
+    /// What Open MPI adds to each rank's resident set (its libraries, shared-memory transport and
+    /// buffers), measured: VmHWM of a rank of a two-rank run of a tiny network against the plain
+    /// run's, docs/SCALING.md (Memory per rank).
+    public static let openMPIPerRank = 6.0 * 1024 * 1024
+    /// One Poisson drive: its generator, next arrival and constants, one cache line
+    /// (`PoissonDrive`), plus its row start.
+    public static let bytesPerDrive = 64.0 + 4
 
     /// - Parameter ranks: the estimate for one of this many MPI ranks (rank 0, which holds the
     ///   recorders): a projection `NetworkSpec.wholeOnEveryRank` allows is built and held in parts,
-    ///   1/ranks of its synapses and of their build on each; everything else is whole on every rank.
+    ///   1/ranks of its synapses and of their build on each; a `lif_delta` population's neurons and
+    ///   their Poisson drives are held in parts, 1/ranks on each (`NetworkSpec.neuronsHeldInParts`);
+    ///   everything else is whole on every rank, and Open MPI's own memory is added.
     /// - Complexity: O(populations + projections + recordings).
     public init(spec: NetworkSpec, ranks: Int = 1) {
         var neurons = 0.0
         for population in spec.populations {
-            neurons += Double(population.size) * Double(memoryBytesPerNeuron)
+            let share = ranks > 1 && spec.neuronsHeldInParts(population) ? 1 / Double(ranks) : 1
+            neurons += Double(population.size) * Double(memoryBytesPerNeuron) * share
             if case .spikeSource(let trains) = population.model {
                 neurons += Double(trains.reduce(0) { $0 + $1.count }) * 8
                     * (trains.count == 1 ? Double(population.size) : 1)
+            }
+        }
+        // One Poisson drive per (input, target neuron), held with its neuron.
+        var drives = 0.0
+        for input in spec.inputs {
+            guard case .poisson = input.kind else { continue }
+            for target in input.targets {
+                guard let population = spec.population(named: target.population) else { continue }
+                let share = ranks > 1 && spec.neuronsHeldInParts(population) ? 1 / Double(ranks) : 1
+                drives += Double(target.range?.count ?? population.size) * Self.bytesPerDrive * share
             }
         }
         // Projections are built in spec order; each one's transient peak sits on top of what the
@@ -159,6 +181,8 @@ public struct MemoryEstimate: Sendable, Equatable {
         parts = [
             Part(name: "synapses", bytes: synapses),
             Part(name: "neuron state", bytes: neurons),
+            Part(name: "Poisson drives", bytes: drives),
+            Part(name: "Open MPI", bytes: ranks > 1 ? Self.openMPIPerRank : 0),
             Part(name: "kernel rings", bytes: kernelRings),
             Part(name: "event queue", bytes: queue),
             Part(name: "recorders", bytes: recorders),

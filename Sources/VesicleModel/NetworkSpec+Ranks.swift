@@ -27,3 +27,14 @@ extension NetworkSpec {
         return nil
     }
 }
+
+extension NetworkSpec {
+    /// Whether each MPI rank holds and advances only its own neurons of `population`, and their
+    /// Poisson drives (`lif_delta`: Neurons/OwnedNeuronMemory.swift); every other model is held
+    /// whole on every rank.
+    /// - Complexity: O(1).
+    public func neuronsHeldInParts(_ population: PopulationSpec) -> Bool {
+        if case .lifDelta = population.model { return true }
+        return false
+    }
+}

@@ -8,6 +8,6 @@ struct BenchCommand: ParsableCommand {
         subcommands: [BenchBrunelCommand.self, BenchCUBACommand.self, BenchTrackingCommand.self, BenchConvolveCommand.self,
                       BenchQueueCommand.self, BenchKernelCommand.self, BenchSynapticFilterCommand.self,
                       BenchReleaseCommand.self, BenchRandomCommand.self,
-                      BenchMicrocircuitCommand.self]
+                      BenchMicrocircuitCommand.self, BenchWeakCommand.self]
     )
 }

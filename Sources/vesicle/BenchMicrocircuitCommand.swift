@@ -88,18 +88,27 @@ struct BenchMicrocircuitCommand: ParsableCommand {
         return lines.joined(separator: "\n")
     }
 
-    func run() throws {
-        print(BenchmarkMachine.summary)
+    /// The network file's spec at `scale`, with this run's seed, warm-up and duration; its
+    /// diagnostics are printed when `printing`.
+    func scaledSpec(printing: Bool) throws -> NetworkSpec {
         let path = try networkPath()
-        print("command: vesicle bench microcircuit --scale \(scale) --threads \(threads) --duration \(TimeOption.trim(duration))ms --warmup \(TimeOption.trim(warmup))ms --seed \(seed)\(dc ? " --dc" : "") --network \(path)")
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let source = try Self.scaled(text, scale: scale, path: path)
         let compiled = NetworkLanguage.compile(source: source, path: path)
-        for d in compiled.diagnostics { print(d.rendered(source: source)) }
+        if printing { for d in compiled.diagnostics { print(d.rendered(source: source)) } }
         guard var spec = compiled.spec else { throw ExitCode.failure }
         spec.simulation.seed = seed
         spec.simulation.warmup = warmup
         spec.simulation.duration = duration
+        return spec
+    }
+
+    func run() throws {
+        if let ranks = try RankGroup.start() { return try runOnRanks(ranks) }
+        print(BenchmarkMachine.summary)
+        let path = try networkPath()
+        print("command: vesicle bench microcircuit --scale \(scale) --threads \(threads) --duration \(TimeOption.trim(duration))ms --warmup \(TimeOption.trim(warmup))ms --seed \(seed)\(dc ? " --dc" : "") --network \(path)")
+        let spec = try scaledSpec(printing: true)
 
         let cpuBefore = Self.processCPUSeconds()
         let network = try NetworkBuilder.build(spec)

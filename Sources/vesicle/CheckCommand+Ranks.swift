@@ -5,9 +5,10 @@ import VesicleModel
 
 extension CheckCommand {
     /// Each rank builds only its own targets' incoming synapses for the projections
-    /// `NetworkSpec.wholeOnEveryRank` allows, and every other projection whole; neuron state, the
-    /// event queue (every rank queues every spike) and the process are whole on every rank, and the
-    /// recorders are rank 0's (`MemoryEstimate(spec:ranks:)`). The figure is rank 0's, the largest.
+    /// `NetworkSpec.wholeOnEveryRank` allows, and every other projection whole; its own `lif_delta`
+    /// neurons and their Poisson drives (`NetworkSpec.neuronsHeldInParts`), other models' neurons,
+    /// the event queue (every rank queues every spike) and the process whole, plus Open MPI's own
+    /// memory; the recorders are rank 0's (`MemoryEstimate(spec:ranks:)`). The figure is rank 0's, the largest.
     /// - Complexity: O(parts of the estimate + projections).
     static func perRankLines(_ spec: NetworkSpec, ranks: Int) -> [String] {
         let estimate = MemoryEstimate(spec: spec, ranks: ranks)

@@ -70,7 +70,7 @@ struct MemoryGuardOptions: ParsableArguments {
             + "  largest parts: " + parts.joined(separator: ", ") + "\n"
             + "  nothing was allocated; pass --force-memory to run it anyway, or --memory-limit to set the limit"
         if forceMemory {
-            FileHandle.standardError.write(Data("warning: \(message.replacingOccurrences(of: "nothing was allocated; pass --force-memory to run it anyway, or --memory-limit to set the limit", with: "running anyway (--force-memory)"))\n".utf8))
+            Notice.write("warning: \(message.replacingOccurrences(of: "nothing was allocated; pass --force-memory to run it anyway, or --memory-limit to set the limit", with: "running anyway (--force-memory)"))")
             return
         }
         throw CommandFailure(message)

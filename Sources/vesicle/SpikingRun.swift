@@ -99,6 +99,7 @@ struct SpikingRun {
                           }
                       })
         progress.finish()
+        try NeuronDigest.writeIfAsked(network, time: simulator.time, ranks: ranks, threads: threads)
         if let failure = simulator.failure {
             try? recorder?.finish(complete: false)
             throw CommandFailure(failure.description)

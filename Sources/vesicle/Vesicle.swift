@@ -12,9 +12,10 @@ struct Vesicle: ParsableCommand {
     static func main() {
         let names = configuration.subcommands.map { $0.configuration.commandName ?? "" }
         if let message = CommandSuggestion.unknownCommand(Array(CommandLine.arguments.dropFirst()), among: names) {
-            FileHandle.standardError.write(Data((message + "\n").utf8))
+            Notice.write(message)
             Self.exit(withError: ExitCode(64))
         }
+        if Notice.runQuietlyOffRoot(Self.self) { return }
         main(nil)
     }
 }

@@ -98,10 +98,13 @@ public enum NetworkBuilder {
                     return try ConnectivityBuilder.draw(d, &g, what: "initial potential", projection: pop.name)
                 }
                 let table = PoissonDriveTable(neuronCount: pop.size, drives: drives[p])
+                // A rank holds only its own neurons and their drives where the model can (Neurons/OwnedNeuronMemory.swift).
+                let owned = part.flatMap { entry.holdsOwnedNeurons ? $0.targets(ofPopulationOfSize: pop.size) : nil }
                 let group = entry.make(NeuronPopulationRequest(parameters: params, count: pop.size, offset: offset,
                                                                initialPotential: initial, drives: table, spikes: spikes,
-                                                               seed: seed))
-                if !uniformBias { for j in 0..<pop.size where bias[j] != 0 { group.changeInput(j..<(j + 1), by: bias[j], at: 0) } }
+                                                               seed: seed, owned: owned,
+                                                               ownedDrives: owned.map { OwnedDriveTable.ownedTable(drives[p], owned: $0) }))
+                if !uniformBias { for j in owned ?? 0..<pop.size where bias[j] != 0 { group.changeInput(j..<(j + 1), by: bias[j], at: 0) } }
                 dynamics.append(.neurons(group))
                 continue
             }

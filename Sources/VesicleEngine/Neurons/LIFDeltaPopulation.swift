@@ -62,7 +62,12 @@ final class LIFDeltaPopulation {
         p.initialize(to: 0)
         return p
     }()
-    let drives: PoissonDriveTable
+    let drives: OwnedDriveTable
+    /// The neurons this population holds and advances: all of them, or on an MPI rank only those its
+    /// partitions own (`OwnedNeuronMemory`; docs/DESIGN.md, Ranks).
+    let owned: Range<Int>
+    /// Built for an MPI rank's part: `owned` is the rank's, whatever its size (`NeuronPopulation+Ranks.swift`).
+    let holdsOnlyOwnedNeurons: Bool
     let spikes: WindowSpikes
     /// Where spikes and arrival counts go before a simulator installs its partitions' route:
     /// `spikes` itself (the initial spikes at time 0 land here).
@@ -101,7 +106,11 @@ final class LIFDeltaPopulation {
     static let clockHorizon = 600.0
 
     init(parameters: LIFParameters, count: Int, offset: UInt32, initialPotential: [Double],
-         drives: PoissonDriveTable, spikes: WindowSpikes, seed: UInt64 = 0) {
+         drives: PoissonDriveTable, spikes: WindowSpikes, seed: UInt64 = 0,
+         owned: Range<Int>? = nil, ownedDrives: PoissonDriveTable? = nil) {
+        holdsOnlyOwnedNeurons = owned != nil
+        let owned = owned ?? 0..<count
+        self.owned = owned
         escapeNoise = parameters.escapeNoise.map { EscapeNoiseState($0, count: count, seed: seed, offset: offset) }
         singleDrives = drives.oneEach && parameters.escapeNoise == nil
         var shared = parameters.escapeNoise == nil ? drives.sharedConstants : nil
@@ -121,23 +130,24 @@ final class LIFDeltaPopulation {
         self.offset = offset
         self.tau = parameters.tauM
         self.inverseTau = 1 / parameters.tauM
-        self.drives = drives
+        self.drives = ownedDrives.map { OwnedDriveTable(whole: drives, owned: $0, first: owned.lowerBound) }
+            ?? OwnedDriveTable(whole: drives)
+        let drives = self.drives
         self.spikes = spikes
         output = PartitionOutput(spikes: spikes)
         let single = PartitionRouteStorage.single(count: count, output: output)
         routeOwner = single
         route = single.route(population: 0)
         drives.install(route, keeping: single)
-        state = HugePageMemory.allocate(bytes: max(count, 1) * MemoryLayout<LIFDeltaState>.stride)
-            .bindMemory(to: LIFDeltaState.self, capacity: max(count, 1))
-        asymptote = .allocate(capacity: max(count, 1))
-        held = .allocate(capacity: max(count, 1))
-        held.initialize(repeating: false, count: max(count, 1))
-        wake = .allocate(capacity: max(count, 1))
-        wake.initialize(repeating: -.infinity, count: max(count, 1))
+        state = OwnedNeuronMemory.allocate(LIFDeltaState.self, owned: owned)
+        asymptote = OwnedNeuronMemory.allocate(Double.self, owned: owned)
+        held = OwnedNeuronMemory.allocate(Bool.self, owned: owned)
+        (held + owned.lowerBound).initialize(repeating: false, count: owned.count)
+        wake = OwnedNeuronMemory.allocate(Double.self, owned: owned)
+        (wake + owned.lowerBound).initialize(repeating: -.infinity, count: owned.count)
         let vInf = parameters.asymptoticPotential
         let placeholder = RandomStream(state: (1, 0, 0, 0))
-        for j in 0..<count {
+        for j in owned {
             asymptote[j] = vInf
             let first = drives.isEmpty ? .infinity : drives.earliest(of: j)
             (state + j).initialize(to: LIFDeltaState(
@@ -150,18 +160,18 @@ final class LIFDeltaPopulation {
         // A neuron that starts at or above threshold fires at time 0, as NEST's fires on its first
         // step; otherwise it would sit above threshold until an input arrived.
         if parameters.escapeNoise == nil {
-            for j in 0..<count where initialPotential[j] >= parameters.threshold {
+            for j in owned where initialPotential[j] >= parameters.threshold {
                 if fusedDrive { fireOnClock(j, at: 1, time: 0, into: output) } else { fire(j, at: 0) }
             }
         }
     }
 
     deinit {
-        state.deinitialize(count: count)
-        HugePageMemory.release(UnsafeMutableRawPointer(state))
-        asymptote.deallocate()
-        held.deallocate()
-        wake.deallocate()
+        (state + owned.lowerBound).deinitialize(count: owned.count)
+        OwnedNeuronMemory.release(state, owned: owned)
+        OwnedNeuronMemory.release(asymptote, owned: owned)
+        OwnedNeuronMemory.release(held, owned: owned)
+        OwnedNeuronMemory.release(wake, owned: owned)
         epochStorage.deallocate()
     }
 
@@ -336,17 +346,17 @@ final class LIFDeltaPopulation {
         }
     }
 
-    /// Moves the epoch to `newEpoch`, rescaling every neuron exactly.
+    /// Moves the epoch to `newEpoch`, rescaling every neuron it holds (`owned`) exactly.
     func rebase(to newEpoch: Double) {
         let factor = exp(-(newEpoch - epoch) / tau)
         if fusedDrive {
-            for j in 0..<count {
+            for j in owned {
                 state[j].scaled *= factor
                 state[j].nextDrive *= factor
             }
             driveActiveScale = exp((driveActiveUntil - newEpoch) / tau)
         } else {
-            for j in 0..<count { state[j].scaled *= factor }
+            for j in owned { state[j].scaled *= factor }
         }
         epoch = newEpoch
     }

@@ -9,7 +9,20 @@ extension Simulator {
     /// they are queued or recorded); the stop wishes are agreed; rank 0 receives the membrane samples
     /// of the other ranks' neurons into their partitions, where `hand` merges them in the one order.
     func exchangeWindow(_ exchange: any SpikeExchange, spikes: WindowSpikes, sampleCount: Int, shouldStop: () -> Bool) {
-        let times = spikes.times, neurons = spikes.neurons
+        // Only this rank's own neurons' spikes: a population every rank builds whole fires its
+        // initial above-threshold spikes (time 0, at build) on every rank, and they are sent once.
+        let plan = partitions.plan, local = partitions.local
+        var times: [Double] = [], neurons: [UInt32] = []
+        times.reserveCapacity(spikes.count)
+        neurons.reserveCapacity(spikes.count)
+        for k in 0..<spikes.count {
+            let g = Int(spikes.neurons[k])
+            let p = Int(plan.populationOfNeuron[g])
+            if local.contains(plan.owner(of: g - plan.populationOffsets[p], population: p)) {
+                times.append(spikes.times[k])
+                neurons.append(spikes.neurons[k])
+            }
+        }
         spikes.removeAll()
         agreedStop = times.withUnsafeBufferPointer { t in
             neurons.withUnsafeBufferPointer { n in

@@ -68,6 +68,9 @@ public final class Simulator {
     let exchange: (any SpikeExchange)?
     /// Some rank asked to stop at the end of the last window exchanged (`SpikeExchange.exchange`).
     public internal(set) var agreedStop = false
+    /// Drive arrivals this rank counted before its partitions existed in populations that hold only
+    /// its own neurons (`Simulator+Ranks.swift`): its own, added to the sum over ranks at the end of `run`.
+    var ownArrivalsBeforePartitions = 0
 
     /// Window length when no simulated neuron has outgoing synapses, ms.
     static let defaultWindow = 1.0
@@ -139,7 +142,11 @@ public final class Simulator {
         for case .neurons(let pop) in network.dynamics {
             for k in 0..<pop.route.partitionCount {
                 let output = pop.route.outputs[k].takeUnretainedValue()
-                counters.externalEvents += output.driveArrivals
+                if ranks > 1 && pop.holdsOnlyOwnedNeurons {
+                    ownArrivalsBeforePartitions += output.driveArrivals
+                } else {
+                    counters.externalEvents += output.driveArrivals
+                }
                 output.driveArrivals = 0
             }
         }
@@ -192,8 +199,11 @@ public final class Simulator {
         }
         if let exchange {
             // Each rank counted its own neurons' events: the run's counts are their sums.
-            // Every rank built every neuron, so all counted the same arrivals before the partitions.
-            let sums = exchange.sum([counters.recurrentEvents - startCounts.0, counters.externalEvents - startCounts.1])
+            // A population that every rank builds whole was counted alike by all before the
+            // partitions; one that holds only each rank's own neurons, by each for its own.
+            let sums = exchange.sum([counters.recurrentEvents - startCounts.0,
+                                     counters.externalEvents - startCounts.1 + ownArrivalsBeforePartitions])
+            ownArrivalsBeforePartitions = 0
             (counters.recurrentEvents, counters.externalEvents) = (startCounts.0 + sums[0], startCounts.1 + sums[1])
         }
         counters.simulatedTime = time

@@ -73,7 +73,7 @@ struct TimeOption: ExpressibleByArgument, Sendable, Equatable, CustomStringConve
             throw ValidationError("\(flag) \(text) is out of range: give \(lowest) and at most \(Self.format(maximum)), e.g. \(flag) 500ms or \(flag) 2s")
         }
         if bare {
-            FileHandle.standardError.write(Data("note: \(flag) \(text) has no unit; read as \(Self.format(milliseconds)) (write \(flag) \(text)ms or \(flag) \(Self.trim(milliseconds / 1000))s)\n".utf8))
+            Notice.write("note: \(flag) \(text) has no unit; read as \(Self.format(milliseconds)) (write \(flag) \(text)ms or \(flag) \(Self.trim(milliseconds / 1000))s)")
         }
     }
 
