@@ -32,6 +32,7 @@ extension LIFExpPopulation: CheckpointableNeurons {
             state[j].quietUntil = try decoder.double()
             state[j].headroom = try decoder.double()
             state[j].predictedCrossing = try decoder.double()
+            wake[j] = -.infinity
         }
         try decoder.doubles(into: asymptote, expected: count, "lif_exp asymptotes")
         try drives.restoreCheckpoint(from: &decoder)

@@ -34,6 +34,9 @@ final class LIFExpPopulation {
     let count: Int
     let offset: UInt32
     let state: UnsafeMutablePointer<LIFExpState>
+    /// A time up to which a window end has nothing to do for neuron j: min(quietUntil, nextDrive) as
+    /// of its last update, or -infinity (`LIFExpPopulation+Idle.swift`).
+    let wake: UnsafeMutablePointer<Double>
     let asymptote: UnsafeMutablePointer<Double>
     let drives: PoissonDriveTable
     let spikes: WindowSpikes
@@ -71,6 +74,8 @@ final class LIFExpPopulation {
         fusedDrive = drives.oneEach && !drives.isEmpty && Self.fusedDriveAllowed
         state = .allocate(capacity: max(count, 1))
         asymptote = .allocate(capacity: max(count, 1))
+        wake = .allocate(capacity: max(count, 1))
+        wake.initialize(repeating: -.infinity, count: max(count, 1))
         for j in 0..<count {
             asymptote[j] = parameters.asymptoticPotential
             state[j] = LIFExpState(potential: initialPotential[j], excitatoryCurrent: 0, inhibitoryCurrent: 0,
@@ -82,16 +87,20 @@ final class LIFExpPopulation {
     deinit {
         state.deallocate()
         asymptote.deallocate()
+        wake.deallocate()
     }
 
     func potential(_ j: Int, at t: Double) -> Double {
         bring(j, to: t)
+        refreshWake(j)
         return state[j].potential
     }
 
-    /// How far ahead a quiet horizon is sought, ms: long enough to skip many windows, short enough
-    /// for the bounds to stay tight (they widen with the interval).
-    static let quietSpan = 2.0
+    /// How far ahead a quiet horizon is sought, ms: `longQuietSpan` first, long enough to skip many
+    /// windows; when its bound does not clear the threshold, `quietSpan`, short enough for the bounds
+    /// to stay tight (they widen with the interval), and the rigorous search on that one.
+    static let quietSpan = 1.0
+    static let longQuietSpan = 4.0
 
     /// Makes sure every spike of neuron j before t has been emitted (the window end). A neuron whose
     /// quiet horizon covers t and whose next drive arrival is not before t cannot fire before t, so
@@ -101,6 +110,7 @@ final class LIFExpPopulation {
     /// first given a horizon from where it stands; only if that does not reach t is it brought to t.
     @inline(__always)
     func advance(_ j: Int, to t: Double) {
+        defer { refreshWake(j) }
         if t <= state[j].quietUntil && state[j].nextDrive >= t { return }
         if state[j].nextDrive >= t && state[j].quietUntil < state[j].lastUpdate {
             state[j].quietUntil = quietHorizon(j)
@@ -112,7 +122,8 @@ final class LIFExpPopulation {
     }
 
     /// The time before which neuron j, as it stands at `lastUpdate`, cannot cross without input:
-    /// `quietSpan` ahead when the cheap test excludes a crossing there; otherwise the rigorous search
+    /// `longQuietSpan` or `quietSpan` ahead when the cheap test excludes a crossing there (the first of
+    /// the two that it does); otherwise the rigorous search
     /// runs on that span, and its first crossing, kept as `predictedCrossing` for `propagate` to fire
     /// without searching again, is the horizon (or the span's end when there is none). A drifting
     /// neuron near threshold is thus touched at its crossing or its next input, not at every window.
@@ -126,8 +137,14 @@ final class LIFExpPopulation {
             asymptote: asymptote[j], capacitance: parameters.capacitance,
             excitatory: excitatoryKernel, inhibitory: inhibitoryKernel,
             v0: state[j].potential, iE0: state[j].excitatoryCurrent, iI0: state[j].inhibitoryCurrent)
-        let end = trajectory.sample(at: Self.quietSpan)
         let level = parameters.threshold - ExponentialCurrentTrajectory.touchTolerance
+        let long = trajectory.sample(at: Self.longQuietSpan)
+        let longUpper = trajectory.upperBound(before: long)
+        if longUpper < level {
+            state[j].headroom = level - longUpper
+            return last + Self.longQuietSpan
+        }
+        let end = trajectory.sample(at: Self.quietSpan)
         let upper = trajectory.upperBound(before: end)
         if upper < level {
             state[j].headroom = level - upper
@@ -201,6 +218,7 @@ final class LIFExpPopulation {
     func receive(_ j: Int, weight: Double, at t: Double) {
         bring(j, to: t)
         applyInput(j, weight)
+        refreshWake(j)
     }
 
     /// A current jump of w pA at lastUpdate, and what it leaves of the quiet horizon (`keepHorizon`).
@@ -292,6 +310,7 @@ final class LIFExpPopulation {
             state[j].quietUntil = -.infinity
             state[j].headroom = 0
             state[j].predictedCrossing = .nan
+            wake[j] = -.infinity
         }
     }
 }
