@@ -206,8 +206,8 @@ final class LIFExpPopulation {
         state[j].predictedCrossing = .nan
         guard last + s < t else { return false }
         // The decay factors `sample(at: s)` computed when the crossing was found.
-        state[j].excitatoryCurrent *= smallArgumentDecay(s / parameters.tauSynExcitatory)
-        state[j].inhibitoryCurrent *= smallArgumentDecay(s / parameters.tauSynInhibitory)
+        state[j].excitatoryCurrent *= smallArgumentDecay(s / parameters.tauSynExcitatory, table: excitatoryKernel.decays)
+        state[j].inhibitoryCurrent *= smallArgumentDecay(s / parameters.tauSynInhibitory, table: excitatoryKernel.decays)
         state[j].lastUpdate = last + s
         fire(j, at: last + s)
         return true

@@ -43,9 +43,13 @@ enum SmallArgumentExpTable {
 /// arguments outside [0, 1) go to libm. The table reaches 1 rather than 1/8 so that the horizons'
 /// samples (a few ms over tau_syn) stay off libm, which took a tenth of the lif_exp CUBA run. The microcircuit's updates spent a tenth of their time in libm's exp (perf, 2026-12-02).
 @inline(__always)
-func smallArgumentDecay(_ x: Double) -> Double {
+func smallArgumentDecay(_ x: Double) -> Double { smallArgumentDecay(x, table: SmallArgumentExpTable.decays) }
+
+/// The same with the table passed in: reading the lazy global costs a `swift_once` call per use, which
+/// was 4 % of the lif_exp CUBA run's instructions; `SynapticCurrentKernel.decays` keeps the pointer.
+@inline(__always)
+func smallArgumentDecay(_ x: Double, table: UnsafePointer<Double>) -> Double {
     guard x >= 0 && x < 1 else { return exp(-x) }
-    let table = SmallArgumentExpTable.decays
     let scaled = x * 2048
     let shifted = scaled + 0x1.0p52
     let k = Int(truncatingIfNeeded: shifted.bitPattern & 0xFFF)

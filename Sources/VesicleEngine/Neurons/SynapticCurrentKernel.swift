@@ -23,6 +23,9 @@ struct SynapticCurrentKernel {
     let peakValue: Double
     /// 1/tau_m + 1/tau_x: V'' gets -(I_x/C) times this.
     let curvature: Double
+    /// The table of `smallArgumentDecay`, read once here rather than through its lazy global at every
+    /// sample.
+    let decays: UnsafePointer<Double>
 
     init(tauM: Double, tauX: Double) {
         self.tauM = tauM
@@ -30,6 +33,7 @@ struct SynapticCurrentKernel {
         d = 1 / tauM - 1 / tauX
         peak = Self.peakTime(tauM: tauM, tauX: tauX)
         curvature = 1 / tauM + 1 / tauX
+        decays = SmallArgumentExpTable.decays
         let p = peak
         let eM = exp(-p / tauM), eX = exp(-p / tauX)
         peakValue = Self.value(p, decayM: eM, decayX: eX, d: 1 / tauM - 1 / tauX)
