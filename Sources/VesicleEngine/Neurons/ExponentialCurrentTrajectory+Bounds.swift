@@ -59,6 +59,25 @@ extension ExponentialCurrentTrajectory {
         bound(a == 0 ? start : sample(at: a), sample(at: b)).upper
     }
 
+    /// The smaller of the two upper bounds of V on [0, end.s] that `mayCross` tries in turn: the quiet
+    /// horizon keeps its distance below the level as headroom for later inputs.
+    /// - Complexity: O(1), no exponentials.
+    @inline(__always)
+    func upperBound(before end: Sample) -> Double {
+        let c = v0 - asymptote
+        let aE = iE0 / capacitance, aI = iI0 / capacitance
+        let h = end.s
+        let kE = h <= excitatory.peak ? end.kernelE : excitatory.peakValue
+        let kI = h <= inhibitory.peak ? end.kernelI : inhibitory.peakValue
+        let separable = asymptote + max(c, c * end.decayM) + (aE > 0 ? aE * kE : 0) + (aI > 0 ? aI * kI : 0)
+        let lowerOffset = min(c, c * end.decayM) + (aE < 0 ? aE * kE : 0) + (aI < 0 ? aI * kI : 0)
+        let curvatureLow = lowerOffset / (tauM * tauM)
+            - (aE >= 0 ? aE : aE * end.decayE) * excitatory.curvature
+            - (aI >= 0 ? aI : aI * end.decayI) * inhibitory.curvature
+        let m = max(0, -curvatureLow)
+        return min(separable, max(v0, end.potential) + m * h * h * 0.125)
+    }
+
     /// The cheap conservative test: false means V stays below theta - touchTolerance on (0, end.s],
     /// so no crossing is possible before the next event; true means the rigorous search must run.
     /// `end` is the sample the update computes anyway, so the test costs a few operations: `bound`

@@ -59,9 +59,10 @@ struct ExponentialCurrentTrajectory {
     /// short polynomial for the short intervals between a neuron's events (`smallArgumentDecay`).
     @inline(__always)
     func sample(at s: Double) -> Sample {
-        let decayM = smallArgumentDecay(s / tauM)
-        let decayE = smallArgumentDecay(s / tauE)
-        let decayI = tauI == tauE ? decayE : smallArgumentDecay(s / tauI)
+        let table = excitatory.decays
+        let decayM = smallArgumentDecay(s / tauM, table: table)
+        let decayE = smallArgumentDecay(s / tauE, table: table)
+        let decayI = tauI == tauE ? decayE : smallArgumentDecay(s / tauI, table: table)
         let hE = excitatory.value(s, decayM: decayM, decayX: decayE)
         let hI = tauI == tauE ? hE : inhibitory.value(s, decayM: decayM, decayX: decayI)
         let v = asymptote + (v0 - asymptote) * decayM + iE0 / capacitance * hE + iI0 / capacitance * hI

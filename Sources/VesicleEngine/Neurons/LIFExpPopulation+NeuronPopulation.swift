@@ -37,7 +37,7 @@ extension LIFExpPopulation: NeuronPopulation {
     }
 
     func advance(_ neurons: Range<Int>, before end: Double, into output: PartitionOutput) {
-        for j in neurons { advance(j, to: end) }
+        advanceDue(neurons, before: end)
     }
 
     func membranePotential(_ j: Int, at t: Double) -> Double { potential(j, at: t) }

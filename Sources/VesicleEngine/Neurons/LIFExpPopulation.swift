@@ -8,9 +8,14 @@ struct LIFExpState {
     var lastUpdate: Double
     var refractoryUntil: Double
     var nextDrive: Double
-    /// No crossing is possible before this time unless an input or drive arrival comes first: a
-    /// window end before it leaves the neuron untouched (`advance`).
+    /// No crossing is possible before this time unless an excitatory input or drive arrival beyond
+    /// `headroom` comes first: a window end before it leaves the neuron untouched (`advance`), and an
+    /// update that ends before it needs no crossing test.
     var quietUntil: Double = -.infinity
+    /// How far (mV) V stays below theta - touchTolerance on (lastUpdate, quietUntil], as the bound
+    /// that set the horizon showed, less what the excitatory jumps since then may have added
+    /// (`keepHorizon`); 0 when the horizon is a crossing or unknown.
+    var headroom: Double = 0
     /// The first crossing after `lastUpdate` if no input comes first, as an offset from it, found by
     /// the rigorous search when the quiet horizon was sought (`quietHorizon`); NaN when unknown.
     /// Any input, drive arrival, bias change or move of `lastUpdate` makes it unknown again.
@@ -20,14 +25,18 @@ struct LIFExpState {
 /// A population of current-based LIF neurons with exponential synaptic currents (NEST iaf_psc_exp
 /// semantics, continuous spike times): a PSP of amplitude w pA jumps the excitatory current if
 /// w >= 0, the inhibitory one otherwise; during the refractory period V is clamped at reset while
-/// the currents keep decaying and integrating input. Threshold crossings between events: a cheap test
-/// at every update (`ExponentialCurrentTrajectory.mayCross`), then, rarely, the rigorous search
+/// the currents keep decaying and integrating input. Threshold crossings between events: a quiet
+/// horizon that most inputs leave standing in a few operations (`keepHorizon`), a cheap test at the
+/// other updates (`ExponentialCurrentTrajectory.mayCross`), then, rarely, the rigorous search
 /// (`searchCrossing`), which never misses one.
 final class LIFExpPopulation {
     let parameters: LIFParameters
     let count: Int
     let offset: UInt32
     let state: UnsafeMutablePointer<LIFExpState>
+    /// A time up to which a window end has nothing to do for neuron j: min(quietUntil, nextDrive) as
+    /// of its last update, or -infinity (`LIFExpPopulation+Idle.swift`).
+    let wake: UnsafeMutablePointer<Double>
     let asymptote: UnsafeMutablePointer<Double>
     let drives: PoissonDriveTable
     let spikes: WindowSpikes
@@ -37,6 +46,16 @@ final class LIFExpPopulation {
     var routeOwner: AnyObject
     let excitatoryKernel: SynapticCurrentKernel
     let inhibitoryKernel: SynapticCurrentKernel
+    /// The most one pA of excitatory current added at any time can raise V later, mV/pA: H_e's peak
+    /// over C, rounded up by a relative 1e-9 (the computed peak value may lie an ulp below the
+    /// true maximum).
+    let excitatoryReach: Double
+    /// One Poisson drive per neuron, drive j of neuron j: arrivals are drawn and applied in the
+    /// neuron's own update (`bringFused`), their count added to the partition's once per update.
+    let fusedDrive: Bool
+    /// Tests only: false makes a new population take the table's general path (`drives.consume`), the
+    /// reference the fused path is compared with.
+    nonisolated(unsafe) static var fusedDriveAllowed = true
 
     init(parameters: LIFParameters, count: Int, offset: UInt32, initialPotential: [Double],
          drives: PoissonDriveTable, spikes: WindowSpikes) {
@@ -51,8 +70,12 @@ final class LIFExpPopulation {
         drives.install(route, keeping: single)
         excitatoryKernel = SynapticCurrentKernel(tauM: parameters.tauM, tauX: parameters.tauSynExcitatory)
         inhibitoryKernel = SynapticCurrentKernel(tauM: parameters.tauM, tauX: parameters.tauSynInhibitory)
+        excitatoryReach = excitatoryKernel.peakValue / parameters.capacitance * (1 + 1e-9)
+        fusedDrive = drives.oneEach && !drives.isEmpty && Self.fusedDriveAllowed
         state = .allocate(capacity: max(count, 1))
         asymptote = .allocate(capacity: max(count, 1))
+        wake = .allocate(capacity: max(count, 1))
+        wake.initialize(repeating: -.infinity, count: max(count, 1))
         for j in 0..<count {
             asymptote[j] = parameters.asymptoticPotential
             state[j] = LIFExpState(potential: initialPotential[j], excitatoryCurrent: 0, inhibitoryCurrent: 0,
@@ -64,16 +87,20 @@ final class LIFExpPopulation {
     deinit {
         state.deallocate()
         asymptote.deallocate()
+        wake.deallocate()
     }
 
     func potential(_ j: Int, at t: Double) -> Double {
         bring(j, to: t)
+        refreshWake(j)
         return state[j].potential
     }
 
-    /// How far ahead a quiet horizon is sought, ms: long enough to skip many windows, short enough
-    /// for the bounds to stay tight (they widen with the interval).
-    static let quietSpan = 2.0
+    /// How far ahead a quiet horizon is sought, ms: `longQuietSpan` first, long enough to skip many
+    /// windows; when its bound does not clear the threshold, `quietSpan`, short enough for the bounds
+    /// to stay tight (they widen with the interval), and the rigorous search on that one.
+    static let quietSpan = 1.0
+    static let longQuietSpan = 4.0
 
     /// Makes sure every spike of neuron j before t has been emitted (the window end). A neuron whose
     /// quiet horizon covers t and whose next drive arrival is not before t cannot fire before t, so
@@ -83,30 +110,47 @@ final class LIFExpPopulation {
     /// first given a horizon from where it stands; only if that does not reach t is it brought to t.
     @inline(__always)
     func advance(_ j: Int, to t: Double) {
+        defer { refreshWake(j) }
         if t <= state[j].quietUntil && state[j].nextDrive >= t { return }
         if state[j].nextDrive >= t && state[j].quietUntil < state[j].lastUpdate {
             state[j].quietUntil = quietHorizon(j)
             if t <= state[j].quietUntil { return }
         }
         bring(j, to: t)
-        state[j].quietUntil = quietHorizon(j)
+        // A horizon the inputs on the way left standing (`keepHorizon`) still holds.
+        if state[j].quietUntil < t { state[j].quietUntil = quietHorizon(j) }
     }
 
     /// The time before which neuron j, as it stands at `lastUpdate`, cannot cross without input:
-    /// `quietSpan` ahead when the cheap test excludes a crossing there; otherwise the rigorous search
+    /// `longQuietSpan` or `quietSpan` ahead when the cheap test excludes a crossing there (the first of
+    /// the two that it does); otherwise the rigorous search
     /// runs on that span, and its first crossing, kept as `predictedCrossing` for `propagate` to fire
     /// without searching again, is the horizon (or the span's end when there is none). A drifting
     /// neuron near threshold is thus touched at its crossing or its next input, not at every window.
+    /// The bound's distance below theta - touchTolerance is kept as the horizon's headroom, which the
+    /// inputs inside the horizon draw on (`keepHorizon`).
     private func quietHorizon(_ j: Int) -> Double {
+        state[j].headroom = 0
         let last = state[j].lastUpdate
         if last < state[j].refractoryUntil { return state[j].refractoryUntil }
         let trajectory = ExponentialCurrentTrajectory(
             asymptote: asymptote[j], capacitance: parameters.capacitance,
             excitatory: excitatoryKernel, inhibitory: inhibitoryKernel,
             v0: state[j].potential, iE0: state[j].excitatoryCurrent, iI0: state[j].inhibitoryCurrent)
+        let level = parameters.threshold - ExponentialCurrentTrajectory.touchTolerance
+        let long = trajectory.sample(at: Self.longQuietSpan)
+        let longUpper = trajectory.upperBound(before: long)
+        if longUpper < level {
+            state[j].headroom = level - longUpper
+            return last + Self.longQuietSpan
+        }
         let end = trajectory.sample(at: Self.quietSpan)
-        if trajectory.mayCross(threshold: parameters.threshold, before: end),
-           let s = trajectory.searchCrossing(threshold: parameters.threshold, end: end).time {
+        let upper = trajectory.upperBound(before: end)
+        if upper < level {
+            state[j].headroom = level - upper
+            return last + Self.quietSpan
+        }
+        if let s = trajectory.searchCrossing(threshold: parameters.threshold, end: end).time {
             state[j].predictedCrossing = s
             // No crossing strictly before last + s: a window end at or before it leaves the neuron.
             return last + s
@@ -117,14 +161,38 @@ final class LIFExpPopulation {
     /// Brings neuron j's state to time t, consuming drive arrivals strictly before t.
     @inline(__always)
     private func bring(_ j: Int, to t: Double) {
+        if state[j].nextDrive < t {
+            if fusedDrive { bringFused(j, to: t) } else { bringThroughTable(j, to: t) }
+        }
+        propagate(j, to: t)
+    }
+
+    /// Drive arrivals before t through the table's general path (several drives per neuron).
+    private func bringThroughTable(_ j: Int, to t: Double) {
         while state[j].nextDrive < t {
             let arrival = state[j].nextDrive
             let (w, next) = drives.consume(of: j)
             state[j].nextDrive = next
             propagate(j, to: arrival)
-            addCurrent(j, w)
+            applyInput(j, w)
         }
-        propagate(j, to: t)
+    }
+
+    /// The fused drive: neuron j's own drive (`fusedDrive`), its next arrival drawn in place
+    /// (`PoissonDrive.drawNext`) and the arrivals counted once. The same draws, in the same order, and
+    /// the same arithmetic as `bringThroughTable`, so both give the same spikes bit for bit.
+    private func bringFused(_ j: Int, to t: Double) {
+        let drive = drives.drive(j)
+        let layers = drives.zigguratLayers, densities = drives.zigguratDensities
+        var count = 0
+        while state[j].nextDrive < t {
+            let arrival = state[j].nextDrive
+            state[j].nextDrive = drive.pointee.drawNext(layers: layers, densities: densities)
+            count &+= 1
+            propagate(j, to: arrival)
+            applyInput(j, drive.pointee.weight)
+        }
+        route.output(of: j).driveArrivals &+= count
     }
 
     /// Fires neuron j at its predicted crossing if that lies before t (`quietHorizon`); true if it did.
@@ -138,8 +206,8 @@ final class LIFExpPopulation {
         state[j].predictedCrossing = .nan
         guard last + s < t else { return false }
         // The decay factors `sample(at: s)` computed when the crossing was found.
-        state[j].excitatoryCurrent *= smallArgumentDecay(s / parameters.tauSynExcitatory)
-        state[j].inhibitoryCurrent *= smallArgumentDecay(s / parameters.tauSynInhibitory)
+        state[j].excitatoryCurrent *= smallArgumentDecay(s / parameters.tauSynExcitatory, table: excitatoryKernel.decays)
+        state[j].inhibitoryCurrent *= smallArgumentDecay(s / parameters.tauSynInhibitory, table: excitatoryKernel.decays)
         state[j].lastUpdate = last + s
         fire(j, at: last + s)
         return true
@@ -149,15 +217,34 @@ final class LIFExpPopulation {
     @inline(__always)
     func receive(_ j: Int, weight: Double, at t: Double) {
         bring(j, to: t)
-        addCurrent(j, weight)
-        state[j].quietUntil = -.infinity
+        applyInput(j, weight)
+        refreshWake(j)
     }
 
+    /// A current jump of w pA at lastUpdate, and what it leaves of the quiet horizon (`keepHorizon`).
     @inline(__always)
-    private func addCurrent(_ j: Int, _ w: Double) {
+    private func applyInput(_ j: Int, _ w: Double) {
         state[j].predictedCrossing = .nan
         if w >= 0 { state[j].excitatoryCurrent += w } else { state[j].inhibitoryCurrent += w }
+        keepHorizon(j, afterJump: w)
     }
+
+    /// The cheap test after an input, a few operations (docs/MODEL.md §2): a jump of w pA at time t
+    /// changes V at every later s by (w/C) H_x(s - t), with 0 <= H_x <= H_x's peak. An inhibitory
+    /// jump (w < 0) lowers V everywhere after t, so the horizon stands (a crossing it held is no
+    /// longer known, but none comes before it). An excitatory one raises V by at most w
+    /// `excitatoryReach`: the horizon stands if the headroom covers that plus `roundingAllowance`
+    /// (the rounding of the updates the horizon now spans), and loses it; otherwise it is unknown.
+    @inline(__always)
+    private func keepHorizon(_ j: Int, afterJump w: Double) {
+        if w < 0 { return }
+        let left = state[j].headroom - (w * excitatoryReach + Self.roundingAllowance)
+        if left > 0 { state[j].headroom = left } else { state[j].quietUntil = -.infinity; state[j].headroom = 0 }
+    }
+
+    /// What each input kept inside a horizon takes from its headroom beyond its own reach, mV: the
+    /// rounding of one update of V (a few ulp of |V| ~ 100 mV, about 1e-14 mV), a hundred times over.
+    static let roundingAllowance = 1e-12
 
     private func decayCurrents(_ j: Int, over h: Double) {
         state[j].excitatoryCurrent *= exp(-h / parameters.tauSynExcitatory)
@@ -169,6 +256,8 @@ final class LIFExpPopulation {
         state[j].potential = parameters.resetPotential
         state[j].refractoryUntil = t + parameters.refractoryPeriod
         state[j].predictedCrossing = .nan
+        state[j].quietUntil = -.infinity
+        state[j].headroom = 0
     }
 
     /// Exact propagation with no input in (lastUpdate, t].
@@ -196,7 +285,8 @@ final class LIFExpPopulation {
                 excitatory: excitatoryKernel, inhibitory: inhibitoryKernel,
                 v0: state[j].potential, iE0: state[j].excitatoryCurrent, iI0: state[j].inhibitoryCurrent)
             let end = trajectory.sample(at: h)
-            if known == nil, trajectory.mayCross(threshold: parameters.threshold, before: end),
+            // Inside the quiet horizon (t strictly before it) no crossing needs looking for.
+            if known == nil, t >= state[j].quietUntil, trajectory.mayCross(threshold: parameters.threshold, before: end),
                case let found = trajectory.searchCrossing(threshold: parameters.threshold, end: end),
                let s = found.time {
                 state[j].excitatoryCurrent *= found.sample.decayE
@@ -218,7 +308,9 @@ final class LIFExpPopulation {
             bring(j, to: t)
             asymptote[j] += parameters.tauM * deltaCurrent / parameters.capacitance
             state[j].quietUntil = -.infinity
+            state[j].headroom = 0
             state[j].predictedCrossing = .nan
+            wake[j] = -.infinity
         }
     }
 }
