@@ -21,6 +21,10 @@ public enum StreamPurpose: UInt64, Sendable {
     /// The sources of one target of a projection: index (projection << 32) | target, so that a
     /// partition can draw the synapses of its own targets alone (`fixed_total_number`).
     case targetSources = 13
+    /// Bayesian releases drawn from counters (`CounterKey`, entity the projection, index the source
+    /// row, event the row's spike ordinal; docs/DESIGN.md, Randomness). `release` remains the
+    /// purpose of the xoshiro streams the synapse experiments draw releases from.
+    case bayesianRelease = 14
 }
 
 /// SplitMix64: used only to expand seeds into generator state.

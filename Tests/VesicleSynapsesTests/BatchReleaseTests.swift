@@ -188,6 +188,7 @@ final class ReleaseKernelTests: XCTestCase {
     /// and not: every release and the lanes after it are equal.
     func testEveryKernelReleasesTheSameBitsAsThePortableLoop() throws {
         let kernels = ReleaseKernel.available.filter { $0 != .portable }
+        if kernels.isEmpty { throw XCTSkip("this CPU (or OS) has no AVX2 or AVX-512 release kernel: nothing to compare with the portable loop") }
         print("release kernels on this machine: \(ReleaseKernel.available), selected \(ReleaseKernel.selected)")
         XCTAssertEqual(MemoryLayout<RandomLanes>.size, 128)
         let lengths = Array(1...9) + [40_000]
@@ -222,7 +223,6 @@ final class ReleaseKernelTests: XCTestCase {
                 }
             }
         }
-        if kernels.isEmpty { print("no AVX2 or AVX-512 kernel on this machine: only the portable loop ran") }
         XCTAssertEqual(compared, kernels.count * 2 * 2 * 2 * offsets.last!)
     }
 

@@ -25,6 +25,14 @@ void vesicle_lognormal_row(int kernel, uint64_t *lanes, double mean, double devi
                            long count, double *out, const double *layers, const double *densities,
                            const double *exponentials);
 
+/* The four xoshiro256++ lanes of a Bayesian row part (Swift's `RandomLanes(key:event:offset:)`,
+   docs/DESIGN.md, Randomness, Bayesian releases): Philox4x32-10 under key (key0, key1) of the eight
+   counters (first_block + b, event, index, high), b = 0 ... 7 (block numbers wrap at 2^32); lane
+   j's state words are blocks 2 j and 2 j + 1, high word first, written to words[4 w + j] (16
+   words), a lane that came out all zero getting word 0 = 1. `kernel` as above. */
+void vesicle_philox_lanes(int kernel, uint32_t key0, uint32_t key1, uint32_t first_block, uint32_t event,
+                          uint32_t index, uint32_t high, uint64_t *words);
+
 #ifdef __cplusplus
 }
 #endif

@@ -5,21 +5,36 @@ import VesicleSynapses
 /// The Bayesian synapses of one projection inside a spiking network (docs/MODEL.md §3): a posterior
 /// (mu, sigma2) per synapse in Float32 rows by presynaptic neuron (8 bytes, 12 with the target
 /// index), relaxed lazily toward the OU prior when the row's neuron spikes, and a release drawn from
-/// it for every synapse at every delivery. One release stream per presynaptic row keeps the draws
-/// independent of delivery order and, later, of thread count. Posterior release (the Bayesian Brunel
-/// network's mode) draws a row's releases in one vectorised pass (`releaseRow`) from four
-/// xoshiro256++ lanes per row (`RandomLanes`, 128 bytes per row), from the posteriors relaxed to the
-/// spike's time on the fly and not stored back; the other modes bring the row up to date and draw
-/// one synapse at a time from a scalar stream per row. Synapses with a spike-based rule
-/// (`synaptic_filter`, `gradient`; docs/MODEL.md §5) are stepped by `SpikeBasedPlasticity` instead, and
-/// release from the posterior it last stored, without relaxing it; feedback rules (§4) are refused here.
+/// it for every synapse at every delivery. A release's draws are a function of counters only
+/// (docs/DESIGN.md, Randomness, Bayesian releases): key (seed, bayesianRelease, projection, row),
+/// event the row's spike ordinal n, and the offset of the delivered part (one delay's synapses) in
+/// the row; the row's random state is its ordinal, 4 bytes per row and delay of the projection.
+/// Posterior release (the Bayesian Brunel network's mode) draws a row's releases in one vectorised
+/// pass (`releaseRow`) from four xoshiro256++ lanes seeded from eight Philox4x32-10 blocks of that
+/// key (`RandomLanes(key:event:offset:)`), from the posteriors relaxed to the spike's time on the fly
+/// and not stored back; the other modes bring the row up to date and draw one synapse at a time
+/// from a scalar stream seeded the same way (two blocks). Normals left over when a part ends are
+/// discarded. Synapses with a spike-based rule (`synaptic_filter`, `gradient`; docs/MODEL.md §5) are
+/// stepped by `SpikeBasedPlasticity` instead, and release from the posterior it last stored,
+/// without relaxing it; feedback rules (§4) are refused here.
 final class BayesianProjection {
     let spec: BayesianSynapseSpec
     /// +1 or -1: the connection's sign (Dale's law by construction, docs/MODEL.md §3).
     let sign: Double
     let table: CompactBayesianSynapseTable
-    let streams: UnsafeMutablePointer<RandomStream>
-    let lanes: UnsafeMutablePointer<RandomLanes>
+    /// The releases' counter key (seed, bayesianRelease, projection); its index is the row.
+    let releaseKey: CounterKey
+    /// Deliveries of each row through each of the projection's delays so far: row r's n-th spike
+    /// arrives through every delay as its n-th delivery, so entry r * delaySlots + slot is the
+    /// ordinal of the spike that delay's next delivery of r carries.
+    let ordinals: UnsafeMutablePointer<UInt32>
+    /// The projection's distinct delays (1 with a uniform delay); `slotOfStep[step]` is a delay
+    /// step's slot.
+    let delaySlots: Int
+    private let slotOfStep: UnsafeMutablePointer<Int32>
+    private let rowStart: UnsafeMutablePointer<Int>
+    /// The build that seeds the lanes (the release loop's; every build gives the same lanes).
+    private let laneKernel = ReleaseKernel.selected
     let rowCount: Int
     /// The synapses learn from spikes (docs/MODEL.md §5): `SpikeBasedPlasticity` steps their posteriors,
     /// prior drift included, and stores them here; releases read them as stored, without relaxing.
@@ -75,30 +90,24 @@ final class BayesianProjection {
         // The batch relaxes the stored posteriors to the spike; a learner's are already current.
         batched = table.releasesInBatches && !learnsFromSpikes
         releaseSign = batched && spec.link == .log ? (sign < 0 ? .minus : .plus) : nil
-        streams = .allocate(capacity: batched ? 1 : max(rowCount, 1))
-        // 128 bytes per row, touched at a random row at every spike.
-        lanes = HugePageMemory.allocate(bytes: (batched ? max(rowCount, 1) : 1) * MemoryLayout<RandomLanes>.stride)
-            .bindMemory(to: RandomLanes.self, capacity: batched ? max(rowCount, 1) : 1)
-        for row in 0..<rowCount {
-            let index = UInt64(projection) << 32 | UInt64(row)
-            if batched {
-                (lanes + row).initialize(to: RandomLanes(seed: seed, purpose: .release, index: index))
-            } else {
-                (streams + row).initialize(to: RandomStream(seed: seed, purpose: .release, index: index))
-            }
-        }
+        releaseKey = CounterKey(seed: seed, purpose: .bayesianRelease, entity: UInt32(projection))
+        let steps = synapses.uniformDelay == nil ? Array(Set(synapses.delaySteps)).sorted() : []
+        delaySlots = max(steps.count, 1)
+        slotOfStep = .allocate(capacity: Int(steps.last ?? 0) + 1)
+        slotOfStep.initialize(repeating: 0, count: Int(steps.last ?? 0) + 1)
+        for (slot, step) in steps.enumerated() { slotOfStep[Int(step)] = Int32(slot) }
+        ordinals = .allocate(capacity: max(rowCount * delaySlots, 1))
+        ordinals.initialize(repeating: 0, count: max(rowCount * delaySlots, 1))
+        rowStart = .allocate(capacity: synapses.rowStart.count)
+        rowStart.initialize(from: synapses.rowStart, count: synapses.rowStart.count)
         longestRow = (0..<rowCount).map { synapses.rowStart[$0 + 1] - synapses.rowStart[$0] }.max() ?? 0
         amplitudes = .allocate(capacity: max(longestRow, 1))
     }
 
     deinit {
-        if batched {
-            lanes.deinitialize(count: rowCount)
-        } else {
-            streams.deinitialize(count: rowCount)
-        }
-        streams.deallocate()
-        HugePageMemory.release(lanes)
+        ordinals.deallocate()
+        slotOfStep.deallocate()
+        rowStart.deallocate()
         amplitudes.deallocate()
     }
 
@@ -119,30 +128,48 @@ final class BayesianProjection {
         }
     }
 
-    /// The signed release at time t of every synapse in `range` (part of `row`); valid until the next
-    /// call. Posterior release reads the row's posteriors relaxed to t without storing them
-    /// (`releaseRow`); `releasedPosterior` gives the (mu, sigma2) each release used.
+    /// The signed release at time t of every synapse in `range` (part of `row`: the synapses of delay
+    /// step `delaySteps`, nil for a uniform delay or a whole row); valid until the next call. Counts
+    /// the delivery in the row's ordinal for that delay. Posterior release reads the row's
+    /// posteriors relaxed to t without storing them (`releaseRow`); `releasedPosterior` gives the
+    /// (mu, sigma2) each release used.
     @inline(__always)
-    func releaseAmplitudes(row: Int, range: Range<Int>, at t: Double) -> UnsafeBufferPointer<Double> {
-        releaseAmplitudes(row: row, range: range, at: t, into: amplitudes)
+    func releaseAmplitudes(row: Int, range: Range<Int>, delaySteps: UInt16?, at t: Double) -> UnsafeBufferPointer<Double> {
+        releaseAmplitudes(row: row, range: range, delaySteps: delaySteps, at: t, into: amplitudes)
     }
 
-    /// The same into `out[0 ..< range.count]`. Touches only row `row`'s posteriors and generator, so
+    /// The same into `out[0 ..< range.count]`. Touches only row `row`'s posteriors and ordinals, so
     /// partitions release their own rows concurrently (`Partition`).
     @inline(__always)
-    func releaseAmplitudes(row: Int, range: Range<Int>, at t: Double,
+    func releaseAmplitudes(row: Int, range: Range<Int>, delaySteps: UInt16?, at t: Double,
                            into out: UnsafeMutablePointer<Double>) -> UnsafeBufferPointer<Double> {
+        let slot = delaySteps.map { Int(slotOfStep[Int($0)]) } ?? 0
+        let ordinal = ordinals + (row * delaySlots + slot)
+        let event = ordinal.pointee
+        precondition(event != .max, "a Bayesian row's spike ordinal reached 2^32 - 1 (its counter space is used up)")
+        ordinal.pointee = event &+ 1
+        return releaseAmplitudes(row: row, range: range, ordinal: event, at: t, into: out)
+    }
+
+    /// The releases of row `row`'s part `range` at its spike with ordinal `ordinal` at time t, a
+    /// function of (key, row, ordinal, offset of `range` in the row) and the posteriors; the row's
+    /// ordinals are left as they are (for tests that redraw a logged release).
+    @inline(__always)
+    func releaseAmplitudes(row: Int, range: Range<Int>, ordinal event: UInt32, at t: Double,
+                           into out: UnsafeMutablePointer<Double>) -> UnsafeBufferPointer<Double> {
+        let key = releaseKey.with(index: UInt32(truncatingIfNeeded: row))
+        let offset = range.lowerBound - rowStart[row]
         if batched {
-            table.releaseRow(row, range: range, at: t, sign: sign, lanes: &lanes[row], into: out)
+            var lanes = laneKernel.lanes(key: key, event: event, offset: offset)
+            table.releaseRow(row, range: range, at: t, sign: sign, lanes: &lanes, into: out)
         } else {
             if !learnsFromSpikes { table.bringRow(row, to: t) }
-            var rng = streams[row]
-            var offset = 0
-            for k in range {
-                out[offset] = sign * table.releaseAmplitude(k, rng: &rng)
-                offset += 1
+            var rng = RandomStream(key: key, event: event, offset: offset)
+            var k = 0
+            for i in range {
+                out[k] = sign * table.releaseAmplitude(i, rng: &rng)
+                k += 1
             }
-            streams[row] = rng
         }
         return UnsafeBufferPointer(start: out, count: range.count)
     }
@@ -160,7 +187,7 @@ final class BayesianProjection {
     /// the releases into `out`.
     func release(row: Int, range: Range<Int>, at t: Double, into out: inout [Double]) {
         if !learnsFromSpikes { table.bringRow(row, to: t) }
-        let released = releaseAmplitudes(row: row, range: range, at: t)
+        let released = releaseAmplitudes(row: row, range: range, delaySteps: nil, at: t)
         out.removeAll(keepingCapacity: true)
         out.append(contentsOf: released)
     }

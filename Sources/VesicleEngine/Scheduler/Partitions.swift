@@ -210,7 +210,7 @@ final class Partitions {
                             out = partition.releases + offset
                         }
                         bayesian._withUnsafeGuaranteedRef { b in
-                            _ = b.releaseAmplitudes(row: row, range: synapses, at: d.time, into: out)
+                            _ = b.releaseAmplitudes(row: row, range: synapses, delaySteps: member.pointee.steps, at: d.time, into: out)
                             if work.observed, let limit = member.pointee.releaseLogLimit, synapses.lowerBound < limit {
                                 for s in synapses where s < limit {
                                     let posterior = b.releasedPosterior(s, row: row, at: d.time)
