@@ -1,11 +1,13 @@
 import VesicleModel
 import VesicleRandom
 
-// A source's state (docs/CHECKPOINT.md, Sources): a Poisson source's next spike and generator per
-// neuron; a spike-time source's cursor per neuron (the times come from the network file).
+// A source's state (docs/CHECKPOINT.md, Sources): a Poisson source's next spike and stream counters
+// per neuron; a spike-time source's cursor per neuron (the times come from the network file).
+// Section "source.2": the Poisson streams are counter-keyed `DriveStream`s (section "source" held
+// xoshiro256** state).
 extension SourcePopulation {
     func encodeCheckpoint(into encoder: inout CheckpointEncoder) {
-        encoder.section("source")
+        encoder.section("source.2")
         encoder.int(count)
         switch kind {
         case .poisson(_, _, let next, let streams):
@@ -19,16 +21,16 @@ extension SourcePopulation {
     }
 
     func restoreCheckpoint(from decoder: inout CheckpointDecoder) throws {
-        try decoder.section("source")
+        try decoder.section("source.2")
         try CheckpointDecoder.require(try decoder.int(), equals: count, "source neurons")
         let tag = try decoder.u8()
         switch kind {
         case .poisson(let rates, let deadTime, _, let streams):
             guard tag == 0 else { throw CheckpointError("a Poisson source is a spike-time source in the checkpoint") }
             let next = try decoder.doubles(expected: count, "Poisson source next spikes")
-            var restored: [RandomStream] = []
+            var restored: [DriveStream] = []
             restored.reserveCapacity(streams.count)
-            for _ in streams.indices { restored.append(try RandomStream(checkpoint: &decoder)) }
+            for stream in streams { restored.append(try stream.restored(from: &decoder)) }
             kind = .poisson(rates: rates, deadTime: deadTime, next: next, streams: restored)
         case .times(let times, _):
             guard tag == 1 else { throw CheckpointError("a spike-time source is a Poisson source in the checkpoint") }

@@ -133,10 +133,11 @@ extension LIFDeltaPopulation {
         let gap = line.pointee.thresholdGap
         let weight = driveWeight, closing = driveActiveScale
         let excitatory = weight > 0
-        let layers = clock.layers
+        let layers = clock.layers, seed = drives.seed
         var count = 0
         repeat {
-            // The same draw as `RandomStream.lomax`.
+            // The same draw as `DriveStream.lomax`, after the arrival's re-key check.
+            stream.beginArrival(seed: seed)
             let bits = stream.next()
             let layer = Int(bits & 0xFF)
             let draw = Double(bits >> 11) * 0x1.0p-53 * layers[layer]
@@ -180,7 +181,9 @@ extension LIFDeltaPopulation {
         guard next < refractoryEnd else { return }
         var stream = line.pointee.driveStream
         var count = 0
+        let seed = drives.seed
         repeat {
+            stream.beginArrival(seed: seed)
             let candidate = next + next * stream.lomax(clock)
             next = candidate < driveActiveScale ? candidate : .infinity
             count &+= 1
@@ -214,6 +217,7 @@ extension LIFDeltaPopulation {
                 let time = crossing == refractoryEnd ? refractoryUntil : crossing == 1 ? epoch : epoch + tau * log(crossing)
                 fireOnClock(j, at: crossing, time: time, into: output)
             } else if arrival < limit {
+                line.pointee.driveStream.beginArrival(seed: drives.seed)
                 let candidate = arrival + arrival * line.pointee.driveStream.lomax(clock)
                 setClockArrival(line, candidate < driveActiveScale ? candidate : .infinity)
                 output.driveArrivals &+= 1
