@@ -116,9 +116,10 @@ public struct DriveStream: RandomNumberGenerator, Sendable {
     /// The interval to the next arrival of a train of mean interval `meanInterval`: begins the arrival
     /// and draws its exponential.
     /// - Complexity: O(1) expected.
+    /// `begun`: the arrival has been begun already (its other draws came first).
     @inlinable @inline(__always)
-    public mutating func interval(meanInterval: Double, seed: UInt64) -> Double {
-        beginArrival(seed: seed)
+    public mutating func interval(meanInterval: Double, seed: UInt64, begun: Bool = false) -> Double {
+        if !begun { beginArrival(seed: seed) }
         return exponential(layers: ExponentialZiggurat.layers, densities: ExponentialZiggurat.densities) * meanInterval
     }
 

@@ -21,6 +21,8 @@ public enum StreamPurpose: UInt64, Sendable {
     /// The sources of one target of a projection: index (projection << 32) | target, so that a
     /// partition can draw the synapses of its own targets alone (`fixed_total_number`).
     case targetSources = 13
+    /// The candidates of a rate-modulated Poisson input's trains (`DriveStream`, entity the input).
+    case modulatedPoisson = 14
 }
 
 /// SplitMix64: used only to expand seeds into generator state.

@@ -2,7 +2,8 @@ import VesicleModel
 import VesicleRandom
 
 // A source's state (docs/CHECKPOINT.md, Sources): a Poisson source's next spike and stream counters
-// per neuron; a spike-time source's cursor per neuron (the times come from the network file).
+// per neuron; a spike-time source's cursor per neuron (the times come from the network file); a
+// rate-modulated Poisson input's next candidate and stream counters per train.
 // Section "source.2": the Poisson streams are counter-keyed `DriveStream`s (section "source" held
 // xoshiro256** state).
 extension SourcePopulation {
@@ -17,6 +18,10 @@ extension SourcePopulation {
         case .times(_, let cursor):
             encoder.u8(1)
             encoder.ints(cursor)
+        case .modulated(let trains):
+            encoder.u8(2)
+            encoder.doubles(trains.next)
+            for stream in trains.streams { stream.encode(into: &encoder) }
         }
     }
 
@@ -39,6 +44,11 @@ extension SourcePopulation {
                 throw CheckpointError("spike-time source neuron \(j): cursor \(c) outside 0...\(times[j].count)")
             }
             kind = .times(times: times, cursor: cursor)
+        case .modulated(var trains):
+            guard tag == 2 else { throw CheckpointError("a rate-modulated Poisson input is another kind of source in the checkpoint") }
+            trains.next = try decoder.doubles(expected: trains.next.count, "rate-modulated Poisson next candidates")
+            for k in trains.streams.indices { trains.streams[k] = try trains.streams[k].restored(from: &decoder) }
+            kind = .modulated(trains)
         }
     }
 }

@@ -135,6 +135,9 @@ public enum NetworkBuilder {
                 dynamics.append(.source(SourcePopulation(count: pop.size, offset: offset,
                                                          kind: .poisson(rates: rates, deadTime: deadTime, next: next, streams: streams),
                                                          seed: seed)))
+            case .spikeSource where generated.modulated[pop.name] != nil:
+                dynamics.append(.source(SourcePopulation(count: pop.size, offset: offset,
+                                                         kind: .modulated(generated.modulated[pop.name]!), seed: seed)))
             case .spikeSource(let times):
                 let perNeuron = times.count == 1 ? Array(repeating: times[0].sorted(), count: pop.size) : times.map { $0.sorted() }
                 dynamics.append(.source(SourcePopulation(count: pop.size, offset: offset,

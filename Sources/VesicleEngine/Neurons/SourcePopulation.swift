@@ -12,6 +12,8 @@ final class SourcePopulation {
         case poisson(rates: [Double], deadTime: Double, next: [Double], streams: [DriveStream])
         /// Per-neuron sorted spike times and a cursor.
         case times(times: [[Double]], cursor: [Int])
+        /// A rate-modulated Poisson input's trains, thinned during the run (`ModulatedPoissonTrains`).
+        case modulated(ModulatedPoissonTrains)
     }
 
     let count: Int
@@ -51,6 +53,10 @@ final class SourcePopulation {
                 }
             }
             kind = .times(times: times, cursor: cursor)
+        case .modulated(var trains):
+            kind = .times(times: [], cursor: [])
+            trains.emit(before: end, offset: offset, seed: seed, into: spikes)
+            kind = .modulated(trains)
         }
     }
 }
