@@ -23,8 +23,8 @@ public struct DriveStream: RandomNumberGenerator, Sendable {
     /// Arrivals begun so far: the next arrival's ordinal.
     public var arrivals: UInt64 { ordinal }
     @usableFromInline var ordinal: UInt64
-    @usableFromInline let index: UInt32
-    @usableFromInline let high: UInt32
+    /// The key's counter words 2 and 3: index | (purpose << 24 | entity) << 32, one register.
+    @usableFromInline let keyWords: UInt64
 
     /// The stream of train `index` of `entity` for `purpose`, before its first arrival.
     /// - Precondition: entity < 2^24 (the purpose fills the counter word's top byte, as in `CounterKey`).
@@ -35,8 +35,7 @@ public struct DriveStream: RandomNumberGenerator, Sendable {
         s0 = 0
         s1 = 0
         ordinal = 0
-        self.index = index
-        high = UInt32(truncatingIfNeeded: purpose.rawValue) << 24 | entity
+        keyWords = UInt64(index) | UInt64(UInt32(truncatingIfNeeded: purpose.rawValue) << 24 | entity) << 32
     }
 
     /// The same stream positioned before arrival `arrivals`, with the generator state it has there
@@ -58,26 +57,22 @@ public struct DriveStream: RandomNumberGenerator, Sendable {
     /// - Complexity: O(1); one Philox block every `blockSize` calls.
     @inlinable @inline(__always)
     public mutating func beginArrival(seed: UInt64) {
-        if ordinal & Self.blockMask == 0 { self = rekeyed(seed: seed) }
+        if ordinal & Self.blockMask == 0 { (s0, s1) = Self.blockState(ordinal: ordinal, keyWords: keyWords, seed: seed) }
         ordinal &+= 1
     }
 
-    /// The stream with the generator state of block arrivals >> blockShift. Out of line and by
-    /// value, so that a hot loop keeps the stream in registers around the rare call.
+    /// The generator state of the block holding arrival `ordinal`. Out of line and on plain words, so
+    /// that a hot loop keeps the stream in registers around the rare call.
+    /// - Complexity: O(1), one Philox4x32-10 block.
     @inline(never) @usableFromInline
-    func rekeyed(seed: UInt64) -> DriveStream {
-        var copy = self
-        copy.s0 = 0
-        copy.s1 = 0
-        let block = ordinal >> Self.blockShift
+    static func blockState(ordinal: UInt64, keyWords: UInt64, seed: UInt64) -> (UInt64, UInt64) {
+        let block = ordinal >> blockShift
         let b = Philox4x32.block(counter: (UInt32(truncatingIfNeeded: block), UInt32(truncatingIfNeeded: block >> 32),
-                                           index, high),
+                                           UInt32(truncatingIfNeeded: keyWords), UInt32(truncatingIfNeeded: keyWords >> 32)),
                                  key: (UInt32(truncatingIfNeeded: seed), UInt32(truncatingIfNeeded: seed >> 32)))
-        copy.s0 = UInt64(b.0) << 32 | UInt64(b.1)
-        copy.s1 = UInt64(b.2) << 32 | UInt64(b.3)
+        let s0 = UInt64(b.0) << 32 | UInt64(b.1), s1 = UInt64(b.2) << 32 | UInt64(b.3)
         // xoroshiro's one forbidden state: probability 2^-128.
-        if copy.s0 | copy.s1 == 0 { copy.s0 = 1 }
-        return copy
+        return s0 | s1 == 0 ? (1, 0) : (s0, s1)
     }
 
     /// The next 64-bit word of the current arrival's block (xoroshiro128++).

@@ -134,7 +134,9 @@ extension LIFDeltaPopulation {
         let weight = driveWeight, closing = driveActiveScale
         let excitatory = weight > 0
         let layers = clock.layers, seed = drives.seed
-        var count = 0
+        // The burst's arrivals are counted by the stream's ordinal, not by a second counter.
+        var first = stream.arrivals
+        var count: UInt64 = 0
         repeat {
             // The same draw as `DriveStream.lomax`, after the arrival's re-key check.
             stream.beginArrival(seed: seed)
@@ -149,13 +151,15 @@ extension LIFDeltaPopulation {
             }
             let candidate = arrival + arrival * step
             var next = candidate < closing ? candidate : .infinity
-            count &+= 1
             scaled += weight * arrival
             if excitatory && scaled >= gap * arrival {
                 line.pointee.driveStream = stream
                 line.pointee.nextDrive = next
+                // fireOnClock counts the arrivals it drops itself.
+                count &+= stream.arrivals &- first
                 fireOnClock(j, at: arrival, time: epoch + tau * log(arrival), into: output)
                 stream = line.pointee.driveStream
+                first = stream.arrivals
                 next = line.pointee.nextDrive
                 scaled = line.pointee.scaled
             }
@@ -164,7 +168,7 @@ extension LIFDeltaPopulation {
         line.pointee.driveStream = stream
         line.pointee.nextDrive = arrival
         line.pointee.scaled = scaled
-        output.driveArrivals &+= count
+        output.driveArrivals &+= Int(truncatingIfNeeded: count &+ (stream.arrivals &- first))
     }
 
     /// A spike of fused-drive neuron j at clock value s, time t: reset, refractory until
