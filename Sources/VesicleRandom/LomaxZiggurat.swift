@@ -126,27 +126,39 @@ public struct LomaxZigguratTables: @unchecked Sendable {
     @inline(never)
     public func rejected(_ first: Double, layer firstLayer: Int, from start: RandomStream) -> (Double, RandomStream) {
         var stream = start
+        return (rejectedDraw(first, layer: firstLayer, &stream), stream)
+    }
+
+    /// The same for a drive's counter-keyed stream (`DriveStream`).
+    @inline(never)
+    public func rejected(_ first: Double, layer firstLayer: Int, from start: DriveStream) -> (Double, DriveStream) {
+        var stream = start
+        return (rejectedDraw(first, layer: firstLayer, &stream), stream)
+    }
+
+    @inline(__always)
+    private func rejectedDraw<G: RandomNumberGenerator>(_ first: Double, layer firstLayer: Int, _ stream: inout G) -> Double {
         var y = first, layer = firstLayer
         while true {
             if layer == 0 {
                 // Beyond r, (1 + Y)/(1 + r) is Pareto(alpha): inversion with U in (0, 1].
-                return (expm1(log1p(r) - log(stream.uniformPositive()) / shape), stream)
+                return expm1(log1p(r) - log(Double((stream.next() >> 11) &+ 1) * 0x1.0p-53) / shape)
             }
             // The wedge: accept y if a uniform height under the layer's top lies below f(y). f is
             // convex, so it lies above its tangent at the outer edge x[layer] and below the chord
             // of the layer: heights below the one accept and above the other reject without f.
             let outer = layers[layer], inner = layers[layer + 1]
             let low = densities[layer], high = densities[layer + 1]
-            let height = low + stream.uniform() * (high - low)
-            if height <= low + slopes[layer] * (y - outer) { return (y, stream) }
+            let height = low + (Double(stream.next() >> 11) * 0x1.0p-53) * (high - low)
+            if height <= low + slopes[layer] * (y - outer) { return y }
             if height < low + (high - low) * (outer - y) / (outer - inner),
                height < LomaxZiggurat.density(y, shape) {
-                return (y, stream)
+                return y
             }
             let bits = stream.next()
             layer = Int(bits & 0xFF)
             y = Double(bits >> 11) * 0x1.0p-53 * layers[layer]
-            if y < layers[layer + 1] { return (y, stream) }
+            if y < layers[layer + 1] { return y }
         }
     }
 }

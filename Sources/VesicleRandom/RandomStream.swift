@@ -25,6 +25,8 @@ public enum StreamPurpose: UInt64, Sendable {
     /// row, event the row's spike ordinal; docs/DESIGN.md, Randomness). `release` remains the
     /// purpose of the xoshiro streams the synapse experiments draw releases from.
     case bayesianRelease = 14
+    /// The candidates of a rate-modulated Poisson input's trains (`DriveStream`, entity the input).
+    case modulatedPoisson = 15
 }
 
 /// SplitMix64: used only to expand seeds into generator state.

@@ -45,7 +45,9 @@ public struct FeedbackExperiment {
 
     private var synapses: [FeedbackSynapse]
     private var releaseStream: RandomStream
-    private var noiseStream: RandomStream
+    /// The output noise's key: bin k's noise is the first normal of (seed, feedbackNoise, 0, k mod 2^32),
+    /// event k >> 32, so it depends on the bin alone, not on what was drawn before (issue 13 item 3).
+    private let noiseKey: CounterKey
     private var queue: SpikeBinQueue
     private let priorBins: OrnsteinUhlenbeckBinTable
     private let teacherBins: OrnsteinUhlenbeckBinTable
@@ -74,7 +76,7 @@ public struct FeedbackExperiment {
         synapses = inputs.synapses
         relaxes = p.rule.isBayesianFeedbackRule
         releaseStream = RandomStream(seed: p.seed, purpose: .release)
-        noiseStream = RandomStream(seed: p.seed, purpose: .feedbackNoise)
+        noiseKey = CounterKey(seed: p.seed, purpose: .feedbackNoise)
 
         // sigma_0^2 + sum_j nu_j dt (1 - nu_j dt) (s2_pr + r2_pr), docs/MODEL.md §4.
         let priorMoments = p.link.moments(mu: p.prior.mean, sigma2: p.prior.variance)
@@ -187,6 +189,14 @@ public struct FeedbackExperiment {
         return failures < Double(SpikeBinQueue.lastBin - bin - 1) ? bin + 1 + Int(failures) : nil
     }
 
+    /// The standard normal of bin `k`'s output noise, from its own counter key.
+    /// - Complexity: O(1), one Philox block (rarely more).
+    @inline(__always)
+    static func noise(bin k: Int, key: CounterKey) -> Double {
+        var draws = key.with(index: UInt32(truncatingIfNeeded: k)).stream(event: UInt32(truncatingIfNeeded: k >> 32))
+        return draws.normal()
+    }
+
     /// The exact OU transition of the target over `n` bins (docs/MODEL.md §4, Teacher).
     @inline(__always)
     private func advanceTeacher(_ synapse: inout FeedbackSynapse, bins n: Int) {
@@ -242,7 +252,7 @@ public struct FeedbackExperiment {
             v += amplitude
             releases.append(BinRelease(input: i, moments: w, slope: link.meanSlope(w), amplitude: amplitude))
         }
-        let delta = vTarget - v + p.noiseSD * noiseStream.normalZiggurat()
+        let delta = vTarget - v + p.noiseSD * Self.noise(bin: k, key: noiseKey)
         let sigmaDelta2 = exact ? exactSigmaDelta2 : constantSigmaDelta2
         let signal = FeedbackBinSignal(rule: p.rule, delta: delta, sigmaDelta2: sigmaDelta2,
                                        sigma0: p.noiseSD, threshold: threshold)

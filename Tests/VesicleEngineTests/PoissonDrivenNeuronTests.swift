@@ -69,18 +69,21 @@ final class PoissonDrivenNeuronTests: XCTestCase {
 
         var totalSpikes = 0
         for neuron in 0..<size {
-            // The builder's stream for input 0 and global neuron `neuron`: first interval by inversion,
-            // then each interval as tau_m log1p(Y), Y ~ Lomax(tau_m rate), the law the engine's scaled
-            // clock draws (its times come from products of 1 + Y instead).
-            var stream = RandomStream(seed: seed, purpose: .externalInput, index: UInt64(neuron))
+            // The builder's stream for input 0 and global neuron `neuron`, keyed (seed, externalInput,
+            // 0, neuron) (docs/DESIGN.md, Random keys): first interval an exponential, then each
+            // interval as tau_m log1p(Y), Y ~ Lomax(tau_m rate), the law the engine's scaled clock
+            // draws (its times come from products of 1 + Y instead); one arrival per beginArrival.
+            var stream = DriveStream(purpose: .externalInput, entity: 0, index: UInt32(neuron))
             let mean = 1000 / rate
             let clock = try XCTUnwrap(LomaxZiggurat(shape: p.tauM / mean))
             var events: [(time: Double, weight: Double)] = []
-            var arrival = driveWindow.lowerBound + inputDelay + stream.exponential() * mean
+            var arrival = driveWindow.lowerBound + inputDelay + stream.interval(meanInterval: mean, seed: seed)
             while arrival < min(duration, driveWindow.upperBound + inputDelay) {
                 events.append((arrival, weight))
-                arrival += p.tauM * log1p(stream.lomax(clock))
+                stream.beginArrival(seed: seed)
+                arrival += p.tauM * log1p(stream.lomax(clock.tables))
             }
+            withExtendedLifetime(clock) {}
             events += excitatory.map { ($0 + synapticDelay, jE) } + inhibitory.map { ($0 + synapticDelay, jI) }
             events = events.filter { $0.time < duration }.sorted { $0.time < $1.time }
             let expected = Self.directSpikeTimes(events, p, biasChanges: biasChanges, duration: duration)

@@ -6,10 +6,11 @@ import VesicleRandom
 // the threshold gap and the fused drive's generator; per neuron the asymptote (current inputs move
 // it); the epoch the scaled values refer to and the fused drives' closing scale; the Poisson drive
 // table; escape noise's resolved times and generators. Written field by field, so the encoding does
-// not depend on the struct's layout.
+// not depend on the struct's layout. Section "lif_delta.2": the fused drive's stream is a counter-keyed
+// `DriveStream` (section "lif_delta" held xoshiro256** state).
 extension LIFDeltaPopulation: CheckpointableNeurons {
     func encodeCheckpoint(into encoder: inout CheckpointEncoder) {
-        encoder.section("lif_delta")
+        encoder.section("lif_delta.2")
         encoder.int(count)
         encoder.double(epoch)
         encoder.double(driveActiveScale)
@@ -32,7 +33,7 @@ extension LIFDeltaPopulation: CheckpointableNeurons {
     }
 
     func restoreCheckpoint(from decoder: inout CheckpointDecoder) throws {
-        try decoder.section("lif_delta")
+        try decoder.section("lif_delta.2")
         try CheckpointDecoder.require(try decoder.int(), equals: count, "lif_delta neurons")
         epoch = try decoder.double()
         driveActiveScale = try decoder.double()
@@ -41,7 +42,7 @@ extension LIFDeltaPopulation: CheckpointableNeurons {
             state[j].refractoryUntil = try decoder.double()
             state[j].nextDrive = try decoder.double()
             state[j].thresholdGap = try decoder.double()
-            state[j].driveStream = try RandomStream(checkpoint: &decoder)
+            state[j].driveStream = try state[j].driveStream.restored(from: &decoder)
         }
         try decoder.doubles(into: asymptote, expected: count, "lif_delta asymptotes")
         try drives.restoreCheckpoint(from: &decoder)

@@ -107,7 +107,7 @@ final class KernelCurrentProjection {
         if usesFFT, bayesian == nil, let source = externalSource, aheadBlock >= 4 * windowSteps {
             // SourcePopulation.Kind holds values only (spike lists, RandomStream states): a copy
             // emits exactly the spikes the original will.
-            lookahead = SourcePopulation(count: source.count, offset: source.offset, kind: source.kind)
+            lookahead = SourcePopulation(count: source.count, offset: source.offset, kind: source.kind, seed: source.seed)
             aheadSteps = aheadBlock
         } else {
             lookahead = nil

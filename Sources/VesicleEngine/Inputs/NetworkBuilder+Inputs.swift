@@ -7,13 +7,13 @@ import VesicleRandom
 /// currents (`InputSpec.Kind`).
 ///
 /// Spike inputs become a hidden source population with one neuron per target neuron, connected
-/// one-to-one with the input's weight and delay. The Poisson trains are drawn when the network is
-/// built, exactly, by thinning (Lewis and Shedler 1979): candidates of a homogeneous train at the
-/// rate's maximum, each kept with probability rate(t) / maximum; each target neuron has its own
-/// stream. Currents become the piecewise-constant bias changes constant currents use.
+/// one-to-one with the input's weight and delay. The rate-modulated Poisson trains are generated
+/// during the run, window by window, by thinning from counter-keyed streams
+/// (`ModulatedPoissonTrains`), so they have no size limit. Currents become the piecewise-constant
+/// bias changes constant currents use.
 extension NetworkBuilder {
-    /// Spike trains (or currents) drawn at build time are bounded to this many events, so that a
-    /// network that would need gigabytes says so instead.
+    /// Current changes drawn at build time are bounded to this many, so that a network that would
+    /// need gigabytes says so instead.
     static let generatedEventLimit = 50_000_000
 
     /// Checks an input of the new kinds; `targetCount` is the number of target neurons.
@@ -64,44 +64,12 @@ extension NetworkBuilder {
         }
     }
 
-    /// The rate (Hz) of a rate-modulated Poisson input at t (ms), and its maximum.
-    static func poissonRate(_ kind: InputSpec.Kind) -> (rate: (Double) -> Double, maximum: Double)? {
-        switch kind {
-        case .inhomogeneousPoisson(let times, let rates):
-            return ({ t in
-                // The last rate time at or before t.
-                var lo = 0, hi = times.count
-                while lo < hi {
-                    let mid = (lo + hi) / 2
-                    if times[mid] <= t { lo = mid + 1 } else { hi = mid }
-                }
-                return lo == 0 ? 0 : rates[lo - 1]
-            }, rates.max() ?? 0)
-        case .sinusoidalPoisson(let rate, let amplitude, let frequency, let phase):
-            let radians = phase * .pi / 180
-            return ({ t in max(0, rate + amplitude * sin(2 * .pi * frequency * t / 1000 + radians)) }, rate + amplitude)
-        default:
-            return nil
-        }
-    }
-
-    /// One train of a rate-modulated Poisson input over [start, stop), by thinning.
-    static func thinnedTrain(rate: (Double) -> Double, maximum: Double, start: Double, stop: Double,
-                             stream: inout RandomStream) -> [Double] {
-        guard maximum > 0, stop > start else { return [] }
-        var train: [Double] = []
-        let meanInterval = 1000 / maximum
-        var t = start + stream.exponential() * meanInterval
-        while t < stop {
-            if stream.uniform() * maximum < rate(t) { train.append(t) }
-            t += stream.exponential() * meanInterval
-        }
-        return train
-    }
-
     /// Hidden source populations and one-to-one projections for the spike inputs of the new kinds.
+    /// The rate-modulated inputs' trains come back by hidden population name; their populations'
+    /// spike times are empty placeholders.
     static func generatedSpikeInputs(_ spec: NetworkSpec, sizes: [String: Int]) throws
-        -> (populations: [PopulationSpec], projections: [ProjectionSpec]) {
+        -> (populations: [PopulationSpec], projections: [ProjectionSpec], modulated: [String: ModulatedPoissonTrains]) {
+        var modulated: [String: ModulatedPoissonTrains] = [:]
         var populations: [PopulationSpec] = []
         var projections: [ProjectionSpec] = []
         let end = spec.simulation.warmup + spec.simulation.duration
@@ -113,17 +81,10 @@ extension NetworkBuilder {
             case .spikeTrains(let given):
                 trains = given.map { $0.sorted() }
             case .inhomogeneousPoisson, .sinusoidalPoisson:
-                let (rate, maximum) = poissonRate(input.kind)!
-                let stop = min(input.stop, end)
-                let expected = maximum / 1000 * max(0, stop - input.start) * Double(total)
-                guard expected <= Double(generatedEventLimit) else {
-                    throw NetworkError("input '\(input.name)': about \(Int(expected)) candidate spikes would be drawn at build time, more than \(generatedEventLimit); use fewer targets, a shorter run, or poisson(rate) for a constant rate")
-                }
-                trains = (0..<total).map { k in
-                    var stream = RandomStream(seed: spec.simulation.seed, purpose: .externalInput,
-                                              index: UInt64(inputIndex) << 40 | UInt64(k))
-                    return thinnedTrain(rate: rate, maximum: maximum, start: input.start, stop: stop, stream: &stream)
-                }
+                modulated["input:\(input.name)"] = ModulatedPoissonTrains(
+                    input.kind, input: inputIndex, count: total, start: input.start, stop: min(input.stop, end),
+                    seed: spec.simulation.seed)
+                trains = Array(repeating: [], count: total)
             default:
                 continue
             }
@@ -142,7 +103,7 @@ extension NetworkBuilder {
                 offset += range.count
             }
         }
-        return (populations, projections)
+        return (populations, projections, modulated)
     }
 
     /// The bias changes of a noise or step current onto neurons `range` of population p.

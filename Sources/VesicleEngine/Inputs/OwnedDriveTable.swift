@@ -46,9 +46,9 @@ struct OwnedDriveTable {
     /// The owned table from the population's drive list: the drives into `owned`, renumbered from
     /// `owned.lowerBound`, in their order in the list (the table sorts them by neuron, stably).
     /// - Complexity: O(drives of the population).
-    static func ownedTable(_ list: [(neuron: Int, rateHz: Double, weight: Double, from: Double, until: Double, stream: RandomStream)],
-                           owned: Range<Int>) -> PoissonDriveTable {
-        PoissonDriveTable(neuronCount: owned.count, drives: list.compactMap { d in
+    static func ownedTable(_ list: [(neuron: Int, rateHz: Double, weight: Double, from: Double, until: Double, stream: DriveStream)],
+                           owned: Range<Int>, seed: UInt64) -> PoissonDriveTable {
+        PoissonDriveTable(neuronCount: owned.count, seed: seed, drives: list.compactMap { d in
             owned.contains(d.neuron) ? (d.neuron - owned.lowerBound, d.rateHz, d.weight, d.from, d.until, d.stream) : nil
         })
     }
@@ -57,7 +57,10 @@ struct OwnedDriveTable {
     func drive(_ j: Int) -> UnsafeMutablePointer<PoissonDrive> { table.drive(j &- first) }
 
     /// Drive k's generator, for k = j with one drive each (the fused loop).
-    func stream(of j: Int) -> RandomStream { table.stream(of: j &- first) }
+    func stream(of j: Int) -> DriveStream { table.stream(of: j &- first) }
+
+    /// The run's seed, which the drive streams are keyed with (`DriveStream.beginArrival`).
+    var seed: UInt64 { table.seed }
 
     @inline(__always)
     func earliest(of j: Int) -> Double { table.earliest(of: j &- first) }

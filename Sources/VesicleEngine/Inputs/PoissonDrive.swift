@@ -1,9 +1,10 @@
 import VesicleRandom
 
-/// One independent Poisson train into one neuron: its generator, next arrival and constants, packed
-/// into one 64-byte cache line because every arrival touches all of them.
+/// One independent Poisson train into one neuron: its counter-keyed stream (`DriveStream`, keyed by
+/// (seed, externalInput, input, neuron); docs/DESIGN.md, Randomness), next arrival and constants,
+/// packed into one 64-byte cache line because every arrival touches all of them.
 struct PoissonDrive {
-    var stream: RandomStream
+    var stream: DriveStream
     var next: Double
     /// Mean inter-arrival time, ms (1/rate): multiplying is cheaper than dividing on the hot path.
     let meanInterval: Double
@@ -11,10 +12,12 @@ struct PoissonDrive {
     let weight: Double
 
     /// Replaces `next` by the arrival after it (infinity once the drive's window has closed) and
-    /// returns it: the one place an inter-arrival interval is drawn.
+    /// returns it: the one place an inter-arrival interval is drawn. `seed` is the run's
+    /// (`PoissonDriveTable.seed`).
     @inline(__always)
-    mutating func drawNext(layers: UnsafePointer<Double>, densities: UnsafePointer<Double>) -> Double {
-        let candidate = next + stream.exponentialZiggurat(layers: layers, densities: densities) * meanInterval
+    mutating func drawNext(layers: UnsafePointer<Double>, densities: UnsafePointer<Double>, seed: UInt64) -> Double {
+        stream.beginArrival(seed: seed)
+        let candidate = next + stream.exponential(layers: layers, densities: densities) * meanInterval
         next = candidate < activeUntil ? candidate : .infinity
         return next
     }
@@ -45,6 +48,8 @@ final class PoissonDriveTable {
     let oneEach: Bool
     let zigguratLayers = ExponentialZiggurat.layers
     let zigguratDensities = ExponentialZiggurat.densities
+    /// The run's seed: the key of every drive's stream (`DriveStream.beginArrival`).
+    let seed: UInt64
     /// Where each neuron's arrivals are counted (the external event count): its partition's output.
     private(set) var route: PartitionRoute?
     private var routeOwner: AnyObject?
@@ -60,10 +65,12 @@ final class PoissonDriveTable {
 
     var isEmpty: Bool { driveCount == 0 }
 
-    /// Builds the table from (neuron, rate Hz, weight, from, until, stream), kept in neuron order.
-    init(neuronCount: Int, drives list: [(neuron: Int, rateHz: Double, weight: Double, from: Double, until: Double,
-                                         stream: RandomStream)]) {
+    /// Builds the table from (neuron, rate Hz, weight, from, until, stream), kept in neuron order;
+    /// each stream is before its first arrival, which is drawn here.
+    init(neuronCount: Int, seed: UInt64,
+         drives list: [(neuron: Int, rateHz: Double, weight: Double, from: Double, until: Double, stream: DriveStream)]) {
         self.neuronCount = neuronCount
+        self.seed = seed
         driveCount = list.count
         rowStart = .allocate(capacity: neuronCount + 1)
         drives = .allocate(capacity: max(list.count, 1))
@@ -76,7 +83,7 @@ final class PoissonDriveTable {
             if d.neuron != k { oneEach = false }
             var stream = d.stream
             let meanInterval = 1000 / d.rateHz
-            let first = d.rateHz > 0 ? d.from + stream.exponential() * meanInterval : .infinity
+            let first = d.rateHz > 0 ? d.from + stream.interval(meanInterval: meanInterval, seed: seed) : .infinity
             (drives + k).initialize(to: PoissonDrive(stream: stream, next: first < d.until ? first : .infinity,
                                                      meanInterval: meanInterval, activeUntil: d.until, weight: d.weight))
         }
@@ -105,7 +112,7 @@ final class PoissonDriveTable {
     }
 
     /// Drive k's generator as it stands before its next draw.
-    func stream(of k: Int) -> RandomStream { drives[k].stream }
+    func stream(of k: Int) -> DriveStream { drives[k].stream }
 
     /// Earliest next arrival of neuron j's drives.
     @inline(__always)
@@ -134,7 +141,7 @@ final class PoissonDriveTable {
     /// Draws drive k's next arrival after its current one; returns the current one's weight.
     @inline(__always)
     private func advanceDrive(_ k: Int) -> Double {
-        _ = drives[k].drawNext(layers: zigguratLayers, densities: zigguratDensities)
+        _ = drives[k].drawNext(layers: zigguratLayers, densities: zigguratDensities, seed: seed)
         return drives[k].weight
     }
 }

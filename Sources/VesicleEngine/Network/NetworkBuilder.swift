@@ -42,7 +42,7 @@ public enum NetworkBuilder {
         let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
 
         // Poisson drives per target neuron.
-        var drives: [[(neuron: Int, rateHz: Double, weight: Double, from: Double, until: Double, stream: RandomStream)]] =
+        var drives: [[(neuron: Int, rateHz: Double, weight: Double, from: Double, until: Double, stream: DriveStream)]] =
             Array(repeating: [], count: populations.count)
         var biasChanges: [BiasChange] = []
         var initialBias = [[Double]](repeating: [], count: populations.count)
@@ -55,9 +55,9 @@ public enum NetworkBuilder {
                 switch input.kind {
                 case .poisson(let rate):
                     for j in range {
-                        let global = UInt64(offsets[p] + j)
-                        let stream = RandomStream(seed: seed, purpose: .externalInput,
-                                                  index: UInt64(inputIndex) << 40 | global)
+                        // Keyed by (seed, externalInput, input, global neuron): docs/DESIGN.md, Randomness.
+                        let stream = DriveStream(purpose: .externalInput, entity: UInt32(inputIndex),
+                                                 index: UInt32(offsets[p] + j))
                         // A delayed Poisson train is a Poisson train shifted by the delay.
                         drives[p].append((j, rate, input.weight, input.start + input.delay, input.stop + input.delay, stream))
                     }
@@ -97,13 +97,13 @@ public enum NetworkBuilder {
                     var g = CounterKey(seed: seed, purpose: .initialState, entity: UInt32(p), index: UInt32(j)).stream(event: 0)
                     return try ConnectivityBuilder.draw(d, &g, what: "initial potential", projection: pop.name)
                 }
-                let table = PoissonDriveTable(neuronCount: pop.size, drives: drives[p])
+                let table = PoissonDriveTable(neuronCount: pop.size, seed: seed, drives: drives[p])
                 // A rank holds only its own neurons and their drives where the model can (Neurons/OwnedNeuronMemory.swift).
                 let owned = part.flatMap { entry.holdsOwnedNeurons ? $0.targets(ofPopulationOfSize: pop.size) : nil }
                 let group = entry.make(NeuronPopulationRequest(parameters: params, count: pop.size, offset: offset,
                                                                initialPotential: initial, drives: table, spikes: spikes,
                                                                seed: seed, owned: owned,
-                                                               ownedDrives: owned.map { OwnedDriveTable.ownedTable(drives[p], owned: $0) }))
+                                                               ownedDrives: owned.map { OwnedDriveTable.ownedTable(drives[p], owned: $0, seed: seed) }))
                 if !uniformBias { for j in owned ?? 0..<pop.size where bias[j] != 0 { group.changeInput(j..<(j + 1), by: bias[j], at: 0) } }
                 dynamics.append(.neurons(group))
                 continue
@@ -114,7 +114,7 @@ public enum NetworkBuilder {
             case .poissonSource(let rate, let deadTime):
                 var rates: [Double] = []
                 var next: [Double] = []
-                var streams: [RandomStream] = []
+                var streams: [DriveStream] = []
                 for j in 0..<pop.size {
                     var rateDraws = CounterKey(seed: seed, purpose: .rates, entity: UInt32(p), index: UInt32(j)).stream(event: 0)
                     let nu = try ConnectivityBuilder.draw(rate, &rateDraws, what: "rate", projection: pop.name)
@@ -124,17 +124,28 @@ public enum NetworkBuilder {
                     // The spec's rate is the mean firing rate; the hazard after the dead time is
                     // 1 / (1/nu - dead time).
                     let hazard = nu > 0 ? 1 / (1000 / nu - deadTime) : 0
-                    var s = RandomStream(seed: seed, purpose: .poissonSource, index: UInt64(offsets[p] + j))
+                    // Keyed by (seed, poissonSource, p, j): docs/DESIGN.md, Randomness.
+                    var s = DriveStream(purpose: .poissonSource, entity: UInt32(p), index: UInt32(j))
                     rates.append(hazard)
-                    next.append(hazard > 0 ? s.exponential() / hazard : .infinity)
+                    if hazard > 0 {
+                        s.beginArrival(seed: seed)
+                        next.append(s.exponential(layers: ExponentialZiggurat.layers, densities: ExponentialZiggurat.densities) / hazard)
+                    } else {
+                        next.append(.infinity)
+                    }
                     streams.append(s)
                 }
                 dynamics.append(.source(SourcePopulation(count: pop.size, offset: offset,
-                                                         kind: .poisson(rates: rates, deadTime: deadTime, next: next, streams: streams))))
+                                                         kind: .poisson(rates: rates, deadTime: deadTime, next: next, streams: streams),
+                                                         seed: seed)))
+            case .spikeSource where generated.modulated[pop.name] != nil:
+                dynamics.append(.source(SourcePopulation(count: pop.size, offset: offset,
+                                                         kind: .modulated(generated.modulated[pop.name]!), seed: seed)))
             case .spikeSource(let times):
                 let perNeuron = times.count == 1 ? Array(repeating: times[0].sorted(), count: pop.size) : times.map { $0.sorted() }
                 dynamics.append(.source(SourcePopulation(count: pop.size, offset: offset,
-                                                         kind: .times(times: perNeuron, cursor: Array(repeating: 0, count: pop.size)))))
+                                                         kind: .times(times: perNeuron, cursor: Array(repeating: 0, count: pop.size)),
+                                                         seed: seed)))
             case .linearReadout:
                 throw NetworkError("population '\(pop.name)': linear_readout neurons are run by the feedback-learning driver, not by the spiking simulator")
             }

@@ -133,10 +133,13 @@ extension LIFDeltaPopulation {
         let gap = line.pointee.thresholdGap
         let weight = driveWeight, closing = driveActiveScale
         let excitatory = weight > 0
-        let layers = clock.layers
-        var count = 0
+        let layers = clock.layers, seed = drives.seed
+        // The burst's arrivals are counted by the stream's ordinal, not by a second counter.
+        var first = stream.arrivals
+        var count: UInt64 = 0
         repeat {
-            // The same draw as `RandomStream.lomax`.
+            // The same draw as `DriveStream.lomax`, after the arrival's re-key check.
+            stream.beginArrival(seed: seed)
             let bits = stream.next()
             let layer = Int(bits & 0xFF)
             let draw = Double(bits >> 11) * 0x1.0p-53 * layers[layer]
@@ -148,13 +151,15 @@ extension LIFDeltaPopulation {
             }
             let candidate = arrival + arrival * step
             var next = candidate < closing ? candidate : .infinity
-            count &+= 1
             scaled += weight * arrival
             if excitatory && scaled >= gap * arrival {
                 line.pointee.driveStream = stream
                 line.pointee.nextDrive = next
+                // fireOnClock counts the arrivals it drops itself.
+                count &+= stream.arrivals &- first
                 fireOnClock(j, at: arrival, time: epoch + tau * log(arrival), into: output)
                 stream = line.pointee.driveStream
+                first = stream.arrivals
                 next = line.pointee.nextDrive
                 scaled = line.pointee.scaled
             }
@@ -163,7 +168,7 @@ extension LIFDeltaPopulation {
         line.pointee.driveStream = stream
         line.pointee.nextDrive = arrival
         line.pointee.scaled = scaled
-        output.driveArrivals &+= count
+        output.driveArrivals &+= Int(truncatingIfNeeded: count &+ (stream.arrivals &- first))
     }
 
     /// A spike of fused-drive neuron j at clock value s, time t: reset, refractory until
@@ -180,7 +185,9 @@ extension LIFDeltaPopulation {
         guard next < refractoryEnd else { return }
         var stream = line.pointee.driveStream
         var count = 0
+        let seed = drives.seed
         repeat {
+            stream.beginArrival(seed: seed)
             let candidate = next + next * stream.lomax(clock)
             next = candidate < driveActiveScale ? candidate : .infinity
             count &+= 1
@@ -214,6 +221,7 @@ extension LIFDeltaPopulation {
                 let time = crossing == refractoryEnd ? refractoryUntil : crossing == 1 ? epoch : epoch + tau * log(crossing)
                 fireOnClock(j, at: crossing, time: time, into: output)
             } else if arrival < limit {
+                line.pointee.driveStream.beginArrival(seed: drives.seed)
                 let candidate = arrival + arrival * line.pointee.driveStream.lomax(clock)
                 setClockArrival(line, candidate < driveActiveScale ? candidate : .infinity)
                 output.driveArrivals &+= 1

@@ -23,7 +23,7 @@ struct LIFDeltaState {
     var thresholdGap: Double
     /// The generator of the neuron's Poisson drive when the population's drives are fused into this
     /// line (`LIFDeltaPopulation.fusedDrive`); a placeholder, never drawn from, otherwise.
-    var driveStream: RandomStream
+    var driveStream: DriveStream
 }
 
 /// A population of current-based LIF neurons with delta synapses (NEST iaf_psc_delta semantics,
@@ -146,7 +146,7 @@ final class LIFDeltaPopulation {
         wake = OwnedNeuronMemory.allocate(Double.self, owned: owned)
         (wake + owned.lowerBound).initialize(repeating: -.infinity, count: owned.count)
         let vInf = parameters.asymptoticPotential
-        let placeholder = RandomStream(state: (1, 0, 0, 0))
+        let placeholder = DriveStream(purpose: .externalInput, entity: 0, index: 0)
         for j in owned {
             asymptote[j] = vInf
             let first = drives.isEmpty ? .infinity : drives.earliest(of: j)
@@ -221,12 +221,12 @@ final class LIFDeltaPopulation {
     @inline(__always)
     private func receiveSingleDrive(_ j: Int, before t: Double) {
         let drive = drives.drive(j)
-        let layers = drives.zigguratLayers, densities = drives.zigguratDensities
+        let layers = drives.zigguratLayers, densities = drives.zigguratDensities, seed = drives.seed
         var arrival = state[j].nextDrive
         var count = 0
         repeat {
             let weight = drive.pointee.weight
-            let next = drive.pointee.drawNext(layers: layers, densities: densities)
+            let next = drive.pointee.drawNext(layers: layers, densities: densities, seed: seed)
             count &+= 1
             if arrival >= state[j].refractoryUntil {
                 let scale = smallArgumentExp((arrival - epoch) * inverseTau, table: expTable)
