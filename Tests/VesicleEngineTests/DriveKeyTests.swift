@@ -18,11 +18,14 @@ final class DriveKeyTests: XCTestCase {
         return try NetworkBuilder.build(spec)
     }
 
+    struct NotLIFDelta: Error {}
+
+    /// Population A's drive table (a whole build: the table's numbering is the population's).
     func table(_ network: Network) throws -> PoissonDriveTable {
         guard case .neurons(let group) = network.dynamics[0], let lif = group as? LIFDeltaPopulation else {
-            throw XCTSkip("population A is not a lif_delta population")
+            throw NotLIFDelta()
         }
-        return lif.drives
+        return lif.drives.table
     }
 
     /// The first 3000 arrival times of neurons 20..<30 (about 3 blocks each), drawn through the

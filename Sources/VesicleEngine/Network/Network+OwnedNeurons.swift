@@ -36,8 +36,8 @@ extension Network {
     }
 
     /// A generator's next two outputs (from a copy): equal streams give equal words.
-    private static func nextWords(_ stream: RandomStream) -> [UInt64] {
-        var copy = stream
-        return [copy.next(), copy.next()]
+    private static func nextWords(_ stream: DriveStream) -> [UInt64] {
+        let state = stream.generatorState
+        return [state.0, state.1, stream.arrivals]
     }
 }

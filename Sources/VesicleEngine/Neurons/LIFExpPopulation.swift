@@ -183,11 +183,11 @@ final class LIFExpPopulation {
     /// the same arithmetic as `bringThroughTable`, so both give the same spikes bit for bit.
     private func bringFused(_ j: Int, to t: Double) {
         let drive = drives.drive(j)
-        let layers = drives.zigguratLayers, densities = drives.zigguratDensities
+        let layers = drives.zigguratLayers, densities = drives.zigguratDensities, seed = drives.seed
         var count = 0
         while state[j].nextDrive < t {
             let arrival = state[j].nextDrive
-            state[j].nextDrive = drive.pointee.drawNext(layers: layers, densities: densities)
+            state[j].nextDrive = drive.pointee.drawNext(layers: layers, densities: densities, seed: seed)
             count &+= 1
             propagate(j, to: arrival)
             applyInput(j, drive.pointee.weight)
