@@ -28,8 +28,8 @@ public enum CheckpointFileError: Error, CustomStringConvertible, Equatable {
 /// fsync, rename, fsync of the directory, so a checkpoint under its final name is whole.
 public enum CheckpointFile {
     public static let magic: [UInt8] = Array("VSCKPT\r\n".utf8)
-    /// Version 1: docs/CHECKPOINT.md. A reader refuses any other.
-    public static let formatVersion: UInt32 = 1
+    /// Version 2: docs/CHECKPOINT.md (version 1 had no NumPy or HDF5 positions). A reader refuses any other.
+    public static let formatVersion: UInt32 = 2
     static let headerSize = 24
     static let digestSize = 32
     /// Checkpoints in a run directory are `.checkpoint-<window, 12 digits>.vsck`: hidden, so that

@@ -89,17 +89,18 @@ final class STDPProjection {
     private let mask = UInt32(STDPProjection.capacity - 1)
     let targets: UnsafeMutablePointer<UInt32>
     let incoming: IncomingSynapseIndex
-    private(set) var epoch = 0.0
+    /// Internal setters: `STDPProjection+Checkpoint.swift` restores them.
+    var epoch = 0.0
     let inverseTauPlus: Double
     let inverseTauMinus: Double
     let allToAll: Bool
     let rebaseSpan: Double
     /// Post events waiting for their queue time S + d: S, ascending.
-    private var pendingS: [Double] = []
-    private var pendingNeuron: [UInt32] = []
-    private var pendingHead = 0
+    var pendingS: [Double] = []
+    var pendingNeuron: [UInt32] = []
+    var pendingHead = 0
     /// Synapses swept (brought up to date for a full history ring), for the cost figures.
-    private(set) var sweptSynapses = 0
+    var sweptSynapses = 0
 
     init(name: String, projection: Int, sourcePopulation: Int, targetPopulation: Int, spec: STDPSynapseSpec,
          synapses table: SynapseTable, delay: Double, targetCount: Int, initialWeights: [Double]) {

@@ -19,8 +19,8 @@ final class SynapticDynamics {
     /// The longest window the scheduling allows: twice the shortest STDP delay (a post spike at t acts
     /// at queue time t + 2d, so it must be known by then; `STDPProjection`).
     var windowLimit: Double { stdp.map { 2 * $0.delay }.min() ?? .infinity }
-    /// The earliest queue time of any pending post event.
-    private(set) var nextEventTime = Double.infinity
+    /// The earliest queue time of any pending post event (set again by a restored checkpoint).
+    var nextEventTime = Double.infinity
 
     init(stdp: [STDPProjection], shortTerm: [ShortTermPlasticity], populationCount: Int) {
         self.stdp = stdp
