@@ -11,10 +11,14 @@ final class AtomicOutputFile {
     private var buffer: [UInt8]
     private let capacity: Int
     private(set) var bytesWritten: Int = 0
+    /// A running SHA-256 of every byte written (with `hashing`): a checkpoint records the digest of
+    /// the file's prefix, and a resume checks the file's content against it, not only its length.
+    private var hasher: SHA256?
 
     static func temporaryPath(for path: String) -> String { path + ".partial" }
 
-    init(path: String, bufferCapacity: Int = 1 << 16) throws {
+    init(path: String, bufferCapacity: Int = 1 << 16, hashing: Bool = false) throws {
+        hasher = hashing ? SHA256() : nil
         finalPath = path
         temporaryPath = Self.temporaryPath(for: path)
         capacity = max(4096, bufferCapacity)
@@ -29,7 +33,8 @@ final class AtomicOutputFile {
     /// Reopens the temporary file of an interrupted writer to go on writing after its first
     /// `length` bytes (a checkpoint's recorder position, docs/CHECKPOINT.md): what lies beyond them
     /// was written after the checkpoint and is cut off.
-    init(resuming path: String, length: Int, bufferCapacity: Int = 1 << 16) throws {
+    init(resuming path: String, length: Int, bufferCapacity: Int = 1 << 16, hashing: Bool = false) throws {
+        hasher = nil
         finalPath = path
         temporaryPath = Self.temporaryPath(for: path)
         capacity = max(4096, bufferCapacity)
@@ -46,7 +51,11 @@ final class AtomicOutputFile {
             throw VesicleIOError.writeFailed(path: temporaryPath, reason: "cannot cut it to \(length) bytes: \(reason)")
         }
         bytesWritten = length
+        if hashing { hasher = try SHA256.prefixHasher(ofFile: temporaryPath, bytes: length) }
     }
+
+    /// The SHA-256 (hex) of the bytes written so far, "" when not hashing.
+    var contentSHA256: String { hasher.map { SHA256.hex(of: $0.finalize()) } ?? "" }
 
     deinit {
         if descriptor >= 0 { Glibc.close(descriptor) }
@@ -66,6 +75,9 @@ final class AtomicOutputFile {
 
     func write(bytes: UnsafeRawBufferPointer) throws {
         guard descriptor >= 0 else { throw VesicleIOError.finished(path: finalPath) }
+        if hasher != nil, let base = bytes.baseAddress {
+            hasher!.update(UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: bytes.count))
+        }
         if buffer.count + bytes.count > capacity { try flush() }
         if bytes.count >= capacity {
             try writeThrough(bytes)

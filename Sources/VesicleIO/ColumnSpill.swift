@@ -16,19 +16,20 @@ final class ColumnSpill {
 
     /// The scratch file's name in its directory, without the `.partial` it is written under.
     var fileName: String { String(file.finalPath.split(separator: "/").last ?? "") }
-    /// Bytes of the records so far.
+    /// Bytes of the records so far, and their SHA-256 (hex).
     var byteCount: Int { records * columns * 8 }
+    var contentSHA256: String { file.contentSHA256 }
 
     init(path: String, columns: Int) throws {
         self.columns = columns
-        file = try AtomicOutputFile(path: path, bufferCapacity: 1 << 16)
+        file = try AtomicOutputFile(path: path, bufferCapacity: 1 << 16, hashing: true)
     }
 
     /// Reopens the scratch file of an interrupted run after its first `records` records (a
     /// checkpoint's position): what lies beyond was written after the checkpoint and is cut off.
     init(resuming path: String, columns: Int, records: Int) throws {
         self.columns = columns
-        file = try AtomicOutputFile(resuming: path, length: records * columns * 8, bufferCapacity: 1 << 16)
+        file = try AtomicOutputFile(resuming: path, length: records * columns * 8, bufferCapacity: 1 << 16, hashing: true)
         self.records = records
         isKept = true
     }

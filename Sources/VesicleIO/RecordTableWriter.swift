@@ -5,9 +5,12 @@ import Glibc
 public struct ContinuedFile: Equatable, Sendable {
     public var name: String
     public var bytes: Int
-    public init(name: String, bytes: Int) {
+    /// The SHA-256 (hex) of those bytes: a resume refuses a file whose prefix differs.
+    public var sha256: String
+    public init(name: String, bytes: Int, sha256: String) {
         self.name = name
         self.bytes = bytes
+        self.sha256 = sha256
     }
 }
 
@@ -19,17 +22,19 @@ public struct RecordTablePosition: Equatable, Sendable {
     public var formats: [String]
     public var csvName: String
     public var csvBytes: Int
+    public var csvSHA256: String
     public var spills: [ContinuedFile]
     public var counts: [Int]
     public var lastSortingValue: [Double]
     public var sorted: [Bool]
     public var report: TraceReportPosition?
 
-    public init(formats: [String] = ["csv"], csvName: String, csvBytes: Int, spills: [ContinuedFile] = [], counts: [Int],
-                lastSortingValue: [Double], sorted: [Bool], report: TraceReportPosition? = nil) {
+    public init(formats: [String] = ["csv"], csvName: String, csvBytes: Int, csvSHA256: String, spills: [ContinuedFile] = [],
+                counts: [Int], lastSortingValue: [Double], sorted: [Bool], report: TraceReportPosition? = nil) {
         self.formats = formats
         self.csvName = csvName
         self.csvBytes = csvBytes
+        self.csvSHA256 = csvSHA256
         self.spills = spills
         self.counts = counts
         self.lastSortingValue = lastSortingValue
@@ -42,7 +47,7 @@ public struct RecordTablePosition: Equatable, Sendable {
 
     /// Every file a resume continues: the CSV file, the scratch columns, the dense form's scratch.
     public var files: [ContinuedFile] {
-        (formats.contains("csv") ? [ContinuedFile(name: csvName, bytes: csvBytes)] : []) + spills
+        (formats.contains("csv") ? [ContinuedFile(name: csvName, bytes: csvBytes, sha256: csvSHA256)] : []) + spills
             + (report?.spill.map { [$0] } ?? [])
     }
 }
@@ -74,7 +79,7 @@ final class RecordTableWriter {
         lastSortingValue = Array(repeating: -.infinity, count: layout.groups.count)
         sorted = Array(repeating: true, count: layout.groups.count)
         if formats.contains(.csv) {
-            let file = try AtomicOutputFile(path: path(layout.csvName()), bufferCapacity: 1 << 20)
+            let file = try AtomicOutputFile(path: path(layout.csvName()), bufferCapacity: 1 << 20, hashing: true)
             let names = (layout.groupColumn.map { [$0] } ?? []) + layout.columns.map(\.name)
             try file.write(names.joined(separator: ",") + "\n")
             csv = file
@@ -107,7 +112,8 @@ final class RecordTableWriter {
         lastSortingValue = position.lastSortingValue
         sorted = position.sorted
         if formats.contains(.csv) {
-            csv = try AtomicOutputFile(resuming: directory + "/" + layout.csvName(), length: position.csvBytes, bufferCapacity: 1 << 20)
+            csv = try AtomicOutputFile(resuming: directory + "/" + layout.csvName(), length: position.csvBytes, bufferCapacity: 1 << 20,
+                                       hashing: true)
         }
         for (g, spill) in position.spills.enumerated() {
             spills.append(try ColumnSpill(resuming: directory + "/" + spill.name, columns: layout.columns.count, records: counts[g]))
@@ -135,7 +141,8 @@ final class RecordTableWriter {
         for spill in spills { try spill.sync() }
         return RecordTablePosition(
             formats: formats.map(\.rawValue).sorted(), csvName: layout.csvName(), csvBytes: csv?.bytesWritten ?? 0,
-            spills: spills.map { ContinuedFile(name: $0.fileName, bytes: $0.byteCount) }, counts: counts,
+            csvSHA256: csv?.contentSHA256 ?? "",
+            spills: spills.map { ContinuedFile(name: $0.fileName, bytes: $0.byteCount, sha256: $0.contentSHA256) }, counts: counts,
             lastSortingValue: lastSortingValue, sorted: sorted)
     }
 

@@ -130,6 +130,14 @@ struct ResumeCommand: ParsableCommand {
             guard size >= file.bytes else {
                 throw refuse("\(path) holds \(size) bytes, fewer than the \(file.bytes) checkpoint \(chosen) says were written")
             }
+            // By content: the bytes the checkpoint says were written must be those bytes.
+            let prefix: String
+            do { prefix = SHA256.hex(of: try SHA256.prefixHasher(ofFile: path, bytes: file.bytes).finalize()) } catch {
+                throw refuse("\(error)")
+            }
+            guard prefix == file.sha256 else {
+                throw refuse("the first \(file.bytes) bytes of \(path) are not those checkpoint \(chosen) recorded (SHA-256 \(prefix.prefix(16))… now, \(file.sha256.prefix(16))… then): the file was changed after it was written")
+            }
         }
 
         // From here on the directory changes.

@@ -22,6 +22,7 @@ struct RecorderPosition: Equatable {
             Self.encodeList(table.formats, into: &encoder)
             encoder.string(table.csvName)
             encoder.int(table.csvBytes)
+            encoder.string(table.csvSHA256)
             Self.encodeList(table.spills, into: &encoder)
             encoder.ints(table.counts)
             encoder.doubles(table.lastSortingValue)
@@ -49,6 +50,7 @@ struct RecorderPosition: Equatable {
         for file in files {
             encoder.string(file.name)
             encoder.int(file.bytes)
+            encoder.string(file.sha256)
         }
     }
 
@@ -73,7 +75,7 @@ struct RecorderPosition: Equatable {
         guard (0...4096).contains(n) else { throw CheckpointError("\(n) scratch files of \(what)") }
         var files: [ContinuedFile] = []
         for _ in 0..<n {
-            let file = ContinuedFile(name: try decoder.string(), bytes: try decoder.int())
+            let file = ContinuedFile(name: try decoder.string(), bytes: try decoder.int(), sha256: try decoder.string())
             guard file.name.hasPrefix(".spill-"), !file.name.contains("/"), file.bytes >= 0, file.bytes % 8 == 0 else {
                 throw CheckpointError("scratch file '\(file.name)' of \(file.bytes) bytes cannot be in a run directory")
             }
@@ -102,6 +104,7 @@ struct RecorderPosition: Equatable {
             let tableFormats = try Self.decodeFormats(&decoder, key)
             let name = try decoder.string()
             let bytes = try decoder.int()
+            let csvSHA256 = try decoder.string()
             let spills = try Self.decodeFiles(&decoder, key)
             let counts = try decoder.ints("\(key) counts")
             let last = try decoder.doubles(expected: counts.count, "\(key) order")
@@ -127,7 +130,7 @@ struct RecorderPosition: Equatable {
                 report = TraceReportPosition(times: times, elements: elements, column: column,
                                              irregularity: irregularity.isEmpty ? nil : irregularity, spill: spill.first)
             }
-            tables[key] = RecordTablePosition(formats: tableFormats, csvName: name, csvBytes: bytes, spills: spills, counts: counts,
+            tables[key] = RecordTablePosition(formats: tableFormats, csvName: name, csvBytes: bytes, csvSHA256: csvSHA256, spills: spills, counts: counts,
                                               lastSortingValue: last, sorted: sorted, report: report)
         }
     }

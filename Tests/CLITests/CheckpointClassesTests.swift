@@ -267,4 +267,25 @@ final class CheckpointClassesTests: CLITestCase {
                                          expect: ["release.csv", "spikes.csv", "traces.mu.csv"])
         }
     }
+
+    /// A recorder file changed after its checkpoint (one byte of spikes.csv within the checkpointed
+    /// prefix; its length unchanged) is refused by its content's SHA-256, and nothing changes.
+    func testRecorderFileChangedAfterTheCheckpointIsRefusedByContent() throws {
+        let net = try network(seed: 71, name: "content")
+        let cut = scratch.appendingPathComponent("cut").path
+        let stopped = try vesicle("run", net, "--out", cut, "--quiet", "--checkpoint-every", "1000s", "--stop-after-window", "60")
+        XCTAssertEqual(stopped.status, 130, stopped.stderr)
+        let spikes = URL(fileURLWithPath: cut + "/spikes.csv")
+        var bytes = try Data(contentsOf: spikes)
+        XCTAssertGreaterThan(bytes.count, 100)
+        let k = bytes.count / 2
+        bytes[k] = bytes[k] == UInt8(ascii: "1") ? UInt8(ascii: "2") : UInt8(ascii: "1")
+        try bytes.write(to: spikes)
+        let before = try FileManager.default.contentsOfDirectory(atPath: cut).sorted()
+        let refused = try vesicle("resume", cut, "--quiet")
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("are not those checkpoint"), refused.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: cut).sorted(), before)
+        XCTAssertEqual(try Data(contentsOf: spikes), bytes)
+    }
 }
