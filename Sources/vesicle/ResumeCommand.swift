@@ -101,6 +101,20 @@ struct ResumeCommand: ParsableCommand {
         let source = String(decoding: sourceData, as: UTF8.self)
         for diagnostic in diagnostics { FileHandle.standardError.write(Data(diagnostic.rendered(source: source).utf8)) }
         guard var spec = compiled else { throw ExitCode(1) }
+        // The files the network reads must be those it read then (by path as the network names them).
+        let digests: [String: String]
+        do { digests = try RunCheckpointing.digests(of: spec) } catch { throw refuse("a file the network reads: \(error)") }
+        for (path, then) in header.inputSHA256.sorted(by: { $0.key < $1.key }) {
+            guard let now = digests[path] else {
+                throw refuse("the network no longer reads \(path), which it read when checkpoint \(chosen) was written")
+            }
+            guard now == then else {
+                throw refuse("the file \(path), which the network reads, is not the one checkpoint \(chosen) was written with (SHA-256 \(now.prefix(16))… now, \(then.prefix(16))… then)")
+            }
+        }
+        if let path = digests.keys.sorted().first(where: { header.inputSHA256[$0] == nil }) {
+            throw refuse("the network now reads \(path), which it did not read when checkpoint \(chosen) was written")
+        }
         spec.simulation.seed = header.seed
         spec.simulation.duration = duration?.milliseconds ?? header.durationMs
         guard spec.simulation.warmup == header.warmupMs else {

@@ -23,6 +23,8 @@ struct RunCheckpointHeader: Equatable {
     /// Each kernel-driven projection's convolution path ("direct" or "fft"), by name: a resume
     /// builds each on its path (the two agree to rounding only).
     var kernelPaths: [String: String] = [:]
+    /// The SHA-256 (hex) of every file the network file read (`NetworkSpec.readFiles`), by path.
+    var inputSHA256: [String: String] = [:]
     var recorders: RecorderPosition
 
     func encode(into encoder: inout CheckpointEncoder) {
@@ -41,11 +43,17 @@ struct RunCheckpointHeader: Equatable {
             encoder.string(name)
             encoder.string(path)
         }
+        encoder.int(inputSHA256.count)
+        for (path, sha) in inputSHA256.sorted(by: { $0.key < $1.key }) {
+            encoder.string(path)
+            encoder.string(sha)
+        }
         recorders.encode(into: &encoder)
     }
 
     init(vesicleVersion: String, networkSHA256: String, seed: UInt64, warmupMs: Double, durationMs: Double, timeMs: Double,
-         window: Int, checkpointEvery: String, threads: Int, kernelPaths: [String: String] = [:], recorders: RecorderPosition) {
+         window: Int, checkpointEvery: String, threads: Int, kernelPaths: [String: String] = [:],
+         inputSHA256: [String: String] = [:], recorders: RecorderPosition) {
         self.vesicleVersion = vesicleVersion
         self.networkSHA256 = networkSHA256
         self.seed = seed
@@ -56,6 +64,7 @@ struct RunCheckpointHeader: Equatable {
         self.checkpointEvery = checkpointEvery
         self.threads = threads
         self.kernelPaths = kernelPaths
+        self.inputSHA256 = inputSHA256
         self.recorders = recorders
     }
 
@@ -79,6 +88,14 @@ struct RunCheckpointHeader: Equatable {
             paths[name] = path
         }
         kernelPaths = paths
+        let m = try decoder.int()
+        guard (0...1 << 20).contains(m) else { throw CheckpointError("\(m) files read by the network") }
+        var digests: [String: String] = [:]
+        for _ in 0..<m {
+            let path = try decoder.string()
+            digests[path] = try decoder.string()
+        }
+        inputSHA256 = digests
         recorders = try RecorderPosition(checkpoint: &decoder)
     }
 }
@@ -111,6 +128,15 @@ final class RunCheckpointing {
     private(set) var totalSeconds = 0.0
     private(set) var lastBytes = 0
     private(set) var lastSeconds = 0.0
+    /// The SHA-256s of the files the network read, taken at the first checkpoint.
+    private var inputSHA256: [String: String]?
+
+    /// The SHA-256 (hex) of each file the network file read, by path.
+    static func digests(of spec: NetworkSpec) throws -> [String: String] {
+        var digests: [String: String] = [:]
+        for path in spec.readFiles.paths where digests[path] == nil { digests[path] = try SHA256.hexDigest(ofFile: path) }
+        return digests
+    }
 
     init(directory: RunDirectory, networkSHA256: String, interval: CheckpointInterval?, from time: Double) {
         self.directory = directory
@@ -135,11 +161,12 @@ final class RunCheckpointing {
                engine: (inout CheckpointEncoder) throws -> Void) throws {
         guard window != lastWindow else { return }
         let started = Date()
+        if inputSHA256 == nil { inputSHA256 = try Self.digests(of: spec) }
         let header = RunCheckpointHeader(
             vesicleVersion: VesicleVersion.current, networkSHA256: networkSHA256, seed: spec.simulation.seed,
             warmupMs: spec.simulation.warmup, durationMs: spec.simulation.duration, timeMs: time,
             window: window, checkpointEvery: interval?.text ?? "", threads: threads,
-            kernelPaths: kernelPaths, recorders: recorders)
+            kernelPaths: kernelPaths, inputSHA256: inputSHA256 ?? [:], recorders: recorders)
         var encoder = CheckpointEncoder(reservingCapacity: max(lastBytes, 1 << 16))
         header.encode(into: &encoder)
         try engine(&encoder)

@@ -288,4 +288,25 @@ final class CheckpointClassesTests: CLITestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: cut).sorted(), before)
         XCTAssertEqual(try Data(contentsOf: spikes), bytes)
     }
+
+    /// A file the network reads (here a spike-time list) changed after the checkpoint is refused by
+    /// its SHA-256, and the run resumes once the file is back as it was.
+    func testChangedFileTheNetworkReadsIsRefused() throws {
+        let times = scratch.appendingPathComponent("kick.txt")
+        try "5\n60\n".write(to: times, atomically: true, encoding: .utf8)
+        let text = try String(contentsOfFile: try network(seed: 72, name: "reads"), encoding: .utf8)
+            .replacingOccurrences(of: "spike_times(times = [5 ms, 60 ms])", with: "spike_times(times = file(\"kick.txt\"))")
+        let net = scratch.appendingPathComponent("reads.vsl").path
+        try text.write(toFile: net, atomically: true, encoding: .utf8)
+        let cut = scratch.appendingPathComponent("cut").path
+        let stopped = try vesicle("run", net, "--out", cut, "--quiet", "--checkpoint-every", "1000s", "--stop-after-window", "30")
+        XCTAssertEqual(stopped.status, 130, stopped.stdout + stopped.stderr)
+        try "5\n61\n".write(to: times, atomically: true, encoding: .utf8)
+        let refused = try vesicle("resume", cut, "--quiet")
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("kick.txt, which the network reads, is not the one checkpoint"), refused.stderr)
+        try "5\n60\n".write(to: times, atomically: true, encoding: .utf8)
+        let resumed = try vesicle("resume", cut, "--quiet")
+        XCTAssertEqual(resumed.status, 0, resumed.stdout + resumed.stderr)
+    }
 }
