@@ -11,8 +11,10 @@ final class AtomicOutputFile {
     private var buffer: [UInt8]
     private let capacity: Int
     private(set) var bytesWritten: Int = 0
-    /// A running SHA-256 of every byte written (with `hashing`): a checkpoint records the digest of
-    /// the file's prefix, and a resume checks the file's content against it, not only its length.
+    /// A running SHA-256 of every byte written, from the first checkpoint on (`contentSHA256()`, which
+    /// starts it from the bytes already written) or from a resume: a checkpoint records the digest of
+    /// the file's prefix, and a resume checks the file's content against it, not only its length. A run
+    /// without checkpoints hashes nothing.
     private var hasher: SHA256?
 
     static func temporaryPath(for path: String) -> String { path + ".partial" }
@@ -54,8 +56,15 @@ final class AtomicOutputFile {
         if hashing { hasher = try SHA256.prefixHasher(ofFile: temporaryPath, bytes: length) }
     }
 
-    /// The SHA-256 (hex) of the bytes written so far, "" when not hashing.
-    var contentSHA256: String { hasher.map { SHA256.hex(of: $0.finalize()) } ?? "" }
+    /// The SHA-256 (hex) of the bytes written so far; the first call reads back what was written.
+    /// - Complexity: O(bytes written) the first time, O(1) after.
+    func contentSHA256() throws -> String {
+        if hasher == nil {
+            try flush()
+            hasher = try SHA256.prefixHasher(ofFile: temporaryPath, bytes: bytesWritten)
+        }
+        return SHA256.hex(of: hasher!.finalize())
+    }
 
     deinit {
         if descriptor >= 0 { Glibc.close(descriptor) }

@@ -18,11 +18,11 @@ final class ColumnSpill {
     var fileName: String { String(file.finalPath.split(separator: "/").last ?? "") }
     /// Bytes of the records so far, and their SHA-256 (hex).
     var byteCount: Int { records * columns * 8 }
-    var contentSHA256: String { file.contentSHA256 }
+    func contentSHA256() throws -> String { try file.contentSHA256() }
 
     init(path: String, columns: Int) throws {
         self.columns = columns
-        file = try AtomicOutputFile(path: path, bufferCapacity: 1 << 16, hashing: true)
+        file = try AtomicOutputFile(path: path, bufferCapacity: 1 << 16)
     }
 
     /// Reopens the scratch file of an interrupted run after its first `records` records (a

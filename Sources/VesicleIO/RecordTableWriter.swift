@@ -79,7 +79,7 @@ final class RecordTableWriter {
         lastSortingValue = Array(repeating: -.infinity, count: layout.groups.count)
         sorted = Array(repeating: true, count: layout.groups.count)
         if formats.contains(.csv) {
-            let file = try AtomicOutputFile(path: path(layout.csvName()), bufferCapacity: 1 << 20, hashing: true)
+            let file = try AtomicOutputFile(path: path(layout.csvName()), bufferCapacity: 1 << 20)
             let names = (layout.groupColumn.map { [$0] } ?? []) + layout.columns.map(\.name)
             try file.write(names.joined(separator: ",") + "\n")
             csv = file
@@ -141,8 +141,8 @@ final class RecordTableWriter {
         for spill in spills { try spill.sync() }
         return RecordTablePosition(
             formats: formats.map(\.rawValue).sorted(), csvName: layout.csvName(), csvBytes: csv?.bytesWritten ?? 0,
-            csvSHA256: csv?.contentSHA256 ?? "",
-            spills: spills.map { ContinuedFile(name: $0.fileName, bytes: $0.byteCount, sha256: $0.contentSHA256) }, counts: counts,
+            csvSHA256: try csv?.contentSHA256() ?? "",
+            spills: try spills.map { ContinuedFile(name: $0.fileName, bytes: $0.byteCount, sha256: try $0.contentSHA256()) }, counts: counts,
             lastSortingValue: lastSortingValue, sorted: sorted)
     }
 

@@ -85,7 +85,7 @@ final class TraceReport {
     func checkpointPosition() throws -> TraceReportPosition {
         try spill?.sync()
         return TraceReportPosition(times: times, elements: elements, column: column, irregularity: irregularity,
-                                   spill: spill.map { ContinuedFile(name: $0.fileName, bytes: $0.byteCount, sha256: $0.contentSHA256) })
+                                   spill: try spill.map { ContinuedFile(name: $0.fileName, bytes: $0.byteCount, sha256: try $0.contentSHA256()) })
     }
 
     deinit { spill?.remove() }
