@@ -16,6 +16,7 @@ extension Checker {
                             weightDimension: Dimension, at range: SourceRange) throws(Reported) -> ConnectionList {
         let fullPath = relativePath.hasPrefix("/") || baseDirectory.isEmpty
             ? relativePath : (baseDirectory as NSString).appendingPathComponent(relativePath)
+        spec.readFiles.paths.append(fullPath)  // hashed into checkpoints (docs/CHECKPOINT.md)
         guard let data = FileManager.default.contents(atPath: fullPath) else {
             throw fail(.unreadableFile, "cannot read connection file '\(fullPath)'", at: range)
         }

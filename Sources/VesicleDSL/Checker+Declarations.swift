@@ -267,6 +267,7 @@ extension Checker {
     private func readTimes(_ relativePath: String, at range: SourceRange) throws(Reported) -> [Double] {
         let fullPath = relativePath.hasPrefix("/") || baseDirectory.isEmpty
             ? relativePath : (baseDirectory as NSString).appendingPathComponent(relativePath)
+        spec.readFiles.paths.append(fullPath)  // hashed into checkpoints (docs/CHECKPOINT.md)
         guard let data = FileManager.default.contents(atPath: fullPath) else {
             throw fail(.unreadableFile, "cannot read spike-time file '\(fullPath)'", at: range)
         }

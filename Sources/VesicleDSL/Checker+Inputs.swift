@@ -129,6 +129,7 @@ extension Checker {
     private func readSpikeTrains(_ relativePath: String, format: String, at range: SourceRange) throws(Reported) -> [[Double]] {
         let fullPath = relativePath.hasPrefix("/") || baseDirectory.isEmpty
             ? relativePath : (baseDirectory as NSString).appendingPathComponent(relativePath)
+        spec.readFiles.paths.append(fullPath)  // hashed into checkpoints (docs/CHECKPOINT.md)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: fullPath, isDirectory: &isDirectory) else {
             throw fail(.unreadableFile, "cannot read spike-train file '\(fullPath)': no such file", at: range)

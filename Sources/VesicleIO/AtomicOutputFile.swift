@@ -11,10 +11,16 @@ final class AtomicOutputFile {
     private var buffer: [UInt8]
     private let capacity: Int
     private(set) var bytesWritten: Int = 0
+    /// A running SHA-256 of every byte written, from the first checkpoint on (`contentSHA256()`, which
+    /// starts it from the bytes already written) or from a resume: a checkpoint records the digest of
+    /// the file's prefix, and a resume checks the file's content against it, not only its length. A run
+    /// without checkpoints hashes nothing.
+    private var hasher: SHA256?
 
     static func temporaryPath(for path: String) -> String { path + ".partial" }
 
-    init(path: String, bufferCapacity: Int = 1 << 16) throws {
+    init(path: String, bufferCapacity: Int = 1 << 16, hashing: Bool = false) throws {
+        hasher = hashing ? SHA256() : nil
         finalPath = path
         temporaryPath = Self.temporaryPath(for: path)
         capacity = max(4096, bufferCapacity)
@@ -29,7 +35,8 @@ final class AtomicOutputFile {
     /// Reopens the temporary file of an interrupted writer to go on writing after its first
     /// `length` bytes (a checkpoint's recorder position, docs/CHECKPOINT.md): what lies beyond them
     /// was written after the checkpoint and is cut off.
-    init(resuming path: String, length: Int, bufferCapacity: Int = 1 << 16) throws {
+    init(resuming path: String, length: Int, bufferCapacity: Int = 1 << 16, hashing: Bool = false) throws {
+        hasher = nil
         finalPath = path
         temporaryPath = Self.temporaryPath(for: path)
         capacity = max(4096, bufferCapacity)
@@ -46,6 +53,17 @@ final class AtomicOutputFile {
             throw VesicleIOError.writeFailed(path: temporaryPath, reason: "cannot cut it to \(length) bytes: \(reason)")
         }
         bytesWritten = length
+        if hashing { hasher = try SHA256.prefixHasher(ofFile: temporaryPath, bytes: length) }
+    }
+
+    /// The SHA-256 (hex) of the bytes written so far; the first call reads back what was written.
+    /// - Complexity: O(bytes written) the first time, O(1) after.
+    func contentSHA256() throws -> String {
+        if hasher == nil {
+            try flush()
+            hasher = try SHA256.prefixHasher(ofFile: temporaryPath, bytes: bytesWritten)
+        }
+        return SHA256.hex(of: hasher!.finalize())
     }
 
     deinit {
@@ -66,6 +84,9 @@ final class AtomicOutputFile {
 
     func write(bytes: UnsafeRawBufferPointer) throws {
         guard descriptor >= 0 else { throw VesicleIOError.finished(path: finalPath) }
+        if hasher != nil, let base = bytes.baseAddress {
+            hasher!.update(UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: bytes.count))
+        }
         if buffer.count + bytes.count > capacity { try flush() }
         if bytes.count >= capacity {
             try writeThrough(bytes)

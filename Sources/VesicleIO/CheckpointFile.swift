@@ -28,7 +28,8 @@ public enum CheckpointFileError: Error, CustomStringConvertible, Equatable {
 /// fsync, rename, fsync of the directory, so a checkpoint under its final name is whole.
 public enum CheckpointFile {
     public static let magic: [UInt8] = Array("VSCKPT\r\n".utf8)
-    /// Version 2: docs/CHECKPOINT.md (2: Bayesian rows store spike ordinals, not generator states). A reader refuses any other.
+    /// Version 2: docs/CHECKPOINT.md (against version 1: NumPy and HDF5 positions, every network class,
+    /// Bayesian rows' spike ordinals and counter-keyed drive streams). A reader refuses any other.
     public static let formatVersion: UInt32 = 2
     static let headerSize = 24
     static let digestSize = 32

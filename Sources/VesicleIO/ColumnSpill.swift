@@ -10,9 +10,34 @@ final class ColumnSpill {
     private(set) var records: Int = 0
     private var path: String { file.temporaryPath }
 
+    /// Kept when the run ends because a checkpoint refers to it (`remove` then leaves the file, for
+    /// a `vesicle resume` that reassembles the outputs from it, docs/CHECKPOINT.md).
+    var isKept = false
+
+    /// The scratch file's name in its directory, without the `.partial` it is written under.
+    var fileName: String { String(file.finalPath.split(separator: "/").last ?? "") }
+    /// Bytes of the records so far, and their SHA-256 (hex).
+    var byteCount: Int { records * columns * 8 }
+    func contentSHA256() throws -> String { try file.contentSHA256() }
+
     init(path: String, columns: Int) throws {
         self.columns = columns
         file = try AtomicOutputFile(path: path, bufferCapacity: 1 << 16)
+    }
+
+    /// Reopens the scratch file of an interrupted run after its first `records` records (a
+    /// checkpoint's position): what lies beyond was written after the checkpoint and is cut off.
+    init(resuming path: String, columns: Int, records: Int) throws {
+        self.columns = columns
+        file = try AtomicOutputFile(resuming: path, length: records * columns * 8, bufferCapacity: 1 << 16, hashing: true)
+        self.records = records
+        isKept = true
+    }
+
+    /// Flushes and syncs the records so far to disk (a checkpoint's position).
+    func sync() throws {
+        try file.sync()
+        isKept = true
     }
 
     func append(_ words: [UInt64]) throws {
@@ -55,9 +80,9 @@ final class ColumnSpill {
         }
     }
 
-    /// Deletes the scratch file.
+    /// Deletes the scratch file, unless a checkpoint refers to it (`isKept`: then only closes it).
     func remove() {
         try? file.close()
-        unlink(path)
+        if !isKept { unlink(path) }
     }
 }

@@ -1,18 +1,54 @@
-/// Where a table's writer stands at a checkpoint: its CSV file's name and length in bytes, and its
-/// per-group counts and order tracking (docs/CHECKPOINT.md, Recorders).
+import Glibc
+
+/// A file a resumed recorder goes on writing: its name in the run directory (it is written under
+/// `<name>.partial`) and the bytes a checkpoint says were written to it.
+public struct ContinuedFile: Equatable, Sendable {
+    public var name: String
+    public var bytes: Int
+    /// The SHA-256 (hex) of those bytes: a resume refuses a file whose prefix differs.
+    public var sha256: String
+    public init(name: String, bytes: Int, sha256: String) {
+        self.name = name
+        self.bytes = bytes
+        self.sha256 = sha256
+    }
+}
+
+/// Where a table's writer stands at a checkpoint (docs/CHECKPOINT.md, Recorders): its formats, its
+/// CSV file's name and length in bytes (when CSV is among them), the scratch column files NumPy and
+/// HDF5 are assembled from at the end (one per group, `counts[g]` records each), its per-group
+/// counts and order tracking, and a trace's dense form (`report`).
 public struct RecordTablePosition: Equatable, Sendable {
+    public var formats: [String]
     public var csvName: String
     public var csvBytes: Int
+    public var csvSHA256: String
+    public var spills: [ContinuedFile]
     public var counts: [Int]
     public var lastSortingValue: [Double]
     public var sorted: [Bool]
+    public var report: TraceReportPosition?
 
-    public init(csvName: String, csvBytes: Int, counts: [Int], lastSortingValue: [Double], sorted: [Bool]) {
+    public init(formats: [String] = ["csv"], csvName: String, csvBytes: Int, csvSHA256: String, spills: [ContinuedFile] = [],
+                counts: [Int], lastSortingValue: [Double], sorted: [Bool], report: TraceReportPosition? = nil) {
+        self.formats = formats
         self.csvName = csvName
         self.csvBytes = csvBytes
+        self.csvSHA256 = csvSHA256
+        self.spills = spills
         self.counts = counts
         self.lastSortingValue = lastSortingValue
         self.sorted = sorted
+        self.report = report
+    }
+
+    /// The output formats, as `OutputFormat`s (unknown names dropped; a decoder has refused them).
+    public var outputFormats: Set<OutputFormat> { Set(formats.compactMap(OutputFormat.init(rawValue:))) }
+
+    /// Every file a resume continues: the CSV file, the scratch columns, the dense form's scratch.
+    public var files: [ContinuedFile] {
+        (formats.contains("csv") ? [ContinuedFile(name: csvName, bytes: csvBytes, sha256: csvSHA256)] : []) + spills
+            + (report?.spill.map { [$0] } ?? [])
     }
 }
 
@@ -50,36 +86,64 @@ final class RecordTableWriter {
         }
         if formats.contains(.npy) || formats.contains(.hdf5) {
             for (g, _) in layout.groups.enumerated() {
-                spills.append(try ColumnSpill(path: path(".spill-\(layout.stem)-\(g).bin"), columns: layout.columns.count))
+                spills.append(try ColumnSpill(path: path(Self.spillName(layout, g)), columns: layout.columns.count))
             }
         }
     }
 
     /// Reopens the table of an interrupted run at a checkpoint's `position` (docs/CHECKPOINT.md,
-    /// Recorders): CSV only, whose bytes are final as they are written; NumPy and HDF5 are
-    /// assembled from scratch columns at the end and are refused at `--checkpoint-every`.
+    /// Recorders): the CSV file, whose bytes are final as they are written, and the scratch columns
+    /// NumPy and HDF5 are assembled from at the end, each cut back to the checkpoint's length.
+    /// The NumPy and HDF5 files an earlier end assembled are removed: `finish` assembles them anew.
     init(directory: String, layout: RecordTableLayout, resumingAt position: RecordTablePosition) throws {
+        let formats = position.outputFormats
+        let spilled = formats.contains(.npy) || formats.contains(.hdf5)
         guard position.counts.count == layout.groups.count, position.lastSortingValue.count == layout.groups.count,
-              position.sorted.count == layout.groups.count, position.csvName == layout.csvName() else {
+              position.sorted.count == layout.groups.count, position.csvName == layout.csvName(),
+              !formats.isEmpty, formats.count == position.formats.count,
+              position.spills.map(\.name) == (spilled ? layout.groups.indices.map { RecordTableWriter.spillName(layout, $0) } : []),
+              zip(position.spills, position.counts).allSatisfy({ $0.bytes == $1 * layout.columns.count * 8 }) else {
             throw VesicleIOError.invalidArgument("the checkpoint's position of \(position.csvName) does not fit \(layout.csvName())")
         }
         self.layout = layout
         self.directory = directory
-        formats = [.csv]
+        self.formats = formats
         counts = position.counts
         lastSortingValue = position.lastSortingValue
         sorted = position.sorted
-        csv = try AtomicOutputFile(resuming: directory + "/" + layout.csvName(), length: position.csvBytes, bufferCapacity: 1 << 20)
+        if formats.contains(.csv) {
+            csv = try AtomicOutputFile(resuming: directory + "/" + layout.csvName(), length: position.csvBytes, bufferCapacity: 1 << 20,
+                                       hashing: true)
+        }
+        for (g, spill) in position.spills.enumerated() {
+            spills.append(try ColumnSpill(resuming: directory + "/" + spill.name, columns: layout.columns.count, records: counts[g]))
+        }
+        var assembled: [String] = []
+        if formats.contains(.npy) {
+            for g in layout.groups.indices { for c in layout.columns.indices { assembled.append(layout.numpyName(group: g, column: c)) } }
+        }
+        if formats.contains(.hdf5) { assembled.append(layout.hdf5Name()) }
+        for name in assembled {
+            unlink(directory + "/" + name)
+            unlink(directory + "/" + AtomicOutputFile.temporaryPath(for: name))
+        }
     }
 
-    /// Syncs the table to disk and returns where it stands, for a checkpoint.
+    static func spillName(_ layout: RecordTableLayout, _ group: Int) -> String { ".spill-\(layout.stem)-\(group).bin" }
+
+    /// Syncs the table to disk and returns where it stands, for a checkpoint. The scratch columns
+    /// are kept from now on, whatever the run's end: the checkpoint refers to them.
     func checkpointPosition() throws -> RecordTablePosition {
-        guard let csv, spills.isEmpty, !isFinished else {
-            throw VesicleIOError.invalidArgument("\(layout.stem): only CSV output can be checkpointed")
+        guard !isFinished else {
+            throw VesicleIOError.invalidArgument("\(layout.stem): a finished table cannot be checkpointed")
         }
-        try csv.sync()
-        return RecordTablePosition(csvName: layout.csvName(), csvBytes: csv.bytesWritten, counts: counts,
-                                   lastSortingValue: lastSortingValue, sorted: sorted)
+        try csv?.sync()
+        for spill in spills { try spill.sync() }
+        return RecordTablePosition(
+            formats: formats.map(\.rawValue).sorted(), csvName: layout.csvName(), csvBytes: csv?.bytesWritten ?? 0,
+            csvSHA256: try csv?.contentSHA256() ?? "",
+            spills: try spills.map { ContinuedFile(name: $0.fileName, bytes: $0.byteCount, sha256: try $0.contentSHA256()) }, counts: counts,
+            lastSortingValue: lastSortingValue, sorted: sorted)
     }
 
     deinit {

@@ -57,6 +57,28 @@ public struct SHA256: Sendable {
     }
 
     /// Hex digest of a file's contents, read in 64 KiB blocks.
+    /// The hasher state after the first `count` bytes of the file at `path` (fewer if it is shorter:
+    /// the caller compares lengths).
+    /// - Complexity: O(count).
+    public static func prefixHasher(ofFile path: String, bytes count: Int) throws -> SHA256 {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw VesicleIOError.readFailed(path: path, reason: "cannot open the file")
+        }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        var remaining = count
+        while remaining > 0 {
+            let block: Data?
+            do { block = try handle.read(upToCount: min(remaining, 1 << 20)) } catch {
+                throw VesicleIOError.readFailed(path: path, reason: error.localizedDescription)
+            }
+            guard let block, !block.isEmpty else { break }
+            hasher.update(block)
+            remaining -= block.count
+        }
+        return hasher
+    }
+
     public static func hexDigest(ofFile path: String) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw VesicleIOError.readFailed(path: path, reason: "cannot open the file")

@@ -15,6 +15,24 @@ import Foundation
 /// Samples must arrive in (time, index) order with the same indices at every time, as the engine's
 /// samplers emit them. When they do not (a trace appended to by hand, a neuron missing at one
 /// time), there is no matrix: the JSON says why and the long table stays the record.
+/// Where a trace's dense form stands at a checkpoint: its time grid and elements so far, the column
+/// the next sample fills, why it has no matrix (if so), and its scratch matrix file.
+public struct TraceReportPosition: Equatable, Sendable {
+    public var times: [Double]
+    public var elements: [UInt64]
+    public var column: Int
+    public var irregularity: String?
+    public var spill: ContinuedFile?
+
+    public init(times: [Double], elements: [UInt64], column: Int, irregularity: String?, spill: ContinuedFile?) {
+        self.times = times
+        self.elements = elements
+        self.column = column
+        self.irregularity = irregularity
+        self.spill = spill
+    }
+}
+
 final class TraceReport {
     let directory: String
     let name: String
@@ -36,8 +54,38 @@ final class TraceReport {
         self.unit = unit
         self.quantity = quantity
         self.population = population ?? name
-        spill = dense ? try ColumnSpill(path: directory + "/.spill-traces.\(name)-matrix.bin", columns: 1) : nil
+        spill = dense ? try ColumnSpill(path: directory + "/" + TraceReport.spillName(name), columns: 1) : nil
         if !dense { irregularity = "no npy or hdf5 output was chosen" }
+    }
+
+    /// Reopens the dense form of an interrupted run at a checkpoint's position.
+    init(directory: String, name: String, indexColumn: String, unit: String?, quantity: String?, population: String?,
+         resumingAt position: TraceReportPosition) throws {
+        self.directory = directory
+        self.name = name
+        self.indexColumn = indexColumn
+        self.unit = unit
+        self.quantity = quantity
+        self.population = population ?? name
+        times = position.times
+        elements = position.elements
+        column = position.column
+        irregularity = position.irregularity
+        if let file = position.spill {
+            guard file.name == TraceReport.spillName(name), file.bytes % 8 == 0 else {
+                throw VesicleIOError.invalidArgument("the checkpoint's dense form of trace \(name) does not fit it")
+            }
+            spill = try ColumnSpill(resuming: directory + "/" + file.name, columns: 1, records: file.bytes / 8)
+        }
+    }
+
+    static func spillName(_ name: String) -> String { ".spill-traces.\(name)-matrix.bin" }
+
+    /// Syncs the scratch matrix and returns where the dense form stands, for a checkpoint.
+    func checkpointPosition() throws -> TraceReportPosition {
+        try spill?.sync()
+        return TraceReportPosition(times: times, elements: elements, column: column, irregularity: irregularity,
+                                   spill: try spill.map { ContinuedFile(name: $0.fileName, bytes: $0.byteCount, sha256: try $0.contentSHA256()) })
     }
 
     deinit { spill?.remove() }

@@ -42,24 +42,33 @@ public final class TraceWriter {
             population: population, dense: formats.contains(.npy) || formats.contains(.hdf5))
     }
 
-    /// Reopens the trace of an interrupted run at a checkpoint's position (CSV only: its dense form
-    /// needs NumPy or HDF5, which are not checkpointed).
+    /// Reopens the trace of an interrupted run at a checkpoint's position, its dense form included.
     public init(
         directory: RunDirectory, name: String, indexColumn: String = "neuron", resumingAt position: RecordTablePosition,
         unit: String? = nil, quantity: String? = nil, population: String? = nil
     ) throws {
         try validateFileComponent(name)
         self.name = name
-        formats = [.csv]
+        formats = position.outputFormats
         table = try RecordTableWriter(
             directory: directory.path, layout: Self.layout(name: name, indexColumn: indexColumn), resumingAt: position)
-        report = try TraceReport(
-            directory: directory.path, name: name, indexColumn: indexColumn, unit: unit, quantity: quantity,
-            population: population, dense: false)
+        if let at = position.report {
+            report = try TraceReport(
+                directory: directory.path, name: name, indexColumn: indexColumn, unit: unit, quantity: quantity,
+                population: population, resumingAt: at)
+        } else {
+            report = try TraceReport(
+                directory: directory.path, name: name, indexColumn: indexColumn, unit: unit, quantity: quantity,
+                population: population, dense: formats.contains(.npy) || formats.contains(.hdf5))
+        }
     }
 
-    /// Syncs the trace and returns its position, for a checkpoint.
-    public func checkpointPosition() throws -> RecordTablePosition { try table.checkpointPosition() }
+    /// Syncs the trace and returns its position, its dense form's included, for a checkpoint.
+    public func checkpointPosition() throws -> RecordTablePosition {
+        var position = try table.checkpointPosition()
+        position.report = try report.checkpointPosition()
+        return position
+    }
 
     public func append(time: Double, index: Int, value: Double) throws {
         guard index >= 0 else { throw VesicleIOError.invalidArgument("negative index \(index) in trace \(name)") }

@@ -160,6 +160,21 @@ public final class StreamingConvolver {
         spectrumImaginary.deallocate()
     }
 
+    /// The state between blocks, for a checkpoint: the last K - 1 inputs of every channel
+    /// (channel-major) and the segment counts.
+    public var checkpointState: (history: [Double], segments: Int, inPlaceSegments: Int) {
+        (history, segmentsTransformed, inPlaceSegmentsTransformed)
+    }
+
+    /// Restores `checkpointState`; false (nothing changed) when `history` does not fit this convolver.
+    public func restore(history: [Double], segments: Int, inPlaceSegments: Int) -> Bool {
+        guard history.count == self.history.count else { return false }
+        self.history = history
+        segmentsTransformed = segments
+        inPlaceSegmentsTransformed = inPlaceSegments
+        return true
+    }
+
     /// Forgets all past input (as if the signal started again at n = 0).
     public func reset() {
         for i in history.indices { history[i] = 0 }

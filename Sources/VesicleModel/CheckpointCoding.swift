@@ -76,6 +76,19 @@ public struct CheckpointEncoder {
         int(values.count)
         for v in values { int(v) }
     }
+
+    /// A count, then the bytes as they are.
+    /// - Complexity: O(values.count).
+    public mutating func u8s(_ values: UnsafeBufferPointer<UInt8>) {
+        int(values.count)
+        bytes.append(contentsOf: values)
+    }
+
+    /// A count, then each value's 32 bits.
+    public mutating func u32s(_ values: ArraySlice<UInt32>) {
+        int(values.count)
+        for v in values { u32(v) }
+    }
 }
 
 /// Reads values in the checkpoint encoding; every read checks that the bytes are there.
@@ -192,6 +205,24 @@ public struct CheckpointDecoder {
         var out: [Int] = []
         out.reserveCapacity(n)
         for _ in 0..<n { out.append(try int()) }
+        return out
+    }
+
+    /// Reads `u8s` into `out`, which must have room for `expected` values.
+    public mutating func u8s(into out: UnsafeMutablePointer<UInt8>, expected: Int, _ what: String) throws {
+        let n = try count(expected, what)
+        let r = try take(n)
+        bytes.withUnsafeBytes { raw in
+            if n > 0 { UnsafeMutableRawPointer(out).copyMemory(from: raw.baseAddress! + r.lowerBound, byteCount: n) }
+        }
+    }
+
+    public mutating func u32s(expected: Int? = nil, _ what: String) throws -> [UInt32] {
+        let n = try count(expected, what)
+        guard n <= (bytes.count - offset) / 4 else { throw CheckpointError("\(what): \(n) values, more than the checkpoint holds") }
+        var out: [UInt32] = []
+        out.reserveCapacity(n)
+        for _ in 0..<n { out.append(try u32()) }
         return out
     }
 

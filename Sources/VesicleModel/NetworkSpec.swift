@@ -15,6 +15,9 @@ public struct NetworkSpec: Sendable, Equatable {
     public var recordings: [RecordingSpec]
     /// Kernels that kernel-driven projections refer to by name.
     public var kernels: [KernelSpec] = []
+    /// The files the network file read (spike times, spike trains, connection lists, kernels), as
+    /// the checker opened them: a checkpoint holds their SHA-256s and a resume refuses changed ones.
+    public var readFiles = ReadFiles()
 
     public init(
         simulation: SimulationSpec = SimulationSpec(),
@@ -341,4 +344,12 @@ public struct ProjectionSpec: Sendable, Equatable {
         self.weight = weight
         self.delay = delay
     }
+}
+
+/// The paths of the files a network file read. Not part of a network's identity: two specs are the
+/// same network whatever the places their data came from, so every two compare equal.
+public struct ReadFiles: Sendable, Equatable {
+    public var paths: [String] = []
+    public init() {}
+    public static func == (_: ReadFiles, _: ReadFiles) -> Bool { true }
 }

@@ -31,24 +31,25 @@ public struct FeedbackExperiment {
     /// Rate of each input, Hz.
     public let rates: [Double]
     /// Index of the last completed bin.
-    public private(set) var binIndex = 0
+    public internal(set) var binIndex = 0
     /// Bins the network spec asked for (warm-up + duration); nil when built from parameters.
     public let plannedBins: Int?
-    public private(set) var metrics = TrackingMetrics()
+    public internal(set) var metrics = TrackingMetrics()
     /// Per-synapse variability statistics; empty unless `parameters.measuresVariability`.
-    public private(set) var variability: [SynapseVariability]
-    public private(set) var traces: [SynapseTraceSample] = []
+    public internal(set) var variability: [SynapseVariability]
+    public internal(set) var traces: [SynapseTraceSample] = []
     /// Synapse touches so far (spike updates plus lazy catch-ups for metrics and traces).
-    public private(set) var synapseUpdates = 0
+    public internal(set) var synapseUpdates = 0
     /// Called after every bin with what the synapses saw; nil (the default) costs nothing.
     public var binObserver: ((FeedbackBinRecord) -> Void)?
 
-    private var synapses: [FeedbackSynapse]
-    private var releaseStream: RandomStream
+    // Internal: `FeedbackExperiment+Checkpoint.swift` restores them.
+    var synapses: [FeedbackSynapse]
+    var releaseStream: RandomStream
     /// The output noise's key: bin k's noise is the first normal of (seed, feedbackNoise, 0, k mod 2^32),
     /// event k >> 32, so it depends on the bin alone, not on what was drawn before (issue 13 item 3).
     private let noiseKey: CounterKey
-    private var queue: SpikeBinQueue
+    var queue: SpikeBinQueue
     private let priorBins: OrnsteinUhlenbeckBinTable
     private let teacherBins: OrnsteinUhlenbeckBinTable
 

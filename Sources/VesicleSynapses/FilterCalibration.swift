@@ -4,10 +4,10 @@
 /// posterior (the error is then a draw from the posterior itself), above 1 when it is overconfident,
 /// below when it is underconfident. Reported beside the fraction within ±2 sd (TrackingMetrics).
 public struct FilterCalibration: Sendable, Equatable {
-    public private(set) var sampleCount = 0
-    public private(set) var sum = 0.0
+    public internal(set) var sampleCount = 0
+    public internal(set) var sum = 0.0
     /// Samples at which the posterior's covariance was not positive definite (z^2 undefined).
-    public private(set) var undefinedCount = 0
+    public internal(set) var undefinedCount = 0
 
     public init() {}
 

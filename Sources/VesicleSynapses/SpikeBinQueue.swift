@@ -16,13 +16,14 @@ struct SpikeBinQueue {
     static let lastBin = 1 << 53
 
     /// The bin an input is due at, and the next input in its bucket (-1 at the end).
-    private struct Link {
+    struct Link {
         var due: Int
         var next: Int32
     }
 
-    private var head: [Int32]
-    private var links: [Link]
+    // Internal: `FeedbackExperiment+Checkpoint.swift` encodes them.
+    var head: [Int32]
+    var links: [Link]
 
     init(inputCount: Int) {
         head = Array(repeating: -1, count: Self.bucketCount)

@@ -54,33 +54,34 @@ public func synapticGradientUpdate(mu: inout [Double], x: [Double], y: Double, e
 /// steps) it would make sigma2 negative. The run then stops with `posteriorLeftDomain`, as
 /// docs/MODEL.md §4 requires; a smaller step is the remedy, not a clamp.
 public struct SynapticFilterExperiment {
+    // Internal setters: `SynapticFilterExperiment+Checkpoint.swift` restores the state.
     public let parameters: SynapticFilterParameters
-    public private(set) var stepIndex = 0
-    public private(set) var outputSpikes = 0
-    public private(set) var metrics = TrackingMetrics()
+    public internal(set) var stepIndex = 0
+    public internal(set) var outputSpikes = 0
+    public internal(set) var metrics = TrackingMetrics()
     /// z^2 = (mu - w)^T Sigma^-1 (mu - w) / d over the d inputs, at the metric times (filter only).
-    public private(set) var calibration = FilterCalibration()
+    public internal(set) var calibration = FilterCalibration()
     /// The particle filter's MSE on the same samples, when `particleReference` is set.
-    public private(set) var particleMetrics = TrackingMetrics()
+    public internal(set) var particleMetrics = TrackingMetrics()
     /// The full posterior, when `covariance = full`.
     public private(set) var fullPosterior: FullCovariancePosterior?
     /// The particle-filter reference, when `particleReference` is set.
     public private(set) var particleFilter: SynapticParticleFilter?
     /// The sampling filter's estimates, when `samplingTimeConstant` is set.
     public private(set) var sampling: SamplingFilterEstimates?
-    private var sampleStream: RandomStream
+    var sampleStream: RandomStream
 
     /// Posterior means and variances; index `inputCount` is the bias input.
-    public private(set) var mu: [Double]
-    public private(set) var sigma2: [Double]
+    public internal(set) var mu: [Double]
+    public internal(set) var sigma2: [Double]
     /// Teacher weights w*.
-    public private(set) var target: [Double]
+    public internal(set) var target: [Double]
     /// Traces at the start of the next step.
-    public private(set) var trace: [Double]
-    private var nextSpike: [Double]
-    private var inputStreams: [RandomStream]
-    private var teacherStream: RandomStream
-    private var outputStream: RandomStream
+    public internal(set) var trace: [Double]
+    var nextSpike: [Double]
+    var inputStreams: [RandomStream]
+    var teacherStream: RandomStream
+    var outputStream: RandomStream
     private let hazard: Double
     private let traceDecay: Double
     private let priorDecay: Double

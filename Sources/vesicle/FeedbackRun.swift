@@ -11,6 +11,12 @@ struct FeedbackRun {
     let directory: RunDirectory
     let formats: Set<OutputFormat>
     let quiet: Bool
+    /// The network file's SHA-256 (hex), written into checkpoints.
+    var networkSHA256 = ""
+    /// docs/CHECKPOINT.md: checkpoints at the ends of the run's chunks (max(bin, 1 s)), its windows.
+    var checkpointEvery: CheckpointInterval?
+    var stopAfterWindow: Int?
+    var resume: LoadedCheckpoint?
 
     func execute() throws -> RunOutcome {
         var experiment = try FeedbackExperiment(spec: spec)
@@ -23,13 +29,37 @@ struct FeedbackRun {
             guard rec.kind == .spikes, let source = rec.source, source.population == sourceName else { return nil }
             return source.range ?? 0..<(spec.population(named: sourceName)?.size ?? 0)
         }
-        let releases = try releaseLimit.map { _ in try ReleaseLogWriter(directory: directory, formats: formats) }
         let populations = spec.populations.map(\.name)
-        let raster = spikeRanges.isEmpty ? nil : try SpikeRasterWriter(directory: directory, populations: populations, formats: formats)
         let sourceIndex = populations.firstIndex(of: sourceName) ?? 0
         let bin = spec.feedbacks[0].bin
         var failure: Error?
         var spikeCount = 0
+        var window = 0
+        let releases: ReleaseLogWriter?
+        let raster: SpikeRasterWriter?
+        if let resume {
+            var decoder = resume.engine
+            do {
+                try decoder.section("feedback_run")
+                window = try decoder.int()
+                try experiment.restoreCheckpoint(from: &decoder)
+                try decoder.section("end")
+            } catch {
+                throw CommandFailure("checkpoint \(resume.name) does not fit this experiment: \(error)")
+            }
+            let tables = resume.header.recorders.tables
+            func table(_ key: String) throws -> RecordTablePosition {
+                guard let table = tables[key] else { throw CheckpointError("the checkpoint holds no position for \(key)") }
+                return table
+            }
+            releases = try releaseLimit.map { _ in try ReleaseLogWriter(directory: directory, resumingAt: try table(StreamingRecorder.releaseKey)) }
+            raster = spikeRanges.isEmpty ? nil
+                : try SpikeRasterWriter(directory: directory, populations: populations, resumingAt: try table(StreamingRecorder.rasterKey))
+            spikeCount = resume.header.recorders.spikeCounts.indices.contains(sourceIndex) ? resume.header.recorders.spikeCounts[sourceIndex] : 0
+        } else {
+            releases = try releaseLimit.map { _ in try ReleaseLogWriter(directory: directory, formats: formats) }
+            raster = spikeRanges.isEmpty ? nil : try SpikeRasterWriter(directory: directory, populations: populations, formats: formats)
+        }
         experiment.binObserver = { record in
             guard failure == nil else { return }
             do {
@@ -51,18 +81,48 @@ struct FeedbackRun {
         let total = spec.simulation.warmup + spec.simulation.duration
         let progress = ProgressReporter(duration: total, quiet: quiet)
         let chunk = max(bin, 1000)
+        let checkpointRequested = checkpointEvery != nil || resume != nil || stopAfterWindow != nil
+        let interval = checkpointEvery ?? resume.flatMap { try? CheckpointInterval.parse($0.header.checkpointEvery) }
+        let checkpointing = checkpointRequested
+            ? RunCheckpointing(directory: directory, networkSHA256: networkSHA256, interval: interval, from: experiment.time)
+            : nil
+        let runFormats = self.formats, runSpec = self.spec
+        func checkpoint() throws {
+            guard let checkpointing, failure == nil else { return }
+            var tables: [String: RecordTablePosition] = [:]
+            if let raster { tables[StreamingRecorder.rasterKey] = try raster.checkpointPosition() }
+            if let releases { tables[StreamingRecorder.releaseKey] = try releases.checkpointPosition() }
+            var counts = Array(repeating: 0, count: populations.count)
+            counts[sourceIndex] = spikeCount
+            let position = RecorderPosition(tables: tables, spikeCounts: counts, releaseCount: releases?.count ?? 0,
+                                            formats: runFormats.map(\.rawValue).sorted())
+            let index = window
+            var state = experiment
+            state.binObserver = nil
+            try checkpointing.write(window: index, time: state.time, spec: runSpec, threads: 1, recorders: position) { encoder in
+                encoder.section("feedback_run")
+                encoder.int(index)
+                state.encodeCheckpoint(into: &encoder)
+                encoder.section("end")
+            }
+        }
+        var stoppedAtWindow = false
         while experiment.time < total && failure == nil && !stop.shouldStop {
             try experiment.run(until: min(experiment.time + chunk, total))
+            window += 1
             progress.update(simulatedTime: experiment.time)
+            if checkpointing?.schedule?.isDue(at: experiment.time) == true { try checkpoint() }
+            if window == stopAfterWindow && experiment.time < total { stoppedAtWindow = true; break }
         }
         progress.finish()
         if let failure { throw failure }
+        try checkpoint()
         // A signal stop leaves whole files up to the time reached; the metadata says partial.
         let reachedEnd = experiment.time >= total
         try releases?.finish(complete: true)
         try raster?.finish(complete: true)
         try writeTraces(experiment.traces, complete: true)
-        let summary = [
+        var summary = [
             String(format: "feedback run: %d synapses, %.0f ms in %d bins, %d synapse updates",
                    experiment.parameters.inputCount, experiment.time, experiment.binIndex, experiment.synapseUpdates),
             experiment.metrics.pairCount > 0
@@ -70,12 +130,15 @@ struct FeedbackRun {
                          experiment.metrics.meanSquaredError, experiment.metrics.calibration)
                 : "no metrics: the run ended before the burn-in",
         ]
+        if let checkpointing { summary.append(checkpointing.summary) }
         var counts = Array(repeating: 0, count: populations.count)
         counts[sourceIndex] = spikeCount
         let meta = populations.enumerated().map {
             RunMetadata.Population(name: $1, neurons: spec.populations[$0].size, spikes: counts[$0])
         }
-        return RunOutcome(simulatedTime: experiment.time, stopReason: reachedEnd ? nil : (stop.reason ?? "stopped"), populations: meta,
+        return RunOutcome(simulatedTime: experiment.time, stopReason: reachedEnd ? nil
+                            : (stop.reason ?? (stoppedAtWindow ? "stopped after window \(window) (--stop-after-window)" : "stopped")),
+                          populations: meta,
                           releases: releases?.count ?? 0, summary: summary)
     }
 

@@ -34,6 +34,10 @@ struct ResumeCommand: ParsableCommand {
             transform: CheckpointInterval.parse)
     var checkpointEvery: CheckpointInterval?
 
+    @Option(name: .customLong("kernel-path"),
+            help: "direct or fft: refused unless it is the path every kernel-driven projection was convolved on before (default: that path; the two agree to rounding only).")
+    var kernelPath: String?
+
     @Option(name: .customLong("stop-after-window"), help: .hidden)
     var stopAfterWindow: Int?
 
@@ -43,6 +47,9 @@ struct ResumeCommand: ParsableCommand {
     func validate() throws {
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
         try duration?.validate(flag: "--duration")
+        if let kernelPath, kernelPath != "direct", kernelPath != "fft" {
+            throw ValidationError("unknown --kernel-path '\(kernelPath)'; choose direct or fft (automatic would choose anew)")
+        }
     }
 
     /// A refusal: the message, and the promise that nothing was changed.
@@ -74,6 +81,11 @@ struct ResumeCommand: ParsableCommand {
             throw refuse(reason)
         }
         let header = loaded.header
+        if let kernelPath {
+            for (name, path) in header.kernelPaths.sorted(by: { $0.key < $1.key }) where path != kernelPath {
+                throw refuse("kernel projection '\(name)' was convolved on the \(path) path up to checkpoint \(chosen); --kernel-path \(kernelPath) would continue it on another, which agrees to rounding only, not byte for byte")
+            }
+        }
         guard header.vesicleVersion == VesicleVersion.current else {
             throw refuse("checkpoint \(chosen) was written by vesicle \(header.vesicleVersion); this is vesicle \(VesicleVersion.current), whose results may differ")
         }
@@ -89,6 +101,20 @@ struct ResumeCommand: ParsableCommand {
         let source = String(decoding: sourceData, as: UTF8.self)
         for diagnostic in diagnostics { FileHandle.standardError.write(Data(diagnostic.rendered(source: source).utf8)) }
         guard var spec = compiled else { throw ExitCode(1) }
+        // The files the network reads must be those it read then (by path as the network names them).
+        let digests: [String: String]
+        do { digests = try RunCheckpointing.digests(of: spec) } catch { throw refuse("a file the network reads: \(error)") }
+        for (path, then) in header.inputSHA256.sorted(by: { $0.key < $1.key }) {
+            guard let now = digests[path] else {
+                throw refuse("the network no longer reads \(path), which it read when checkpoint \(chosen) was written")
+            }
+            guard now == then else {
+                throw refuse("the file \(path), which the network reads, is not the one checkpoint \(chosen) was written with (SHA-256 \(now.prefix(16))… now, \(then.prefix(16))… then)")
+            }
+        }
+        if let path = digests.keys.sorted().first(where: { header.inputSHA256[$0] == nil }) {
+            throw refuse("the network now reads \(path), which it did not read when checkpoint \(chosen) was written")
+        }
         spec.simulation.seed = header.seed
         spec.simulation.duration = duration?.milliseconds ?? header.durationMs
         guard spec.simulation.warmup == header.warmupMs else {
@@ -103,20 +129,28 @@ struct ResumeCommand: ParsableCommand {
         }
         // The recorder files must hold at least what the checkpoint says was written.
         var moves: [(from: String, to: String)] = []
-        for table in header.recorders.tables.values.sorted(by: { $0.csvName < $1.csvName }) {
-            let final = dir + "/" + table.csvName, partial = final + ".partial"
+        for file in header.recorders.tables.values.flatMap(\.files).sorted(by: { $0.name < $1.name }) {
+            let final = dir + "/" + file.name, partial = final + ".partial"
             let path: String
             if FileManager.default.fileExists(atPath: partial) {
                 path = partial
-            } else if FileManager.default.fileExists(atPath: final) {
+            } else if FileManager.default.fileExists(atPath: final), !file.name.hasPrefix(".") {
                 path = final
                 moves.append((final, partial))
             } else {
-                throw refuse("\(table.csvName), which checkpoint \(chosen) continues, is missing")
+                throw refuse("\(file.name.hasPrefix(".") ? "the scratch file " + file.name + ".partial" : file.name), which checkpoint \(chosen) continues, is missing")
             }
             let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? -1
-            guard size >= table.csvBytes else {
-                throw refuse("\(path) holds \(size) bytes, fewer than the \(table.csvBytes) checkpoint \(chosen) says were written")
+            guard size >= file.bytes else {
+                throw refuse("\(path) holds \(size) bytes, fewer than the \(file.bytes) checkpoint \(chosen) says were written")
+            }
+            // By content: the bytes the checkpoint says were written must be those bytes.
+            let prefix: String
+            do { prefix = SHA256.hex(of: try SHA256.prefixHasher(ofFile: path, bytes: file.bytes).finalize()) } catch {
+                throw refuse("\(error)")
+            }
+            guard prefix == file.sha256 else {
+                throw refuse("the first \(file.bytes) bytes of \(path) are not those checkpoint \(chosen) recorded (SHA-256 \(prefix.prefix(16))… now, \(file.sha256.prefix(16))… then): the file was changed after it was written")
             }
         }
 
@@ -135,9 +169,22 @@ struct ResumeCommand: ParsableCommand {
         let started = Date()
         let outcome: RunOutcome
         do {
-            outcome = try SpikingRun(spec: spec, directory: directory, formats: [.csv], quiet: quiet, kernelPath: .automatic,
-                                     threads: threads, networkSHA256: sha, checkpointEvery: checkpointEvery,
-                                     stopAfterWindow: stopAfterWindow, resume: loaded).execute()
+            if !SynapticFilterRun.applies(to: spec), !spec.feedbacks.isEmpty {
+                outcome = try FeedbackRun(spec: spec, directory: directory,
+                                          formats: Set(header.recorders.formats.compactMap(OutputFormat.init(rawValue:))),
+                                          quiet: quiet, networkSHA256: sha, checkpointEvery: checkpointEvery,
+                                          stopAfterWindow: stopAfterWindow, resume: loaded).execute()
+            } else if SynapticFilterRun.applies(to: spec) {
+                outcome = try SynapticFilterRun(spec: spec, directory: directory,
+                                                formats: Set(header.recorders.formats.compactMap(OutputFormat.init(rawValue:))),
+                                                quiet: quiet, networkSHA256: sha, checkpointEvery: checkpointEvery,
+                                                stopAfterWindow: stopAfterWindow, resume: loaded).execute()
+            } else {
+                outcome = try SpikingRun(spec: spec, directory: directory,
+                                         formats: Set(header.recorders.formats.compactMap(OutputFormat.init(rawValue:))), quiet: quiet,
+                                         kernelPath: .automatic, threads: threads, networkSHA256: sha, checkpointEvery: checkpointEvery,
+                                         stopAfterWindow: stopAfterWindow, resume: loaded).execute()
+            }
         } catch {
             metadata.wallTimeSeconds = previousWall + Date().timeIntervalSince(started)
             metadata.stopReason = "error: \(error)"

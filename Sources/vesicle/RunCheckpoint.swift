@@ -20,6 +20,11 @@ struct RunCheckpointHeader: Equatable {
     var checkpointEvery: String
     /// The thread count of the run that wrote it (informative: the state does not depend on it).
     var threads: Int
+    /// Each kernel-driven projection's convolution path ("direct" or "fft"), by name: a resume
+    /// builds each on its path (the two agree to rounding only).
+    var kernelPaths: [String: String] = [:]
+    /// The SHA-256 (hex) of every file the network file read (`NetworkSpec.readFiles`), by path.
+    var inputSHA256: [String: String] = [:]
     var recorders: RecorderPosition
 
     func encode(into encoder: inout CheckpointEncoder) {
@@ -33,11 +38,22 @@ struct RunCheckpointHeader: Equatable {
         encoder.int(window)
         encoder.string(checkpointEvery)
         encoder.int(threads)
+        encoder.int(kernelPaths.count)
+        for (name, path) in kernelPaths.sorted(by: { $0.key < $1.key }) {
+            encoder.string(name)
+            encoder.string(path)
+        }
+        encoder.int(inputSHA256.count)
+        for (path, sha) in inputSHA256.sorted(by: { $0.key < $1.key }) {
+            encoder.string(path)
+            encoder.string(sha)
+        }
         recorders.encode(into: &encoder)
     }
 
     init(vesicleVersion: String, networkSHA256: String, seed: UInt64, warmupMs: Double, durationMs: Double, timeMs: Double,
-         window: Int, checkpointEvery: String, threads: Int, recorders: RecorderPosition) {
+         window: Int, checkpointEvery: String, threads: Int, kernelPaths: [String: String] = [:],
+         inputSHA256: [String: String] = [:], recorders: RecorderPosition) {
         self.vesicleVersion = vesicleVersion
         self.networkSHA256 = networkSHA256
         self.seed = seed
@@ -47,6 +63,8 @@ struct RunCheckpointHeader: Equatable {
         self.window = window
         self.checkpointEvery = checkpointEvery
         self.threads = threads
+        self.kernelPaths = kernelPaths
+        self.inputSHA256 = inputSHA256
         self.recorders = recorders
     }
 
@@ -61,6 +79,23 @@ struct RunCheckpointHeader: Equatable {
         window = try decoder.int()
         checkpointEvery = try decoder.string()
         threads = try decoder.int()
+        let n = try decoder.int()
+        guard (0...1 << 20).contains(n) else { throw CheckpointError("\(n) kernel projections") }
+        var paths: [String: String] = [:]
+        for _ in 0..<n {
+            let name = try decoder.string(), path = try decoder.string()
+            guard path == "direct" || path == "fft" else { throw CheckpointError("kernel projection '\(name)': path '\(path)'") }
+            paths[name] = path
+        }
+        kernelPaths = paths
+        let m = try decoder.int()
+        guard (0...1 << 20).contains(m) else { throw CheckpointError("\(m) files read by the network") }
+        var digests: [String: String] = [:]
+        for _ in 0..<m {
+            let path = try decoder.string()
+            digests[path] = try decoder.string()
+        }
+        inputSHA256 = digests
         recorders = try RecorderPosition(checkpoint: &decoder)
     }
 }
@@ -93,6 +128,15 @@ final class RunCheckpointing {
     private(set) var totalSeconds = 0.0
     private(set) var lastBytes = 0
     private(set) var lastSeconds = 0.0
+    /// The SHA-256s of the files the network read, taken at the first checkpoint.
+    private var inputSHA256: [String: String]?
+
+    /// The SHA-256 (hex) of each file the network file read, by path.
+    static func digests(of spec: NetworkSpec) throws -> [String: String] {
+        var digests: [String: String] = [:]
+        for path in spec.readFiles.paths where digests[path] == nil { digests[path] = try SHA256.hexDigest(ofFile: path) }
+        return digests
+    }
 
     init(directory: RunDirectory, networkSHA256: String, interval: CheckpointInterval?, from time: Double) {
         self.directory = directory
@@ -104,18 +148,31 @@ final class RunCheckpointing {
     /// Writes a checkpoint of the run as it stands at a window boundary.
     func write(simulator: Simulator, recorder: StreamingRecorder, spec: NetworkSpec, threads: Int) throws {
         guard simulator.counters.windows != lastWindow else { return }
+        try write(window: simulator.counters.windows, time: simulator.time, spec: spec, threads: threads,
+                  kernelPaths: simulator.network.kernelPaths, recorders: try recorder.checkpointPosition()) {
+            try simulator.encodeCheckpoint(into: &$0)
+        }
+    }
+
+    /// Writes a checkpoint: the run header with `recorders` (the files synced), then `engine`'s state.
+    /// A window already checkpointed is not written again.
+    func write(window: Int, time: Double, spec: NetworkSpec, threads: Int, kernelPaths: [String: String] = [:],
+               recorders: RecorderPosition,
+               engine: (inout CheckpointEncoder) throws -> Void) throws {
+        guard window != lastWindow else { return }
         let started = Date()
+        if inputSHA256 == nil { inputSHA256 = try Self.digests(of: spec) }
         let header = RunCheckpointHeader(
             vesicleVersion: VesicleVersion.current, networkSHA256: networkSHA256, seed: spec.simulation.seed,
-            warmupMs: spec.simulation.warmup, durationMs: spec.simulation.duration, timeMs: simulator.time,
-            window: simulator.counters.windows, checkpointEvery: interval?.text ?? "", threads: threads,
-            recorders: try recorder.checkpointPosition())
+            warmupMs: spec.simulation.warmup, durationMs: spec.simulation.duration, timeMs: time,
+            window: window, checkpointEvery: interval?.text ?? "", threads: threads,
+            kernelPaths: kernelPaths, inputSHA256: inputSHA256 ?? [:], recorders: recorders)
         var encoder = CheckpointEncoder(reservingCapacity: max(lastBytes, 1 << 16))
         header.encode(into: &encoder)
-        try simulator.encodeCheckpoint(into: &encoder)
-        lastBytes = try CheckpointFile.write(payload: encoder.bytes, name: CheckpointFile.name(window: simulator.counters.windows),
+        try engine(&encoder)
+        lastBytes = try CheckpointFile.write(payload: encoder.bytes, name: CheckpointFile.name(window: window),
                                              directory: directory.path)
-        lastWindow = simulator.counters.windows
+        lastWindow = window
         lastSeconds = Date().timeIntervalSince(started)
         totalSeconds += lastSeconds
         written += 1

@@ -55,9 +55,6 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("unknown format '\(name)'; choose from csv, npy, hdf5")
         }
         try duration?.validate(flag: "--duration")
-        if checkpointEvery != nil || stopAfterWindow != nil, formats != [.csv] {
-            throw ValidationError("--checkpoint-every: only CSV output can be checkpointed yet (NumPy and HDF5 files are assembled at the run's end); use --format csv")
-        }
         if let stopAfterWindow, stopAfterWindow < 1 { throw ValidationError("--stop-after-window must be at least 1") }
         if KernelConvolutionPath(rawValue: kernelPath) == nil {
             throw ValidationError("unknown --kernel-path '\(kernelPath)'; choose from automatic, direct, fft")
@@ -94,9 +91,6 @@ struct RunCommand: ParsableCommand {
             durationMs: spec.simulation.duration, simulatedTimeMs: 0, wallTimeSeconds: 0, completed: false)
         metadata.warmupMs = spec.simulation.warmup
         metadata.checkpointEvery = checkpointEvery?.text
-        if checkpointEvery != nil || stopAfterWindow != nil, SynapticFilterRun.applies(to: spec) || !spec.feedbacks.isEmpty {
-            throw CommandFailure("--checkpoint-every: \(SynapticFilterRun.applies(to: spec) ? "Synaptic Filter experiments" : "feedback experiments") cannot be checkpointed yet; only spiking networks can")
-        }
         metadata.ranks = 1
         metadata.threads = threads
         try directory.start(metadata: metadata)
@@ -107,14 +101,18 @@ struct RunCommand: ParsableCommand {
                 print("--threads applies to spiking networks; this experiment runs on one thread")
             }
             if SynapticFilterRun.applies(to: spec) {
-                outcome = try SynapticFilterRun(spec: spec, directory: directory, formats: formats, quiet: quiet).execute()
+                outcome = try SynapticFilterRun(spec: spec, directory: directory, formats: formats, quiet: quiet,
+                                                networkSHA256: metadata.networkSHA256 ?? "", checkpointEvery: checkpointEvery,
+                                                stopAfterWindow: stopAfterWindow).execute()
             } else if spec.feedbacks.isEmpty {
                 outcome = try SpikingRun(spec: spec, directory: directory, formats: formats, quiet: quiet,
                                      kernelPath: KernelConvolutionPath(rawValue: kernelPath) ?? .automatic,
                                      threads: threads, networkSHA256: metadata.networkSHA256 ?? "",
                                      checkpointEvery: checkpointEvery, stopAfterWindow: stopAfterWindow).execute()
             } else {
-                outcome = try FeedbackRun(spec: spec, directory: directory, formats: formats, quiet: quiet).execute()
+                outcome = try FeedbackRun(spec: spec, directory: directory, formats: formats, quiet: quiet,
+                                          networkSHA256: metadata.networkSHA256 ?? "", checkpointEvery: checkpointEvery,
+                                          stopAfterWindow: stopAfterWindow).execute()
             }
         } catch {
             metadata.wallTimeSeconds = Date().timeIntervalSince(started)

@@ -33,7 +33,9 @@ struct SpikingRun {
         let recorder: StreamingRecorder?
         let checkpointRequested = checkpointEvery != nil || resume != nil || stopAfterWindow != nil
         do {
-            network = try NetworkBuilder.build(spec, kernelPath: kernelPath, part: ranks?.part(threads: threads))
+            // A resumed run convolves each kernel projection on the path its checkpoint was written on.
+            let paths = (resume?.header.kernelPaths ?? [:]).compactMapValues(KernelConvolutionPath.init(rawValue:))
+            network = try NetworkBuilder.build(spec, kernelPath: kernelPath, kernelPaths: paths, part: ranks?.part(threads: threads))
             let visible = network.populationNames.count - network.hiddenPopulationCount
             names = Array(network.populationNames.prefix(visible))
             if ranks != nil, let refusal = Simulator.rankRefusal(network) { throw CommandFailure(refusal) }
@@ -65,9 +67,6 @@ struct SpikingRun {
         if checkpointing != nil {
             if let refusal = simulator.checkpointRefusal {
                 throw CommandFailure("--checkpoint-every: this run cannot be checkpointed yet: \(refusal)")
-            }
-            if formats != [.csv] {
-                throw CommandFailure("--checkpoint-every: only CSV output can be checkpointed yet (NumPy and HDF5 files are assembled at the run's end from scratch columns a checkpoint does not hold); use --format csv")
             }
         }
         if let resume {
@@ -185,11 +184,13 @@ final class StreamingRecorder: SimulationObserver {
     private(set) var releaseCount: Int
     private(set) var failure: Error?
     private(set) var spikeCounts: [Int]
+    let formats: Set<OutputFormat>
 
-    /// `position`: reopen the files of an interrupted run where a checkpoint left them (CSV only,
-    /// docs/CHECKPOINT.md, Recorders) instead of starting new ones.
+    /// `position`: reopen the files of an interrupted run where a checkpoint left them
+    /// (docs/CHECKPOINT.md, Recorders) instead of starting new ones.
     init(directory: RunDirectory, populations: [String], spec: NetworkSpec, formats: Set<OutputFormat>,
          resumingAt position: RecorderPosition? = nil) throws {
+        self.formats = formats
         spikeCounts = position?.spikeCounts ?? Array(repeating: 0, count: populations.count)
         releaseCount = position?.releaseCount ?? 0
         let recordsSpikes = spec.recordings.contains { $0.kind == .spikes }
@@ -224,8 +225,12 @@ final class StreamingRecorder: SimulationObserver {
         for rec in spec.recordings {
             guard case .weights(let name, _, _) = rec.kind, let q = spec.projections.firstIndex(where: { $0.name == name }),
                   weightTraces[q] == nil else { continue }
-            weightTraces[q] = try TraceWriter(directory: directory, name: Self.weightTraceName(name), indexColumn: "synapse",
-                                              formats: formats)
+            let traceName = Self.weightTraceName(name)
+            if let at = try resumed("traces." + traceName) {
+                weightTraces[q] = try TraceWriter(directory: directory, name: traceName, indexColumn: "synapse", resumingAt: at)
+            } else {
+                weightTraces[q] = try TraceWriter(directory: directory, name: traceName, indexColumn: "synapse", formats: formats)
+            }
         }
         for rec in spec.recordings {
             guard case .membrane = rec.kind, let source = rec.source,

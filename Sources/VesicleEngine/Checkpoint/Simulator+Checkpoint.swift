@@ -9,9 +9,6 @@ extension Simulator {
     /// Why this run's state cannot be checkpointed yet (nil: it can). Asked before a run starts, so
     /// that `--checkpoint-every` is refused up front rather than a class of state silently dropped.
     public var checkpointRefusal: String? {
-        if network.kernelCurrents != nil { return "kernel-driven projections (their convolution buffers are not checkpointed yet)" }
-        if network.plasticity != nil { return "spike-based learning (synaptic_filter, gradient: the learners' state is not checkpointed yet)" }
-        if network.synapticDynamics != nil { return "STDP and short-term plasticity (their traces are not checkpointed yet)" }
         if !(queue is BinaryHeapQueue) { return "the \(type(of: queue)) event queue (only the default binary heap is checkpointed)" }
         for (p, dynamics) in network.dynamics.enumerated() {
             if case .neurons(let pop) = dynamics, !(pop is CheckpointableNeurons) {
@@ -23,7 +20,7 @@ extension Simulator {
 
     /// Writes the state. Call only at a window boundary (between `run` calls, or from `run`'s
     /// `progress`), with no failure.
-    /// - Complexity: O(neurons + drives + Bayesian synapses + queued spikes).
+    /// - Complexity: O(neurons + drives + Bayesian, STDP and plastic synapses + queued spikes).
     public func encodeCheckpoint(into encoder: inout CheckpointEncoder) throws {
         if let refusal = checkpointRefusal { throw CheckpointError("this run cannot be checkpointed: \(refusal)") }
         if let failure { throw CheckpointError("a failed run is not checkpointed: \(failure)") }
@@ -48,6 +45,12 @@ extension Simulator {
             encoder.bool(projection.bayesian != nil)
             projection.bayesian?.encodeCheckpoint(into: &encoder)
         }
+        encoder.bool(network.synapticDynamics != nil)
+        network.synapticDynamics?.encodeCheckpoint(into: &encoder)
+        encoder.bool(network.plasticity != nil)
+        network.plasticity?.encodeCheckpoint(into: &encoder)
+        encoder.bool(network.kernelCurrents != nil)
+        network.kernelCurrents?.encodeCheckpoint(into: &encoder)
         (queue as! BinaryHeapQueue).encodeCheckpoint(into: &encoder)
         encoder.section("end")
     }
@@ -82,6 +85,18 @@ extension Simulator {
             }
             try projection.bayesian?.restoreCheckpoint(from: &decoder)
         }
+        guard try decoder.bool() == (network.synapticDynamics != nil) else {
+            throw CheckpointError("STDP or short-term plasticity in one of the checkpoint and the network only")
+        }
+        try network.synapticDynamics?.restoreCheckpoint(from: &decoder)
+        guard try decoder.bool() == (network.plasticity != nil) else {
+            throw CheckpointError("spike-based learning in one of the checkpoint and the network only")
+        }
+        try network.plasticity?.restoreCheckpoint(from: &decoder)
+        guard try decoder.bool() == (network.kernelCurrents != nil) else {
+            throw CheckpointError("kernel-driven projections in one of the checkpoint and the network only")
+        }
+        try network.kernelCurrents?.restoreCheckpoint(from: &decoder)
         let network = self.network
         queue = try BinaryHeapQueue.restoredFromCheckpoint(
             &decoder, neurons: network.neuronCount,

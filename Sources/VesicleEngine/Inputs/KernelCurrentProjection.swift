@@ -40,28 +40,29 @@ final class KernelCurrentProjection {
     let kernel: SampledKernel
     let dt: Double
     let usesFFT: Bool
+    // Internal setters: `KernelCurrentProjection+Checkpoint.swift` restores the state between windows.
     /// First grid step whose current has not been handed out yet.
-    private(set) var servedSteps = 0
+    var servedSteps = 0
     /// First grid step not yet convolved (equal to `servedSteps` unless running ahead).
-    private var firstPendingStep = 0
+    var firstPendingStep = 0
     /// Synaptic events binned so far (one per synapse and spike).
-    private(set) var events = 0
+    var events = 0
 
     /// Direct path: future currents I_j[n] at ring slot j * ringLength + n % ringLength.
     /// FFT path: future binned arrivals x_j[n], at the same slots.
-    private var ring: [Double]
-    private let ringLength: Int
-    private let convolver: StreamingConvolver?
+    var ring: [Double]
+    let ringLength: Int
+    let convolver: StreamingConvolver?
     private var block: [Double] = []
     private var blockOutput: [Double] = []
     private var releases: [Double] = []
-    private let lookahead: SourcePopulation?
+    let lookahead: SourcePopulation?
     private let lookaheadSpikes = WindowSpikes()
     /// Block length of the look-ahead, grid steps.
     private let aheadSteps: Int
     /// Currents of steps servedSteps ..< firstPendingStep when running ahead, target-major from `aheadStart`.
-    private var ahead: [Double] = []
-    private var aheadStart = 0
+    var ahead: [Double] = []
+    var aheadStart = 0
 
     /// Releases of synapses below `limit` go to `observer` (Bayesian projections with a release log).
     /// They are logged when binned, at the spike time: in batches per window, so not interleaved in

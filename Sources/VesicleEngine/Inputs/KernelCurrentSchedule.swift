@@ -9,7 +9,9 @@
 final class KernelCurrentSchedule {
     let projections: [KernelCurrentProjection]
     let dt: Double
-    private var previous: [[Double]]
+    /// The current of each projection's targets at the last grid step handed out (internal:
+    /// `KernelCurrentProjection+Checkpoint.swift` restores it).
+    var previous: [[Double]]
     private var windowCurrents: [[Double]]
     /// The window's changes in groups of one grid time and one projection: entries start ..< end
     /// of `neurons` and `deltas`.

@@ -6,7 +6,8 @@ extension NetworkBuilder {
     /// `SimulationSpec.kernelStep`; nil when the spec has none.
     static func buildKernelCurrents(
         _ spec: NetworkSpec, projections specs: [ProjectionSpec], built: [BuiltProjection], offsets: [Int],
-        dynamics: [PopulationDynamics], window: Double, path: KernelConvolutionPath
+        dynamics: [PopulationDynamics], window: Double, path: KernelConvolutionPath,
+        paths: [String: KernelConvolutionPath] = [:]
     ) throws -> KernelCurrentSchedule? {
         let dt = spec.simulation.kernelStep
         var kernelProjections: [KernelCurrentProjection] = []
@@ -25,7 +26,7 @@ extension NetworkBuilder {
                 sourcePopulation: (offsets[source], b.synapses.sourceCount, !dynamics[source].isDynamic),
                 targetPopulation: b.targetPopulation, targetCount: spec.populations[b.targetPopulation].size,
                 synapses: b.synapses, bayesian: b.bayesian, kernel: kernel, window: window,
-                maximumDelay: b.synapses.distinctDelays.last ?? 0, path: path, externalSource: externalSource))
+                maximumDelay: b.synapses.distinctDelays.last ?? 0, path: paths[proj.name] ?? path, externalSource: externalSource))
         }
         return kernelProjections.isEmpty ? nil : KernelCurrentSchedule(projections: kernelProjections, dt: dt)
     }

@@ -6,9 +6,12 @@ import VesicleRandom
 /// initial states and input streams from the run's seed, and lays out structure-of-arrays state.
 public enum NetworkBuilder {
     /// - Parameter kernelPath: how kernel-driven projections convolve (`KernelConvolutionPath`).
+    /// - Parameter kernelPaths: the path of named projections, over `kernelPath` (a resumed run
+    ///   convolves each projection as the run that wrote its checkpoint did, docs/CHECKPOINT.md).
     /// - Parameter part: build only the synapses onto this part's targets, for the projections
     ///   `NetworkSpec.wholeOnEveryRank` allows (NetworkBuilder+PartialBuild.swift); nil: the whole.
     public static func build(_ spec: NetworkSpec, kernelPath: KernelConvolutionPath = .automatic,
+                             kernelPaths: [String: KernelConvolutionPath] = [:],
                              part: NetworkPart? = nil) throws -> Network {
         let started = DispatchTime.now().uptimeNanoseconds
         try validate(spec)
@@ -217,7 +220,7 @@ public enum NetworkBuilder {
                               delayClasses: classes, biasChanges: biasChanges, spikes: spikes, minimumDelay: minimumDelay)
         network.kernelCurrents = try buildKernelCurrents(
             spec, projections: projectionSpecs, built: built, offsets: offsets, dynamics: dynamics,
-            window: minimumDelay ?? Simulator.defaultWindow, path: kernelPath)
+            window: minimumDelay ?? Simulator.defaultWindow, path: kernelPath, paths: kernelPaths)
         network.plasticity = try buildPlasticity(spec, projections: projectionSpecs, built: built, populationNames: names,
                                                  dynamics: dynamics)
         network.synapticDynamics = synapticDynamics

@@ -32,9 +32,10 @@ final class LearningPopulation {
     /// Whether `drive` and `spread` hold the sums for the coming step.
     var sumsReady = false
     /// The population's spikes not yet assigned to a step, ascending in (time, neuron).
-    private var pendingSpikeTime: [Double] = []
-    private var pendingSpikeNeuron: [UInt32] = []
-    private var pendingHead = 0
+    /// Internal: `SpikeBasedPlasticity+Checkpoint.swift` restores them.
+    var pendingSpikeTime: [Double] = []
+    var pendingSpikeNeuron: [UInt32] = []
+    var pendingHead = 0
 
     init(name: String, population: Int, neuronCount: Int, rule: LearningRule, beta: Double, g0PerMs: Double,
          projections: [PlasticProjection], biasPrior: OrnsteinUhlenbeckPrior, biasInitialVariance: Double, step: Double) {

@@ -19,9 +19,10 @@ final class PresynapticTrace {
     /// x_j at the step boundary before it (what the step just ended used).
     private(set) var previous: UnsafeMutablePointer<Double>
     /// Arrivals not yet added, ascending in (time, neuron).
-    private var pendingTime: [Double] = []
-    private var pendingNeuron: [UInt32] = []
-    private var pendingHead = 0
+    /// Internal: `SpikeBasedPlasticity+Checkpoint.swift` restores them.
+    var pendingTime: [Double] = []
+    var pendingNeuron: [UInt32] = []
+    var pendingHead = 0
 
     init(neuronCount: Int, tauEpsilon: Double, delay: Double, step: Double) {
         self.tauEpsilon = tauEpsilon

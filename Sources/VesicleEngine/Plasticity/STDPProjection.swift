@@ -93,7 +93,8 @@ final class STDPProjection {
     /// Synapses of row r are rowStart[r] ..< rowStart[r + 1] (the table's).
     let rowStart: [Int]
     let incoming: IncomingSynapseIndex
-    private(set) var epoch = 0.0
+    /// Internal setters: `STDPProjection+Checkpoint.swift` restores them.
+    var epoch = 0.0
     let inverseTauPlus: Double
     let inverseTauMinus: Double
     let allToAll: Bool
@@ -108,7 +109,7 @@ final class STDPProjection {
     /// The partitions this process runs (all but on ranks); post events of others are not kept.
     @exclusivity(unchecked) private(set) var localPartitions = 0..<1
     /// Synapses swept (brought up to date for a full history ring), for the cost figures.
-    private(set) var sweptSynapses = 0
+    var sweptSynapses = 0
 
     init(name: String, projection: Int, sourcePopulation: Int, targetPopulation: Int, spec: STDPSynapseSpec,
          synapses table: SynapseTable, delay: Double, targetCount: Int, initialWeights: [Double]) {
@@ -304,20 +305,43 @@ final class STDPProjection {
     /// - Complexity: O(count x sourceCount + pending events).
     func partition(count: Int, targetBounds bounds: [Int], local: Range<Int>? = nil) {
         precondition(bounds.count == count + 1 && bounds.first == 0 && bounds.last == targetCount)
-        var canonical = [Double](repeating: 0, count: sourceCount)
-        for r in 0..<sourceCount {
-            let k = rowStart[r] < rowStart[r + 1] ? owner(ofTarget: Int(targets[rowStart[r]])) : 0
-            canonical[r] = preTrace[k * sourceCount + r]
-        }
-        var events: [(s: Double, neuron: UInt32)] = []
-        for queue in pending { events += queue.remaining }
-        events.sort { $0.s < $1.s }  // stable in Swift: equal times keep their order
+        let canonical = canonicalPreTraces()
+        let events = pendingEvents
         preTrace.deallocate()
         preTrace = .allocate(capacity: max(count * sourceCount, 1))
         for k in 0..<count { (preTrace + k * sourceCount).initialize(from: canonical, count: sourceCount) }
         targetBounds = bounds
         localPartitions = local ?? 0..<count
         pending = Array(repeating: PostEventQueue(), count: count)
+        for e in events { schedule(synapseTime: e.s, neuron: e.neuron) }
+    }
+
+    /// Each row's K+: the copy of the partition that owns the target of the row's first synapse
+    /// (every partition holding a synapse of the row has the same value; a row without synapses keeps
+    /// partition 0's, never read).
+    /// - Complexity: O(sourceCount).
+    func canonicalPreTraces() -> [Double] {
+        (0..<sourceCount).map { r in
+            let k = rowStart[r] < rowStart[r + 1] ? owner(ofTarget: Int(targets[rowStart[r]])) : 0
+            return preTrace[k * sourceCount + r]
+        }
+    }
+
+    /// Every partition's pending post events, in synapse-time order (a checkpoint's, partition-free).
+    var pendingEvents: [(s: Double, neuron: UInt32)] {
+        var events: [(s: Double, neuron: UInt32)] = []
+        for queue in pending { events += queue.remaining }
+        events.sort { $0.s < $1.s }
+        return events
+    }
+
+    /// A checkpoint's K+ per row into every partition's copy, and its pending post events into
+    /// their targets' partitions (those this process runs).
+    /// - Complexity: O(partitions x sourceCount + events).
+    func restore(preTraces: [Double], pending events: [(s: Double, neuron: UInt32)]) {
+        precondition(preTraces.count == sourceCount)
+        for k in 0..<partitionCount { (preTrace + k * sourceCount).update(from: preTraces, count: sourceCount) }
+        pending = Array(repeating: PostEventQueue(), count: partitionCount)
         for e in events { schedule(synapseTime: e.s, neuron: e.neuron) }
     }
 

@@ -29,6 +29,8 @@ final class ShortTermPlasticity {
     @exclusivity(unchecked) private(set) var x: UnsafeMutablePointer<Double>
     @exclusivity(unchecked) private(set) var lastDelivery: UnsafeMutablePointer<Double>
     private(set) var partitionCount = 1
+    /// Per row: the partition whose copy is the row's value (it holds the row's first synapse).
+    private var rowOwner: [Int]
     /// Per partition: scratch amplitudes for rows with per-synapse weights.
     @exclusivity(unchecked) private var scratch: [UnsafeMutablePointer<Double>] = [.allocate(capacity: 1)]
     @exclusivity(unchecked) private var scratchCapacity = [1]
@@ -44,6 +46,7 @@ final class ShortTermPlasticity {
         x.initialize(repeating: spec.x, count: max(rowCount, 1))
         lastDelivery = .allocate(capacity: max(rowCount, 1))
         lastDelivery.initialize(repeating: -.infinity, count: max(rowCount, 1))
+        rowOwner = Array(repeating: 0, count: rowCount)
     }
 
     deinit {
@@ -53,13 +56,21 @@ final class ShortTermPlasticity {
         for s in scratch { s.deallocate() }
     }
 
-    /// Copies the state into `count` partitions. Before the run or at a resume, where the copies are
-    /// equal for every row that has synapses (`SynapticDynamics.partition`); partition 0's is kept.
+    /// Each row's value of `p` (u, x or lastDelivery): its owner's copy (`rowOwner`).
+    /// - Complexity: O(rowCount).
+    func canonical(_ p: UnsafeMutablePointer<Double>) -> [Double] {
+        (0..<rowCount).map { p[rowOwner[$0] * rowCount + $0] }
+    }
+
+    /// Copies the state into `count` partitions, each row's value into every copy;
+    /// `owners[r]` holds row r's first synapse from now on (`SynapticDynamics.partition`).
     /// - Complexity: O(count x rowCount).
-    func partition(count: Int) {
+    func partition(count: Int, owners: [Int]) {
+        precondition(owners.count == rowCount)
         func spread(_ p: inout UnsafeMutablePointer<Double>) {
+            let values = canonical(p)
             let next = UnsafeMutablePointer<Double>.allocate(capacity: max(count * rowCount, 1))
-            for k in 0..<count { (next + k * rowCount).initialize(from: p, count: rowCount) }
+            for k in 0..<count { (next + k * rowCount).initialize(from: values, count: rowCount) }
             p.deallocate()
             p = next
         }
@@ -70,6 +81,7 @@ final class ShortTermPlasticity {
         scratch = (0..<count).map { _ in .allocate(capacity: 1) }
         scratchCapacity = Array(repeating: 1, count: count)
         partitionCount = count
+        rowOwner = owners
     }
 
     /// u_n x_n of the row's spike delivered at time t: the factor its synapses' weights are scaled by

@@ -25,9 +25,9 @@ final class SpikeBasedPlasticity {
     let projections: [PlasticProjection]
     let populations: [LearningPopulation]
     /// Steps completed: the posteriors are those at time `Double(stepIndex) * step`.
-    private(set) var stepIndex = 0
+    var stepIndex = 0
     /// Synapse updates done (one per plastic synapse and step), for throughput figures.
-    private(set) var synapseUpdates = 0
+    var synapseUpdates = 0
     /// For each population: the plastic projections it sends (to queue their arrivals).
     private let outgoing: [[PlasticProjection]]
     /// For each population: its learner, if it learns.

@@ -19,9 +19,10 @@ final class SynapticDynamics {
     /// The longest window the scheduling allows: twice the shortest STDP delay (a post spike at t acts
     /// at queue time t + 2d, so it must be known by then; `STDPProjection`).
     var windowLimit: Double { stdp.map { 2 * $0.delay }.min() ?? .infinity }
-    /// Per partition: the earliest queue time of any pending post event of its targets.
-    /// (Entry k is read and written by partition k's walk only: no dynamic exclusivity check.)
-    @exclusivity(unchecked) private(set) var nextEventTime: [Double] = [.infinity]
+    /// Per partition: the earliest queue time of any pending post event of its targets (set again by
+    /// a restored checkpoint). (Entry k is read and written by partition k's walk only: no dynamic
+    /// exclusivity check.)
+    @exclusivity(unchecked) var nextEventTime: [Double] = [.infinity]
 
     init(stdp: [STDPProjection], shortTerm: [ShortTermPlasticity], populationCount: Int) {
         self.stdp = stdp
@@ -37,9 +38,21 @@ final class SynapticDynamics {
     /// partition, which keeps its copy by the same operations (`STDPProjection.deliver`). On ranks
     /// only the `local` partitions run here: post events of other ranks' targets are not kept.
     /// - Complexity: O(count x presynaptic neurons + pending events).
-    func partition(count: Int, bounds: [[Int]], local: Range<Int>) {
+    func partition(count: Int, bounds: [[Int]], local: Range<Int>, projections: [BuiltProjection]) {
         for p in stdp { p.partition(count: count, targetBounds: bounds[p.targetPopulation], local: local) }
-        for s in shortTerm { s.partition(count: count) }
+        for s in shortTerm {
+            // Row r's value lives in the partition that owns its first synapse's target.
+            let projection = projections[s.projection], table = projection.synapses
+            let starts = bounds[projection.targetPopulation]
+            let owners = (0..<s.rowCount).map { r -> Int in
+                guard r + 1 < table.rowStart.count, table.rowStart[r] < table.rowStart[r + 1] else { return 0 }
+                let j = Int(table.targets[table.rowStart[r]])
+                var k = 0
+                while k + 2 < starts.count && j >= starts[k + 1] { k += 1 }
+                return k
+            }
+            s.partition(count: count, owners: owners)
+        }
         nextEventTime = (0..<count).map { k in stdp.map { $0.nextEventTime(partition: k) }.min() ?? .infinity }
     }
 

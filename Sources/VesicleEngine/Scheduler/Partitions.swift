@@ -69,7 +69,7 @@ final class Partitions {
         let plan = DeliveryPlan(network: network, partitions: count, releaseLogLimit: releaseLogLimit)
         self.plan = plan
         network.synapticDynamics?.partition(count: count, bounds: DeliveryPlan.bounds(network.populationSizes, partitions: count),
-                                            local: self.local)
+                                            local: self.local, projections: network.projections)
         let longestRow = network.projections.map { t in
             (0..<t.synapses.sourceCount).map { t.synapses.rowStart[$0 + 1] - t.synapses.rowStart[$0] }.max() ?? 0
         }.max() ?? 0
