@@ -55,9 +55,10 @@ public struct DriveStream: RandomNumberGenerator, Sendable {
     /// Starts the next arrival: re-keys the generator at a block's first arrival. Every arrival's
     /// draws must follow one call, and only one.
     /// - Complexity: O(1); one Philox block every `blockSize` calls.
+    /// `seed` is evaluated only at a block's first arrival, so a hot loop does not load it per arrival.
     @inlinable @inline(__always)
-    public mutating func beginArrival(seed: UInt64) {
-        if ordinal & Self.blockMask == 0 { (s0, s1) = Self.blockState(ordinal: ordinal, keyWords: keyWords, seed: seed) }
+    public mutating func beginArrival(seed: @autoclosure () -> UInt64) {
+        if ordinal & Self.blockMask == 0 { (s0, s1) = Self.blockState(ordinal: ordinal, keyWords: keyWords, seed: seed()) }
         ordinal &+= 1
     }
 

@@ -15,7 +15,7 @@ import VesicleRandom
 /// depends on the seed and the input alone (`FeedbackExperiment.initialInputs`), and how many draws
 /// each stream yields does not depend on eta: one uniform per spike (spike stream), one normal per
 /// touch of an input (teacher stream; touches are its spikes and the metric samples), one normal per
-/// spike (release stream, `fixed_ratio` only), one normal per bin (membrane noise). So runs that differ
+/// spike (release stream, `fixed_ratio` only), the membrane noise keyed per bin, as `FeedbackExperiment`. So runs that differ
 /// only in eta see the same spikes, targets, release noise and membrane noise, and differ only in their
 /// log-weights mu (a classical rule carries no variance and no prior relaxation). The sweep keeps the
 /// shared part once and mu per rate, the rates of one input side by side, and evaluates for every rate
@@ -58,7 +58,8 @@ public final class ClassicalRateSweep {
     private var liveCount: Int
     private var queue: SpikeBinQueue
     private var releaseStream: RandomStream
-    private var noiseStream: RandomStream
+    /// Bin k's membrane noise: `FeedbackExperiment.noise(bin:key:)`, the same counter key.
+    private let noiseKey: CounterKey
     private let teacherBins: OrnsteinUhlenbeckBinTable
     private let releaseRatio: Double?
     private let exactSigmaDeltaBins: Int
@@ -102,7 +103,7 @@ public final class ClassicalRateSweep {
         inputs = .allocate(capacity: p.inputCount)
         _ = inputs.initialize(from: shared.synapses)
         releaseStream = RandomStream(seed: p.seed, purpose: .release)
-        noiseStream = RandomStream(seed: p.seed, purpose: .feedbackNoise)
+        noiseKey = CounterKey(seed: p.seed, purpose: .feedbackNoise)
         teacherBins = OrnsteinUhlenbeckBinTable(prior: p.teacher, bin: p.bin, jumps: p.teacherJumps)
         switch p.sigmaDelta {
         case .exact: exactSigmaDeltaBins = Int.max
@@ -232,7 +233,7 @@ public final class ClassicalRateSweep {
                 }
             }
         }
-        let noise = p.noiseSD * noiseStream.normalZiggurat()
+        let noise = p.noiseSD * FeedbackExperiment.noise(bin: k, key: noiseKey)
         for j in 0..<lanes { deltas[j] = vTarget - released[j] + noise }
 
         // Increments (LearningRule.increment, classical cases, x = 1); no relaxation. The supervised and

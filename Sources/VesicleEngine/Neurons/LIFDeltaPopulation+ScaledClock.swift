@@ -133,13 +133,12 @@ extension LIFDeltaPopulation {
         let gap = line.pointee.thresholdGap
         let weight = driveWeight, closing = driveActiveScale
         let excitatory = weight > 0
-        let layers = clock.layers, seed = drives.seed
-        // The burst's arrivals are counted by the stream's ordinal, not by a second counter.
-        var first = stream.arrivals
-        var count: UInt64 = 0
+        let layers = clock.layers
+        var count = 0
         repeat {
-            // The same draw as `DriveStream.lomax`, after the arrival's re-key check.
-            stream.beginArrival(seed: seed)
+            // The same draw as `DriveStream.lomax`, after the arrival's re-key check (the seed is
+            // read only at a block's first arrival).
+            stream.beginArrival(seed: self.drives.seed)
             let bits = stream.next()
             let layer = Int(bits & 0xFF)
             let draw = Double(bits >> 11) * 0x1.0p-53 * layers[layer]
@@ -151,15 +150,14 @@ extension LIFDeltaPopulation {
             }
             let candidate = arrival + arrival * step
             var next = candidate < closing ? candidate : .infinity
+            count &+= 1
             scaled += weight * arrival
             if excitatory && scaled >= gap * arrival {
                 line.pointee.driveStream = stream
                 line.pointee.nextDrive = next
                 // fireOnClock counts the arrivals it drops itself.
-                count &+= stream.arrivals &- first
                 fireOnClock(j, at: arrival, time: epoch + tau * log(arrival), into: output)
                 stream = line.pointee.driveStream
-                first = stream.arrivals
                 next = line.pointee.nextDrive
                 scaled = line.pointee.scaled
             }
@@ -168,7 +166,7 @@ extension LIFDeltaPopulation {
         line.pointee.driveStream = stream
         line.pointee.nextDrive = arrival
         line.pointee.scaled = scaled
-        output.driveArrivals &+= Int(truncatingIfNeeded: count &+ (stream.arrivals &- first))
+        output.driveArrivals &+= count
     }
 
     /// A spike of fused-drive neuron j at clock value s, time t: reset, refractory until
@@ -185,9 +183,8 @@ extension LIFDeltaPopulation {
         guard next < refractoryEnd else { return }
         var stream = line.pointee.driveStream
         var count = 0
-        let seed = drives.seed
         repeat {
-            stream.beginArrival(seed: seed)
+            stream.beginArrival(seed: self.drives.seed)
             let candidate = next + next * stream.lomax(clock)
             next = candidate < driveActiveScale ? candidate : .infinity
             count &+= 1

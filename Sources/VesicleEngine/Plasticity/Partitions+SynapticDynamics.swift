@@ -7,16 +7,15 @@ extension Partitions {
     @inline(__always)
     func deliverPlastic(_ plastic: PlasticSynapses, _ member: UnsafeMutablePointer<DeliveryPlan.Member>, row: Int,
                         _ synapses: Range<Int>, at t: Double, partition: Partition, output: PartitionOutput) {
-        let k = partition.index, last = plan.partitionCount - 1
+        let k = partition.index
         guard let pop = member.pointee.population else {
             if k == 0 { output.recurrentEvents &+= synapses.count }
             return
         }
         let targets = member.pointee.targets
         let owned = plan.partition(k, of: member.pointee.targetPopulation)
-        if member.pointee.sortedByTarget || last == 0 {
-            let lo = k == 0 ? synapses.lowerBound : Self.firstIndex(in: targets, synapses, notBelow: owned.lowerBound)
-            let hi = k == last ? synapses.upperBound : Self.firstIndex(in: targets, synapses, notBelow: owned.upperBound)
+        if let own = ownedSynapses(member, synapses, partition: k, owned: owned) {
+            let lo = own.lowerBound, hi = own.upperBound
             if lo >= hi { return }
             output.recurrentEvents &+= hi - lo
             let slice = UnsafeBufferPointer(start: targets + lo, count: hi - lo)

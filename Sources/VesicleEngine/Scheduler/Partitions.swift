@@ -251,16 +251,15 @@ final class Partitions {
     @inline(__always)
     private func deliver(_ member: UnsafeMutablePointer<DeliveryPlan.Member>, _ synapses: Range<Int>,
                          released: UnsafePointer<Double>?, at t: Double, partition: Partition, output: PartitionOutput) {
-        let k = partition.index, last = plan.partitionCount - 1
+        let k = partition.index
         guard let pop = member.pointee.population else {
             if k == 0 { output.recurrentEvents &+= synapses.count }
             return
         }
         let targets = member.pointee.targets
         let owned = plan.partition(k, of: member.pointee.targetPopulation)
-        if member.pointee.sortedByTarget || last == 0 {
-            let lo = k == 0 ? synapses.lowerBound : Self.firstIndex(in: targets, synapses, notBelow: owned.lowerBound)
-            let hi = k == last ? synapses.upperBound : Self.firstIndex(in: targets, synapses, notBelow: owned.upperBound)
+        if let own = ownedSynapses(member, synapses, partition: k, owned: owned) {
+            let lo = own.lowerBound, hi = own.upperBound
             if lo >= hi { return }
             output.recurrentEvents &+= hi - lo
             let slice = UnsafeBufferPointer(start: targets + lo, count: hi - lo)
@@ -294,6 +293,20 @@ final class Partitions {
         } else {
             pop.receive(weight: member.pointee.uniformWeight, at: t, to: slice, into: output)
         }
+    }
+
+    /// The synapses of `synapses` (one member's, one row's) whose targets partition k owns (`owned`),
+    /// when they are one contiguous sub-range: rows sorted by target, found by bisection, or every
+    /// synapse on one partition. Nil: they must be gathered one by one (`fixed_outdegree`).
+    @inline(__always)
+    func ownedSynapses(_ member: UnsafeMutablePointer<DeliveryPlan.Member>, _ synapses: Range<Int>, partition k: Int,
+                       owned: Range<Int>) -> Range<Int>? {
+        let last = plan.partitionCount - 1
+        guard member.pointee.sortedByTarget || last == 0 else { return nil }
+        let targets = member.pointee.targets
+        let lo = k == 0 ? synapses.lowerBound : Self.firstIndex(in: targets, synapses, notBelow: owned.lowerBound)
+        let hi = k == last ? synapses.upperBound : Self.firstIndex(in: targets, synapses, notBelow: owned.upperBound)
+        return lo..<max(lo, hi)
     }
 
     /// Partition k's part of sample time `sample`: posterior snapshots of its own rows (releasing

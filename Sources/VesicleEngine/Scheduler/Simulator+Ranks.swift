@@ -57,15 +57,24 @@ extension Simulator {
     }
 }
 
-extension WeightSample {
-    /// 40 bytes: partition, sample, sampler, synapse (Int64 each), weight (its Float64 bits).
-    static func encode(partition: Int, _ s: WeightSample, into bytes: inout [UInt8]) {
-        for v in [Int64(partition), Int64(s.sample), Int64(s.sampler), Int64(s.synapse), Int64(bitPattern: s.weight.bitPattern)] {
+/// A sample sent to rank 0 at the window's end: 40 bytes, little-endian: partition, sample, sampler,
+/// the synapse or neuron (Int64 each), the value (its Float64 bits).
+protocol ExchangedSample {
+    var sample: Int { get }
+    var sampler: Int { get }
+    var item: Int { get }
+    var value: Double { get }
+    init(sample: Int, sampler: Int, item: Int, value: Double)
+}
+
+extension ExchangedSample {
+    static func encode(partition: Int, _ s: Self, into bytes: inout [UInt8]) {
+        for v in [Int64(partition), Int64(s.sample), Int64(s.sampler), Int64(s.item), Int64(bitPattern: s.value.bitPattern)] {
             withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
         }
     }
 
-    static func decode(_ bytes: [UInt8], _ each: (Int, WeightSample) -> Void) {
+    static func decode(_ bytes: [UInt8], _ each: (Int, Self) -> Void) {
         bytes.withUnsafeBytes { raw in
             var at = 0
             func next() -> Int64 {
@@ -73,34 +82,26 @@ extension WeightSample {
                 return Int64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: Int64.self))
             }
             while at + 40 <= raw.count {
-                let k = Int(next()), sample = Int(next()), sampler = Int(next()), synapse = Int(next())
-                let weight = Double(bitPattern: UInt64(bitPattern: next()))
-                each(k, WeightSample(sample: sample, sampler: sampler, synapse: synapse, weight: weight))
+                let k = Int(next()), sample = Int(next()), sampler = Int(next()), item = Int(next())
+                let value = Double(bitPattern: UInt64(bitPattern: next()))
+                each(k, Self(sample: sample, sampler: sampler, item: item, value: value))
             }
         }
     }
 }
 
-extension MembraneSample {
-    /// 40 bytes: partition, sample, sampler, neuron (Int64 each), potential (its Float64 bits).
-    static func encode(partition: Int, _ s: MembraneSample, into bytes: inout [UInt8]) {
-        for v in [Int64(partition), Int64(s.sample), Int64(s.sampler), Int64(s.neuron), Int64(bitPattern: s.potential.bitPattern)] {
-            withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
-        }
+extension WeightSample: ExchangedSample {
+    var item: Int { synapse }
+    var value: Double { weight }
+    init(sample: Int, sampler: Int, item: Int, value: Double) {
+        self.init(sample: sample, sampler: sampler, synapse: item, weight: value)
     }
+}
 
-    static func decode(_ bytes: [UInt8], _ each: (Int, MembraneSample) -> Void) {
-        bytes.withUnsafeBytes { raw in
-            var at = 0
-            func next() -> Int64 {
-                defer { at += 8 }
-                return Int64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: Int64.self))
-            }
-            while at + 40 <= raw.count {
-                let k = Int(next()), sample = Int(next()), sampler = Int(next()), neuron = Int(next())
-                let potential = Double(bitPattern: UInt64(bitPattern: next()))
-                each(k, MembraneSample(sample: sample, sampler: sampler, neuron: neuron, potential: potential))
-            }
-        }
+extension MembraneSample: ExchangedSample {
+    var item: Int { neuron }
+    var value: Double { potential }
+    init(sample: Int, sampler: Int, item: Int, value: Double) {
+        self.init(sample: sample, sampler: sampler, neuron: item, potential: value)
     }
 }
