@@ -58,7 +58,10 @@ public struct DriveStream: RandomNumberGenerator, Sendable {
     /// `seed` is evaluated only at a block's first arrival, so a hot loop does not load it per arrival.
     @inlinable @inline(__always)
     public mutating func beginArrival(seed: @autoclosure () -> UInt64) {
-        if ordinal & Self.blockMask == 0 { (s0, s1) = Self.blockState(ordinal: ordinal, keyWords: keyWords, seed: seed()) }
+        // One arrival in 1024: marked rare so that the hot loops keep their registers around it.
+        if _slowPath(ordinal & Self.blockMask == 0) {
+            (s0, s1) = Self.blockState(ordinal: ordinal, keyWords: keyWords, seed: seed())
+        }
         ordinal &+= 1
     }
 

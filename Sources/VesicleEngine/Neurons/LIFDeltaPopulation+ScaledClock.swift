@@ -143,7 +143,7 @@ extension LIFDeltaPopulation {
             let layer = Int(bits & 0xFF)
             let draw = Double(bits >> 11) * 0x1.0p-53 * layers[layer]
             var step = draw
-            if draw >= layers[layer + 1] {
+            if _slowPath(draw >= layers[layer + 1]) {
                 // By value, not inout: a generator whose address is passed stays in memory for the
                 // whole loop instead of in registers.
                 (step, stream) = clock.rejected(draw, layer: layer, from: stream)
