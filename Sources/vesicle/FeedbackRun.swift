@@ -38,15 +38,7 @@ struct FeedbackRun {
         let releases: ReleaseLogWriter?
         let raster: SpikeRasterWriter?
         if let resume {
-            var decoder = resume.engine
-            do {
-                try decoder.section("feedback_run")
-                window = try decoder.int()
-                try experiment.restoreCheckpoint(from: &decoder)
-                try decoder.section("end")
-            } catch {
-                throw CommandFailure("checkpoint \(resume.name) does not fit this experiment: \(error)")
-            }
+            window = try resume.restoreExperiment(section: "feedback_run") { try experiment.restoreCheckpoint(from: &$0) }
             let tables = resume.header.recorders.tables
             func table(_ key: String) throws -> RecordTablePosition {
                 guard let table = tables[key] else { throw CheckpointError("the checkpoint holds no position for \(key)") }
@@ -100,10 +92,7 @@ struct FeedbackRun {
             var state = experiment
             state.binObserver = nil
             try checkpointing.write(window: index, time: state.time, spec: runSpec, threads: 1, recorders: position) { encoder in
-                encoder.section("feedback_run")
-                encoder.int(index)
-                state.encodeCheckpoint(into: &encoder)
-                encoder.section("end")
+                LoadedCheckpoint.encodeExperiment(section: "feedback_run", window: index, into: &encoder) { state.encodeCheckpoint(into: &$0) }
             }
         }
         var stoppedAtWindow = false

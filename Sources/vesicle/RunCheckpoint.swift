@@ -113,6 +113,30 @@ struct LoadedCheckpoint {
         let header = try RunCheckpointHeader(checkpoint: &decoder)
         return LoadedCheckpoint(name: name, header: header, engine: decoder)
     }
+
+    /// An experiment's payload (docs/CHECKPOINT.md): section `section`, the window, the experiment's
+    /// own state read by `restore`, then `end`. Returns the window; any mismatch is the user's error.
+    func restoreExperiment(section: String, _ restore: (inout CheckpointDecoder) throws -> Void) throws -> Int {
+        var decoder = engine
+        do {
+            try decoder.section(section)
+            let window = try decoder.int()
+            try restore(&decoder)
+            try decoder.section("end")
+            return window
+        } catch {
+            throw CommandFailure("checkpoint \(name) does not fit this experiment: \(error)")
+        }
+    }
+
+    /// The payload `restoreExperiment` reads.
+    static func encodeExperiment(section: String, window: Int, into encoder: inout CheckpointEncoder,
+                                 _ encode: (inout CheckpointEncoder) throws -> Void) rethrows {
+        encoder.section(section)
+        encoder.int(window)
+        try encode(&encoder)
+        encoder.section("end")
+    }
 }
 
 /// What a spiking run does about checkpoints: when to write them, what to write in their header,

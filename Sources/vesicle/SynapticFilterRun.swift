@@ -43,15 +43,7 @@ struct SynapticFilterRun {
         let traces: PosteriorTraces
         var window = 0
         if let resume {
-            var decoder = resume.engine
-            do {
-                try decoder.section("synaptic_filter_run")
-                window = try decoder.int()
-                try experiment.restoreCheckpoint(from: &decoder)
-                try decoder.section("end")
-            } catch {
-                throw CommandFailure("checkpoint \(resume.name) does not fit this experiment: \(error)")
-            }
+            window = try resume.restoreExperiment(section: "synaptic_filter_run") { try experiment.restoreCheckpoint(from: &$0) }
             traces = try PosteriorTraces(directory: directory, resumingAt: resume.header.recorders, withTeacher: true)
         } else {
             traces = try PosteriorTraces(directory: directory, formats: formats, withTeacher: true)
@@ -67,10 +59,9 @@ struct SynapticFilterRun {
                                             formats: runFormats.map(\.rawValue).sorted())
             let state = experiment, index = window
             try checkpointing.write(window: index, time: state.time, spec: runSpec, threads: 1, recorders: position) { encoder in
-                encoder.section("synaptic_filter_run")
-                encoder.int(index)
-                try state.encodeCheckpoint(into: &encoder)
-                encoder.section("end")
+                try LoadedCheckpoint.encodeExperiment(section: "synaptic_filter_run", window: index, into: &encoder) {
+                    try state.encodeCheckpoint(into: &$0)
+                }
             }
         }
         let stop = StopSignal()
