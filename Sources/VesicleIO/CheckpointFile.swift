@@ -29,8 +29,9 @@ public enum CheckpointFileError: Error, CustomStringConvertible, Equatable {
 public enum CheckpointFile {
     public static let magic: [UInt8] = Array("VSCKPT\r\n".utf8)
     /// Version 2: docs/CHECKPOINT.md (against version 1: NumPy and HDF5 positions, every network class,
-    /// Bayesian rows' spike ordinals and counter-keyed drive streams). A reader refuses any other.
-    public static let formatVersion: UInt32 = 2
+    /// Bayesian rows' spike ordinals and counter-keyed drive streams). Version 3: noise currents drawn
+    /// during the run, a `noise` section with each input's next step. A reader refuses any other.
+    public static let formatVersion: UInt32 = 3
     static let headerSize = 24
     static let digestSize = 32
     /// Checkpoints in a run directory are `.checkpoint-<window, 12 digits>.vsck`: hidden, so that

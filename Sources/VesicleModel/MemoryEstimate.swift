@@ -123,9 +123,15 @@ public struct MemoryEstimate: Sendable, Equatable {
                     * (trains.count == 1 ? Double(population.size) : 1)
             }
         }
-        // One Poisson drive per (input, target neuron), held with its neuron.
+        // One Poisson drive per (input, target neuron), held with its neuron; a noise current holds
+        // 16 bytes per target neuron on every rank (its level and spare normal, Inputs/NoiseCurrents.swift).
         var drives = 0.0
         for input in spec.inputs {
+            if case .noiseCurrent = input.kind {
+                for target in input.targets {
+                    drives += Double(target.range?.count ?? spec.population(named: target.population)?.size ?? 0) * 16
+                }
+            }
             guard case .poisson = input.kind else { continue }
             for target in input.targets {
                 guard let population = spec.population(named: target.population) else { continue }

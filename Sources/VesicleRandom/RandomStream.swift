@@ -27,6 +27,9 @@ public enum StreamPurpose: UInt64, Sendable {
     case bayesianRelease = 14
     /// The candidates of a rate-modulated Poisson input's trains (`DriveStream`, entity the input).
     case modulatedPoisson = 15
+    /// The values of a Gaussian noise current (`noise(mean, std, dt)`, NEST noise_generator): entity
+    /// the input, index the input's target neuron, event and block the step pair (`NoiseCurrents`).
+    case noiseCurrent = 16
 }
 
 /// SplitMix64: used only to expand seeds into generator state.

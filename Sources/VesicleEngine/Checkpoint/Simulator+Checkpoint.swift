@@ -51,6 +51,8 @@ extension Simulator {
         network.plasticity?.encodeCheckpoint(into: &encoder)
         encoder.bool(network.kernelCurrents != nil)
         network.kernelCurrents?.encodeCheckpoint(into: &encoder)
+        encoder.bool(network.noiseCurrents != nil)
+        network.noiseCurrents?.encodeCheckpoint(into: &encoder)
         (queue as! BinaryHeapQueue).encodeCheckpoint(into: &encoder)
         encoder.section("end")
     }
@@ -97,6 +99,10 @@ extension Simulator {
             throw CheckpointError("kernel-driven projections in one of the checkpoint and the network only")
         }
         try network.kernelCurrents?.restoreCheckpoint(from: &decoder)
+        guard try decoder.bool() == (network.noiseCurrents != nil) else {
+            throw CheckpointError("noise currents in one of the checkpoint and the network only")
+        }
+        try network.noiseCurrents?.restoreCheckpoint(from: &decoder)
         let network = self.network
         queue = try BinaryHeapQueue.restoredFromCheckpoint(
             &decoder, neurons: network.neuronCount,

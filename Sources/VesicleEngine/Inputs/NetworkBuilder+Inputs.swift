@@ -9,13 +9,10 @@ import VesicleRandom
 /// Spike inputs become a hidden source population with one neuron per target neuron, connected
 /// one-to-one with the input's weight and delay. The rate-modulated Poisson trains are generated
 /// during the run, window by window, by thinning from counter-keyed streams
-/// (`ModulatedPoissonTrains`), so they have no size limit. Currents become the piecewise-constant
-/// bias changes constant currents use.
+/// (`ModulatedPoissonTrains`), so they have no size limit. Noise currents are drawn during the run
+/// too, step by step from counter keys (`NoiseCurrents`), with no limit either. Step currents become
+/// the piecewise-constant bias changes constant currents use.
 extension NetworkBuilder {
-    /// Current changes drawn at build time are bounded to this many, so that a network that would
-    /// need gigabytes says so instead.
-    static let generatedEventLimit = 50_000_000
-
     /// Checks an input of the new kinds; `targetCount` is the number of target neurons.
     static func validateGeneratedInput(_ input: InputSpec, targetCount: Int, end: Double) throws {
         let what = "input '\(input.name)'"
@@ -49,9 +46,9 @@ extension NetworkBuilder {
         case .noiseCurrent(let mean, let std, let dt):
             guard mean.isFinite, std.isFinite, std >= 0 else { throw NetworkError("\(what): needs a finite mean and std >= 0") }
             guard dt.isFinite, dt > 0 else { throw NetworkError("\(what): dt must be > 0 ms, got \(dt)") }
-            let steps = (min(input.stop, end) - input.start) / dt
-            guard steps * Double(targetCount) <= Double(generatedEventLimit) else {
-                throw NetworkError("\(what): \(Int(steps)) noise steps for each of \(targetCount) neurons is more than the \(generatedEventLimit) current changes drawn at build time; use a larger dt, fewer targets or a shorter run")
+            // A step's pair index must fit the counter's 64 bits of (block, event).
+            guard (min(input.stop, end) - input.start) / dt < 0x1p62 else {
+                throw NetworkError("\(what): dt \(dt) ms gives more than 2^62 noise steps in the run")
             }
         case .stepCurrent(let stepTimes, let amplitudes):
             guard !stepTimes.isEmpty, stepTimes.count == amplitudes.count else {
@@ -106,10 +103,8 @@ extension NetworkBuilder {
         return (populations, projections, modulated)
     }
 
-    /// The bias changes of a noise or step current onto neurons `range` of population p.
-    /// `targetOffset` numbers the neurons across the input's targets, for the noise's streams.
-    static func currentChanges(_ input: InputSpec, inputIndex: Int, population p: Int, range: Range<Int>,
-                               targetOffset: Int, seed: UInt64, end: Double) -> [BiasChange] {
+    /// The bias changes of a step current onto neurons `range` of population p.
+    static func currentChanges(_ input: InputSpec, population p: Int, range: Range<Int>) -> [BiasChange] {
         var changes: [BiasChange] = []
         switch input.kind {
         case .stepCurrent(let times, let amplitudes):
@@ -122,26 +117,6 @@ extension NetworkBuilder {
             }
             if input.stop.isFinite, level != 0 {
                 changes.append(BiasChange(time: input.stop, population: p, range: range, deltaCurrent: -level))
-            }
-        case .noiseCurrent(let mean, let std, let dt):
-            let stop = min(input.stop, end)
-            for (k, j) in range.enumerated() {
-                var stream = RandomStream(seed: seed, purpose: .externalInput,
-                                          index: UInt64(inputIndex) << 40 | UInt64(targetOffset + k))
-                var level = 0.0
-                var step = 0
-                while true {
-                    // Step times as start + k dt, never accumulated.
-                    let t = input.start + Double(step) * dt
-                    guard t < stop else { break }
-                    let current = mean + std * stream.normal()
-                    changes.append(BiasChange(time: t, population: p, range: j..<(j + 1), deltaCurrent: current - level))
-                    level = current
-                    step += 1
-                }
-                if input.stop.isFinite, input.stop <= end, level != 0 {
-                    changes.append(BiasChange(time: input.stop, population: p, range: j..<(j + 1), deltaCurrent: -level))
-                }
             }
         default:
             break

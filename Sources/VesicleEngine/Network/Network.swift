@@ -91,6 +91,8 @@ public final class Network {
     var delayClasses: [[DelayClass]]
     var populationOfNeuron: [Int32]
     var biasChanges: [BiasChange]
+    /// Gaussian noise currents, drawn during the run (Inputs/NoiseCurrents.swift; nil when there are none).
+    var noiseCurrents: NoiseCurrents?
     /// Kernel-driven projections (nil when there are none).
     var kernelCurrents: KernelCurrentSchedule?
     /// Spike-based learners (docs/MODEL.md §5; nil when no synapse learns from spikes).

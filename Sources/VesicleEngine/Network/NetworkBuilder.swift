@@ -51,7 +51,6 @@ public enum NetworkBuilder {
         var initialBias = [[Double]](repeating: [], count: populations.count)
         for (p, pop) in populations.enumerated() { initialBias[p] = Array(repeating: 0, count: pop.size) }
         for (inputIndex, input) in spec.inputs.enumerated() {
-            var targetOffset = 0
             for target in input.targets {
                 let p = index[target.population]!
                 let range = target.range ?? 0..<populations[p].size
@@ -73,15 +72,15 @@ public enum NetworkBuilder {
                     if stop.isFinite {
                         biasChanges.append(BiasChange(time: stop, population: p, range: range, deltaCurrent: -amplitude))
                     }
-                case .noiseCurrent, .stepCurrent:
+                case .noiseCurrent:
+                    // Drawn during the run (Inputs/NoiseCurrents.swift).
+                    break
+                case .stepCurrent:
                     // Inputs/NetworkBuilder+Inputs.swift.
-                    biasChanges += currentChanges(input, inputIndex: inputIndex, population: p, range: range,
-                                                  targetOffset: targetOffset, seed: seed,
-                                                  end: spec.simulation.warmup + spec.simulation.duration)
+                    biasChanges += currentChanges(input, population: p, range: range)
                 case .spikeTimes, .spikeTrains, .inhomogeneousPoisson, .sinusoidalPoisson:
                     break
                 }
-                targetOffset += range.count
             }
         }
         biasChanges.sort { ($0.time, $0.population, $0.range.lowerBound) < ($1.time, $1.population, $1.range.lowerBound) }
@@ -224,6 +223,7 @@ public enum NetworkBuilder {
         network.plasticity = try buildPlasticity(spec, projections: projectionSpecs, built: built, populationNames: names,
                                                  dynamics: dynamics)
         network.synapticDynamics = synapticDynamics
+        network.noiseCurrents = NoiseCurrents(spec, populationIndex: index, sizes: sizes)
         network.part = part
         network.buildSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return network

@@ -84,6 +84,7 @@ final class Partitions {
         for (p, dynamics) in network.dynamics.enumerated() {
             dynamics.neurons?.install(routes.route(population: p), keeping: routes)
         }
+        network.noiseCurrents?.partition(count: count)
     }
 
     deinit { releaseSlots.deallocate() }
@@ -136,12 +137,20 @@ final class Partitions {
         let kernel = network.kernelCurrents
         let kernelGroups = delivers ? kernel?.groupCount ?? 0 : 0
         var sample = 0, bias = work.biasStart, group = 0
+        let noise = delivers ? network.noiseCurrents : nil
+        noise?.beginWindow(partition: k)
 
-        /// Constant-current changes and kernel-current changes up to t, merged in time order; at
-        /// equal times the constant ones first.
+        /// Constant-current changes, noise-current steps (Inputs/NoiseCurrents.swift) and
+        /// kernel-current changes up to t, merged in time order; at equal times in that order.
         func applyChanges(before t: Double, inclusive: Bool) {
             while true {
                 let kernelTime = group < kernelGroups ? kernel!.groupHeader(group).time : .infinity
+                if let noise, let step = noise.next(partition: k), step.time <= kernelTime,
+                   bias == biasChanges.count || step.time < biasChanges[bias].time {
+                    guard inclusive ? step.time <= t : step.time < t else { return }
+                    noise.applyNext(input: step.input, partition: k, dynamics: network.dynamics) { plan.partition(k, of: $0) }
+                    continue
+                }
                 guard bias < biasChanges.count, biasChanges[bias].time <= kernelTime else {
                     guard inclusive ? kernelTime <= t : kernelTime < t else { return }
                     let (time, p) = kernel!.groupHeader(group)

@@ -30,7 +30,8 @@ public struct SimulationCounters: Sendable {
 /// Within a window, happenings are processed in this documented order:
 /// 1. source spikes (Poisson and spike-time sources) with emission < window end are queued;
 /// 2. queued deliveries with arrival < window end, together with bias changes and membrane samples,
-///    in order of time; at equal times a bias change precedes a kernel-current change
+///    in order of time; at equal times a bias change precedes a noise-current step
+///    (`NoiseCurrents`, by input order), which precedes a kernel-current change
 ///    (`KernelCurrentSchedule`), which precedes deliveries, which precede samples;
 ///    deliveries are ordered by (time, source index, delay class) and within one by synapse order;
 ///    a Bayesian row releases at each delivery of it, in that order;
@@ -236,6 +237,7 @@ public final class Simulator {
         // are not recorded, and `run` ends at the window's start.
         if partitions.partitions.contains(where: \.abandoned) { windowAbandoned = true; return }
         nextBiasChange = partitions.partitions[partitions.local.lowerBound].biasCursor
+        network.noiseCurrents?.endWindow(from: partitions.local.lowerBound)
         for partition in partitions.partitions {
             let output = partition.output
             for k in 0..<output.spikes.count {
