@@ -256,7 +256,7 @@ final class NoiseCurrentTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(network.potential(population: 0, neuron: 777, at: 2)), v, accuracy: 1e-9)
     }
 
-    /// The partition-free state: a run on 3 partitions stopped at 37.5 ms, checkpointed, and restored
+    /// The partition-free state: a run on 3 partitions stopped at the window boundary 37 ms (windows of 1 ms: no projection), checkpointed, and restored
     /// into a fresh build on 2 partitions gives the neurons' potentials of one uninterrupted run on one
     /// partition at 80 ms, bit for bit (==); the noise section holds only each input's next change.
     func testCheckpointHoldsTheStepIndexOnly() throws {
@@ -267,7 +267,7 @@ final class NoiseCurrentTests: XCTestCase {
         let whole = Simulator(network: try NetworkBuilder.build(spec))
         whole.run()
         let first = Simulator(network: try NetworkBuilder.build(spec), threads: 3)
-        first.run(until: 37.5)
+        first.run(until: 37)
         var encoder = CheckpointEncoder()
         try first.encodeCheckpoint(into: &encoder)
         let resumed = Simulator(network: try NetworkBuilder.build(spec), threads: 2)

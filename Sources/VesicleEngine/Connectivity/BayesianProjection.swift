@@ -56,14 +56,14 @@ final class BayesianProjection {
         case .none, .synapticFilter, .gradient:
             break
         default:
-            throw NetworkError("projection '\(name)': the rule '\(spec.rule.name)' runs in feedback experiments (a linear_readout target with a feedback block, MODEL.md §4); in spiking networks Bayesian synapses learn only from spikes (synaptic_filter, gradient)")
+            throw NetworkError.projection(name, .feedbackRuleInSpikingNetwork(rule: spec.rule.name))
         }
         self.spec = spec
         sign = Self.sign(of: weight)
         let prior: OrnsteinUhlenbeckPrior
         do {
             prior = try OrnsteinUhlenbeckPrior(mean: spec.priorMean, variance: spec.priorVariance, tau: spec.priorTau)
-        } catch { throw NetworkError("projection '\(name)': \(error)") }
+        } catch { throw NetworkError.projection(name, .synapseTypeInvalid(reason: "\(error)")) }
         var means = [Double](repeating: spec.priorMean, count: synapses.synapseCount)
         if let initialMean = spec.initialMean {
             // The n-th synapse onto target t (in row order, which a partial build keeps for its own
@@ -85,7 +85,7 @@ final class BayesianProjection {
             table = try CompactBayesianSynapseTable(rowOffsets: synapses.rowStart, prior: prior, link: spec.link,
                                                     release: spec.release, initialMean: means,
                                                     initialVariance: spec.initialVariance ?? spec.priorVariance)
-        } catch { throw NetworkError("projection '\(name)': \(error)") }
+        } catch { throw NetworkError.projection(name, .synapseTypeInvalid(reason: "\(error)")) }
         rowCount = synapses.sourceCount
         // The batch relaxes the stored posteriors to the spike; a learner's are already current.
         batched = table.releasesInBatches && !learnsFromSpikes

@@ -19,35 +19,34 @@ struct ConnectivityBuilder {
 
     /// Validates what the Swift API could get wrong; the DSL checker reports the same with source locations.
     func validate() throws {
-        let name = "projection '\(spec.name)'"
         if sourceRange.isEmpty || targetRange.isEmpty {
-            throw NetworkError("\(name): source or target selection is empty")
+            throw NetworkError.projection(spec.name, .emptySelection)
         }
         switch spec.rule {
         case .fixedIndegree(let k):
-            if k < 0 { throw NetworkError("\(name): in-degree \(k) is negative") }
+            if k < 0 { throw NetworkError.projection(spec.name, .degreeNegative(degree: "in-degree", k)) }
             try validateDegree(k, pool: sourceRange, neurons: targetRange, what: "in-degree", partners: "sources", others: "the target")
         case .fixedOutdegree(let k):
-            if k < 0 { throw NetworkError("\(name): out-degree \(k) is negative") }
+            if k < 0 { throw NetworkError.projection(spec.name, .degreeNegative(degree: "out-degree", k)) }
             try validateDegree(k, pool: targetRange, neurons: sourceRange, what: "out-degree", partners: "targets", others: "the source")
         case .fixedTotalNumber(let n):
-            if n < 0 { throw NetworkError("\(name): total number \(n) is negative") }
+            if n < 0 { throw NetworkError.projection(spec.name, .totalNumberNegative(n)) }
             let pairs = allowedPairCount
             if n > 0 && pairs == 0 {
-                throw NetworkError("\(name): \(n) synapses cannot be placed: every pair is an autapse, and autapses are not allowed")
+                throw NetworkError.projection(spec.name, .totalNumberOnlyAutapses(n))
             }
             if !spec.allowMultapses && n > pairs {
-                throw NetworkError("\(name): \(n) synapses without multapses need \(n) distinct pairs, but only \(pairs) are allowed")
+                throw NetworkError.projection(spec.name, .totalNumberExceedsPairs(n, pairs: pairs))
             }
         case .fromList(let list):
             try validate(list)
         case .pairwiseBernoulli(let p):
             if !(p >= 0 && p <= 1) {
-                throw NetworkError("\(name): connection probability \(p) is outside [0, 1]")
+                throw NetworkError.projection(spec.name, .probabilityOutside(p))
             }
         case .oneToOne:
             if sourceRange.count != targetRange.count {
-                throw NetworkError("\(name): one_to_one needs equal sizes, but the source has \(sourceRange.count) neurons and the target \(targetRange.count)")
+                throw NetworkError.projection(spec.name, .oneToOneSizes(source: sourceRange.count, target: targetRange.count))
             }
         case .allToAll:
             break
@@ -66,83 +65,80 @@ struct ConnectivityBuilder {
     /// k partners per neuron from `pool`: with multapses any k (NEST draws with replacement), without
     /// them at most the pool's size (less the neuron itself when autapses are excluded).
     private func validateDegree(_ k: Int, pool: Range<Int>, neurons: Range<Int>, what: String, partners: String, others: String) throws {
-        let name = "projection '\(spec.name)'"
         let excludesSelf = !spec.allowAutapses && samePopulation
         if !spec.allowMultapses {
             if k > pool.count {
-                throw NetworkError("\(name): \(what) \(k) without multapses is larger than the pool of \(partners) (\(pool.count) neurons)")
+                throw NetworkError.projection(spec.name, .degreeExceedsPool(degree: what, k, partners: partners, pool: pool.count))
             }
             // Only a neuron inside the pool has itself to exclude (slices of one population that do
             // not overlap have none), as the checker's degree check says (Checker.checkDegree).
             if excludesSelf && pool.overlaps(neurons) && k > pool.count - 1 {
-                throw NetworkError("\(name): \(what) \(k) needs \(k) distinct \(partners) other than \(others) itself, but the pool has \(pool.count) neurons")
+                throw NetworkError.projection(spec.name, .degreeNeedsDistinctPartners(degree: what, k, partners: partners, others: others, pool: pool.count))
             }
         } else if k > 0 && excludesSelf && pool.count == 1 && neurons.contains(pool.lowerBound) {
-            throw NetworkError("\(name): the only neuron of the pool is \(others) itself, and autapses are not allowed")
+            throw NetworkError.projection(spec.name, .onlyPartnerIsItself(others: others))
         }
     }
 
     /// Indices within the slices, finite weights and positive finite delays (the checker says the same
     /// with the file's line numbers).
     private func validate(_ list: ConnectionList) throws {
-        let name = "projection '\(spec.name)'"
         guard list.targets.count == list.count, list.weights.map({ $0.count == list.count }) ?? true,
               list.delays.map({ $0.count == list.count }) ?? true else {
-            throw NetworkError("\(name): the connection list's columns have different lengths")
+            throw NetworkError.projection(spec.name, .listColumnLengths)
         }
         for k in 0..<list.count {
             if !(0..<sourceRange.count).contains(list.sources[k]) {
-                throw NetworkError("\(name): synapse \(k) of \(list.origin): source \(list.sources[k]) is outside 0..<\(sourceRange.count)")
+                throw NetworkError.projection(spec.name, .listSourceOutside(synapse: k, origin: list.origin, source: list.sources[k], count: sourceRange.count))
             }
             if !(0..<targetRange.count).contains(list.targets[k]) {
-                throw NetworkError("\(name): synapse \(k) of \(list.origin): target \(list.targets[k]) is outside 0..<\(targetRange.count)")
+                throw NetworkError.projection(spec.name, .listTargetOutside(synapse: k, origin: list.origin, target: list.targets[k], count: targetRange.count))
             }
-            if let w = list.weights?[k], !w.isFinite { throw NetworkError("\(name): synapse \(k) of \(list.origin): weight is not finite") }
+            if let w = list.weights?[k], !w.isFinite { throw NetworkError.projection(spec.name, .listWeightNotFinite(synapse: k, origin: list.origin)) }
             if let d = list.delays?[k], !(d.isFinite && d > 0) {
-                throw NetworkError("\(name): synapse \(k) of \(list.origin): delay \(d) ms is not positive")
+                throw NetworkError.projection(spec.name, .listDelayNotPositive(synapse: k, origin: list.origin, delay: d))
             }
             if let d = list.delays?[k], d > Double(UInt16.max) * delayResolution {
-                throw NetworkError("\(name): synapse \(k) of \(list.origin): delay \(d) ms is longer than \(Double(UInt16.max) * delayResolution) ms, the longest the delay grid stores")
+                throw NetworkError.projection(spec.name, .listDelayTooLong(synapse: k, origin: list.origin, delay: d, longest: Double(UInt16.max) * delayResolution))
             }
         }
     }
 
     private func validateDistribution(_ d: Distribution, what: String, positive: Bool) throws {
-        let name = "projection '\(spec.name)'"
         switch d {
         case .constant(let v):
-            if !v.isFinite { throw NetworkError("\(name): \(what) \(v) is not finite") }
-            if positive && v <= 0 { throw NetworkError("\(name): \(what) must be > 0 ms, got \(v) ms") }
+            if !v.isFinite { throw NetworkError.projection(spec.name, .valueNotFinite(what: what, v)) }
+            if positive && v <= 0 { throw NetworkError.projection(spec.name, .valueNotPositive(what: what, v)) }
         case .uniform(let lo, let hi):
             if !(lo.isFinite && hi.isFinite && lo <= hi) {
-                throw NetworkError("\(name): \(what) uniform(\(lo), \(hi)) needs finite low <= high")
+                throw NetworkError.projection(spec.name, .uniformInvalid(what: what, low: lo, high: hi))
             }
-            if positive && lo <= 0 { throw NetworkError("\(name): \(what) must be > 0 ms, but uniform(\(lo), \(hi)) reaches \(lo)") }
+            if positive && lo <= 0 { throw NetworkError.projection(spec.name, .uniformNotPositive(what: what, low: lo, high: hi)) }
         case .normal(let mean, let sd, let clip):
             if !(mean.isFinite && sd.isFinite && sd >= 0) {
-                throw NetworkError("\(name): \(what) normal(\(mean), \(sd)) needs a finite mean and sd >= 0")
+                throw NetworkError.projection(spec.name, .normalInvalid(what: what, mean: mean, sd: sd))
             }
             if positive && clip != .positive {
-                throw NetworkError("\(name): a normal \(what) must be clipped to positive values")
+                throw NetworkError.projection(spec.name, .normalNotClippedPositive(what: what))
             }
         case .lognormal(let mu, let sigma, let sign):
             if !(mu.isFinite && sigma.isFinite && sigma >= 0) {
-                throw NetworkError("\(name): \(what) lognormal(\(mu), \(sigma)) needs finite parameters and sigma >= 0")
+                throw NetworkError.projection(spec.name, .lognormalInvalid(what: what, mu: mu, sigma: sigma))
             }
-            if positive && sign != .positive { throw NetworkError("\(name): \(what) must be positive") }
+            if positive && sign != .positive { throw NetworkError.projection(spec.name, .lognormalNotPositive(what: what)) }
         case .boundedNormal(let mean, let sd, let lower, let upper):
             if !(mean.isFinite && sd.isFinite && sd >= 0 && lower <= upper && !lower.isNaN && !upper.isNaN) {
-                throw NetworkError("\(name): \(what) normal(\(mean), \(sd), min = \(lower), max = \(upper)) needs a finite mean, sd >= 0 and min <= max")
+                throw NetworkError.projection(spec.name, .boundedNormalInvalid(what: what, mean: mean, sd: sd, min: lower, max: upper))
             }
-            if positive && lower <= 0 { throw NetworkError("\(name): \(what) must be > 0 ms, but its min is \(lower) ms") }
+            if positive && lower <= 0 { throw NetworkError.projection(spec.name, .boundedNormalNotPositive(what: what, min: lower)) }
         }
         if positive, !d.isConstant {
             let maxSteps = Double(UInt16.max) * delayResolution
             if case .uniform(_, let hi) = d, hi > maxSteps {
-                throw NetworkError("\(name): random delays are stored in steps of \(delayResolution) ms up to \(maxSteps) ms; \(hi) ms is too long")
+                throw NetworkError.projection(spec.name, .randomDelayTooLong(resolution: delayResolution, longest: maxSteps, hi))
             }
             if case .boundedNormal(_, _, _, let hi) = d, hi.isFinite, hi > maxSteps {
-                throw NetworkError("\(name): random delays are stored in steps of \(delayResolution) ms up to \(maxSteps) ms; \(hi) ms is too long")
+                throw NetworkError.projection(spec.name, .randomDelayTooLong(resolution: delayResolution, longest: maxSteps, hi))
             }
         }
     }
@@ -259,7 +255,7 @@ struct ConnectivityBuilder {
             for s in sourceRange {
                 if !spec.allowAutapses && samePopulation && !spec.allowMultapses && targetRange.contains(s)
                     && k > targetRange.count - 1 {
-                    throw NetworkError("projection '\(spec.name)': out-degree \(k) needs \(k) distinct targets other than the source itself")
+                    throw NetworkError.projection(spec.name, .outdegreeNeedsDistinctTargets(k))
                 }
                 var rng = stream(.connectivity, s)
                 var drawn = 0
@@ -442,7 +438,7 @@ struct ConnectivityBuilder {
     static func draw<G: RandomNumberGenerator>(_ d: Distribution, _ rng: inout G, what: String,
                                                projection: String) throws -> Double {
         guard let value = d.draw(using: &rng) else {
-            throw NetworkError("projection '\(projection)': \(what) distribution \(d) almost never has the required sign")
+            throw NetworkError.projection(projection, .signOutOfReach(what: what, distribution: "\(d)"))
         }
         return value
     }

@@ -12,12 +12,12 @@ extension NetworkBuilder {
     public static func incomingSynapses(_ spec: NetworkSpec, projection name: String,
                                         targets: [Range<Int>]) throws -> SynapseTable {
         guard let q = spec.projections.firstIndex(where: { $0.name == name }) else {
-            throw NetworkError("no projection named '\(name)'")
+            throw NetworkError.noProjectionNamed(name)
         }
         let proj = spec.projections[q]
         guard let s = spec.populations.firstIndex(where: { $0.name == proj.source.population }),
               let t = spec.populations.firstIndex(where: { $0.name == proj.target.population }) else {
-            throw NetworkError("projection '\(name)': its source or target population is not declared")
+            throw NetworkError.projection(name, .undeclaredPopulation)
         }
         let sourceSize = spec.populations[s].size, targetSize = spec.populations[t].size
         // The same builder, keys included, as `build(_:)` makes for projection q.
@@ -27,7 +27,7 @@ extension NetworkBuilder {
             samePopulation: s == t, seed: spec.simulation.seed, index: UInt64(q),
             delayResolution: spec.simulation.delayResolution)
         guard zip(targets, targets.dropFirst()).allSatisfy({ $0.upperBound <= $1.lowerBound }) else {
-            throw NetworkError("projection '\(name)': the target ranges must ascend and be disjoint")
+            throw NetworkError.projection(name, .targetRangesNotAscending)
         }
         return try builder.build(targets: targets)
     }

@@ -121,7 +121,7 @@ final class KernelCurrentProjection {
         ringLength = usesFFT ? reach : reach + k
         let slots = targetCount.multipliedReportingOverflow(by: ringLength)
         guard !slots.overflow, slots.partialValue <= 1 << 28 else {
-            throw NetworkError("projection '\(name)': \(targetCount) targets x \(ringLength) grid steps of future current exceed 2^28 values (2 GiB); use a coarser kernel step, a shorter kernel or shorter delays")
+            throw NetworkError.projection(name, .kernelRingTooLarge(targets: targetCount, gridSteps: ringLength))
         }
         ring = Array(repeating: 0, count: slots.partialValue)
         if usesFFT {

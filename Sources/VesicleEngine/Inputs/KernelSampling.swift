@@ -25,7 +25,7 @@ enum KernelSampling {
         do {
             return try SampledKernel(shape(spec.shape, name: spec.name), dt: dt, normalisation: normalisation(spec.normalization))
         } catch let error as KernelError {
-            throw NetworkError("projection '\(projection)': kernel '\(spec.name)': \(error)")
+            throw NetworkError.projection(projection, .kernelInvalid(kernel: spec.name, reason: "\(error)"))
         }
     }
 }

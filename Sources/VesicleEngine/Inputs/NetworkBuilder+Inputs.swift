@@ -15,47 +15,46 @@ import VesicleRandom
 extension NetworkBuilder {
     /// Checks an input of the new kinds; `targetCount` is the number of target neurons.
     static func validateGeneratedInput(_ input: InputSpec, targetCount: Int, end: Double) throws {
-        let what = "input '\(input.name)'"
         func times(_ list: [Double], _ name: String) throws {
-            for t in list where !(t.isFinite && t >= 0) { throw NetworkError("\(what): \(name) \(t) must be finite and >= 0 ms") }
+            for t in list where !(t.isFinite && t >= 0) { throw NetworkError.input(input.name, .tableTimeInvalid(name: name, t)) }
             for (a, b) in zip(list, list.dropFirst()) where !(a < b) {
-                throw NetworkError("\(what): \(name)s must increase strictly, but \(b) ms follows \(a) ms")
+                throw NetworkError.input(input.name, .tableTimesNotIncreasing(name: name, previous: a, next: b))
             }
         }
         switch input.kind {
         case .spikeTrains(let trains):
-            guard input.delay.isFinite, input.delay > 0 else { throw NetworkError("\(what): delay must be > 0 ms, got \(input.delay)") }
+            guard input.delay.isFinite, input.delay > 0 else { throw NetworkError.input(input.name, .delayNotPositive(input.delay)) }
             guard trains.count == targetCount else {
-                throw NetworkError("\(what): \(trains.count) spike trains for \(targetCount) target neurons; give one per target neuron")
+                throw NetworkError.input(input.name, .spikeTrainCount(trains: trains.count, targets: targetCount))
             }
             for train in trains {
-                for t in train where !(t.isFinite && t >= 0) { throw NetworkError("\(what): spike time \(t) must be finite and >= 0 ms") }
+                for t in train where !(t.isFinite && t >= 0) { throw NetworkError.input(input.name, .spikeTimeInvalid(t)) }
             }
         case .inhomogeneousPoisson(let rateTimes, let rates):
-            guard input.delay.isFinite, input.delay > 0 else { throw NetworkError("\(what): delay must be > 0 ms, got \(input.delay)") }
+            guard input.delay.isFinite, input.delay > 0 else { throw NetworkError.input(input.name, .delayNotPositive(input.delay)) }
             guard !rateTimes.isEmpty, rateTimes.count == rates.count else {
-                throw NetworkError("\(what): needs as many rate times as rates (\(rateTimes.count) and \(rates.count)), at least one")
+                throw NetworkError.input(input.name, .rateTableLengths(times: rateTimes.count, rates: rates.count))
             }
             try times(rateTimes, "rate time")
-            for r in rates where !(r.isFinite && r >= 0) { throw NetworkError("\(what): rate \(r) Hz must be finite and >= 0") }
+            for r in rates where !(r.isFinite && r >= 0) { throw NetworkError.input(input.name, .tableRateInvalid(r)) }
         case .sinusoidalPoisson(let rate, let amplitude, let frequency, let phase):
-            guard input.delay.isFinite, input.delay > 0 else { throw NetworkError("\(what): delay must be > 0 ms, got \(input.delay)") }
+            guard input.delay.isFinite, input.delay > 0 else { throw NetworkError.input(input.name, .delayNotPositive(input.delay)) }
             guard rate.isFinite, rate >= 0, amplitude.isFinite, amplitude >= 0, frequency.isFinite, frequency >= 0, phase.isFinite else {
-                throw NetworkError("\(what): rate, amplitude and frequency must be finite and >= 0, the phase finite")
+                throw NetworkError.input(input.name, .sinusoidInvalid)
             }
         case .noiseCurrent(let mean, let std, let dt):
-            guard mean.isFinite, std.isFinite, std >= 0 else { throw NetworkError("\(what): needs a finite mean and std >= 0") }
-            guard dt.isFinite, dt > 0 else { throw NetworkError("\(what): dt must be > 0 ms, got \(dt)") }
+            guard mean.isFinite, std.isFinite, std >= 0 else { throw NetworkError.input(input.name, .noiseParametersInvalid) }
+            guard dt.isFinite, dt > 0 else { throw NetworkError.input(input.name, .noiseStepNotPositive(dt)) }
             // A step's pair index must fit the counter's 64 bits of (block, event).
             guard (min(input.stop, end) - input.start) / dt < 0x1p62 else {
-                throw NetworkError("\(what): dt \(dt) ms gives more than 2^62 noise steps in the run")
+                throw NetworkError.input(input.name, .noiseStepsTooMany(dt: dt))
             }
         case .stepCurrent(let stepTimes, let amplitudes):
             guard !stepTimes.isEmpty, stepTimes.count == amplitudes.count else {
-                throw NetworkError("\(what): needs as many amplitude times as amplitudes (\(stepTimes.count) and \(amplitudes.count)), at least one")
+                throw NetworkError.input(input.name, .amplitudeTableLengths(times: stepTimes.count, amplitudes: amplitudes.count))
             }
             try times(stepTimes, "amplitude time")
-            for a in amplitudes where !a.isFinite { throw NetworkError("\(what): amplitude \(a) pA is not finite") }
+            for a in amplitudes where !a.isFinite { throw NetworkError.input(input.name, .tableAmplitudeNotFinite(a)) }
         default:
             break
         }

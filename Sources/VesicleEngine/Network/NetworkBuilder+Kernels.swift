@@ -14,7 +14,7 @@ extension NetworkBuilder {
         for (q, proj) in specs.enumerated() {
             guard let kernelName = proj.kernel else { continue }
             guard let kernelSpec = spec.kernels.first(where: { $0.name == kernelName }) else {
-                throw NetworkError("projection '\(proj.name)': no kernel named '\(kernelName)'")
+                throw NetworkError.projection(proj.name, .kernelMissing(kernelName))
             }
             let kernel = try KernelSampling.sample(kernelSpec, dt: dt, projection: proj.name)
             let b = built[q]

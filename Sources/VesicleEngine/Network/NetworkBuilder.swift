@@ -41,7 +41,7 @@ public enum NetworkBuilder {
         var offsets: [Int] = []
         var total = 0
         for s in sizes { offsets.append(total); total += s }
-        guard total <= Int(UInt32.max) else { throw NetworkError("the network has \(total) neurons; at most \(UInt32.max) are supported") }
+        guard total <= Int(UInt32.max) else { throw NetworkError.tooManyNeurons(total) }
         let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
 
         // Poisson drives per target neuron.
@@ -112,7 +112,7 @@ public enum NetworkBuilder {
             }
             switch pop.model {
             case .lifDelta, .lifExp:
-                throw NetworkError("population '\(pop.name)': no simulator for neuron model \(pop.model.name)")
+                throw NetworkError.population(pop.name, .noSimulator(model: pop.model.name))
             case .poissonSource(let rate, let deadTime):
                 var rates: [Double] = []
                 var next: [Double] = []
@@ -121,7 +121,7 @@ public enum NetworkBuilder {
                     var rateDraws = CounterKey(seed: seed, purpose: .rates, entity: UInt32(p), index: UInt32(j)).stream(event: 0)
                     let nu = try ConnectivityBuilder.draw(rate, &rateDraws, what: "rate", projection: pop.name)
                     guard nu >= 0, nu.isFinite, nu * deadTime / 1000 < 1 else {
-                        throw NetworkError("population '\(pop.name)': rate \(nu) Hz is impossible with a dead time of \(deadTime) ms (needs 0 <= rate < 1000/dead time)")
+                        throw NetworkError.population(pop.name, .rateImpossibleWithDeadTime(rate: nu, deadTime: deadTime))
                     }
                     // The spec's rate is the mean firing rate; the hazard after the dead time is
                     // 1 / (1/nu - dead time).
@@ -149,7 +149,7 @@ public enum NetworkBuilder {
                                                          kind: .times(times: perNeuron, cursor: Array(repeating: 0, count: pop.size)),
                                                          seed: seed)))
             case .linearReadout:
-                throw NetworkError("population '\(pop.name)': linear_readout neurons are run by the feedback-learning driver, not by the spiking simulator")
+                throw NetworkError.population(pop.name, .linearReadoutInSpikingNetwork)
             }
         }
 

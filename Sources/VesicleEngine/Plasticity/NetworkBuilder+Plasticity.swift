@@ -14,26 +14,26 @@ extension NetworkBuilder {
         for (q, projection) in built.enumerated() {
             guard let bayesian = projection.bayesian, bayesian.learnsFromSpikes else { continue }
             let type = bayesian.spec
-            let what = "projection '\(projection.name)' (rule \(type.rule.name))"
+            let rule = type.rule.name
             guard specs[q].kernel == nil else {
-                throw NetworkError("\(what): a kernel projection cannot learn from spikes; the Synaptic Filter's input is an exponential trace (MODEL.md §5)")
+                throw NetworkError.projection(projection.name, .learningOnKernel(rule: rule))
             }
             guard type.link == .identity else {
-                throw NetworkError("\(what): the Synaptic Filter puts its posterior on the weight itself: use link = identity (MODEL.md §5)")
+                throw NetworkError.projection(projection.name, .learningNeedsIdentityLink(rule: rule))
             }
             guard let delay = projection.synapses.uniformDelay else {
-                throw NetworkError("\(what): learning from spikes needs one delay for the whole projection (the traces are kept per presynaptic neuron); use a constant delay")
+                throw NetworkError.projection(projection.name, .learningNeedsConstantDelay(rule: rule))
             }
             guard let target = dynamics[projection.targetPopulation].neurons as? LIFDeltaPopulation, target.escapeNoise != nil else {
-                throw NetworkError("\(what): the target '\(populationNames[projection.targetPopulation])' must be lif_delta neurons with escape noise (rho_0, delta_V): the filter learns from stochastic spikes (MODEL.md §5)")
+                throw NetworkError.projection(projection.name, .learningNeedsEscapeNoise(rule: rule, target: populationNames[projection.targetPopulation]))
             }
             guard projection.synapses.synapseCount <= Int(UInt32.max) else {
-                throw NetworkError("\(what): at most \(UInt32.max) plastic synapses per projection are supported")
+                throw NetworkError.projection(projection.name, .tooManyPlasticSynapses(rule: rule, limit: UInt32.max))
             }
             let prior: OrnsteinUhlenbeckPrior
             do {
                 prior = try OrnsteinUhlenbeckPrior(mean: type.priorMean, variance: type.priorVariance, tau: type.priorTau)
-            } catch { throw NetworkError("\(what): \(error)") }
+            } catch { throw NetworkError.projection(projection.name, .learningPriorInvalid(rule: rule, reason: "\(error)")) }
             let isFilter = type.rule == .synapticFilter
             let plastic = PlasticProjection(
                 name: projection.name, projection: q, sourcePopulation: projection.sourcePopulation, bayesian: bayesian,
@@ -53,13 +53,13 @@ extension NetworkBuilder {
             for other in plastic.dropFirst() {
                 let s = other.bayesian.spec
                 guard s.rule == first.rule, s.filterG0 == first.filterG0, s.filterBeta == first.filterBeta else {
-                    throw NetworkError("projections '\(plastic[0].name)' and '\(other.name)' learn onto population '\(populationNames[population])' with different rules, g0 or beta; the Synaptic Filter models each neuron with one intensity g0 exp(beta u) (MODEL.md §5)")
+                    throw NetworkError.conflictingLearners(first: plastic[0].name, second: other.name, population: populationNames[population])
                 }
             }
             // The engine's filter keeps one mean and variance per synapse; the full covariance runs only in
             // the single-neuron experiment (SynapticFilterExperiment), so a network asking for it is refused.
             if let full = plastic.first(where: { $0.bayesian.spec.filterCovariance == .full }) {
-                throw NetworkError("projection '\(full.name)' asks for covariance = full, which runs only in the single-neuron Synaptic Filter experiment (Poisson inputs onto one escape-noise neuron); in a network the filter is diagonal (docs/MODEL.md §5)")
+                throw NetworkError.projection(full.name, .fullCovarianceInNetwork)
             }
             let isFilter = first.rule == .synapticFilter
             learners.append(LearningPopulation(

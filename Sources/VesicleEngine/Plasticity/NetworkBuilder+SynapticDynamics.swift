@@ -18,17 +18,16 @@ extension NetworkBuilder {
             case .tsodyks: kindName = "tsodyks"
             default: continue
             }
-            let what = "projection '\(projection.name)' (synapse type '\(type.name)', \(kindName))"
             guard specs[q].kernel == nil else {
-                throw NetworkError("\(what): a kernel projection has no per-spike weight for \(kindName) to act on")
+                throw NetworkError.projection(projection.name, .dynamicsOnKernel(type: type.name, kind: kindName))
             }
             guard let delay = projection.synapses.uniformDelay else {
-                throw NetworkError("\(what): \(kindName) synapses need one delay for the whole projection; use a constant delay")
+                throw NetworkError.projection(projection.name, .dynamicsNeedConstantDelay(type: type.name, kind: kindName))
             }
             switch dynamics[projection.targetPopulation] {
             case .neurons: break
             case .source:
-                throw NetworkError("\(what): the target '\(populationNames[projection.targetPopulation])' has no membrane")
+                throw NetworkError.projection(projection.name, .dynamicsTargetHasNoMembrane(type: type.name, kind: kindName, target: populationNames[projection.targetPopulation]))
             }
             let table = projection.synapses
             switch type.kind {
@@ -38,7 +37,7 @@ extension NetworkBuilder {
                     let w = table.weight(at: k)
                     let v = w / rule.wMax
                     guard v >= 0, v <= 1 else {
-                        throw NetworkError("\(what): synapse \(k) has weight \(w), outside [0, Wmax] for Wmax = \(rule.wMax); STDP weights keep Wmax's sign and stay within it")
+                        throw NetworkError.projection(projection.name, .stdpWeightOutsideBounds(type: type.name, synapse: k, weight: w, wMax: rule.wMax))
                     }
                     weights[k] = w
                 }
