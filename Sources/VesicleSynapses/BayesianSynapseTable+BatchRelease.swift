@@ -159,10 +159,15 @@ extension BayesianSynapseTable where Scalar == Float {
     /// `releaseRow` computes it, so that the exponential's lane-wise fallback sees the same four
     /// values. Only for tables whose rows share one posterior (`rowsShareOnePosterior`; the builder
     /// builds a rank's part only then, `NetworkSpec.wholeOnEveryRank`).
-    /// - Complexity: O(wholeCount) normals, O(range.count) exponentials.
+    /// Where the row's one posterior keeps every release inside exp's vector domain and `kernel` is
+    /// an AVX2 or AVX-512 build, the whole part is released by that build's loop into a scratch
+    /// buffer and the rank's synapses copied from it (the same bits as the portable loop): a rank's
+    /// release work is then the whole part's, as when every rank drew every row whole.
+    /// - Complexity: O(wholeCount) normals, O(range.count) exponentials (O(wholeCount) on the vector builds).
     @inlinable
     public func releasePartOfRow(_ row: Int, range: Range<Int>, skip: Int, wholeCount: Int, at time: Double,
-                                 sign: Double, lanes: inout RandomLanes, into out: UnsafeMutablePointer<Double>) {
+                                 sign: Double, lanes: inout RandomLanes, into out: UnsafeMutablePointer<Double>,
+                                 kernel: ReleaseKernel = .selected) {
         precondition(rowsShareOnePosterior, "a rank's part of a Bayesian row needs rows that share one posterior")
         let count = range.count
         guard count > 0 else { return }
@@ -183,6 +188,16 @@ extension BayesianSynapseTable where Scalar == Float {
         let negative = sign < 0, exponentials = ExponentialTable.values
         let mean = m[0], deviation = root[0]
         let first = skip, end = skip + count
+        if unchecked && kernel != .portable {
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: wholeCount) { whole in
+                lanes.withWords { words in
+                    vesicle_lognormal_row(Int32(kernel.rawValue), words, mean, deviation, negative ? 1 : 0, wholeCount,
+                                          whole.baseAddress!, NormalZiggurat.layers, NormalZiggurat.densities, exponentials)
+                }
+                out.update(from: whole.baseAddress! + first, count: count)
+            }
+            return
+        }
         lanes.zigguratBlocks((wholeCount + 3) / 4, layers: NormalZiggurat.layers, densities: NormalZiggurat.densities) { b, xi in
             let k = 4 * b
             guard k + 4 > first && k < end else { return }

@@ -39,14 +39,19 @@ final class PartOfRowReleaseTests: XCTestCase {
                     part.bringRow(0, to: 12)
                     for (k, time) in [12.0, 30.0].enumerated() {
                         for sign in [1.0, -1.0] {
-                            var lanes = RandomLanes(seed: 70 + UInt64(k), purpose: .release), partLanes = lanes
+                            var lanes = RandomLanes(seed: 70 + UInt64(k), purpose: .release)
+                            let partLanes = lanes
                             full.releaseRow(0, range: 0..<whole, at: time, sign: sign, lanes: &lanes, into: expected)
-                            part.releasePartOfRow(0, range: 0..<count, skip: skip, wholeCount: whole, at: time, sign: sign,
-                                                  lanes: &partLanes, into: released)
                             let a = (skip..<(skip + count)).map { expected[$0].bitPattern }
-                            let b = (0..<count).map { released[$0].bitPattern }
-                            XCTAssertEqual(a, b, "mean \(c.mean), \(c.link), part \(skip)..<\(skip + count) of \(whole), t \(time), sign \(sign)")
-                            compared += count
+                            // The portable loop and every vector build.
+                            for kernel in ReleaseKernel.available {
+                                var lanes = partLanes
+                                part.releasePartOfRow(0, range: 0..<count, skip: skip, wholeCount: whole, at: time, sign: sign,
+                                                      lanes: &lanes, into: released, kernel: kernel)
+                                let b = (0..<count).map { released[$0].bitPattern }
+                                XCTAssertEqual(a, b, "\(kernel), mean \(c.mean), \(c.link), part \(skip)..<\(skip + count) of \(whole), t \(time), sign \(sign)")
+                                compared += count
+                            }
                         }
                     }
                 }
