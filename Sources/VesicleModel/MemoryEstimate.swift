@@ -107,6 +107,13 @@ public struct MemoryEstimate: Sendable, Equatable {
     /// (`PoissonDrive`), plus its row start.
     public static let bytesPerDrive = 64.0 + 4
 
+    /// Bytes of one neuron's state as the engine holds it: `memoryBytesPerNeuron` for most models,
+    /// and for `lif_exp` its 72-byte state (nine Doubles, `LIFExpState`), asymptote and wake time.
+    public static func bytesPerNeuron(of population: PopulationSpec) -> Double {
+        if case .lifExp = population.model { return 72 + 8 + 8 }
+        return Double(memoryBytesPerNeuron)
+    }
+
     /// Per row (source neuron) of a Bayesian projection, held on every rank whatever its part
     /// (`BayesianProjection`): the spike ordinal of each distinct delay (4 bytes each, docs/DESIGN.md,
     /// Randomness, Bayesian releases), the row's time and shared posterior (8 + 8), and three copies
@@ -141,7 +148,7 @@ public struct MemoryEstimate: Sendable, Equatable {
         var neurons = 0.0
         for population in spec.populations {
             let share = ranks > 1 && spec.neuronsHeldInParts(population) ? 1 / Double(ranks) : 1
-            neurons += Double(population.size) * Double(memoryBytesPerNeuron) * share
+            neurons += Double(population.size) * Self.bytesPerNeuron(of: population) * share
             if case .spikeSource(let trains) = population.model {
                 neurons += Double(trains.reduce(0) { $0 + $1.count }) * 8
                     * (trains.count == 1 ? Double(population.size) : 1)

@@ -28,6 +28,24 @@ final class CheckRanksTests: MPITestCase {
         XCTAssertEqual(plain.stdout.split(separator: "\n").count, 1, "without --ranks nothing more: \(plain.stdout)")
     }
 
+    /// lif_exp neurons are held in part: 88 bytes each (state, asymptote, wake), half on each of 2 ranks.
+    func testLIFExpNeuronStateDividesOverRanks() throws {
+        let file = scratch.appendingPathComponent("lifexp.vsl").path
+        try """
+            neuron cell = lif_exp(tau_m = 10 ms, C_m = 250 pF, E_L = 0 mV, V_th = 15 mV, V_reset = 0 mV, t_ref = 2 ms)
+            population X = 10000 cell { V_m = uniform(0 mV, 15 mV) }
+            connect X -> X fixed_indegree(10) weight 30 pA delay 1 ms
+            simulate 10 ms
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try run(["check", file, "--ranks", "2"], ranks: nil, timeout: 60)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 2, result.stdout)
+        XCTAssertTrue(lines[1].contains("neuron state "), lines[1])
+        XCTAssertEqual(try figure(after: "neuron state ", in: lines[1]), (10_000.0 * 88 / 2 / 1024 * 10).rounded() / 10,
+                       accuracy: 0.05, lines[1])
+    }
+
     func testBayesianProjectionsDivideOverRanks() throws {
         let mib = 1024.0 * 1024
         var perRank: [Int: Double] = [:]
