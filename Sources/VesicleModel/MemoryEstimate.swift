@@ -107,6 +107,37 @@ public struct MemoryEstimate: Sendable, Equatable {
     /// (`PoissonDrive`), plus its row start.
     public static let bytesPerDrive = 64.0 + 4
 
+    /// Bytes of one neuron's state as the engine holds it: `memoryBytesPerNeuron` for most models,
+    /// and for `lif_exp` its 72-byte state (nine Doubles, `LIFExpState`), asymptote and wake time.
+    public static func bytesPerNeuron(of population: PopulationSpec) -> Double {
+        if case .lifExp = population.model { return 72 + 8 + 8 }
+        return Double(memoryBytesPerNeuron)
+    }
+
+    /// Per row (source neuron) of a Bayesian projection, held on every rank whatever its part
+    /// (`BayesianProjection`): the spike ordinal of each distinct delay (4 bytes each, docs/DESIGN.md,
+    /// Randomness, Bayesian releases), the row's time and shared posterior (8 + 8), and three copies
+    /// of its row start (the synapse table's, the posterior table's and the projection's, 8 each);
+    /// on a rank's part, its place in the whole rows (`BayesianRowLayout`: 12 bytes per delay and 8).
+    public static func bayesianRowBytes(delays: Double, inPart: Bool) -> Double {
+        4 * delays + 16 + 24 + (inPart ? 12 * delays + 8 : 0)
+    }
+
+    /// The distinct delays a row of `projection` can hold: 1 for a constant delay, else the delay
+    /// grid's steps in the distribution's range (10 ms when unbounded), at most the row's expected
+    /// synapses and at least 1.
+    static func delaySlots(of projection: ProjectionSpec, in spec: NetworkSpec, synapsesPerRow: Double) -> Double {
+        let resolution = spec.simulation.delayResolution
+        let steps: Double
+        switch projection.delay {
+        case .constant: return 1
+        case .uniform(let lo, let hi): steps = (hi / resolution).rounded() - (lo / resolution).rounded() + 1
+        case .boundedNormal(_, _, let lo, let hi) where hi.isFinite: steps = (hi / resolution).rounded() - (max(lo, 0) / resolution).rounded() + 1
+        default: steps = (10 / resolution).rounded()
+        }
+        return max(1, min(steps, synapsesPerRow.rounded(.up)))
+    }
+
     /// - Parameter ranks: the estimate for one of this many MPI ranks (rank 0, which holds the
     ///   recorders): a projection `NetworkSpec.wholeOnEveryRank` allows is built and held in parts,
     ///   1/ranks of its synapses and of their build on each; a `lif_delta` population's neurons and
@@ -117,7 +148,7 @@ public struct MemoryEstimate: Sendable, Equatable {
         var neurons = 0.0
         for population in spec.populations {
             let share = ranks > 1 && spec.neuronsHeldInParts(population) ? 1 / Double(ranks) : 1
-            neurons += Double(population.size) * Double(memoryBytesPerNeuron) * share
+            neurons += Double(population.size) * Self.bytesPerNeuron(of: population) * share
             if case .spikeSource(let trains) = population.model {
                 neurons += Double(trains.reduce(0) { $0 + $1.count }) * 8
                     * (trains.count == 1 ? Double(population.size) : 1)
@@ -145,10 +176,21 @@ public struct MemoryEstimate: Sendable, Equatable {
         var buildPeak = 0.0
         var kernelRings = 0.0
         var longestDelay = 0.0
+        var bayesianRows = 0.0
         for projection in spec.projections {
-            let share = ranks > 1 && spec.wholeOnEveryRank(projection) == nil ? 1 / Double(ranks) : 1
+            let inPart = ranks > 1 && spec.wholeOnEveryRank(projection) == nil
+            let share = inPart ? 1 / Double(ranks) : 1
             let count = expectedSynapseCount(of: projection, in: spec) * share
-            let resident = count * Double(bytesPerSynapse(of: projection, in: spec))
+            var resident = count * Double(bytesPerSynapse(of: projection, in: spec))
+            if case .bayesian? = spec.synapseType(named: projection.synapseType)?.kind {
+                // Every rank holds every row's ordinals and row state (a row per source).
+                let rows = Double(projection.source.range?.count ?? spec.population(named: projection.source.population)?.size ?? 0)
+                let perRow = rows > 0 ? expectedSynapseCount(of: projection, in: spec) / rows : 0
+                let rowBytes = rows * Self.bayesianRowBytes(delays: Self.delaySlots(of: projection, in: spec, synapsesPerRow: perRow),
+                                                            inPart: inPart)
+                bayesianRows += rowBytes
+                resident += rowBytes
+            }
             // ConnectivityBuilder: the pairs (8 bytes, 12 while a Bernoulli draw grows its arrays
             // by doubling) next to the sorted targets (4); a Bayesian table is then made from
             // Double initial means (8) next to its Float posteriors (8).
@@ -185,7 +227,8 @@ public struct MemoryEstimate: Sendable, Equatable {
         let queue = totalNeurons * max(longestDelay, ParameterBounds.defaultWindow) / 1000 * 100 * 16 * 4
         let recorders = Double(Set(spec.recordings.map { "\($0.kind)" }).count) * Self.recorderBuffer * 4
         parts = [
-            Part(name: "synapses", bytes: synapses),
+            Part(name: "synapses", bytes: synapses - bayesianRows),
+            Part(name: "Bayesian rows (ordinals, row state)", bytes: bayesianRows),
             Part(name: "neuron state", bytes: neurons),
             Part(name: "Poisson drives", bytes: drives),
             Part(name: "Open MPI", bytes: ranks > 1 ? Self.openMPIPerRank : 0),

@@ -147,3 +147,64 @@ extension BayesianSynapseTable where Scalar == Float {
         return (m0 + (Double(storedMu[i]) - m0) * d, v0 + (Double(storedSigma2[i]) - v0) * (d * d))
     }
 }
+
+extension BayesianSynapseTable where Scalar == Float {
+    /// The releases at `time` of the synapses `range` of `row` when this table holds only some of a
+    /// part's synapses (an MPI rank's own targets, docs/DESIGN.md, Ranks, Bayesian rows): the whole
+    /// part has `wholeCount` synapses, of which `range` is positions `skip ..< skip + range.count`,
+    /// and `lanes` are seeded for the whole part. Bit for bit what `releaseRow` gives those synapses
+    /// in the whole table: the normals of the whole part are generated (the ziggurat's deferred
+    /// rejections make a synapse's lane words depend on the part's earlier blocks), and each block
+    /// of four that holds one of `range` is computed whole, from the row's one posterior, as
+    /// `releaseRow` computes it, so that the exponential's lane-wise fallback sees the same four
+    /// values. Only for tables whose rows share one posterior (`rowsShareOnePosterior`; the builder
+    /// builds a rank's part only then, `NetworkSpec.wholeOnEveryRank`).
+    /// Where the row's one posterior keeps every release inside exp's vector domain and `kernel` is
+    /// an AVX2 or AVX-512 build, the whole part is released by that build's loop into a scratch
+    /// buffer and the rank's synapses copied from it (the same bits as the portable loop): a rank's
+    /// release work is then the whole part's, as when every rank drew every row whole.
+    /// - Complexity: O(wholeCount) normals, O(range.count) exponentials (O(wholeCount) on the vector builds).
+    @inlinable
+    public func releasePartOfRow(_ row: Int, range: Range<Int>, skip: Int, wholeCount: Int, at time: Double,
+                                 sign: Double, lanes: inout RandomLanes, into out: UnsafeMutablePointer<Double>,
+                                 kernel: ReleaseKernel = .selected) {
+        precondition(rowsShareOnePosterior, "a rank's part of a Bayesian row needs rows that share one posterior")
+        let count = range.count
+        guard count > 0 else { return }
+        precondition(skip >= 0 && skip + count <= wholeCount, "a part's own synapses lie inside the whole part")
+        let d = rowDecay(row, to: time)
+        let d2 = d * d
+        let logLink = link == .log
+        let m0 = prior.mean, v0 = prior.variance
+        var m = SIMD4<Double>(repeating: Double(storedRowPosterior[2 * row]))
+        var v = SIMD4<Double>(repeating: Double(storedRowPosterior[2 * row + 1]))
+        if d != 1 {
+            m = m0 + (m - m0) * d
+            v = v0 + (v - v0) * d2
+        }
+        let root = VectorElementaryFunctions.squareRoot(v)
+        let bound = abs(m[0]) + root[0] * RandomLanes.largestZigguratNormal
+        let unchecked = logLink && bound < 707 && abs(sign) == 1
+        let negative = sign < 0, exponentials = ExponentialTable.values
+        let mean = m[0], deviation = root[0]
+        let first = skip, end = skip + count
+        if unchecked && kernel != .portable {
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: wholeCount) { whole in
+                lanes.withWords { words in
+                    vesicle_lognormal_row(Int32(kernel.rawValue), words, mean, deviation, negative ? 1 : 0, wholeCount,
+                                          whole.baseAddress!, NormalZiggurat.layers, NormalZiggurat.densities, exponentials)
+                }
+                out.update(from: whole.baseAddress! + first, count: count)
+            }
+            return
+        }
+        lanes.zigguratBlocks((wholeCount + 3) / 4, layers: NormalZiggurat.layers, densities: NormalZiggurat.densities) { b, xi in
+            let k = 4 * b
+            guard k + 4 > first && k < end else { return }
+            let x = mean + deviation * xi
+            let w = unchecked ? signedVectorExponential(x, negative: negative, table: exponentials)
+                              : (logLink ? vectorExponential(x) : x) * sign
+            for j in 0..<4 where k + j >= first && k + j < end { out[k + j - first] = w[j] }
+        }
+    }
+}

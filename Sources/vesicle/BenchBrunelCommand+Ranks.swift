@@ -29,7 +29,7 @@ extension BenchBrunelCommand {
         if root {
             print(BenchmarkMachine.summary)
             print("command: mpirun -np \(ranks.count) vesicle bench brunel --neurons \(neurons) --duration \(duration) --regime \(regime.rawValue) --seed \(seed) --synapse \(synapse) --threads \(threads) --neuron \(neuron)")
-            print("each rank builds the incoming synapses of its own targets (Bayesian projections whole) and walks its \(threads) of \(ranks.count * threads) partitions; the one-rank contestant is rank 0's whole build")
+            print("each rank builds the incoming synapses of its own targets (Bayesian ones too) and walks its \(threads) of \(ranks.count * threads) partitions; the one-rank contestant is rank 0's whole build")
         }
         let kind = EventQueueKind(rawValue: queue)!
         // One rank: rank 0's own copy, no exchange. R ranks: every rank's copy, exchanging.

@@ -2,9 +2,8 @@
 // the same scaled microcircuit on one rank (rank 0's whole build, the others waiting at a barrier)
 // and on R ranks (each rank's part), in alternating chunks of simulated time in the same processes,
 // so that a shared machine's drifts fall on both alike; per-rank compute, wait and exchange time per
-// window; the spikes of both compared; JSON last. The microcircuit's lif_exp neurons are held whole
-// on every rank (only lif_delta holds its own neurons alone: Neurons/OwnedNeuronMemory.swift); each
-// rank builds only its own targets' synapses.
+// window; the spikes of both compared; JSON last. Each rank holds only its own lif_exp neurons
+// (Neurons/OwnedNeuronMemory.swift) and builds only its own targets' synapses.
 
 import Foundation
 import VesicleEngine

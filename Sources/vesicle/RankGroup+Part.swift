@@ -102,7 +102,9 @@ enum SynapseDigest {
                 ? (network.spec.projections.first { $0.name == p.name }.flatMap { network.spec.wholeOnEveryRank($0) } == nil)
                 : p.builtInPart
             let table = restricting && inPart ? p.synapses.restricted(to: own) : p.synapses
-            return "\(p.name) \(inPart ? "part" : "whole") targets \(own.lowerBound)..<\(own.upperBound) synapses \(table.synapseCount) fingerprint \(String(table.fingerprint, radix: 16))"
+            // Bayesian: the held synapses' whole-build indices, posteriors and ordinals too.
+            let bayesian = p.bayesianFingerprint(targets: inPart ? own : 0..<Int.max).map { " bayesian \(String($0, radix: 16))" } ?? ""
+            return "\(p.name) \(inPart ? "part" : "whole") targets \(own.lowerBound)..<\(own.upperBound) synapses \(table.synapseCount) fingerprint \(String(table.fingerprint, radix: 16))" + bayesian
         }
     }
 

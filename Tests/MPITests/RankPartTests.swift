@@ -1,15 +1,20 @@
 // A rank building its part gives the same synapses as the whole build (issue 16, tests): under
 // mpirun each rank writes a digest of the synapse tables it holds (VESICLE_SYNAPSE_DIGEST,
 // RankGroup+Part.swift); a plain one-process run writes, from its whole build, what each rank
-// should hold: each static projection's rows restricted to the rank's targets, and every Bayesian
-// projection whole. The files must be equal line for line, and the parts must be real parts.
+// should hold: each projection's rows restricted to the rank's targets (Bayesian ones with their
+// synapses' whole-build indices, posteriors and ordinals, `BuiltProjection.bayesianFingerprint`),
+// and the projections built whole on every rank whole. The files must be equal line for line, and
+// the parts must be real parts.
 
 import Foundation
 import XCTest
 
 final class RankPartTests: MPITestCase {
     /// Random weights and per-synapse delays (their delay classes must be united over the ranks),
-    /// four rules, one Bayesian projection (built whole on every rank), populations split unevenly.
+    /// four rules, two Bayesian projections built in part (one with per-synapse delays, whose
+    /// releases and posteriors are logged: each part of a row is placed in its whole part by
+    /// `BayesianRowLayout`), one learning Bayesian projection (built whole on every rank),
+    /// populations split unevenly.
     static let source = """
         let s2 = 0.07448
         neuron lif = lif_delta(tau_m = 20 ms, C_m = 250 pF, E_L = 0 mV, V_th = 20 mV, V_reset = 10 mV, t_ref = 2 ms)
@@ -21,7 +26,10 @@ final class RankPartTests: MPITestCase {
         connect E -> I pairwise_bernoulli(0.1) weight 0.1 mV delay 1.5 ms as "EI"
         connect I -> E fixed_outdegree(40) weight -0.5 mV delay uniform(0.5 ms, 3 ms) as "IE"
         connect I -> I fixed_total_number(500) using b weight -0.5 mV delay 1.5 ms as "II"
+        connect E -> I fixed_indegree(20) using b weight 0.1 mV delay uniform(0.5 ms, 2 ms) as "EIb"
         record spikes E, I
+        record releases "EIb"
+        record posterior "EIb" every 2 ms limit 1000
         simulate 30 ms seed 17
         """
 
@@ -52,20 +60,23 @@ final class RankPartTests: MPITestCase {
                     if f[1] == "whole" { whole[String(f[0])] = count }
                 }
             }
-            // The digests' counts: the static projections' parts add up to the whole network's
-            // synapses (each target on exactly one rank), the Bayesian one is on every rank whole.
-            XCTAssertEqual(Set(held.keys), ["EE", "EI", "IE", "II"])
-            XCTAssertEqual(whole.keys.sorted(), ["II"], "only the Bayesian projection is built whole")
+            // The digests' counts: every projection's parts add up to the whole network's synapses
+            // (each target on exactly one rank), Bayesian ones included.
+            XCTAssertEqual(Set(held.keys), ["EE", "EI", "IE", "II", "EIb"])
+            XCTAssertEqual(whole.keys.sorted(), [], "every projection is built in part")
             XCTAssertEqual(held["EE"], 301 * 30, "fixed_indegree(30): every target's 30 on exactly one rank")
-            XCTAssertEqual(held["II"], 500 * ranks, "the Bayesian projection whole on each of \(ranks) ranks")
-            let total = 301 * 30 + held["EI"]! + 77 * 40 + 500
+            XCTAssertEqual(held["II"], 500, "the Bayesian projection's 500 synapses, each on exactly one rank")
+            XCTAssertEqual(held["EIb"], 77 * 20, "the Bayesian projection with random delays, each target's 20 on one rank")
+            let total = 301 * 30 + held["EI"]! + 77 * 40 + 500 + 77 * 20
             XCTAssertTrue(ranked.stdout.contains("\(301 + 77) neurons, \(total) synapses"), ranked.stdout)
-            XCTAssertTrue(ranked.stdout.contains("built whole on every rank (Bayesian synapses release from per-row streams every rank draws in full): 'II'"),
-                          ranked.stdout)
+            XCTAssertFalse(ranked.stdout.contains("built whole on every rank"), ranked.stdout)
             XCTAssertTrue(ranked.stdout.contains("synapses: rank 0 of \(ranks) holds "), ranked.stdout)
         }
-        // The spikes, too, are the one-process run's (the delay classes were united).
+        // The spikes, release log and posterior traces, too, are the one-process run's (the delay
+        // classes were united; the releases are the whole parts').
         let reference = try files(in: plainOut)
+        XCTAssertTrue(reference.keys.contains { $0.hasPrefix("release") } && reference.keys.contains { $0.contains("mu") },
+                      "\(reference.keys.sorted())")
         let ranked = try files(in: scratch.appendingPathComponent("ranks-2x2").path)
         XCTAssertEqual(ranked.keys.sorted(), reference.keys.sorted())
         for (name, data) in ranked { XCTAssertTrue(data == reference[name], "\(name) differs on 2 x 2") }

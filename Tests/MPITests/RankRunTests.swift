@@ -80,6 +80,34 @@ final class RankRunTests: MPITestCase {
         try assertByteIdenticalOnRanks(file, [], minimumFiles: 9)
     }
 
+    /// Bayesian projections held in part on each rank with per-synapse delays (a row's parts per
+    /// delay are placed in their whole parts, `BayesianRowLayout`), `release = mean` (no draws) and
+    /// a constant initial mean, onto lif_exp neurons (held in part too) and lif_delta ones; the
+    /// release log and posterior traces of several projections cross every rank boundary.
+    func testBayesianPartsWithRandomDelaysOntoLIFExpAreByteIdenticalOnRanks() throws {
+        let file = try write("""
+            let s2 = 0.07448
+            neuron lif = lif_delta(tau_m = 20 ms, C_m = 250 pF, E_L = 0 mV, V_th = 20 mV, V_reset = 10 mV, t_ref = 2 ms)
+            neuron cell = lif_exp(tau_m = 10 ms, C_m = 250 pF, E_L = 0 mV, V_th = 15 mV, V_reset = 0 mV, t_ref = 2 ms)
+            population E = 500 lif { V_m = uniform(0 mV, 20 mV) }
+            population X = 97 cell { V_m = uniform(0 mV, 15 mV) }
+            synapse b = bayesian(prior_mean = log(0.1) - s2 / 2, prior_var = s2, tau = 1000 s, release = posterior, initial_mean = log(0.12) - s2 / 2)
+            synapse bx = bayesian(prior_mean = log(30) - s2 / 2, prior_var = s2, tau = 50 ms, release = posterior)
+            synapse m = bayesian(prior_mean = log(20) - s2 / 2, prior_var = s2, tau = 1000 s, release = mean)
+            input ext = poisson(rate = 20 kHz) -> E weight 0.1 mV delay 1.5 ms
+            input drive = poisson(rate = 4 kHz) -> X weight 40 pA delay 1 ms
+            connect E -> E fixed_indegree(50) using b weight 0.1 mV delay uniform(1 ms, 3 ms) as "EE"
+            connect E -> X fixed_indegree(30) using bx weight 30 pA delay uniform(1 ms, 2 ms) as "EX"
+            connect X -> X pairwise_bernoulli(0.1) using m weight 20 pA delay 1 ms as "XX"
+            record spikes E, X
+            record releases "EX"
+            record posterior "EX" every 2 ms limit 2000
+            record membrane X every 1 ms
+            simulate 50 ms seed 9
+            """, "bayesian-delays.vsl")
+        try assertByteIdenticalOnRanks(file, [], minimumFiles: 9)
+    }
+
     /// lif_exp with a constant current, Poisson drive, recurrent synapses and a membrane trace.
     func testLIFExpNetworkIsByteIdenticalOnRanks() throws {
         let file = try write("""

@@ -50,8 +50,15 @@ final class BayesianProjection {
     private let amplitudes: UnsafeMutablePointer<Double>
     private let longestRow: Int
 
+    /// Where the held synapses sit in the whole build's rows, when this is an MPI rank's part
+    /// (its own targets' synapses, `BayesianRowLayout`); nil: the table is the whole build's.
+    let layout: BayesianRowLayout?
+
+    /// The whole build's synapse count (the held table's unless this is a rank's part).
+    var wholeSynapseCount: Int { layout?.wholeSynapseCount ?? table.synapseCount }
+
     init(spec: BayesianSynapseSpec, synapses: SynapseTable, weight: Distribution, seed: UInt64, projection: Int,
-         name: String) throws {
+         name: String, layout: BayesianRowLayout? = nil) throws {
         switch spec.rule {
         case .none, .synapticFilter, .gradient:
             break
@@ -59,6 +66,7 @@ final class BayesianProjection {
             throw NetworkError.projection(name, .feedbackRuleInSpikingNetwork(rule: spec.rule.name))
         }
         self.spec = spec
+        self.layout = layout
         sign = Self.sign(of: weight)
         let prior: OrnsteinUhlenbeckPrior
         do {
@@ -148,17 +156,58 @@ final class BayesianProjection {
         let event = ordinal.pointee
         precondition(event != .max, "a Bayesian row's spike ordinal reached 2^32 - 1 (its counter space is used up)")
         ordinal.pointee = event &+ 1
-        return releaseAmplitudes(row: row, range: range, ordinal: event, at: t, into: out)
+        return releaseAmplitudes(row: row, range: range, ordinal: event, slot: slot, at: t, into: out)
+    }
+
+    /// The delay slot of a part of delay step `delaySteps` (nil: a uniform delay).
+    @inline(__always)
+    func slot(of delaySteps: UInt16?) -> Int { delaySteps.map { Int(slotOfStep[Int($0)]) } ?? 0 }
+
+    /// The whole build's index of held synapse `s` of `row`'s part `range` (delay slot `slot`):
+    /// `s` itself unless this is a rank's part (`layout`).
+    @inline(__always)
+    func wholeSynapse(_ s: Int, row: Int, part range: Range<Int>, slot: Int) -> Int {
+        guard let layout else { return s }
+        let e = row * delaySlots + slot
+        return layout.wholeRowStart[row] + Int(layout.partOffset[e]) + Int(layout.partSkip[e]) + (s - range.lowerBound)
+    }
+
+    /// Calls `body(held, whole)` for every held synapse of `row`, in row order (which is the whole
+    /// build's order of the same synapses), with its whole build's index; `synapses` is the held table.
+    func forEachSynapse(ofRow row: Int, in synapses: SynapseTable, _ body: (Int, Int) -> Void) {
+        let lo = rowStart[row], hi = rowStart[row + 1]
+        guard layout != nil else {
+            for s in lo..<hi { body(s, s) }
+            return
+        }
+        var partStart = lo, slot = -1
+        for s in lo..<hi {
+            let own = synapses.uniformDelay == nil && !synapses.delaySteps.isEmpty ? Int(slotOfStep[Int(synapses.delaySteps[s])]) : 0
+            if own != slot { slot = own; partStart = s }
+            body(s, wholeSynapse(s, row: row, part: partStart..<hi, slot: slot))
+        }
     }
 
     /// The releases of row `row`'s part `range` at its spike with ordinal `ordinal` at time t, a
     /// function of (key, row, ordinal, offset of `range` in the row) and the posteriors; the row's
     /// ordinals are left as they are (for tests that redraw a logged release).
     @inline(__always)
-    func releaseAmplitudes(row: Int, range: Range<Int>, ordinal event: UInt32, at t: Double,
+    func releaseAmplitudes(row: Int, range: Range<Int>, ordinal event: UInt32, slot: Int = 0, at t: Double,
                            into out: UnsafeMutablePointer<Double>) -> UnsafeBufferPointer<Double> {
         let key = releaseKey.with(index: UInt32(truncatingIfNeeded: row))
-        let offset = range.lowerBound - rowStart[row]
+        var offset = range.lowerBound - rowStart[row]
+        if let layout {
+            // A rank's part (docs/DESIGN.md, Ranks, Bayesian rows): the whole part's key and
+            // normals, this rank's synapses' releases.
+            let e = row * delaySlots + slot
+            offset = Int(layout.partOffset[e])
+            if batched {
+                var lanes = laneKernel.lanes(key: key, event: event, offset: offset)
+                table.releasePartOfRow(row, range: range, skip: Int(layout.partSkip[e]), wholeCount: Int(layout.partLength[e]),
+                                       at: t, sign: sign, lanes: &lanes, into: out)
+                return UnsafeBufferPointer(start: out, count: range.count)
+            }
+        }
         if batched {
             var lanes = laneKernel.lanes(key: key, event: event, offset: offset)
             table.releaseRow(row, range: range, at: t, sign: sign, lanes: &lanes, into: out)
@@ -197,9 +246,11 @@ final class BayesianProjection {
         bringSynapses(below: limit, rows: 0..<rowCount, to: t, rowStart: rowStart)
     }
 
-    /// The same for the rows of `rows` only (one partition's).
+    /// The same for the rows of `rows` only (one partition's); `limit` counts the whole build's
+    /// synapses (a rank's part: its rows whose whole start is below it).
     func bringSynapses(below limit: Int, rows: Range<Int>, to t: Double, rowStart: [Int]) {
         if learnsFromSpikes { return }
+        let rowStart = layout?.wholeRowStart ?? rowStart
         var row = rows.lowerBound
         while row < min(rows.upperBound, rowCount) && rowStart[row] < limit {
             table.bringRow(row, to: t)

@@ -10,6 +10,7 @@ extension Network {
     public func heldNeurons(population p: Int) -> Range<Int>? {
         guard let pop = dynamics[p].neurons else { return nil }
         if let delta = pop as? LIFDeltaPopulation { return delta.owned }
+        if let exp = pop as? LIFExpPopulation { return exp.owned }
         return 0..<pop.count
     }
 
@@ -20,6 +21,7 @@ extension Network {
     /// - Complexity: O(the neuron's drives).
     public func neuronStateBits(population p: Int, neuron j: Int, at t: Double) -> [UInt64] {
         guard let pop = dynamics[p].neurons else { return [] }
+        if let exp = pop as? LIFExpPopulation { return Self.stateBits(exp, j) }
         guard let delta = pop as? LIFDeltaPopulation else { return [pop.membranePotential(j, at: t).bitPattern] }
         let line = delta.state[j]
         var bits = [line.scaled, line.refractoryUntil, line.nextDrive, line.thresholdGap,
@@ -31,6 +33,21 @@ extension Network {
             bits += Self.nextWords(drive.stream) + [drive.next.bitPattern]
         } else if !delta.drives.isEmpty {
             bits.append(delta.drives.earliest(of: j).bitPattern)
+        }
+        return bits
+    }
+
+    /// lif_exp's neuron j as it stands (not brought to any time): every field of its state,
+    /// asymptote and wake, and its drive's generator and next arrival.
+    private static func stateBits(_ pop: LIFExpPopulation, _ j: Int) -> [UInt64] {
+        let s = pop.state[j]
+        var bits = [s.potential, s.excitatoryCurrent, s.inhibitoryCurrent, s.lastUpdate, s.refractoryUntil, s.nextDrive,
+                    s.quietUntil, s.headroom, s.predictedCrossing, pop.asymptote[j], pop.wake[j]].map(\.bitPattern)
+        if pop.drives.oneEach {
+            let drive = pop.drives.drive(j).pointee
+            bits += Self.nextWords(drive.stream) + [drive.next.bitPattern]
+        } else if !pop.drives.isEmpty {
+            bits.append(pop.drives.earliest(of: j).bitPattern)
         }
         return bits
     }

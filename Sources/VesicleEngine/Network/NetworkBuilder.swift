@@ -169,8 +169,12 @@ public enum NetworkBuilder {
                 let synapses = try inPart ? builder.build(targets: [part!.targets(ofPopulationOfSize: sizes[t])]) : builder.build()
                 var bayesian: BayesianProjection?
                 if let type = spec.synapseType(named: proj.synapseType), case .bayesian(let b) = type.kind {
+                    // A rank's Bayesian part also needs where its synapses sit in the whole rows
+                    // (docs/DESIGN.md, Ranks, Bayesian rows).
+                    let layout = try inPart ? BayesianRowLayout(builder: builder, own: part!.targets(ofPopulationOfSize: sizes[t]),
+                                                                table: synapses) : nil
                     bayesian = try BayesianProjection(spec: b, synapses: synapses, weight: proj.weight, seed: seed,
-                                                      projection: q, name: proj.name)
+                                                      projection: q, name: proj.name, layout: layout)
                 }
                 built.append(BuiltProjection(name: proj.name, sourcePopulation: s, targetPopulation: t, synapses: synapses,
                                              bayesian: bayesian, builtInPart: inPart))

@@ -38,7 +38,13 @@ final class LIFExpPopulation {
     /// of its last update, or -infinity (`LIFExpPopulation+Idle.swift`).
     let wake: UnsafeMutablePointer<Double>
     let asymptote: UnsafeMutablePointer<Double>
-    let drives: PoissonDriveTable
+    /// The drives of the neurons held (`owned`; on a rank its own, `OwnedDriveTable`).
+    let drives: OwnedDriveTable
+    /// The neurons this population holds and advances: all, or on an MPI rank its own
+    /// (`OwnedNeuronMemory`: `state`, `asymptote` and `wake` have memory for these alone).
+    let owned: Range<Int>
+    /// Built for an MPI rank's part (`NeuronPopulation+Ranks.swift`).
+    let holdsOnlyOwnedNeurons: Bool
     let spikes: WindowSpikes
     /// Which partition's output each neuron's spikes go to (`PartitionRoute`); before a simulator
     /// installs its own, `spikes` itself.
@@ -57,37 +63,44 @@ final class LIFExpPopulation {
     /// reference the fused path is compared with.
     nonisolated(unsafe) static var fusedDriveAllowed = true
 
+    /// - Parameters:
+    ///   - owned: on an MPI rank, the neurons its partitions own, held alone with their drives
+    ///     `ownedDrives` (`OwnedDriveTable.ownedTable`); nil: every neuron.
     init(parameters: LIFParameters, count: Int, offset: UInt32, initialPotential: [Double],
-         drives: PoissonDriveTable, spikes: WindowSpikes) {
+         drives: PoissonDriveTable, spikes: WindowSpikes, owned: Range<Int>? = nil, ownedDrives: PoissonDriveTable? = nil) {
         self.parameters = parameters
         self.count = count
         self.offset = offset
-        self.drives = drives
+        holdsOnlyOwnedNeurons = owned != nil
+        let owned = owned ?? 0..<count
+        self.owned = owned
+        self.drives = ownedDrives.map { OwnedDriveTable(whole: drives, owned: $0, first: owned.lowerBound) }
+            ?? OwnedDriveTable(whole: drives)
         self.spikes = spikes
         let single = PartitionRouteStorage.single(count: count, output: PartitionOutput(spikes: spikes))
         routeOwner = single
         route = single.route(population: 0)
-        drives.install(route, keeping: single)
+        self.drives.install(route, keeping: single)
         excitatoryKernel = SynapticCurrentKernel(tauM: parameters.tauM, tauX: parameters.tauSynExcitatory)
         inhibitoryKernel = SynapticCurrentKernel(tauM: parameters.tauM, tauX: parameters.tauSynInhibitory)
         excitatoryReach = excitatoryKernel.peakValue / parameters.capacitance * (1 + 1e-9)
         fusedDrive = drives.oneEach && !drives.isEmpty && Self.fusedDriveAllowed
-        state = .allocate(capacity: max(count, 1))
-        asymptote = .allocate(capacity: max(count, 1))
-        wake = .allocate(capacity: max(count, 1))
-        wake.initialize(repeating: -.infinity, count: max(count, 1))
-        for j in 0..<count {
-            asymptote[j] = parameters.asymptoticPotential
-            state[j] = LIFExpState(potential: initialPotential[j], excitatoryCurrent: 0, inhibitoryCurrent: 0,
-                                   lastUpdate: 0, refractoryUntil: -.infinity,
-                                   nextDrive: drives.isEmpty ? .infinity : drives.earliest(of: j))
+        state = OwnedNeuronMemory.allocate(LIFExpState.self, owned: owned)
+        asymptote = OwnedNeuronMemory.allocate(Double.self, owned: owned)
+        wake = OwnedNeuronMemory.allocate(Double.self, owned: owned)
+        (wake + owned.lowerBound).initialize(repeating: -.infinity, count: owned.count)
+        for j in owned {
+            (asymptote + j).initialize(to: parameters.asymptoticPotential)
+            (state + j).initialize(to: LIFExpState(potential: initialPotential[j], excitatoryCurrent: 0, inhibitoryCurrent: 0,
+                                                   lastUpdate: 0, refractoryUntil: -.infinity,
+                                                   nextDrive: self.drives.isEmpty ? .infinity : self.drives.earliest(of: j)))
         }
     }
 
     deinit {
-        state.deallocate()
-        asymptote.deallocate()
-        wake.deallocate()
+        OwnedNeuronMemory.release(state, owned: owned)
+        OwnedNeuronMemory.release(asymptote, owned: owned)
+        OwnedNeuronMemory.release(wake, owned: owned)
     }
 
     func potential(_ j: Int, at t: Double) -> Double {

@@ -43,8 +43,9 @@ enum NeuronModelRegistry {
         Entry(name: "lif_exp", parameters: { if case .lifExp(let p) = $0 { return p } else { return nil } },
               make: { r in
                   LIFExpPopulation(parameters: r.parameters, count: r.count, offset: r.offset,
-                                   initialPotential: r.initialPotential, drives: r.drives, spikes: r.spikes)
-              }),
+                                   initialPotential: r.initialPotential, drives: r.drives, spikes: r.spikes,
+                                   owned: r.owned, ownedDrives: r.ownedDrives)
+              }, holdsOwnedNeurons: true),
     ]
 
     /// The entry simulating `model`, nil for sources and models the spiking engine does not run.

@@ -5,6 +5,6 @@ extension NeuronPopulation {
     /// partitions existed are the rank's own, not every rank's alike.
     /// - Complexity: O(1).
     var holdsOnlyOwnedNeurons: Bool {
-        (self as? LIFDeltaPopulation)?.holdsOnlyOwnedNeurons ?? false
+        (self as? LIFDeltaPopulation)?.holdsOnlyOwnedNeurons ?? (self as? LIFExpPopulation)?.holdsOnlyOwnedNeurons ?? false
     }
 }

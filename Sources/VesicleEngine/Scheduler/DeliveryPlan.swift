@@ -77,6 +77,9 @@ final class DeliveryPlan {
     let hasBayesian: Bool
     /// The longest row of any Bayesian member (room for one row's releases).
     let longestBayesianRow: Int
+    /// Some Bayesian projection held in part (an MPI rank's own targets, `BayesianRowLayout`) logs
+    /// its releases: the other ranks send theirs to rank 0 every window (`Simulator.exchangeWindow`).
+    let logsPartialReleases: Bool
 
     init(network: Network, partitions: Int, releaseLogLimit: [Int?]) {
         partitionCount = partitions
@@ -114,6 +117,8 @@ final class DeliveryPlan {
         maximumMembers = widest
         hasBayesian = members.contains { $0.bayesian != nil }
         longestBayesianRow = bayesians.compactMap { $0?.longestRowCount }.max() ?? 0
+        let heldBayesians = bayesians
+        logsPartialReleases = heldBayesians.indices.contains { heldBayesians[$0]?.layout != nil && releaseLogLimit[$0] != nil }
         memberStorage = .allocate(capacity: max(members.count, 1))
         _ = memberStorage.initialize(from: members)
         classBase = base

@@ -51,6 +51,12 @@ final class Partitions {
     private var releaseSlots: UnsafeMutablePointer<Int>
     private var slotCapacity = 0
 
+    /// On rank 0, this window's release-log records and posterior samples of the other ranks' own
+    /// synapses of Bayesian projections built in part (`Simulator.exchangeWindow`): one list per
+    /// (rank, partition), each in its partition's order; `Simulator.hand` merges them.
+    var remoteReleaseLogs: [[ReleaseRecord]] = []
+    var remotePosteriorSamples: [[PosteriorSample]] = []
+
     /// The partitions whose neurons this process walks (all but on ranks: docs/DESIGN.md, Ranks);
     /// every partition releases its Bayesian rows on every rank.
     let local: Range<Int>
@@ -93,6 +99,8 @@ final class Partitions {
     /// threads (`concurrentPerform` returns when all have finished: the window's barrier).
     func run(_ work: WindowWork) {
         for partition in partitions { partition.beginWindow() }
+        remoteReleaseLogs.removeAll(keepingCapacity: true)
+        remotePosteriorSamples.removeAll(keepingCapacity: true)
         if partitions.count == 1 {
             walk(0, work, [.releases, .deliveries])
             return
@@ -220,11 +228,15 @@ final class Partitions {
                         }
                         bayesian._withUnsafeGuaranteedRef { b in
                             _ = b.releaseAmplitudes(row: row, range: synapses, delaySteps: member.pointee.steps, at: d.time, into: out)
-                            if work.observed, let limit = member.pointee.releaseLogLimit, synapses.lowerBound < limit {
-                                for s in synapses where s < limit {
+                            // The log names the whole build's synapses (a rank's part: `BayesianRowLayout`).
+                            let base = b.layout == nil ? 0
+                                : b.wholeSynapse(synapses.lowerBound, row: row, part: synapses, slot: b.slot(of: member.pointee.steps))
+                                    - synapses.lowerBound
+                            if work.observed, let limit = member.pointee.releaseLogLimit, synapses.lowerBound + base < limit {
+                                for s in synapses where s + base < limit {
                                     let posterior = b.releasedPosterior(s, row: row, at: d.time)
                                     partition.releaseLog.append(ReleaseRecord(
-                                        slot: slot, projection: member.pointee.projection, synapse: s, pre: row,
+                                        slot: slot, projection: member.pointee.projection, synapse: s + base, pre: row,
                                         post: Int(member.pointee.targets[s]), time: d.time,
                                         amplitude: out[s - synapses.lowerBound], mu: posterior.mu, sigma2: posterior.sigma2))
                                 }
@@ -332,6 +344,20 @@ final class Partitions {
                 let rowStart = projection.synapses.rowStart
                 let rows = plan.partition(k, of: projection.sourcePopulation)
                 bayesian.bringSynapses(below: sampler.limit, rows: rows, to: t, rowStart: rowStart)
+                if let layout = bayesian.layout {
+                    // A rank's part: its own synapses of each row, named by their whole build's index.
+                    var row = rows.lowerBound
+                    while row < min(rows.upperBound, bayesian.rowCount) && layout.wholeRowStart[row] < sampler.limit {
+                        bayesian.forEachSynapse(ofRow: row, in: projection.synapses) { held, whole in
+                            guard whole < sampler.limit else { return }
+                            let p = bayesian.table.posterior(held)
+                            partition.posteriorSamples.append(PosteriorSample(sample: sample, sampler: s, synapse: whole,
+                                                                              mu: p.mu, sigma2: p.sigma2))
+                        }
+                        row += 1
+                    }
+                    continue
+                }
                 let first = rowStart[min(rows.lowerBound, rowStart.count - 1)]
                 let end = min(sampler.limit, rowStart[min(rows.upperBound, rowStart.count - 1)])
                 if first >= end { continue }

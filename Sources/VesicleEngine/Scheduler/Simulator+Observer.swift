@@ -4,18 +4,28 @@ extension Simulator {
     /// release slot, posterior row or membrane neuron belongs to one partition, in partition order.
     func hand(sampleCount: Int, times: [Double], to observer: SimulationObserver) {
         let parts = partitions.partitions
-        // Releases by slot (delivery, member), then synapse: a k-way merge on the slot.
-        var cursor = [Int](repeating: 0, count: parts.count)
+        // Releases by (slot, synapse): a k-way merge over the partitions' logs and, on ranks, the
+        // other ranks' own synapses of projections built in part (`Partitions.remoteReleaseLogs`;
+        // a slot's part is one partition's, and ranks hold ascending blocks of its synapses).
+        let logs = parts.map(\.releaseLog) + partitions.remoteReleaseLogs
+        var cursor = [Int](repeating: 0, count: logs.count)
         while true {
-            var best = -1, bestSlot = Int.max
-            for (k, part) in parts.enumerated() where cursor[k] < part.releaseLog.count && part.releaseLog[cursor[k]].slot < bestSlot {
-                best = k
-                bestSlot = part.releaseLog[cursor[k]].slot
+            var best = -1, bestSlot = Int.max, bestSynapse = Int.max
+            for (k, log) in logs.enumerated() where cursor[k] < log.count {
+                let r = log[cursor[k]]
+                if r.slot < bestSlot || (r.slot == bestSlot && r.synapse < bestSynapse) {
+                    best = k
+                    bestSlot = r.slot
+                    bestSynapse = r.synapse
+                }
             }
             if best < 0 { break }
-            let log = parts[best].releaseLog
+            let log = logs[best]
             while cursor[best] < log.count && log[cursor[best]].slot == bestSlot {
                 let r = log[cursor[best]]
+                // Another list's synapse of the same slot comes first.
+                if logs.indices.contains(where: { $0 != best && cursor[$0] < logs[$0].count
+                    && logs[$0][cursor[$0]].slot == bestSlot && logs[$0][cursor[$0]].synapse < r.synapse }) { break }
                 observer.release(projection: r.projection, synapse: r.synapse, pre: r.pre, post: r.post, time: r.time,
                                  amplitude: r.amplitude, mu: r.mu, sigma2: r.sigma2)
                 cursor[best] += 1
@@ -23,7 +33,8 @@ extension Simulator {
         }
         guard sampleCount > 0 else { return }
         // Samples by (time, sampler), then synapse or neuron: partition k's run precedes k + 1's.
-        var posterior = [Int](repeating: 0, count: parts.count)
+        let posteriorLists = parts.map(\.posteriorSamples) + partitions.remotePosteriorSamples
+        var posterior = [Int](repeating: 0, count: posteriorLists.count)
         var membrane = [Int](repeating: 0, count: parts.count)
         var weight = [Int](repeating: 0, count: parts.count)
         let weightLists = partitions.weightSamplers.isEmpty ? [] : parts.map(\.weightSamples)
@@ -31,13 +42,21 @@ extension Simulator {
             let t = times[sample]
             for sampler in partitions.posteriorSamplers.indices {
                 let q = partitions.posteriorSamplers[sampler].projection
-                for (k, part) in parts.enumerated() {
-                    let list = part.posteriorSamples
-                    while posterior[k] < list.count && list[posterior[k]].sample == sample && list[posterior[k]].sampler == sampler {
-                        let s = list[posterior[k]]
-                        observer.posterior(projection: q, synapse: s.synapse, time: t, mu: s.mu, sigma2: s.sigma2)
-                        posterior[k] += 1
+                // By synapse: a k-way merge (each partition's rows ascend; on ranks the other ranks'
+                // own synapses of a projection built in part interleave with these within a row).
+                while true {
+                    var best = -1, bestSynapse = Int.max
+                    for k in posteriorLists.indices {
+                        let list = posteriorLists[k]
+                        guard posterior[k] < list.count, list[posterior[k]].sample == sample, list[posterior[k]].sampler == sampler,
+                              list[posterior[k]].synapse < bestSynapse else { continue }
+                        best = k
+                        bestSynapse = list[posterior[k]].synapse
                     }
+                    if best < 0 { break }
+                    let s = posteriorLists[best][posterior[best]]
+                    observer.posterior(projection: q, synapse: s.synapse, time: t, mu: s.mu, sigma2: s.sigma2)
+                    posterior[best] += 1
                 }
             }
             // STDP weights: each partition samples the synapses onto its neurons, ascending; a k-way

@@ -31,6 +31,7 @@ extension Simulator {
                 }
             }
         }
+        exchangeBayesianParts(exchange, sampleCount: sampleCount)
         guard !partitions.membraneSamplers.isEmpty || !partitions.weightSamplers.isEmpty, sampleCount > 0 else { return }
         var bytes: [UInt8] = []
         for k in partitions.local {
@@ -53,6 +54,109 @@ extension Simulator {
         }
         for (r, part) in gatheredWeights.enumerated() where r != 0 {
             WeightSample.decode(part) { k, s in partitions.partitions[k].weightSamples.append(s) }
+        }
+    }
+}
+
+extension Simulator {
+    /// Rank 0 receives the other ranks' release-log records and posterior samples of the Bayesian
+    /// projections built in part (each rank draws and samples only its own targets' synapses of
+    /// them, docs/DESIGN.md, Ranks, Bayesian rows), one list per (rank, partition), for `hand` to
+    /// merge by (slot, synapse) and (sample, sampler, synapse). Projections every rank builds whole
+    /// are rank 0's already and are not sent. Every rank takes the same collectives: one
+    /// `MPI_Gatherv` when a projection built in part logs its releases, one more in windows with
+    /// sample times when one has a posterior sampler.
+    func exchangeBayesianParts(_ exchange: any SpikeExchange, sampleCount: Int) {
+        let projections = network.projections
+        func inPart(_ q: Int) -> Bool { projections[q].bayesian?.layout != nil }
+        let parts = partitions.partitions
+        if partitions.plan.logsPartialReleases {
+            var bytes: [UInt8] = []
+            for (k, part) in parts.enumerated() {
+                for r in part.releaseLog where inPart(r.projection) { ReleaseRecord.encode(partition: k, r, into: &bytes) }
+            }
+            let gathered = exchange.gatherOnRoot(exchange.rank == 0 ? [] : bytes)
+            if exchange.rank == 0 {
+                for (rank, bytes) in gathered.enumerated() where rank != 0 {
+                    var lists = [[ReleaseRecord]](repeating: [], count: parts.count)
+                    ReleaseRecord.decode(bytes) { k, r in lists[k].append(r) }
+                    partitions.remoteReleaseLogs.append(contentsOf: lists.filter { !$0.isEmpty })
+                }
+            }
+        }
+        if sampleCount > 0, partitions.posteriorSamplers.contains(where: { inPart($0.projection) }) {
+            var bytes: [UInt8] = []
+            for (k, part) in parts.enumerated() {
+                for p in part.posteriorSamples where inPart(partitions.posteriorSamplers[p.sampler].projection) {
+                    PosteriorSample.encode(partition: k, p, into: &bytes)
+                }
+            }
+            let gathered = exchange.gatherOnRoot(exchange.rank == 0 ? [] : bytes)
+            if exchange.rank == 0 {
+                for (rank, bytes) in gathered.enumerated() where rank != 0 {
+                    var lists = [[PosteriorSample]](repeating: [], count: parts.count)
+                    PosteriorSample.decode(bytes) { k, p in lists[k].append(p) }
+                    partitions.remotePosteriorSamples.append(contentsOf: lists.filter { !$0.isEmpty })
+                }
+            }
+        }
+    }
+}
+
+extension ReleaseRecord {
+    /// 80 bytes, little-endian: partition, slot, projection, synapse, pre, post (Int64 each), time,
+    /// amplitude, mu, sigma2 (Float64 bits).
+    static func encode(partition: Int, _ r: ReleaseRecord, into bytes: inout [UInt8]) {
+        for v in [Int64(partition), Int64(r.slot), Int64(r.projection), Int64(r.synapse), Int64(r.pre), Int64(r.post)] {
+            withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
+        }
+        for v in [r.time, r.amplitude, r.mu, r.sigma2] {
+            withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+        }
+    }
+
+    static func decode(_ bytes: [UInt8], _ each: (Int, ReleaseRecord) -> Void) {
+        bytes.withUnsafeBytes { raw in
+            var at = 0
+            func next() -> UInt64 {
+                defer { at += 8 }
+                return UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+            }
+            while at + 80 <= raw.count {
+                let k = Int(Int64(bitPattern: next())), slot = Int(Int64(bitPattern: next()))
+                let projection = Int(Int64(bitPattern: next())), synapse = Int(Int64(bitPattern: next()))
+                let pre = Int(Int64(bitPattern: next())), post = Int(Int64(bitPattern: next()))
+                let time = Double(bitPattern: next()), amplitude = Double(bitPattern: next())
+                let mu = Double(bitPattern: next()), sigma2 = Double(bitPattern: next())
+                each(k, ReleaseRecord(slot: slot, projection: projection, synapse: synapse, pre: pre, post: post, time: time,
+                                      amplitude: amplitude, mu: mu, sigma2: sigma2))
+            }
+        }
+    }
+}
+
+extension PosteriorSample {
+    /// 48 bytes, little-endian: partition, sample, sampler, synapse (Int64 each), mu, sigma2 (Float64 bits).
+    static func encode(partition: Int, _ p: PosteriorSample, into bytes: inout [UInt8]) {
+        for v in [Int64(partition), Int64(p.sample), Int64(p.sampler), Int64(p.synapse)] {
+            withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
+        }
+        for v in [p.mu, p.sigma2] { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
+    }
+
+    static func decode(_ bytes: [UInt8], _ each: (Int, PosteriorSample) -> Void) {
+        bytes.withUnsafeBytes { raw in
+            var at = 0
+            func next() -> UInt64 {
+                defer { at += 8 }
+                return UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+            }
+            while at + 48 <= raw.count {
+                let k = Int(Int64(bitPattern: next())), sample = Int(Int64(bitPattern: next()))
+                let sampler = Int(Int64(bitPattern: next())), synapse = Int(Int64(bitPattern: next()))
+                let mu = Double(bitPattern: next()), sigma2 = Double(bitPattern: next())
+                each(k, PosteriorSample(sample: sample, sampler: sampler, synapse: synapse, mu: mu, sigma2: sigma2))
+            }
         }
     }
 }

@@ -107,7 +107,7 @@ public final class Simulator {
                 }
             case .posterior(let name, let interval, let limit):
                 if let q = network.projections.firstIndex(where: { $0.name == name }), network.projections[q].isBayesian {
-                    posteriorSamplers.append((q, min(limit ?? Int.max, network.projections[q].synapses.synapseCount), interval))
+                    posteriorSamplers.append((q, min(limit ?? Int.max, network.projections[q].bayesian!.wholeSynapseCount), interval))
                 }
             case .weights(let name, let interval, let limit):
                 if let q = network.projections.firstIndex(where: { $0.name == name }),
