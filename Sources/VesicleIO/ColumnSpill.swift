@@ -85,4 +85,12 @@ final class ColumnSpill {
         try? file.close()
         if !isKept { unlink(path) }
     }
+
+    /// Deletes the scratch file once the files it was assembled into are complete, whatever refers
+    /// to it: a resume writes it anew from them (ColumnSpill+Rebuild.swift).
+    func removeAssembled() {
+        try? file.close()
+        unlink(path)
+        isKept = false
+    }
 }

@@ -116,7 +116,10 @@ final class RecordTableWriter {
                                        hashing: true)
         }
         for (g, spill) in position.spills.enumerated() {
-            spills.append(try ColumnSpill(resuming: directory + "/" + spill.name, columns: layout.columns.count, records: counts[g]))
+            let scratch = directory + "/" + spill.name
+            // A finished run removed it; its NumPy or HDF5 files hold the same words (ColumnSpill+Rebuild.swift).
+            if !ColumnSpill.exists(scratch) { try rebuildSpill(group: g, at: scratch, sha256: spill.sha256) }
+            spills.append(try ColumnSpill(resuming: scratch, columns: layout.columns.count, records: counts[g]))
         }
         var assembled: [String] = []
         if formats.contains(.npy) {
@@ -130,6 +133,27 @@ final class RecordTableWriter {
     }
 
     static func spillName(_ layout: RecordTableLayout, _ group: Int) -> String { ".spill-\(layout.stem)-\(group).bin" }
+
+    /// Writes group g's scratch file anew from the table's NumPy columns, or else its HDF5 file:
+    /// the first `counts[g]` records, checked against the checkpoint's SHA-256.
+    private func rebuildSpill(group g: Int, at scratch: String, sha256: String) throws {
+        let columns: [[UInt64]]
+        let source: String
+        if formats.contains(.npy) {
+            source = layout.columns.indices.map { layout.numpyName(group: g, column: $0) }.joined(separator: ", ")
+            columns = try layout.columns.indices.map { try NumpyFormat.read(path: path(layout.numpyName(group: g, column: $0))).words }
+        } else {
+            source = layout.hdf5Name()
+            let file = try HDF5File.open(path: path(layout.hdf5Name()))
+            defer { try? file.close() }
+            let group = layout.hdf5GroupPath(layout.groups[g])
+            columns = try layout.hdf5DatasetNames.map { try file.readDataset(group + "/" + $0).words }
+        }
+        try ColumnSpill.rebuild(path: scratch, columns: columns, records: counts[g], sha256: sha256, from: source)
+    }
+
+    /// The scratch file of group g (it exists once the table is made or resumed), to read a column back.
+    func spillPath(group g: Int) -> String { path(Self.spillName(layout, g)) }
 
     /// Syncs the table to disk and returns where it stands, for a checkpoint. The scratch columns
     /// are kept from now on, whatever the run's end: the checkpoint refers to them.
@@ -207,7 +231,9 @@ final class RecordTableWriter {
             try writeHDF5(complete: complete)
             written.append(layout.hdf5Name() + suffix)
         }
-        for spill in spills { spill.remove() }
+        // A complete end removes the scratch files even when a checkpoint refers to them: the files
+        // just assembled hold every word, and a resume writes them anew from those (docs/CHECKPOINT.md).
+        for spill in spills { if complete { spill.removeAssembled() } else { spill.remove() } }
         spills.removeAll()
         return written
     }

@@ -70,12 +70,15 @@ public struct RunMetadata: Codable, Equatable, Sendable {
         public var timeMs: Double
         public var window: Int
         public var threads: Int
+        /// The MPI ranks the resumed run ran on (nil: one process).
+        public var ranks: Int?
 
-        public init(checkpoint: String, timeMs: Double, window: Int, threads: Int) {
+        public init(checkpoint: String, timeMs: Double, window: Int, threads: Int, ranks: Int? = nil) {
             self.checkpoint = checkpoint
             self.timeMs = timeMs
             self.window = window
             self.threads = threads
+            self.ranks = ranks
         }
 
         enum CodingKeys: String, CodingKey {

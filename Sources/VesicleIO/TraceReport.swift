@@ -59,8 +59,10 @@ final class TraceReport {
     }
 
     /// Reopens the dense form of an interrupted run at a checkpoint's position.
+    /// `values`: the long table's values, from which a scratch matrix a finished run removed is
+    /// written anew (the dense form's words are the values in the order they came).
     init(directory: String, name: String, indexColumn: String, unit: String?, quantity: String?, population: String?,
-         resumingAt position: TraceReportPosition) throws {
+         resumingAt position: TraceReportPosition, values: (Int) throws -> [UInt64]) throws {
         self.directory = directory
         self.name = name
         self.indexColumn = indexColumn
@@ -75,7 +77,12 @@ final class TraceReport {
             guard file.name == TraceReport.spillName(name), file.bytes % 8 == 0 else {
                 throw VesicleIOError.invalidArgument("the checkpoint's dense form of trace \(name) does not fit it")
             }
-            spill = try ColumnSpill(resuming: directory + "/" + file.name, columns: 1, records: file.bytes / 8)
+            let scratch = directory + "/" + file.name
+            if !ColumnSpill.exists(scratch) {
+                try ColumnSpill.rebuild(path: scratch, columns: [try values(file.bytes / 8)], records: file.bytes / 8,
+                                        sha256: file.sha256, from: "the values of traces.\(name)")
+            }
+            spill = try ColumnSpill(resuming: scratch, columns: 1, records: file.bytes / 8)
         }
     }
 
@@ -125,6 +132,10 @@ final class TraceReport {
 
     /// The names of the files written; nothing but the JSON when the trace is not dense.
     func finish(formats: Set<OutputFormat>, longFiles: [String]) throws -> [String] {
+        // Whatever becomes of the dense form, a complete end keeps no scratch matrix (the long table
+        // holds its words: a resume writes it anew, ColumnSpill+Rebuild.swift).
+        let scratch = spill
+        defer { scratch?.removeAssembled() }
         if irregularity == nil, times.count > 1, column != elements.count {
             abandon("the last time, \(times[times.count - 1]) ms, has \(column) of \(elements.count) \(indexColumn)s")
         }

@@ -55,7 +55,12 @@ public final class TraceWriter {
         if let at = position.report {
             report = try TraceReport(
                 directory: directory.path, name: name, indexColumn: indexColumn, unit: unit, quantity: quantity,
-                population: population, resumingAt: at)
+                population: population, resumingAt: at) { [table] records in
+                    guard records <= table.counts[0] else {
+                        throw VesicleIOError.invalidArgument("the dense form of trace \(name) holds \(records) values, its table \(table.counts[0])")
+                    }
+                    return try ColumnSpill.column(2, of: table.spillPath(group: 0), columns: 3, records: records)
+                }
         } else {
             report = try TraceReport(
                 directory: directory.path, name: name, indexColumn: indexColumn, unit: unit, quantity: quantity,

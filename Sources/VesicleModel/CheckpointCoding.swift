@@ -12,7 +12,11 @@ public struct CheckpointError: Error, CustomStringConvertible, Equatable {
 
 /// Appends values in the checkpoint encoding.
 public struct CheckpointEncoder {
-    public private(set) var bytes: [UInt8] = []
+    public internal(set) var bytes: [UInt8] = []
+    /// The spans of `bytes` the ranks of an MPI run combine on rank 0 (`rankPart`, `rankSum`;
+    /// CheckpointCoding+Ranks.swift); a one-process payload ignores them.
+    public internal(set) var rankSpans: [CheckpointRankSpan] = []
+    var inRankPart = false
 
     public init(reservingCapacity capacity: Int = 0) { bytes.reserveCapacity(capacity) }
 
@@ -102,6 +106,9 @@ public struct CheckpointDecoder {
     }
 
     public var isAtEnd: Bool { offset == bytes.count }
+
+    /// Passes over `count` bytes (a value this holder does not keep, such as another rank's neuron).
+    public mutating func skip(_ count: Int) throws { _ = try take(count) }
 
     private mutating func take(_ count: Int) throws -> Range<Int> {
         guard count >= 0, count <= bytes.count - offset else {

@@ -12,9 +12,10 @@ import Darwin
 /// symmetric (every update writes (i, j) and (j, i) from one value).
 public struct FullCovariancePosterior: Sendable, Equatable {
     public let dimension: Int
-    public private(set) var mean: [Double]
+    // Internal setters: `FullCovariancePosterior+Checkpoint.swift` restores the state.
+    public internal(set) var mean: [Double]
     /// Row-major n x n.
-    public private(set) var covariance: [Double]
+    public internal(set) var covariance: [Double]
 
     /// mu = `mean`, Sigma = diag(`variances`).
     public init(mean: [Double], variances: [Double]) throws {

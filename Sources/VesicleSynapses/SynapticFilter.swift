@@ -64,11 +64,11 @@ public struct SynapticFilterExperiment {
     /// The particle filter's MSE on the same samples, when `particleReference` is set.
     public internal(set) var particleMetrics = TrackingMetrics()
     /// The full posterior, when `covariance = full`.
-    public private(set) var fullPosterior: FullCovariancePosterior?
+    public internal(set) var fullPosterior: FullCovariancePosterior?
     /// The particle-filter reference, when `particleReference` is set.
-    public private(set) var particleFilter: SynapticParticleFilter?
+    public internal(set) var particleFilter: SynapticParticleFilter?
     /// The sampling filter's estimates, when `samplingTimeConstant` is set.
-    public private(set) var sampling: SamplingFilterEstimates?
+    public internal(set) var sampling: SamplingFilterEstimates?
     var sampleStream: RandomStream
 
     /// Posterior means and variances; index `inputCount` is the bias input.

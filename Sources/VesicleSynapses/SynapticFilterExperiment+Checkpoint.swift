@@ -4,19 +4,18 @@ import VesicleRandom
 // The single-neuron Synaptic Filter experiment in a checkpoint (docs/CHECKPOINT.md, docs/MODEL.md §5):
 // at a step boundary it holds the step index, the output spike count, the metrics so far, the
 // posteriors, the teacher's weights, the traces, each input's next spike and every generator (inputs,
-// teacher, output, samples). The full-covariance posterior, the particle-filter reference and the
-// sampling filter's estimates are not held yet, and such runs are refused by name.
+// teacher, output, samples); then, when the experiment has them, the full-covariance posterior
+// (`FullCovariancePosterior+Checkpoint.swift`), the particle-filter reference
+// (`SynapticParticleFilter+Checkpoint.swift`) and the sampling filter's estimates
+// (`SamplingFilterEstimates+Checkpoint.swift`), in that order. The parameters say which are there, so
+// the diagonal filter's bytes are those of before.
 
 extension SynapticFilterExperiment {
-    /// Why this experiment cannot be checkpointed yet (nil: it can).
-    public var checkpointRefusal: String? {
-        if fullPosterior != nil { return "the full-covariance Synaptic Filter (covariance = full)" }
-        if particleFilter != nil { return "the particle-filter reference (particle_reference)" }
-        if sampling != nil { return "the sampling Synaptic Filter (sampling_tau)" }
-        return nil
-    }
+    /// Why this experiment cannot be checkpointed yet (nil: it can): every variant can.
+    public var checkpointRefusal: String? { nil }
 
-    /// - Complexity: O(inputs).
+    /// - Complexity: O(inputs), plus O(inputs^2) with the full covariance and O(particles x inputs)
+    ///   with the particle reference.
     public func encodeCheckpoint(into encoder: inout CheckpointEncoder) throws {
         if let refusal = checkpointRefusal { throw CheckpointError("this experiment cannot be checkpointed yet: \(refusal)") }
         encoder.section("synaptic_filter")
@@ -41,6 +40,9 @@ extension SynapticFilterExperiment {
         teacherStream.encode(into: &encoder)
         outputStream.encode(into: &encoder)
         sampleStream.encode(into: &encoder)
+        fullPosterior?.encodeCheckpoint(into: &encoder)
+        particleFilter?.encodeCheckpoint(into: &encoder)
+        sampling?.encodeCheckpoint(into: &encoder)
     }
 
     /// Replaces the state of an experiment freshly made from the same parameters with a checkpoint's.
@@ -75,5 +77,8 @@ extension SynapticFilterExperiment {
         teacherStream = try RandomStream(checkpoint: &decoder)
         outputStream = try RandomStream(checkpoint: &decoder)
         sampleStream = try RandomStream(checkpoint: &decoder)
+        try fullPosterior?.restoreCheckpoint(from: &decoder)
+        try particleFilter?.restoreCheckpoint(from: &decoder)
+        try sampling?.restoreCheckpoint(from: &decoder)
     }
 }

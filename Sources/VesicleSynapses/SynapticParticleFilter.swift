@@ -19,11 +19,12 @@ public struct SynapticParticleFilter: Sendable {
     public let dimension: Int
     public let resampleThreshold: Double
     /// Row k is particle k's n weights.
-    public private(set) var particles: [Double]
+    // Internal setters: `SynapticParticleFilter+Checkpoint.swift` restores the state.
+    public internal(set) var particles: [Double]
     /// Normalised weights, summing to 1.
-    public private(set) var weights: [Double]
-    public private(set) var resamplings = 0
-    private var rng: RandomStream
+    public internal(set) var weights: [Double]
+    public internal(set) var resamplings = 0
+    var rng: RandomStream
     private var scratch: [Double]
 
     /// Particles drawn from N(`mean`, diag(`variances`)).

@@ -57,9 +57,8 @@ struct ResumeCommand: ParsableCommand {
         CommandFailure("cannot resume \(runDirectory): \(reason)\nnothing in \(runDirectory) was changed")
     }
 
-    func run() throws {
-        let stop = StopSignal()
-        defer { stop.uninstall() }
+    /// Everything a resume checks before the directory changes: a refusal changes nothing.
+    func prepare(printDiagnostics: Bool = true) throws -> ResumePlan {
         let dir = runDirectory
         var metadata: RunMetadata
         do { metadata = try RunDirectory.metadata(of: dir) } catch { throw refuse("\(error)") }
@@ -99,7 +98,9 @@ struct ResumeCommand: ParsableCommand {
         }
         let (compiled, diagnostics) = NetworkLanguage.compile(fileAt: file)
         let source = String(decoding: sourceData, as: UTF8.self)
-        for diagnostic in diagnostics { FileHandle.standardError.write(Data(diagnostic.rendered(source: source).utf8)) }
+        if printDiagnostics {
+            for diagnostic in diagnostics { FileHandle.standardError.write(Data(diagnostic.rendered(source: source).utf8)) }
+        }
         guard var spec = compiled else { throw ExitCode(1) }
         // The files the network reads must be those it read then (by path as the network names them).
         let digests: [String: String]
@@ -137,6 +138,10 @@ struct ResumeCommand: ParsableCommand {
             } else if FileManager.default.fileExists(atPath: final), !file.name.hasPrefix(".") {
                 path = final
                 moves.append((final, partial))
+            } else if file.name.hasPrefix("."), metadata.files.contains(where: { $0.hasSuffix(".npy") || $0.hasSuffix(".h5") }) {
+                // A scratch column file a complete end removed: the recorder writes it anew from the
+                // NumPy or HDF5 files it was assembled into, checked against this SHA-256 (ColumnSpill+Rebuild.swift).
+                continue
             } else {
                 throw refuse("\(file.name.hasPrefix(".") ? "the scratch file " + file.name + ".partial" : file.name), which checkpoint \(chosen) continues, is missing")
             }
@@ -154,8 +159,19 @@ struct ResumeCommand: ParsableCommand {
             }
         }
 
+        return ResumePlan(metadata: metadata, chosen: chosen, loaded: loaded, spec: spec, sha: sha, moves: moves)
+    }
+
+    func run() throws {
+        if let ranks = try RankGroup.start() { return try resumeOnRanks(ranks) }
+        let stop = StopSignal()
+        defer { stop.uninstall() }
+        let plan = try prepare()
+        var metadata = plan.metadata
+        let chosen = plan.chosen, loaded = plan.loaded, spec = plan.spec, sha = plan.sha
+        let header = loaded.header, dir = runDirectory
         // From here on the directory changes.
-        for move in moves {
+        for move in plan.moves {
             guard rename(move.from, move.to) == 0 else { throw CommandFailure("cannot reopen \(move.from): \(String(cString: strerror(errno)))") }
         }
         let directory = try RunDirectory(resuming: dir, runFiles: Set(metadata.files))
@@ -195,4 +211,17 @@ struct ResumeCommand: ParsableCommand {
                            previousWall: previousWall,
                            wrote: "resumed \(dir) from \(chosen) at \(TimeOption.trim(header.timeMs)) ms; wrote it")
     }
+}
+
+/// What `ResumeCommand.prepare` checked and found: the run's metadata, the checkpoint, the network
+/// compiled with the checkpoint's seed and the new duration, and the recorder files to reopen.
+struct ResumePlan {
+    var metadata: RunMetadata
+    let chosen: String
+    let loaded: LoadedCheckpoint
+    let spec: NetworkSpec
+    /// The network file's SHA-256 (hex).
+    let sha: String
+    /// Finished recorder files to move back under their temporary names.
+    let moves: [(from: String, to: String)]
 }

@@ -141,8 +141,14 @@ struct LoadedCheckpoint {
 
 /// What a spiking run does about checkpoints: when to write them, what to write in their header,
 /// and what it has written (for the summary and the benchmark figures).
+///
+/// On MPI ranks every rank has one and calls `write` at the same windows: each encodes its state,
+/// rank 0 gathers the other ranks' parts, merges them into the one-process payload and writes the
+/// file (docs/CHECKPOINT.md, On ranks); a failure on any rank before the gather is agreed on by all.
 final class RunCheckpointing {
-    let directory: RunDirectory
+    /// The run directory; nil on the ranks other than 0, which write nothing.
+    let directory: RunDirectory?
+    let ranks: RankGroup?
     let networkSHA256: String
     let interval: CheckpointInterval?
     var schedule: CheckpointSchedule?
@@ -154,6 +160,9 @@ final class RunCheckpointing {
     private(set) var lastSeconds = 0.0
     /// The SHA-256s of the files the network read, taken at the first checkpoint.
     private var inputSHA256: [String: String]?
+    /// On ranks, a wall-clock schedule is agreed every this many windows (one small collective):
+    /// each rank's clock differs, and all must write at the same window.
+    static let wallAgreementWindows = 16
 
     /// The SHA-256 (hex) of each file the network file read, by path.
     static func digests(of spec: NetworkSpec) throws -> [String: String] {
@@ -162,18 +171,32 @@ final class RunCheckpointing {
         return digests
     }
 
-    init(directory: RunDirectory, networkSHA256: String, interval: CheckpointInterval?, from time: Double) {
+    init(directory: RunDirectory?, ranks: RankGroup? = nil, networkSHA256: String, interval: CheckpointInterval?, from time: Double) {
+        precondition(directory != nil || ranks?.isRoot == false, "rank 0 (or the one process) writes into a directory")
         self.directory = directory
+        self.ranks = ranks
         self.networkSHA256 = networkSHA256
         self.interval = interval
         schedule = interval.map { CheckpointSchedule(interval: $0, from: time) }
     }
 
-    /// Writes a checkpoint of the run as it stands at a window boundary.
-    func write(simulator: Simulator, recorder: StreamingRecorder, spec: NetworkSpec, threads: Int) throws {
+    /// Whether the schedule asks for a checkpoint at the end of window `window` (time `time`). On
+    /// ranks a simulated-time schedule is the same on every rank; a wall-clock one is rank 0's,
+    /// agreed every `wallAgreementWindows` windows.
+    func isDue(at time: Double, window: Int) -> Bool {
+        guard schedule != nil else { return false }
+        guard let ranks, schedule?.interval.clock == .wall else { return schedule!.isDue(at: time) }
+        guard window % Self.wallAgreementWindows == 0 else { return false }
+        let wish = ranks.isRoot && schedule!.isDue(at: time) ? 1 : 0
+        return ranks.exchange.sum([wish])[0] > 0
+    }
+
+    /// Writes a checkpoint of the run as it stands at a window boundary (`recorder`: rank 0's).
+    func write(simulator: Simulator, recorder: StreamingRecorder?, spec: NetworkSpec, threads: Int) throws {
         guard simulator.counters.windows != lastWindow else { return }
+        let positions = Result { try recorder?.checkpointPosition() }
         try write(window: simulator.counters.windows, time: simulator.time, spec: spec, threads: threads,
-                  kernelPaths: simulator.network.kernelPaths, recorders: try recorder.checkpointPosition()) {
+                  kernelPaths: simulator.network.kernelPaths, recorders: positions) {
             try simulator.encodeCheckpoint(into: &$0)
         }
     }
@@ -181,21 +204,51 @@ final class RunCheckpointing {
     /// Writes a checkpoint: the run header with `recorders` (the files synced), then `engine`'s state.
     /// A window already checkpointed is not written again.
     func write(window: Int, time: Double, spec: NetworkSpec, threads: Int, kernelPaths: [String: String] = [:],
-               recorders: RecorderPosition,
-               engine: (inout CheckpointEncoder) throws -> Void) throws {
+               recorders: RecorderPosition, engine: (inout CheckpointEncoder) throws -> Void) throws {
+        try write(window: window, time: time, spec: spec, threads: threads, kernelPaths: kernelPaths,
+                  recorders: .success(recorders), engine: engine)
+    }
+
+    private func write(window: Int, time: Double, spec: NetworkSpec, threads: Int, kernelPaths: [String: String],
+                       recorders: Result<RecorderPosition?, Error>, engine: (inout CheckpointEncoder) throws -> Void) throws {
         guard window != lastWindow else { return }
         let started = Date()
-        if inputSHA256 == nil { inputSHA256 = try Self.digests(of: spec) }
-        let header = RunCheckpointHeader(
-            vesicleVersion: VesicleVersion.current, networkSHA256: networkSHA256, seed: spec.simulation.seed,
-            warmupMs: spec.simulation.warmup, durationMs: spec.simulation.duration, timeMs: time,
-            window: window, checkpointEvery: interval?.text ?? "", threads: threads,
-            kernelPaths: kernelPaths, inputSHA256: inputSHA256 ?? [:], recorders: recorders)
+        let isRoot = ranks?.isRoot ?? true
         var encoder = CheckpointEncoder(reservingCapacity: max(lastBytes, 1 << 16))
-        header.encode(into: &encoder)
-        try engine(&encoder)
-        lastBytes = try CheckpointFile.write(payload: encoder.bytes, name: CheckpointFile.name(window: window),
-                                             directory: directory.path)
+        let encoded = Result {
+            if isRoot {
+                if inputSHA256 == nil { inputSHA256 = try Self.digests(of: spec) }
+                guard let position = try recorders.get() else { throw CheckpointError("rank 0 has no recorders") }
+                let header = RunCheckpointHeader(
+                    vesicleVersion: VesicleVersion.current, networkSHA256: networkSHA256, seed: spec.simulation.seed,
+                    warmupMs: spec.simulation.warmup, durationMs: spec.simulation.duration, timeMs: time,
+                    window: window, checkpointEvery: interval?.text ?? "", threads: threads,
+                    kernelPaths: kernelPaths, inputSHA256: inputSHA256 ?? [:], recorders: position)
+                header.encode(into: &encoder)  // rank 0's alone, without rank spans
+            }
+            try engine(&encoder)
+        }
+        var payload = encoder.bytes
+        if let ranks {
+            // Every rank learns of any rank's failure here, before the gather, so none waits in it.
+            switch encoded {
+            case .success: try ranks.agree(nil)
+            case .failure(let error): try ranks.agree("\(error)")
+            }
+            let parts = ranks.exchange.gatherOnRoot(isRoot ? [] : encoder.rankContribution())
+            // Every rank has taken part in this window's checkpoint, whatever rank 0's writing does next.
+            lastWindow = window
+            schedule?.wrote()
+            if isRoot { payload = try CheckpointEncoder.mergingRanks(root: encoder, contributions: Array(parts.dropFirst())) }
+        } else {
+            try encoded.get()
+        }
+        if let directory {
+            lastBytes = try CheckpointFile.write(payload: payload, name: CheckpointFile.name(window: window),
+                                                 directory: directory.path)
+        } else {
+            lastBytes = encoder.bytes.count
+        }
         lastWindow = window
         lastSeconds = Date().timeIntervalSince(started)
         totalSeconds += lastSeconds

@@ -164,6 +164,7 @@ extension RunCommand {
         metadata.warmupMs = spec.simulation.warmup
         metadata.ranks = ranks.count
         metadata.threads = threads
+        metadata.checkpointEvery = checkpointEvery?.text
         let directory: RunDirectory? = try ranks.agreeing {
             guard ranks.isRoot else { return nil }
             let directory: RunDirectory
@@ -176,7 +177,8 @@ extension RunCommand {
         do {
             outcome = try SpikingRun(spec: spec, directory: directory, formats: formats, quiet: quiet || !ranks.isRoot,
                                      kernelPath: KernelConvolutionPath(rawValue: kernelPath) ?? .automatic,
-                                     threads: threads, ranks: ranks).execute()
+                                     threads: threads, networkSHA256: metadata.networkSHA256 ?? "",
+                                     checkpointEvery: checkpointEvery, stopAfterWindow: stopAfterWindow, ranks: ranks).execute()
         } catch {
             if let directory {
                 metadata.wallTimeSeconds = Date().timeIntervalSince(started)

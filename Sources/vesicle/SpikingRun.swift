@@ -39,9 +39,6 @@ struct SpikingRun {
             let visible = network.populationNames.count - network.hiddenPopulationCount
             names = Array(network.populationNames.prefix(visible))
             if ranks != nil, let refusal = Simulator.rankRefusal(network) { throw CommandFailure(refusal) }
-            if ranks != nil, checkpointRequested {
-                throw CommandFailure("--checkpoint-every: runs on MPI ranks cannot be checkpointed yet; run on one process with --threads")
-            }
             try SynapseDigest.writeIfAsked(network, ranks: ranks, threads: threads)
             recorder = try directory.map {
                 try StreamingRecorder(directory: $0, populations: names, spec: self.spec, formats: formats,
@@ -57,11 +54,11 @@ struct SpikingRun {
         let synapseTotal = ranks?.synapseTotal(network) ?? network.synapseCount
         let simulator = Simulator(network: network, threads: threads, exchange: ranks?.exchange)
         // Checkpoints: periodic ones, one at a signal's window boundary, one at the end (so that
-        // `vesicle resume --duration` can extend a finished run), docs/CHECKPOINT.md. Only a single
-        // process checkpoints (refused on ranks above), so the directory is there.
+        // `vesicle resume --duration` can extend a finished run), docs/CHECKPOINT.md. On ranks every
+        // rank takes part in each (rank 0 gathers and writes: docs/CHECKPOINT.md, On ranks).
         let interval = checkpointEvery ?? resume.flatMap { try? CheckpointInterval.parse($0.header.checkpointEvery) }
-        let checkpointing = checkpointRequested && directory != nil
-            ? RunCheckpointing(directory: directory!, networkSHA256: networkSHA256, interval: interval,
+        let checkpointing = checkpointRequested && (directory != nil || ranks != nil)
+            ? RunCheckpointing(directory: directory, ranks: ranks, networkSHA256: networkSHA256, interval: interval,
                                from: resume?.header.timeMs ?? 0)
             : nil
         if checkpointing != nil {
@@ -83,18 +80,23 @@ struct SpikingRun {
         var checkpointFailure: Error?
         let threads = self.threads, spec = self.spec
         let stopAfterWindow = self.stopAfterWindow
+        // On ranks the stop wish is taken inside the window, at its exchange, before the window is
+        // counted: stopping after window N is wished during window N.
+        let onRanks = ranks != nil
         simulator.run(observer: recorder,
                       shouldStop: {
                           stop.shouldStop || recorder?.failure != nil || checkpointFailure != nil
-                              || simulator.counters.windows == stopAfterWindow
+                              || simulator.counters.windows + (onRanks ? 1 : 0) == stopAfterWindow
                       },
                       progress: { time in
                           progress.update(simulatedTime: time)
-                          guard let checkpointing, let recorder, checkpointFailure == nil,
-                                checkpointing.schedule?.isDue(at: time) == true,
-                                simulator.failure == nil, recorder.failure == nil else { return }
+                          // On ranks every rank decides alike and takes part in every checkpoint
+                          // (collectives), whatever failed on rank 0 alone.
+                          guard let checkpointing, checkpointing.isDue(at: time, window: simulator.counters.windows),
+                                onRanks || (checkpointFailure == nil && recorder?.failure == nil),
+                                simulator.failure == nil else { return }
                           do { try checkpointing.write(simulator: simulator, recorder: recorder, spec: spec, threads: threads) } catch {
-                              checkpointFailure = error
+                              if checkpointFailure == nil { checkpointFailure = error }
                           }
                       })
         progress.finish()
@@ -103,13 +105,13 @@ struct SpikingRun {
             try? recorder?.finish(complete: false)
             throw CommandFailure(failure.description)
         }
+        if let checkpointing, onRanks || (checkpointFailure == nil && recorder?.failure == nil) {
+            do { try checkpointing.write(simulator: simulator, recorder: recorder, spec: spec, threads: threads) } catch {
+                if checkpointFailure == nil { checkpointFailure = error }
+            }
+        }
         guard let recorder else {
             return RunOutcome(simulatedTime: simulator.time, stopReason: stop.reason, populations: [], releases: 0, summary: [])
-        }
-        if let checkpointing, checkpointFailure == nil, recorder.failure == nil {
-            do { try checkpointing.write(simulator: simulator, recorder: recorder, spec: spec, threads: threads) } catch {
-                checkpointFailure = error
-            }
         }
         if let checkpointFailure {
             try? recorder.finish(complete: false)

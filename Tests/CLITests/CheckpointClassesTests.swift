@@ -91,19 +91,63 @@ final class CheckpointClassesTests: CLITestCase {
         }
     }
 
-    /// `--duration` extends a finished NumPy run as one longer run: the scratch columns outlive the
-    /// first end because its checkpoint refers to them.
+    /// A finished (or resumed and finished) run directory holds what docs/CHECKPOINT.md lists and
+    /// nothing else: metadata.json, the files it lists, and at most the two last checkpoints.
+    func assertHoldsOnlyListedFiles(_ directory: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let metadata = try jsonObject(at: directory + "/metadata.json")
+        let listed = Set((metadata["files"] as? [String]) ?? []).union(["metadata.json"])
+        let present = Set(try FileManager.default.contentsOfDirectory(atPath: directory))
+        let checkpoints = present.filter { $0.hasPrefix(".checkpoint-") && $0.hasSuffix(".vsck") && $0.count == 29 }
+        XCTAssertLessThanOrEqual(checkpoints.count, 2, "\(checkpoints.sorted())", file: file, line: line)
+        XCTAssertEqual(present.subtracting(checkpoints), listed,
+                       "left over: \(present.subtracting(checkpoints).subtracting(listed).sorted()), missing: \(listed.subtracting(present).sorted())",
+                       file: file, line: line)
+    }
+
+    /// `--duration` extends a finished NumPy (or HDF5-only) run as one longer run. The finished run
+    /// keeps no scratch column files: the resume writes them anew from the NumPy or HDF5 files,
+    /// checked against the checkpoint's SHA-256, and after it the directory again holds only the
+    /// listed files. A run stopped at a window and resumed, and its resume, leave none either.
     func testNumpyRunExtendsByteForByte() throws {
-        let net = try network(seed: 14, name: "extend")
-        let full = scratch.appendingPathComponent("full").path, short = scratch.appendingPathComponent("short").path
-        XCTAssertEqual(try vesicle("run", net, "--out", full, "--quiet", "--format", "npy", "--duration", "180ms").status, 0)
-        let first = try vesicle("run", net, "--out", short, "--quiet", "--format", "npy", "--checkpoint-every", "1000s")
-        XCTAssertEqual(first.status, 0, first.stderr)
-        let extended = try vesicle("resume", short, "--quiet", "--duration", "180ms", "--threads", "2")
-        XCTAssertEqual(extended.status, 0, extended.stdout + extended.stderr)
-        let left = try outputs(full), right = try outputs(short)
-        XCTAssertEqual(Set(left.keys), Set(right.keys))
-        for (name, bytes) in left { XCTAssertTrue(bytes == right[name], "\(name) differs") }
+        for (k, format) in ["npy", "hdf5", "csv,npy,hdf5"].enumerated() {
+            let net = try network(seed: 14 + k, name: "extend")
+            let full = scratch.appendingPathComponent("full-\(k)").path, short = scratch.appendingPathComponent("short-\(k)").path
+            XCTAssertEqual(try vesicle("run", net, "--out", full, "--quiet", "--format", format, "--duration", "180ms").status, 0)
+            let first = try vesicle("run", net, "--out", short, "--quiet", "--format", format, "--checkpoint-every", "40ms")
+            XCTAssertEqual(first.status, 0, first.stderr)
+            try assertHoldsOnlyListedFiles(short)
+            let extended = try vesicle("resume", short, "--quiet", "--duration", "180ms", "--threads", "2")
+            XCTAssertEqual(extended.status, 0, extended.stdout + extended.stderr)
+            let left = try outputs(full), right = try outputs(short)
+            XCTAssertEqual(Set(left.keys), Set(right.keys), format)
+            for (name, bytes) in left { XCTAssertTrue(bytes == right[name], "\(format): \(name) differs") }
+            try assertHoldsOnlyListedFiles(short)
+        }
+        // Stopped at a window (its files complete up to there), resumed to the end.
+        let net = try network(seed: 17, name: "stopped")
+        let cut = scratch.appendingPathComponent("cut").path
+        let stopped = try vesicle("run", net, "--out", cut, "--quiet", "--format", "csv,npy,hdf5", "--checkpoint-every", "1000s",
+                                  "--stop-after-window", "33")
+        XCTAssertEqual(stopped.status, 130, stopped.stderr)
+        try assertHoldsOnlyListedFiles(cut)
+        let resumed = try vesicle("resume", cut, "--quiet")
+        XCTAssertEqual(resumed.status, 0, resumed.stdout + resumed.stderr)
+        try assertHoldsOnlyListedFiles(cut)
+    }
+
+    /// A scratch file written anew must be the one the checkpoint recorded: a NumPy column changed
+    /// after the end is refused by its SHA-256.
+    func testChangedNumpyColumnIsRefusedWhenTheScratchIsWrittenAnew() throws {
+        let net = try network(seed: 18, name: "changed")
+        let short = scratch.appendingPathComponent("short").path
+        XCTAssertEqual(try vesicle("run", net, "--out", short, "--quiet", "--format", "npy", "--checkpoint-every", "1000s").status, 0)
+        let column = short + "/spikes.E.time_ms.npy"
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: column))
+        bytes[bytes.count - 3] ^= 0x01
+        try bytes.write(to: URL(fileURLWithPath: column))
+        let refused = try vesicle("resume", short, "--quiet", "--duration", "180ms")
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("are not those the checkpoint recorded"), refused.stderr)
     }
 
     /// STDP (all-to-all and nearest) on E->E with its weights recorded, and Tsodyks-Markram
@@ -224,12 +268,15 @@ final class CheckpointClassesTests: CLITestCase {
         }
     }
 
-    /// A filter variant whose state a checkpoint cannot hold yet is refused by name, before the run.
-    func testFullCovarianceFilterIsRefusedByName() throws {
-        let net = try filterExperiment(seed: 54, rule: "synaptic_filter", extra: ", covariance = full")
-        let refused = try vesicle("run", net, "--out", scratch.appendingPathComponent("full").path, "--quiet", "--checkpoint-every", "10s")
-        XCTAssertNotEqual(refused.status, 0)
-        XCTAssertTrue(refused.stderr.contains("cannot be checkpointed yet: the full-covariance Synaptic Filter"), refused.stderr)
+    /// The full-covariance filter (its dense covariance, docs/CHECKPOINT.md) resumes byte for byte too,
+    /// on two seeds; the particle reference and the sampling filter, which only the API and `vesicle
+    /// paper` run, are tested in VesicleSynapsesTests/SynapticFilterCheckpointTests.swift.
+    func testFullCovarianceFilterResumesByteForByte() throws {
+        for seed in [54, 55] {
+            try assertResumesByteForByte(try filterExperiment(seed: seed, rule: "synaptic_filter", extra: ", covariance = full"),
+                                         seed: seed, windows: 20,
+                                         expect: ["traces.mu.csv", "traces.teacher.csv", "traces.sigma2.csv"])
+        }
     }
 
     /// The feedback experiment (linear readout, docs/MODEL.md §4): 30 inputs, 10-ms bins, 20 s in

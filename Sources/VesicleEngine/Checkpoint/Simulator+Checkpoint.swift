@@ -15,7 +15,20 @@ extension Simulator {
                 return "population '\(network.populationNames[p])': its neuron model is not checkpointed yet"
             }
         }
+        if exchange != nil, network.synapticDynamics != nil {
+            return "STDP or short-term plasticity on MPI ranks (each rank updates the synapses onto its own targets; their merge into one checkpoint is not built yet): run it on one process with --threads"
+        }
         return nil
+    }
+
+    /// The neurons of population p whose state this process writes: all of them on one process; on
+    /// an MPI rank the consecutive block its partitions own (docs/CHECKPOINT.md, On ranks).
+    /// - Complexity: O(1).
+    func checkpointHeld(population p: Int) -> Range<Int> {
+        let n = network.populationSizes[p]
+        guard exchange != nil else { return 0..<n }
+        let plan = partitions.plan, local = partitions.local
+        return plan.partition(local.lowerBound, of: p).lowerBound..<plan.partition(local.upperBound - 1, of: p).upperBound
     }
 
     /// Writes the state. Call only at a window boundary (between `run` calls, or from `run`'s
@@ -27,16 +40,20 @@ extension Simulator {
         encoder.section("simulator")
         encoder.double(time)
         encoder.int(counters.windows)
-        encoder.int(counters.recurrentEvents)
-        encoder.int(counters.externalEvents)
+        // On ranks each rank counted its own neurons' events since `run` started (rank 0 adds the
+        // counts from before): the checkpoint holds their sum, the one-process count.
+        let root = (exchange?.rank ?? 0) == 0
+        encoder.rankSum(counters.recurrentEvents - (root ? 0 : runStartCounts.recurrent))
+        encoder.rankSum(counters.externalEvents - (root ? 0 : runStartCounts.external)
+                        + (exchange == nil ? 0 : ownArrivalsBeforePartitions))
         encoder.int(counters.kernelEvents)
         encoder.int(counters.spikes)
         encoder.double(counters.simulatedTime)
         encoder.int(nextBiasChange)
         encoder.int(network.dynamics.count)
-        for dynamics in network.dynamics {
+        for (p, dynamics) in network.dynamics.enumerated() {
             switch dynamics {
-            case .neurons(let pop): (pop as! CheckpointableNeurons).encodeCheckpoint(into: &encoder)
+            case .neurons(let pop): (pop as! CheckpointableNeurons).encodeCheckpoint(into: &encoder, held: checkpointHeld(population: p))
             case .source(let source): source.encodeCheckpoint(into: &encoder)
             }
         }
@@ -69,6 +86,8 @@ extension Simulator {
         counters.kernelEvents = try decoder.int()
         counters.spikes = try decoder.int()
         counters.simulatedTime = try decoder.double()
+        // The counts are the run's (every rank's): those of the build are in them.
+        ownArrivalsBeforePartitions = 0
         nextBiasChange = try decoder.int()
         guard (0...network.biasChanges.count).contains(nextBiasChange) else {
             throw CheckpointError("current change \(nextBiasChange) outside 0...\(network.biasChanges.count)")

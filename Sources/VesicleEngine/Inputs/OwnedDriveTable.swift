@@ -25,6 +25,10 @@ struct OwnedDriveTable {
     let zigguratLayers: UnsafePointer<Double>
     let zigguratDensities: UnsafePointer<Double>
     private let shift: RouteShift
+    /// The whole population's drive count, and the index there of this table's drive 0 (a checkpoint
+    /// holds the whole list: docs/CHECKPOINT.md, On ranks).
+    let wholeDriveCount: Int
+    let firstDrive: Int
 
     /// The whole population's table (one process): nothing is shifted.
     init(whole: PoissonDriveTable) {
@@ -41,6 +45,8 @@ struct OwnedDriveTable {
         zigguratLayers = owned.zigguratLayers
         zigguratDensities = owned.zigguratDensities
         shift = RouteShift(first: first)
+        wholeDriveCount = whole.driveCount
+        firstDrive = first == 0 ? 0 : whole.driveIndices(ofNeurons: 0..<first).upperBound
     }
 
     /// The owned table from the population's drive list: the drives into `owned`, renumbered from
@@ -77,8 +83,15 @@ struct OwnedDriveTable {
         }
     }
 
-    func encodeCheckpoint(into encoder: inout CheckpointEncoder) { table.encodeCheckpoint(into: &encoder) }
-    func restoreCheckpoint(from decoder: inout CheckpointDecoder) throws { try table.restoreCheckpoint(from: &decoder) }
+    /// The drives of population neurons `neurons` (held ones), as the whole table's piece.
+    func encodeCheckpoint(into encoder: inout CheckpointEncoder, neurons: Range<Int>) {
+        table.encodeCheckpoint(into: &encoder, neurons: (neurons.lowerBound - first)..<(neurons.upperBound - first))
+    }
+
+    /// Reads the whole population's drives and keeps this table's.
+    func restoreCheckpoint(from decoder: inout CheckpointDecoder) throws {
+        try table.restoreCheckpoint(from: &decoder, whole: wholeDriveCount, first: firstDrive)
+    }
 }
 
 /// The memory of a route whose bounds are moved back by `first`, and the route it was made from.

@@ -114,6 +114,12 @@ final class PoissonDriveTable {
     /// Drive k's generator as it stands before its next draw.
     func stream(of k: Int) -> DriveStream { drives[k].stream }
 
+    /// The drives of local neurons `neurons` (consecutive: the table is in neuron order).
+    /// - Complexity: O(1).
+    func driveIndices(ofNeurons neurons: Range<Int>) -> Range<Int> {
+        neurons.isEmpty ? 0..<0 : Int(rowStart[neurons.lowerBound])..<Int(rowStart[neurons.upperBound])
+    }
+
     /// Earliest next arrival of neuron j's drives.
     @inline(__always)
     func earliest(of j: Int) -> Double {

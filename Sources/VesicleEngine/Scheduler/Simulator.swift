@@ -72,6 +72,9 @@ public final class Simulator {
     /// Drive arrivals this rank counted before its partitions existed in populations that hold only
     /// its own neurons (`Simulator+Ranks.swift`): its own, added to the sum over ranks at the end of `run`.
     var ownArrivalsBeforePartitions = 0
+    /// The event counts when the current `run` started (on ranks each rank's counts since then are
+    /// its own: a checkpoint inside `run` sums them, `Simulator+Checkpoint.swift`).
+    var runStartCounts = (recurrent: 0, external: 0)
 
     /// Window length when no simulated neuron has outgoing synapses, ms.
     static let defaultWindow = 1.0
@@ -183,7 +186,8 @@ public final class Simulator {
         network.kernelCurrents?.logReleases(limits: releaseLogLimit, observer: observer)
         let recordFrom = network.spec.simulation.warmup
         // On ranks the counts so far are the run's (every rank holds the same); each rank adds its own.
-        let startCounts = (counters.recurrentEvents, counters.externalEvents)
+        runStartCounts = (counters.recurrentEvents, counters.externalEvents)
+        let startCounts = runStartCounts
         // Invariant at the top of every iteration: every neuron of every partition has been brought
         // to `time` exactly (nothing before it is pending); every spike emitted before `time` is
         // recorded and its deliveries are queued; every delivery still queued arrives at or after
@@ -206,6 +210,7 @@ public final class Simulator {
                                      counters.externalEvents - startCounts.1 + ownArrivalsBeforePartitions])
             ownArrivalsBeforePartitions = 0
             (counters.recurrentEvents, counters.externalEvents) = (startCounts.0 + sums[0], startCounts.1 + sums[1])
+            runStartCounts = (counters.recurrentEvents, counters.externalEvents)
         }
         counters.simulatedTime = time
         counters.kernelEvents = network.kernelSynapticEvents

@@ -1,0 +1,200 @@
+// Checkpoints on ranks (issue 17 with issue 16; docs/CHECKPOINT.md, On ranks): a run on R ranks
+// stopped at a seeded window writes the one-process checkpoint byte for byte (each rank's part of
+// the per-neuron state merged on rank 0), and a resume on any rank count, or as one process, or a
+// one-process checkpoint resumed on ranks, writes every file as an uninterrupted run's. SIGTERM on
+// the launcher checkpoints every rank at the same window boundary.
+
+import Foundation
+import XCTest
+
+final class RankCheckpointTests: MPITestCase {
+    /// Brunel's network at N = 500 (D = 1.5 ms: 180 ms are 120 windows) with a membrane sampler
+    /// across the rank boundaries, a spike-time input and a current step; static or Bayesian (with a
+    /// release log and posterior samplers).
+    func brunel(bayesian: Bool, seed: Int, duration: String = "160 ms") throws -> String {
+        let synapses = bayesian ? """
+            synapse be = bayesian(prior_mean = log(0.1) - 0.07448 / 2, prior_var = 0.07448, tau = 1000 s, release = posterior)
+            synapse bi = bayesian(prior_mean = log(0.5) - 0.07448 / 2, prior_var = 0.07448, tau = 1000 s, release = posterior)
+            connect E -> E, I fixed_indegree(40) using be weight 0.1 mV delay 1.5 ms
+            connect I -> E, I fixed_indegree(10) using bi weight -0.5 mV delay 1.5 ms
+            record releases "E->E" limit 300
+            record posterior "E->E" every 5 ms limit 20
+            """ : """
+            connect E -> E, I fixed_indegree(40) weight 0.1 mV delay 1.5 ms
+            connect I -> E, I fixed_indegree(10) weight -0.5 mV delay 1.5 ms
+            """
+        let text = """
+            neuron lif = lif_delta(tau_m = 20 ms, C_m = 250 pF, E_L = 0 mV, V_th = 20 mV, V_reset = 10 mV, t_ref = 2 ms)
+            population E = 400 lif { V_m = uniform(0 mV, 20 mV) }
+            population I = 100 lif { V_m = uniform(0 mV, 20 mV) }
+            input ext = poisson(rate = 20 kHz) -> E, I weight 0.1 mV delay 1.5 ms
+            input kick = spike_times(times = [5 ms, 60 ms, 130 ms]) -> E[0:10] weight 2 mV delay 0.5 ms
+            input step = current(amplitude = 0.2 nA) -> E[50:] start 40 ms stop 90 ms
+            \(synapses)
+            record spikes E, I
+            record membrane E every 0.5 ms
+            simulate \(duration) warmup 20 ms seed \(seed)
+
+            """
+        let path = scratch.appendingPathComponent("brunel-\(bayesian ? "bayesian" : "static")-\(seed).vsl").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// A window in 5 ..< 115 of 120 drawn from `seed` (SplitMix64-style mix).
+    func window(seed: Int) -> Int {
+        var mix = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15
+        mix = (mix ^ (mix >> 31)) &* 0xBF58_476D_1CE4_E5B9
+        return 5 + Int((mix ^ (mix >> 29)) % 110)
+    }
+
+    func checkpoints(_ directory: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasPrefix(".checkpoint-") && $0.hasSuffix(".vsck") }.sorted()
+    }
+
+    func assertSameFiles(_ reference: String, _ other: String, _ what: String, line: UInt = #line) throws {
+        let left = try files(in: reference), right = try files(in: other)
+        XCTAssertEqual(left.keys.sorted(), right.keys.sorted(), what, line: line)
+        XCTAssertGreaterThanOrEqual(left.count, 3, "\(what): \(left.keys.sorted())", line: line)
+        for (name, bytes) in left {
+            XCTAssertTrue(bytes == right[name], "\(what): \(name) differs (\(bytes.count) vs \(right[name]?.count ?? -1) bytes)", line: line)
+        }
+        let metadata = try metadata(other)
+        XCTAssertEqual(metadata["completed"] as? Bool, true, what, line: line)
+        XCTAssertEqual(metadata["file_sha256"] as? [String: String], try self.metadata(reference)["file_sha256"] as? [String: String],
+                       what, line: line)
+    }
+
+    /// `vesicle run FILE --stop-after-window W` with a checkpoint at the stop, on `ranks` (nil: one
+    /// process) of `threads` each; returns the run directory.
+    func stopped(_ file: String, at window: Int, ranks: Int?, threads: Int, _ name: String,
+                 arguments: [String] = [], line: UInt = #line) throws -> String {
+        let out = scratch.appendingPathComponent(name).path
+        let result = try run(["run", file, "--out", out, "--quiet", "--threads", "\(threads)", "--checkpoint-every", "1000s",
+                              "--stop-after-window", "\(window)"] + arguments, ranks: ranks)
+        XCTAssertNotEqual(result.status, 0, "\(name): a stopped run says so (\(result.stderr))", line: line)
+        XCTAssertEqual(checkpoints(out), [String(format: ".checkpoint-%012d.vsck", window)], "\(name): \(result.stderr)", line: line)
+        XCTAssertEqual(try metadata(out)["completed"] as? Bool, false, name, line: line)
+        return out
+    }
+
+    func resume(_ directory: String, ranks: Int?, threads: Int, line: UInt = #line) throws {
+        let result = try run(["resume", directory, "--quiet", "--threads", "\(threads)"], ranks: ranks)
+        XCTAssertEqual(result.status, 0, "resume on \(ranks ?? 1) ranks: \(result.stdout) \(result.stderr)", line: line)
+    }
+
+    /// For static Brunel on seeds 1 and 2: a checkpoint written on 2 and 3 ranks is byte for byte the
+    /// one-process checkpoint of the same window; resumed on 3 ranks, on one process with 2 threads,
+    /// and a one-process checkpoint resumed on 2 ranks of 2 threads: every file is the uninterrupted
+    /// run's.
+    func testStaticBrunelCheckpointsOnRanksAndResumesOnAnyRankCount() throws {
+        for seed in [1, 2] {
+            let file = try brunel(bayesian: false, seed: seed)
+            let full = scratch.appendingPathComponent("full-\(seed)").path
+            XCTAssertEqual(try run(["run", file, "--out", full, "--quiet"], ranks: nil).status, 0)
+            let w = window(seed: seed)
+            let plain = try stopped(file, at: w, ranks: nil, threads: 1, "plain-\(seed)")
+            let two = try stopped(file, at: w, ranks: 2, threads: 1, "two-\(seed)")
+            let name = String(format: ".checkpoint-%012d.vsck", w)
+            let expected = try Data(contentsOf: URL(fileURLWithPath: plain + "/" + name))
+            XCTAssertTrue(try Data(contentsOf: URL(fileURLWithPath: two + "/" + name)) == expected,
+                          "seed \(seed): the 2-rank checkpoint of window \(w) is the one-process checkpoint")
+            try resume(two, ranks: 3, threads: 1)
+            try assertSameFiles(full, two, "seed \(seed): 2 ranks, resumed on 3")
+            let from = try XCTUnwrap(try metadata(two)["resumed_from"] as? [[String: Any]])
+            XCTAssertEqual(from.first?["ranks"] as? Int, 3)
+            XCTAssertEqual(from.first?["window"] as? Int, w)
+
+            let w3 = window(seed: seed + 10)
+            let three = try stopped(file, at: w3, ranks: 3, threads: 1, "three-\(seed)")
+            try resume(three, ranks: nil, threads: 2)
+            try assertSameFiles(full, three, "seed \(seed): 3 ranks, resumed on one process")
+
+            try resume(plain, ranks: 2, threads: 2)
+            try assertSameFiles(full, plain, "seed \(seed): one process, resumed on 2 ranks x 2 threads")
+        }
+    }
+
+    /// Bayesian Brunel (posteriors, release ordinals, release log, posterior samplers): stopped on 2
+    /// ranks, resumed on one process; stopped on one process, resumed on 3 ranks.
+    func testBayesianBrunelCheckpointsOnRanks() throws {
+        let seed = 4
+        let file = try brunel(bayesian: true, seed: seed)
+        let full = scratch.appendingPathComponent("full").path
+        XCTAssertEqual(try run(["run", file, "--out", full, "--quiet"], ranks: nil).status, 0)
+        let two = try stopped(file, at: window(seed: seed), ranks: 2, threads: 1, "two")
+        try resume(two, ranks: nil, threads: 1)
+        try assertSameFiles(full, two, "2 ranks, resumed on one process")
+        let plain = try stopped(file, at: window(seed: seed + 1), ranks: nil, threads: 2, "plain")
+        try resume(plain, ranks: 3, threads: 1)
+        try assertSameFiles(full, plain, "one process, resumed on 3 ranks")
+    }
+
+    /// lif_exp (held whole on every rank, each rank advancing its own block), spike-based learning
+    /// with escape noise, and kernel-driven currents: stopped on 2 ranks x 2 threads, resumed on 3
+    /// ranks (or 2, for the kernel run), every file the uninterrupted run's.
+    func testLIFExpLearningAndKernelRunsCheckpointOnRanks() throws {
+        let lifexp = scratch.appendingPathComponent("lifexp.vsl").path
+        try """
+            neuron cell = lif_exp(tau_m = 10 ms, C_m = 250 pF, E_L = 0 mV, V_th = 15 mV, V_reset = 0 mV, t_ref = 2 ms)
+            population N = 90 cell { V_m = uniform(0 mV, 15 mV) }
+            input drive = current(amplitude = 300 pA) -> N
+            input ext = poisson(rate = 4 kHz) -> N weight 40 pA delay 1 ms
+            connect N -> N fixed_indegree(9) weight 30 pA delay 1 ms
+            record spikes N
+            record membrane N every 0.5 ms
+            simulate 100 ms seed 5
+            """.write(toFile: lifexp, atomically: true, encoding: .utf8)
+        let cases: [(file: String, arguments: [String], window: Int, resumeRanks: Int)] = [
+            (lifexp, [], 37, 3),
+            (network("synaptic_filter_recurrent.vsl"), ["--duration", "300ms"], 61, 3),
+            (network("kernel_input.vsl"), ["--duration", "200ms", "--kernel-path", "direct"], 45, 2),
+        ]
+        for (k, c) in cases.enumerated() {
+            let full = scratch.appendingPathComponent("full-\(k)").path
+            let reference = try run(["run", c.file, "--out", full, "--quiet"] + c.arguments, ranks: nil)
+            XCTAssertEqual(reference.status, 0, reference.stderr)
+            let cut = try stopped(c.file, at: c.window, ranks: 2, threads: 2, "cut-\(k)", arguments: c.arguments)
+            try resume(cut, ranks: c.resumeRanks, threads: 1)
+            try assertSameFiles(full, cut, "\(URL(fileURLWithPath: c.file).lastPathComponent): 2 x 2, resumed on \(c.resumeRanks) ranks")
+        }
+    }
+
+    /// SIGTERM to mpirun during a run with periodic checkpoints: every rank stops at the same window
+    /// boundary and a checkpoint of it is written; resumed on 2 ranks, every file is the uninterrupted
+    /// run's.
+    func testSigtermOnTheLauncherCheckpointsAndResumes() throws {
+        let file = try brunel(bayesian: false, seed: 9, duration: "8 s")
+        let full = scratch.appendingPathComponent("full").path
+        XCTAssertEqual(try run(["run", file, "--out", full, "--quiet"], ranks: nil, timeout: 300).status, 0)
+        let out = scratch.appendingPathComponent("cut").path
+        let started = try start(["run", file, "--out", out, "--quiet", "--checkpoint-every", "300ms"], ranks: 2)
+        let deadline = Date().addingTimeInterval(180)
+        while started.0.isRunning, checkpoints(out).isEmpty, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        XCTAssertTrue(started.0.isRunning, "the run ended before it could be stopped")
+        started.0.terminate()
+        let result = try wait(started, timeout: 120)
+        XCTAssertEqual(result.reason, .exit, result.stderr)
+        let metadata = try metadata(out)
+        XCTAssertEqual(metadata["completed"] as? Bool, false, result.stderr)
+        XCTAssertEqual(metadata["stop_reason"] as? String, "SIGTERM", result.stderr)
+        // The stop's checkpoint is at the window the ranks stopped at.
+        let reached = try XCTUnwrap(metadata["simulated_time_ms"] as? Double)
+        let last = try XCTUnwrap(checkpoints(out).last)
+        XCTAssertEqual(Double(last.dropFirst(".checkpoint-".count).prefix(12)).map { $0 * 1.5 } ?? -1, reached, accuracy: 1e-9,
+                       "the last checkpoint \(last) is of the window the run stopped at (\(reached) ms)")
+        try resume(out, ranks: 2, threads: 1)
+        try assertSameFiles(full, out, "SIGTERM on the launcher, resumed on 2 ranks")
+    }
+
+    /// STDP on ranks holds each synapse's state on its target's rank, whose merge is not built: it
+    /// is refused at --checkpoint-every with that reason, before anything runs.
+    func testPlasticNetworkOnRanksIsRefusedAtCheckpointEvery() throws {
+        let out = scratch.appendingPathComponent("plastic").path
+        let result = try run(["run", network("plastic_ei.vsl"), "--out", out, "--quiet", "--duration", "50ms",
+                              "--checkpoint-every", "10ms"], ranks: 2)
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.stderr.contains("STDP or short-term plasticity on MPI ranks"), result.stderr)
+    }
+}
