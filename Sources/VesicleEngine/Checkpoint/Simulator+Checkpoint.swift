@@ -18,6 +18,9 @@ extension Simulator {
         if exchange != nil, network.synapticDynamics != nil {
             return "STDP or short-term plasticity on MPI ranks (each rank updates the synapses onto its own targets; their merge into one checkpoint is not built yet): run it on one process with --threads"
         }
+        if exchange != nil, let held = network.projections.first(where: { $0.bayesian?.layout != nil }) {
+            return "Bayesian synapses held per rank on MPI ranks (projection '\(held.name)': each rank holds only its own targets' posteriors; their merge into one checkpoint is not built yet): run it on one process with --threads"
+        }
         return nil
     }
 
