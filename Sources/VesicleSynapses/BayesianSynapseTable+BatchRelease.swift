@@ -44,28 +44,15 @@ extension BayesianSynapseTable where Scalar == Float {
                     // once, with the same lane operations as below, so every release is bit for bit
                     // what the per-synapse path gives; the row's 8 bytes per synapse are not read.
                     guard count > 0 else { return }
-                    var m = SIMD4<Double>(repeating: Double(storedRowPosterior[2 * row]))
-                    var v = SIMD4<Double>(repeating: Double(storedRowPosterior[2 * row + 1]))
-                    if relax {
-                        m = m0 + (m - m0) * d
-                        v = v0 + (v - v0) * d2
-                    }
-                    let root = VectorElementaryFunctions.squareRoot(v)
-                    // Every x = m + root xi of the row lies within |m| + root * 13.708 (the largest
-                    // normal the lanes give): when that is inside exp's vector domain, one check here
-                    // replaces one per block, and the sign is set in the exponential's scale.
-                    let bound = abs(m[0]) + root[0] * RandomLanes.largestZigguratNormal
-                    let unchecked = logLink && bound < 707 && abs(sign) == 1
+                    let (mean, deviation, unchecked) = sharedPosterior(row, decay: d, sign: sign)
                     let negative = sign < 0, exponentials = ExponentialTable.values
                     if unchecked && kernel != .portable {
                         lanes.withWords { words in
-                            vesicle_lognormal_row(Int32(kernel.rawValue), words, m[0], root[0], negative ? 1 : 0,
+                            vesicle_lognormal_row(Int32(kernel.rawValue), words, mean, deviation, negative ? 1 : 0,
                                                   count, out, layers, densities, exponentials)
                         }
                         return
                     }
-                    // The same lane operations on the scalars, so that one register holds each.
-                    let mean = m[0], deviation = root[0]
                     // One loop per form, so that the common one carries nothing of the other.
                     @inline(__always)
                     func releases(_ amplitude: (SIMD4<Double>) -> SIMD4<Double>) {
@@ -146,6 +133,27 @@ extension BayesianSynapseTable where Scalar == Float {
         let m0 = prior.mean, v0 = prior.variance
         return (m0 + (Double(storedMu[i]) - m0) * d, v0 + (Double(storedSigma2[i]) - v0) * (d * d))
     }
+
+    /// The one posterior a row shares (`rowsShareOnePosterior`), relaxed by the row's decay d from its
+    /// stored state to the release time (docs/MODEL.md §3), as both release loops use it: the mean,
+    /// the root of the variance, and whether every x = mean + deviation xi of the row lies inside
+    /// exp's vector domain with a sign of +-1. The bound is |mean| + deviation * 13.708 (the largest
+    /// normal the lanes give), so one check here replaces one per block, and the sign is set in the
+    /// exponential's scale. Computed on four equal lanes, the operations the per-synapse loop uses,
+    /// so every release is bit for bit that loop's.
+    @inlinable @inline(__always)
+    func sharedPosterior(_ row: Int, decay d: Double, sign: Double) -> (mean: Double, deviation: Double, unchecked: Bool) {
+        let m0 = prior.mean, v0 = prior.variance
+        var m = SIMD4<Double>(repeating: Double(storedRowPosterior[2 * row]))
+        var v = SIMD4<Double>(repeating: Double(storedRowPosterior[2 * row + 1]))
+        if d != 1 {
+            m = m0 + (m - m0) * d
+            v = v0 + (v - v0) * (d * d)
+        }
+        let root = VectorElementaryFunctions.squareRoot(v)
+        let bound = abs(m[0]) + root[0] * RandomLanes.largestZigguratNormal
+        return (m[0], root[0], link == .log && bound < 707 && abs(sign) == 1)
+    }
 }
 
 extension BayesianSynapseTable where Scalar == Float {
@@ -172,21 +180,9 @@ extension BayesianSynapseTable where Scalar == Float {
         let count = range.count
         guard count > 0 else { return }
         precondition(skip >= 0 && skip + count <= wholeCount, "a part's own synapses lie inside the whole part")
-        let d = rowDecay(row, to: time)
-        let d2 = d * d
         let logLink = link == .log
-        let m0 = prior.mean, v0 = prior.variance
-        var m = SIMD4<Double>(repeating: Double(storedRowPosterior[2 * row]))
-        var v = SIMD4<Double>(repeating: Double(storedRowPosterior[2 * row + 1]))
-        if d != 1 {
-            m = m0 + (m - m0) * d
-            v = v0 + (v - v0) * d2
-        }
-        let root = VectorElementaryFunctions.squareRoot(v)
-        let bound = abs(m[0]) + root[0] * RandomLanes.largestZigguratNormal
-        let unchecked = logLink && bound < 707 && abs(sign) == 1
+        let (mean, deviation, unchecked) = sharedPosterior(row, decay: rowDecay(row, to: time), sign: sign)
         let negative = sign < 0, exponentials = ExponentialTable.values
-        let mean = m[0], deviation = root[0]
         let first = skip, end = skip + count
         if unchecked && kernel != .portable {
             withUnsafeTemporaryAllocation(of: Double.self, capacity: wholeCount) { whole in

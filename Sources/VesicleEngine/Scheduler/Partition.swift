@@ -87,8 +87,16 @@ struct ReleaseRecord {
     let sigma2: Double
 }
 
+/// A sample of one synapse (posterior or weight), merged by synapse across partitions and ranks
+/// (`Simulator.mergeBySynapse`).
+protocol SynapseSample {
+    var sample: Int { get }
+    var sampler: Int { get }
+    var synapse: Int { get }
+}
+
 /// One posterior snapshot: sample time index, sampler index, synapse.
-struct PosteriorSample {
+struct PosteriorSample: SynapseSample {
     let sample: Int
     let sampler: Int
     let synapse: Int
@@ -105,7 +113,7 @@ struct MembraneSample {
 }
 
 /// One STDP weight sample (`record weights`): sample time index, sampler index, synapse.
-struct WeightSample {
+struct WeightSample: SynapseSample {
     let sample: Int
     let sampler: Int
     let synapse: Int

@@ -42,40 +42,18 @@ extension Simulator {
             let t = times[sample]
             for sampler in partitions.posteriorSamplers.indices {
                 let q = partitions.posteriorSamplers[sampler].projection
-                // By synapse: a k-way merge (each partition's rows ascend; on ranks the other ranks'
-                // own synapses of a projection built in part interleave with these within a row).
-                while true {
-                    var best = -1, bestSynapse = Int.max
-                    for k in posteriorLists.indices {
-                        let list = posteriorLists[k]
-                        guard posterior[k] < list.count, list[posterior[k]].sample == sample, list[posterior[k]].sampler == sampler,
-                              list[posterior[k]].synapse < bestSynapse else { continue }
-                        best = k
-                        bestSynapse = list[posterior[k]].synapse
-                    }
-                    if best < 0 { break }
-                    let s = posteriorLists[best][posterior[best]]
+                // By synapse: each partition's rows ascend; on ranks the other ranks' own synapses of
+                // a projection built in part interleave with these within a row.
+                Self.mergeBySynapse(posteriorLists, &posterior, sample: sample, sampler: sampler) { s in
                     observer.posterior(projection: q, synapse: s.synapse, time: t, mu: s.mu, sigma2: s.sigma2)
-                    posterior[best] += 1
                 }
             }
             // STDP weights: each partition samples the synapses onto its neurons, ascending; a k-way
             // merge on the synapse.
             for sampler in partitions.weightSamplers.indices {
                 let q = partitions.weightSamplers[sampler].projection
-                while true {
-                    var best = -1, bestSynapse = Int.max
-                    for k in weightLists.indices {
-                        let list = weightLists[k]
-                        guard weight[k] < list.count, list[weight[k]].sample == sample, list[weight[k]].sampler == sampler,
-                              list[weight[k]].synapse < bestSynapse else { continue }
-                        best = k
-                        bestSynapse = list[weight[k]].synapse
-                    }
-                    if best < 0 { break }
-                    let s = weightLists[best][weight[best]]
+                Self.mergeBySynapse(weightLists, &weight, sample: sample, sampler: sampler) { s in
                     observer.weight(projection: q, synapse: s.synapse, time: t, weight: s.weight)
-                    weight[best] += 1
                 }
             }
             for sampler in partitions.membraneSamplers.indices {
@@ -89,6 +67,27 @@ extension Simulator {
                     }
                 }
             }
+        }
+    }
+
+    /// Hands `emit` the entries of sample `sample` and sampler `sampler` from `lists` (each ascending
+    /// by synapse within a sample and sampler), in ascending synapse order: a k-way merge, each list's
+    /// cursor in `cursors` moved past what it gave.
+    /// - Complexity: O(entries x lists).
+    static func mergeBySynapse<S: SynapseSample>(_ lists: [[S]], _ cursors: inout [Int], sample: Int, sampler: Int,
+                                                 _ emit: (S) -> Void) {
+        while true {
+            var best = -1, bestSynapse = Int.max
+            for k in lists.indices {
+                let list = lists[k]
+                guard cursors[k] < list.count, list[cursors[k]].sample == sample, list[cursors[k]].sampler == sampler,
+                      list[cursors[k]].synapse < bestSynapse else { continue }
+                best = k
+                bestSynapse = list[cursors[k]].synapse
+            }
+            if best < 0 { return }
+            emit(lists[best][cursors[best]])
+            cursors[best] += 1
         }
     }
 }
