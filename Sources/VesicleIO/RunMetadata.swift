@@ -86,6 +86,7 @@ public struct RunMetadata: Codable, Equatable, Sendable {
             case timeMs = "time_ms"
             case window
             case threads
+            case ranks
         }
     }
     /// The processes (MPI ranks) and the threads of each that ran the windows (docs/DESIGN.md, Ranks).

@@ -4,11 +4,16 @@ import VesicleModel
 // synaptic currents, the time they hold at, the end of refractoriness, the next drive arrival and
 // the quiet horizon with its headroom and its predicted crossing (so that a resumed run skips and
 // searches exactly where the uninterrupted one does); the asymptotes; the Poisson drive table.
-// On MPI ranks every rank holds the whole population but advances only its own block (`held`),
-// which it writes as its part of each per-neuron list (docs/CHECKPOINT.md, On ranks); a restore
-// takes every neuron.
+// On MPI ranks a rank holds only the neurons its partitions own (`owned`, memory for these alone:
+// `OwnedNeuronMemory`); it writes the block it advances (`held`) as its part of each per-neuron list
+// (docs/CHECKPOINT.md, On ranks), and a restore reads the whole list and keeps its own neurons'
+// records, skipping the others' (touching a neuron it does not hold would write outside its memory).
 extension LIFExpPopulation: CheckpointableNeurons {
+    /// Bytes of one neuron's record: the nine doubles of `LIFExpState` as written below.
+    static let checkpointRecordBytes = 72
+
     func encodeCheckpoint(into encoder: inout CheckpointEncoder, held: Range<Int>) {
+        precondition(held.clamped(to: owned) == held || held.isEmpty, "lif_exp neurons \(held) not held (\(owned))")
         encoder.section("lif_exp")
         encoder.int(count)
         encoder.rankPart { encoder in
@@ -29,6 +34,10 @@ extension LIFExpPopulation: CheckpointableNeurons {
         try decoder.section("lif_exp")
         try CheckpointDecoder.require(try decoder.int(), equals: count, "lif_exp neurons")
         for j in 0..<count {
+            guard owned.contains(j) else {
+                try decoder.skip(Self.checkpointRecordBytes)
+                continue
+            }
             state[j].potential = try decoder.double()
             state[j].excitatoryCurrent = try decoder.double()
             state[j].inhibitoryCurrent = try decoder.double()
@@ -40,7 +49,15 @@ extension LIFExpPopulation: CheckpointableNeurons {
             state[j].predictedCrossing = try decoder.double()
             wake[j] = -.infinity
         }
-        try decoder.doubles(into: asymptote, expected: count, "lif_exp asymptotes")
+        if owned == 0..<count {
+            try decoder.doubles(into: asymptote, expected: count, "lif_exp asymptotes")
+        } else {
+            try CheckpointDecoder.require(try decoder.int(), equals: count, "lif_exp asymptotes")
+            for j in 0..<count {
+                let v = try decoder.double()
+                if owned.contains(j) { asymptote[j] = v }
+            }
+        }
         try drives.restoreCheckpoint(from: &decoder)
     }
 }
