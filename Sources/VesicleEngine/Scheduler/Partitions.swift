@@ -72,7 +72,7 @@ final class Partitions {
         self.weightSamplers = weightSamplers
         synapticDynamics = network.synapticDynamics
         plastic = network.synapticDynamics == nil ? [] : network.projections.map(\.plastic)
-        let plan = DeliveryPlan(network: network, partitions: count, releaseLogLimit: releaseLogLimit)
+        let plan = DeliveryPlan(network: network, partitions: count, local: self.local, releaseLogLimit: releaseLogLimit)
         self.plan = plan
         network.synapticDynamics?.partition(count: count, bounds: DeliveryPlan.bounds(network.populationSizes, partitions: count),
                                             local: self.local, projections: network.projections)
@@ -252,7 +252,7 @@ final class Partitions {
                 } else if !delivers {
                     continue
                 }
-                deliver(member, synapses, released: released, at: d.time, partition: partition, output: output)
+                deliver(member, synapses, row: row, released: released, at: d.time, partition: partition, output: output)
             }
             // Simultaneous inputs are summed before the threshold test (docs/MODEL.md §7).
             if !output.heldCrossings.isEmpty && (i + 1 == work.deliveries.count || work.deliveries[i + 1].time != d.time) {
@@ -270,7 +270,7 @@ final class Partitions {
     /// The part of one member's synapses `synapses` (of one row, at time t) that targets partition k's
     /// neurons; `released`: their Bayesian releases, aligned with `synapses`.
     @inline(__always)
-    private func deliver(_ member: UnsafeMutablePointer<DeliveryPlan.Member>, _ synapses: Range<Int>,
+    private func deliver(_ member: UnsafeMutablePointer<DeliveryPlan.Member>, _ synapses: Range<Int>, row: Int,
                          released: UnsafePointer<Double>?, at t: Double, partition: Partition, output: PartitionOutput) {
         let k = partition.index
         guard let pop = member.pointee.population else {
@@ -279,7 +279,7 @@ final class Partitions {
         }
         let targets = member.pointee.targets
         let owned = plan.partition(k, of: member.pointee.targetPopulation)
-        if let own = ownedSynapses(member, synapses, partition: k, owned: owned) {
+        if let own = ownedSynapses(member, synapses, ofRow: row, partition: k, owned: owned) {
             let lo = own.lowerBound, hi = own.upperBound
             if lo >= hi { return }
             output.recurrentEvents &+= hi - lo
@@ -314,6 +314,21 @@ final class Partitions {
         } else {
             pop.receive(weight: member.pointee.uniformWeight, at: t, to: slice, into: output)
         }
+    }
+
+    /// The same for `row`'s synapses `synapses`, read from the member's split table when it has one
+    /// (`DeliveryPlan.PartitionSplits`: no bisection, whose probes miss the cache once per row on
+    /// several threads), else by bisection; the same range either way.
+    @inline(__always)
+    func ownedSynapses(_ member: UnsafeMutablePointer<DeliveryPlan.Member>, _ synapses: Range<Int>, ofRow row: Int,
+                       partition k: Int, owned: Range<Int>) -> Range<Int>? {
+        guard let splits = member.pointee.splits else {
+            return ownedSynapses(member, synapses, partition: k, owned: owned)
+        }
+        let last = plan.partitionCount - 1
+        let lo = k == 0 ? synapses.lowerBound : synapses.lowerBound + splits.start(row: row, boundary: k)
+        let hi = k == last ? synapses.upperBound : synapses.lowerBound + splits.start(row: row, boundary: k + 1)
+        return lo..<max(lo, hi)
     }
 
     /// The synapses of `synapses` (one member's, one row's) whose targets partition k owns (`owned`),
