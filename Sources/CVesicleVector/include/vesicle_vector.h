@@ -39,6 +39,16 @@ void vesicle_philox_lanes(int kernel, uint32_t key0, uint32_t key1, uint32_t fir
    Bayesian releases, Cost). */
 static inline void vesicle_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
 
+/* A spin-wait hint (x86 `pause`): a thread waiting at a barrier (Swift's `SpinBarrier`) yields
+   the core's resources to its sibling and leaves the loop without a memory-order flush. */
+static inline void vesicle_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 #ifdef __cplusplus
 }
 #endif

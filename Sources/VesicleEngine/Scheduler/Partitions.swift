@@ -94,10 +94,19 @@ final class Partitions {
         network.noiseCurrents?.partition(count: count)
     }
 
-    deinit { releaseSlots.deallocate() }
+    deinit {
+        threads?.stop()
+        releaseSlots.deallocate()
+    }
 
-    /// Runs one window on every partition: on the calling thread when there is one, else on as many
-    /// threads (`concurrentPerform` returns when all have finished: the window's barrier).
+    /// The threads of the local partitions when there are several (`WindowThreads`), made at the
+    /// first window.
+    private var threads: WindowThreads?
+
+    /// Runs one window on every partition: on the calling thread when there is one, else on one
+    /// thread per local partition (`WindowThreads`), or with one local partition of several (an MPI
+    /// rank on one thread) its release walks by `concurrentPerform`; it returns when all have
+    /// finished (the window's barrier).
     func run(_ work: WindowWork) {
         for partition in partitions { partition.beginWindow() }
         remoteReleaseLogs.removeAll(keepingCapacity: true)
@@ -113,6 +122,12 @@ final class Partitions {
                 slotCapacity = max(slots, 2 * slotCapacity)
                 releaseSlots = .allocate(capacity: slotCapacity)
             }
+        }
+        if local.count > 1 {
+            runOnThreads(work)
+            return
+        }
+        if plan.hasBayesian {
             // The release walks run at once, each partition drawing and relaxing its own rows: a
             // row's draws depend only on its own spikes, and the Bayesian tables are raw memory
             // (`BayesianSynapseTable`), each row written by its owner only. The barrier between the
@@ -125,6 +140,26 @@ final class Partitions {
         let job = Job(partitions: self, work: work)
         let first = local.lowerBound
         DispatchQueue.concurrentPerform(iterations: local.count) { k in job.run(first + k, .deliveries) }
+    }
+
+    /// The window on one thread per local partition: thread j releases the rows of partitions j, j + T,
+    /// ... (all partitions' on an MPI rank), then, after a barrier that makes every release visible to
+    /// every thread, delivers to local partition j's neurons; the same walks as `concurrentPerform`
+    /// ran, in one job.
+    private func runOnThreads(_ work: WindowWork) {
+        if threads == nil { threads = WindowThreads(count: local.count) }
+        let threads = self.threads!
+        let job = Job(partitions: self, work: work)
+        let count = partitions.count, first = local.lowerBound, releases = plan.hasBayesian
+        threads.run { j in
+            if releases {
+                for k in stride(from: j, to: count, by: threads.count) { job.run(k, .releases) }
+                threads.barrier.arriveAndWait()
+                // An abandoned release walk left release slots unwritten: deliver nothing.
+                if job.partitions.partitions.contains(where: \.abandoned) { return }
+            }
+            job.run(first + j, .deliveries)
+        }
     }
 
     /// One window's walk as the threads share it. @unchecked: they read the network's structure, the
