@@ -1,9 +1,9 @@
 /// Where each partition's targets start in every row, computed once when the partitions are made
-/// (docs/DESIGN.md, The partition): on several partitions every delivery's owned sub-range of a row
+/// (docs/DESIGN.md, The partition and the protocol): on several partitions every delivery's owned sub-range of a row
 /// was found by bisecting the row's targets (`Partitions.firstIndex`), whose probes land on lines of
 /// the row that are not yet in the cache, one dependent miss after another, for every delivered row
 /// part on every partition (measured 2026-12-03: 4.5 % of a 2-thread Bayesian Brunel run's samples,
-/// the bisection's compare after its load; docs/SCALING.md). The table holds the same indices the
+/// the bisection's compare after its load; docs/DESIGN.md, A partition's part of a row). The table holds the same indices the
 /// bisection gives, so deliveries are unchanged.
 
 extension DeliveryPlan {

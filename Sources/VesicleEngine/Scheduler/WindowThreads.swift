@@ -8,8 +8,9 @@ import Synchronization
 /// waking a sleeping worker and joining it: measured 2026-12-03 on the 2-thread Bayesian Brunel
 /// network, each phase's wall time exceeded its slower thread's CPU time by 130-150 us per window
 /// of about 8 ms (3.3 % of the run). Here a window is one job that every thread runs at once, with
-/// a barrier between its phases (`SpinBarrier`), and the threads wait by spinning for up to about a
-/// millisecond, which covers the simulator's serial work between windows, before they block.
+/// a barrier between its phases (`SpinBarrier`), and the threads wait by spinning for up to about
+/// half a millisecond (8 000 pauses of about 60 ns on this machine), about the simulator's serial
+/// work between two windows of the Bayesian Brunel network, before they block.
 /// `concurrentPerform` does not promise that its iterations run at the same time, so a barrier
 /// inside them could wait forever; these threads are all running, so a barrier among them cannot.
 final class WindowThreads: @unchecked Sendable {
@@ -26,7 +27,7 @@ final class WindowThreads: @unchecked Sendable {
         self.count = count
         // Spinning threads that outnumber the cores would keep the others from running.
         barrier = SpinBarrier(participants: count,
-                              spins: count <= ProcessInfo.processInfo.activeProcessorCount ? 40_000 : 0)
+                              spins: count <= ProcessInfo.processInfo.activeProcessorCount ? 8_000 : 0)
         for j in 1..<count {
             let thread = Thread { [self] in self.serve(j) }
             thread.name = "vesicle partition \(j)"
