@@ -33,6 +33,22 @@ void vesicle_lognormal_row(int kernel, uint64_t *lanes, double mean, double devi
 void vesicle_philox_lanes(int kernel, uint32_t key0, uint32_t key1, uint32_t first_block, uint32_t event,
                           uint32_t index, uint32_t high, uint64_t *words);
 
+/* Asks for the cache line holding `address` ahead of its use (a hint: no fault, no effect on any
+   value). Swift has no prefetch of its own; the delivery walk uses it for the next delivery's row
+   state, whose lines the current delivery's stream of targets evicts (docs/DESIGN.md, Randomness,
+   Bayesian releases, Cost). */
+static inline void vesicle_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
+
+/* A spin-wait hint (x86 `pause`): a thread waiting at a barrier (Swift's `SpinBarrier`) yields
+   the core's resources to its sibling and leaves the loop without a memory-order flush. */
+static inline void vesicle_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 #ifdef __cplusplus
 }
 #endif

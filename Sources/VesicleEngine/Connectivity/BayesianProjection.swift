@@ -1,3 +1,4 @@
+import CVesicleVector
 import VesicleModel
 import VesicleRandom
 import VesicleSynapses
@@ -157,6 +158,15 @@ final class BayesianProjection {
         precondition(event != .max, "a Bayesian row's spike ordinal reached 2^32 - 1 (its counter space is used up)")
         ordinal.pointee = event &+ 1
         return releaseAmplitudes(row: row, range: range, ordinal: event, slot: slot, at: t, into: out)
+    }
+
+    /// Asks for the cache lines a release of `row` reads first (its ordinals, its state in the table),
+    /// ahead of the delivery that releases it (`Partitions.walk`); changes no value.
+    @inline(__always)
+    func prefetch(row: Int) {
+        vesicle_prefetch(ordinals + row * delaySlots)
+        vesicle_prefetch(rowStart + row)
+        if batched { table.prefetchRowState(row) }
     }
 
     /// The delay slot of a part of delay step `delaySteps` (nil: a uniform delay).

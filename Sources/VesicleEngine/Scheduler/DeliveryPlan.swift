@@ -42,6 +42,9 @@ final class DeliveryPlan {
         let sortedByTarget: Bool
         /// Log the releases of synapses below this index (nil: no release log).
         let releaseLogLimit: Int?
+        /// Where each local partition's targets start in every row (`DeliveryPlan+PartitionSplits.swift`):
+        /// nil when they are found by bisection instead.
+        var splits: PartitionSplits? = nil
 
         /// The synapses of source `row` this member delivers (`SynapseTable.synapses(ofRow:for:)`).
         @inline(__always)
@@ -80,8 +83,10 @@ final class DeliveryPlan {
     /// Some Bayesian projection held in part (an MPI rank's own targets, `BayesianRowLayout`) logs
     /// its releases: the other ranks send theirs to rank 0 every window (`Simulator.exchangeWindow`).
     let logsPartialReleases: Bool
+    /// The members' split tables, owned here (`DeliveryPlan+PartitionSplits.swift`).
+    private var splitTables: [PartitionSplits] = []
 
-    init(network: Network, partitions: Int, releaseLogLimit: [Int?]) {
+    init(network: Network, partitions: Int, local: Range<Int>? = nil, releaseLogLimit: [Int?]) {
         partitionCount = partitions
         tables = network.projections.map(\.synapses)
         populations = network.dynamics.map(\.neurons)
@@ -131,9 +136,15 @@ final class DeliveryPlan {
         let flat = Self.bounds(network.populationSizes, partitions: partitions).flatMap { $0 }
         partitionStarts = .allocate(capacity: max(flat.count, 1))
         partitionStarts.initialize(from: flat, count: flat.count)
+        for m in 0..<members.count {
+            memberStorage[m].splits = splits(of: memberStorage[m], rows: tables[members[m].projection].sourceCount,
+                                             local: local ?? 0..<partitions)
+            if let table = memberStorage[m].splits { splitTables.append(table) }
+        }
     }
 
     deinit {
+        for table in splitTables { table.deallocate() }
         memberStorage.deallocate()
         classStart.deallocate()
         populationOfNeuron.deallocate()

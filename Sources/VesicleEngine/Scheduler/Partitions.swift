@@ -1,3 +1,4 @@
+import CVesicleVector
 import Dispatch
 
 /// What every partition reads of one window (read-only while they run).
@@ -72,7 +73,7 @@ final class Partitions {
         self.weightSamplers = weightSamplers
         synapticDynamics = network.synapticDynamics
         plastic = network.synapticDynamics == nil ? [] : network.projections.map(\.plastic)
-        let plan = DeliveryPlan(network: network, partitions: count, releaseLogLimit: releaseLogLimit)
+        let plan = DeliveryPlan(network: network, partitions: count, local: self.local, releaseLogLimit: releaseLogLimit)
         self.plan = plan
         network.synapticDynamics?.partition(count: count, bounds: DeliveryPlan.bounds(network.populationSizes, partitions: count),
                                             local: self.local, projections: network.projections)
@@ -93,10 +94,19 @@ final class Partitions {
         network.noiseCurrents?.partition(count: count)
     }
 
-    deinit { releaseSlots.deallocate() }
+    deinit {
+        threads?.stop()
+        releaseSlots.deallocate()
+    }
 
-    /// Runs one window on every partition: on the calling thread when there is one, else on as many
-    /// threads (`concurrentPerform` returns when all have finished: the window's barrier).
+    /// The threads of the local partitions when there are several (`WindowThreads`), made at the
+    /// first window.
+    private var threads: WindowThreads?
+
+    /// Runs one window on every partition: on the calling thread when there is one, else on one
+    /// thread per local partition (`WindowThreads`), or with one local partition of several (an MPI
+    /// rank on one thread) its release walks by `concurrentPerform`; it returns when all have
+    /// finished (the window's barrier).
     func run(_ work: WindowWork) {
         for partition in partitions { partition.beginWindow() }
         remoteReleaseLogs.removeAll(keepingCapacity: true)
@@ -112,6 +122,12 @@ final class Partitions {
                 slotCapacity = max(slots, 2 * slotCapacity)
                 releaseSlots = .allocate(capacity: slotCapacity)
             }
+        }
+        if local.count > 1 {
+            runOnThreads(work)
+            return
+        }
+        if plan.hasBayesian {
             // The release walks run at once, each partition drawing and relaxing its own rows: a
             // row's draws depend only on its own spikes, and the Bayesian tables are raw memory
             // (`BayesianSynapseTable`), each row written by its owner only. The barrier between the
@@ -124,6 +140,26 @@ final class Partitions {
         let job = Job(partitions: self, work: work)
         let first = local.lowerBound
         DispatchQueue.concurrentPerform(iterations: local.count) { k in job.run(first + k, .deliveries) }
+    }
+
+    /// The window on one thread per local partition: thread j releases the rows of partitions j, j + T,
+    /// ... (all partitions' on an MPI rank), then, after a barrier that makes every release visible to
+    /// every thread, delivers to local partition j's neurons; the same walks as `concurrentPerform`
+    /// ran, in one job.
+    private func runOnThreads(_ work: WindowWork) {
+        if threads == nil { threads = WindowThreads(count: local.count) }
+        let threads = self.threads!
+        let job = Job(partitions: self, work: work)
+        let count = partitions.count, first = local.lowerBound, releases = plan.hasBayesian
+        threads.run { j in
+            if releases {
+                for k in stride(from: j, to: count, by: threads.count) { job.run(k, .releases) }
+                threads.barrier.arriveAndWait()
+                // An abandoned release walk left release slots unwritten: deliver nothing.
+                if job.partitions.partitions.contains(where: \.abandoned) { return }
+            }
+            job.run(first + j, .deliveries)
+        }
     }
 
     /// One window's walk as the threads share it. @unchecked: they read the network's structure, the
@@ -197,6 +233,7 @@ final class Partitions {
                 return
             }
             let d = work.deliveries[i]
+            if i + 1 < work.deliveries.count { prefetch(work.deliveries[i + 1], releases: releases, partition: k) }
             catchUp(before: d.time, inclusive: true)
             // Synaptic dynamics: STDP post events due by this delivery go first.
             if delivers { synapticDynamics?.applyPostEvents(through: d.time, partition: k) }
@@ -252,7 +289,7 @@ final class Partitions {
                 } else if !delivers {
                     continue
                 }
-                deliver(member, synapses, released: released, at: d.time, partition: partition, output: output)
+                deliver(member, synapses, row: row, released: released, at: d.time, partition: partition, output: output)
             }
             // Simultaneous inputs are summed before the threshold test (docs/MODEL.md §7).
             if !output.heldCrossings.isEmpty && (i + 1 == work.deliveries.count || work.deliveries[i + 1].time != d.time) {
@@ -267,10 +304,30 @@ final class Partitions {
         }
     }
 
+    /// Asks for the cache lines delivery `d` reads first, one delivery ahead: its rows' starts and, where
+    /// this walk releases them, their Bayesian row state. The current delivery's stream of targets
+    /// evicts them (row state alone missed at 64 % of `releaseRow`'s samples, 2026-12-03); a
+    /// prefetch is a hint and changes no value.
+    @inline(__always)
+    private func prefetch(_ d: SpikeDelivery, releases: Bool, partition k: Int) {
+        let g = Int(d.source)
+        let p = Int(plan.populationOfNeuron[g])
+        let row = g - plan.populationOffsets[p]
+        let owns = releases && (plan.partitionCount == 1 || plan.owner(of: row, population: p) == k)
+        let members = plan.members(population: p, delayClass: Int(d.delayClass))
+        for m in 0..<members.count {
+            let member = members.baseAddress! + m
+            vesicle_prefetch(member.pointee.rowStart + row)
+            if owns, let bayesian = member.pointee.bayesian {
+                bayesian._withUnsafeGuaranteedRef { $0.prefetch(row: row) }
+            }
+        }
+    }
+
     /// The part of one member's synapses `synapses` (of one row, at time t) that targets partition k's
     /// neurons; `released`: their Bayesian releases, aligned with `synapses`.
     @inline(__always)
-    private func deliver(_ member: UnsafeMutablePointer<DeliveryPlan.Member>, _ synapses: Range<Int>,
+    private func deliver(_ member: UnsafeMutablePointer<DeliveryPlan.Member>, _ synapses: Range<Int>, row: Int,
                          released: UnsafePointer<Double>?, at t: Double, partition: Partition, output: PartitionOutput) {
         let k = partition.index
         guard let pop = member.pointee.population else {
@@ -279,7 +336,7 @@ final class Partitions {
         }
         let targets = member.pointee.targets
         let owned = plan.partition(k, of: member.pointee.targetPopulation)
-        if let own = ownedSynapses(member, synapses, partition: k, owned: owned) {
+        if let own = ownedSynapses(member, synapses, ofRow: row, partition: k, owned: owned) {
             let lo = own.lowerBound, hi = own.upperBound
             if lo >= hi { return }
             output.recurrentEvents &+= hi - lo
@@ -314,6 +371,21 @@ final class Partitions {
         } else {
             pop.receive(weight: member.pointee.uniformWeight, at: t, to: slice, into: output)
         }
+    }
+
+    /// The same for `row`'s synapses `synapses`, read from the member's split table when it has one
+    /// (`DeliveryPlan.PartitionSplits`: no bisection, whose probes miss the cache once per row on
+    /// several threads), else by bisection; the same range either way.
+    @inline(__always)
+    func ownedSynapses(_ member: UnsafeMutablePointer<DeliveryPlan.Member>, _ synapses: Range<Int>, ofRow row: Int,
+                       partition k: Int, owned: Range<Int>) -> Range<Int>? {
+        guard let splits = member.pointee.splits else {
+            return ownedSynapses(member, synapses, partition: k, owned: owned)
+        }
+        let last = plan.partitionCount - 1
+        let lo = k == 0 ? synapses.lowerBound : synapses.lowerBound + splits.start(row: row, boundary: k)
+        let hi = k == last ? synapses.upperBound : synapses.lowerBound + splits.start(row: row, boundary: k + 1)
+        return lo..<max(lo, hi)
     }
 
     /// The synapses of `synapses` (one member's, one row's) whose targets partition k owns (`owned`),
