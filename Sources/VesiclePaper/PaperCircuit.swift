@@ -231,7 +231,21 @@ public struct PaperCircuit: PaperExperiment {
             let meanS2 = sums.reduce(0) { $0 + ($1.releases > 0 ? $1.sigma2 / Double($1.releases) : 0) }
                 / Double(max(1, sums.filter { $0.releases > 0 }.count))
             table.add(e, c, "mean posterior variance / prior variance", meanS2 / b.priorVariance)
-            table.add(e, c, "log-log slope of s2/m against rate (all)", ReleaseStatistics.logLogSlope(x: v.rates, y: v.posterior))
+            // Whether the filter's model of the L5E neuron matches its rate: with g0 right, y - gbar h
+            // averages to 0 and the posterior means do not drift from the prior's on average.
+            let meanMu = sums.reduce(0) { $0 + ($1.releases > 0 ? $1.mu / Double($1.releases) : 0) }
+                / Double(max(1, sums.filter { $0.releases > 0 }.count))
+            table.add(e, c, "mean posterior mean / prior mean", meanMu / b.priorMean)
+            let interval = Self.logLogSlopeInterval(x: v.rates, y: v.posterior)
+            table.add(e, c, "log-log slope of s2/m against rate (all)", interval.slope)
+            table.add(e, c, "log-log slope of s2/m against rate, 95% interval low (OLS)", interval.low)
+            table.add(e, c, "log-log slope of s2/m against rate, 95% interval high (OLS)", interval.high)
+            table.add(e, c, "mean-field prediction's log-log slope over the same rates (nu0 above)",
+                      Self.predictedSlope(rates: v.rates, nu0: predicted.nu0))
+            if let lo = v.rates.min(), let hi = v.rates.max() {
+                table.add(e, c, "presynaptic rate, lowest (>= 2 releases)", lo, unit: "Hz")
+                table.add(e, c, "presynaptic rate, highest", hi, unit: "Hz")
+            }
             table.add(e, c, "log-log slope of s2/m against rate (upper half of rates)",
                       ReleaseStatistics.logLogSlope(x: upper.map(\.0), y: upper.map(\.1)))
             table.add(e, c, "log-log slope of released Var(w)/mean(w) against rate",
