@@ -24,8 +24,10 @@ extension Partitions {
             case .stdp(let stdp):
                 stdp._withUnsafeGuaranteedRef { stdp in
                     // Every weight lies between 0 and Wmax, so all have Wmax's sign.
-                    pop.receive(releases: stdp.deliver(row: row, range: lo..<hi, at: t, partition: k),
-                                allOfSign: stdp.spec.wMax > 0 ? .plus : .minus, at: t, to: slice, into: output)
+                    let sign: FloatingPointSign = stdp.spec.wMax > 0 ? .plus : .minus
+                    stdp.deliver(row: row, at: t, partition: k) { delivery in
+                        pop.receive(stdp: delivery, synapses: lo..<hi, allOfSign: sign, at: t, to: slice, into: output)
+                    }
                 }
             case .shortTerm(let shortTerm):
                 let shortTerm = shortTerm.takeUnretainedValue()
