@@ -16,6 +16,18 @@ extension LIFDeltaPopulation: NeuronPopulation {
         deliver(amplitudes: releases, allOfSign: sign, at: t, to: targets, into: output)
     }
 
+    /// Fused (`deliverOnClock(stdp:)`) when the drive is on the clock; otherwise the default's two passes.
+    func receive(stdp delivery: STDPProjection.Delivery, synapses range: Range<Int>, allOfSign sign: FloatingPointSign,
+                 at t: Double, to targets: UnsafeBufferPointer<UInt32>, into output: PartitionOutput) {
+        guard fusedDrive else {
+            delivery.update(range)
+            deliver(amplitudes: UnsafeBufferPointer(start: delivery.weights + range.lowerBound, count: range.count),
+                    allOfSign: sign, at: t, to: targets, into: output)
+            return
+        }
+        deliverOnClock(stdp: delivery, synapses: range, allOfSign: sign, at: t, to: targets, into: output)
+    }
+
     func changeInput(_ neurons: Range<Int>, by deltaCurrent: Double, at t: Double) {
         changeBias(neurons, by: deltaCurrent, at: t)
     }

@@ -98,6 +98,41 @@ extension LIFDeltaPopulation {
         }
     }
 
+    /// The same through STDP synapses `range`, fused: each synapse is updated (`STDPProjection.Delivery
+    /// .update`) and its new weight, all of sign `allOfSign`, goes at once to the target at the same
+    /// offset of `targets`, so the row is read once. The same bits as updating the row and then
+    /// delivering its weights (`deliverOnClock(amplitudes:)`): an update reads only its synapse and its
+    /// target's STDP post state, which no PSP changes.
+    @inline(__always)
+    func deliverOnClock(stdp delivery: STDPProjection.Delivery, synapses range: Range<Int>,
+                        allOfSign sign: FloatingPointSign, at t: Double, to targets: UnsafeBufferPointer<UInt32>,
+                        into output: PartitionOutput) {
+        guard let target = targets.baseAddress, !range.isEmpty else { return }
+        let scale = smallArgumentExp((t - epoch) * inverseTau, table: expTable)
+        let state = self.state, masks = deliveryMasks
+        @inline(__always)
+        func each<Plus: STDPExponent, Minus: STDPExponent>(_ plus: Plus.Type, _ minus: Minus.Type, excitatory: Int,
+                                                          testsThreshold: Bool) {
+            var next = target
+            for k in range {
+                let weight = delivery.update(k, plus, minus)
+                receiveOnClock(Int(next.pointee), state: state, masks: masks, increment: weight * scale,
+                               excitatory: excitatory, testsThreshold: testsThreshold, at: t, scale: scale, into: output)
+                next += 1
+            }
+        }
+        @inline(__always)
+        func exponents(excitatory: Int, testsThreshold: Bool) {
+            switch (delivery.rule.muPlus, delivery.rule.muMinus) {
+            case (1, 1): each(STDPExponentOne.self, STDPExponentOne.self, excitatory: excitatory, testsThreshold: testsThreshold)
+            case (0, 0): each(STDPExponentZero.self, STDPExponentZero.self, excitatory: excitatory, testsThreshold: testsThreshold)
+            default: each(STDPAnyExponent.self, STDPAnyExponent.self, excitatory: excitatory, testsThreshold: testsThreshold)
+            }
+        }
+        // As `deliverOnClock(amplitudes:)` with a sign: inhibition skips the threshold test.
+        if sign == .plus { exponents(excitatory: 1, testsThreshold: true) } else { exponents(excitatory: 0, testsThreshold: false) }
+    }
+
     /// One input of `increment` (amplitude times `scale`) to fused-drive neuron j at time t, after its
     /// pending arrivals and drift; `excitatory` is 1 when the amplitude is positive, else 0. `state` and
     /// `masks` are the population's, read once by the calling loop.

@@ -30,6 +30,14 @@ protocol NeuronPopulation: AnyObject {
     /// The same with one Bayesian release per target, all of sign `allOfSign` when that is given.
     func receive(releases: UnsafeBufferPointer<Double>, allOfSign sign: FloatingPointSign?, at t: Double,
                  to targets: UnsafeBufferPointer<UInt32>, into output: PartitionOutput)
+    /// The same through STDP synapses `range` (`STDPProjection.Delivery`), each updated in order
+    /// (`Delivery.update`) and its new weight, of sign `allOfSign`, delivered to the target at the
+    /// same offset of `targets`. A conformance may fuse the update into its delivery loop (one pass
+    /// over the row); the default updates every synapse and then takes the weights as releases.
+    /// - Complexity: O(targets + the synapses' pending post events), plus the targets' pending
+    ///   drive arrivals before t.
+    func receive(stdp delivery: STDPProjection.Delivery, synapses range: Range<Int>, allOfSign sign: FloatingPointSign,
+                 at t: Double, to targets: UnsafeBufferPointer<UInt32>, into output: PartitionOutput)
     /// Simultaneous inputs (docs/MODEL.md §7): local neuron j, which an input at time t brought to
     /// threshold and which was put on `output.heldCrossings`, fires at t if it is still at threshold
     /// now that every input at t has arrived. Called by the walk after the last delivery at t.
@@ -103,5 +111,15 @@ final class PartitionRouteStorage {
     /// A population's route before a simulator installs its own: one partition, `output`.
     static func single(count: Int, output: PartitionOutput) -> PartitionRouteStorage {
         PartitionRouteStorage(outputs: [output], bounds: [[0, count]])
+    }
+}
+
+extension NeuronPopulation {
+    /// Unfused: every synapse updated, then the weights delivered as releases.
+    func receive(stdp delivery: STDPProjection.Delivery, synapses range: Range<Int>, allOfSign sign: FloatingPointSign,
+                 at t: Double, to targets: UnsafeBufferPointer<UInt32>, into output: PartitionOutput) {
+        delivery.update(range)
+        receive(releases: UnsafeBufferPointer(start: delivery.weights + range.lowerBound, count: range.count),
+                allOfSign: sign, at: t, to: targets, into: output)
     }
 }

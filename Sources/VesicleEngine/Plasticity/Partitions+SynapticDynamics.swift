@@ -5,7 +5,7 @@
 /// of its synapses (`SynapticDynamics.partition`), so any partition count gives the same bits.
 extension Partitions {
     @inline(__always)
-    func deliverPlastic(_ plastic: PlasticSynapses, _ member: UnsafeMutablePointer<DeliveryPlan.Member>, row: Int,
+    func deliverPlastic(_ plastic: UnownedPlasticSynapses, _ member: UnsafeMutablePointer<DeliveryPlan.Member>, row: Int,
                         _ synapses: Range<Int>, at t: Double, partition: Partition, output: PartitionOutput) {
         let k = partition.index
         guard let pop = member.pointee.population else {
@@ -20,11 +20,17 @@ extension Partitions {
             output.recurrentEvents &+= hi - lo
             let slice = UnsafeBufferPointer(start: targets + lo, count: hi - lo)
             switch plastic {
+            case .none: return
             case .stdp(let stdp):
-                // Every weight lies between 0 and Wmax, so all have Wmax's sign.
-                pop.receive(releases: stdp.deliver(row: row, range: lo..<hi, at: t, partition: k),
-                            allOfSign: stdp.spec.wMax > 0 ? .plus : .minus, at: t, to: slice, into: output)
+                stdp._withUnsafeGuaranteedRef { stdp in
+                    // Every weight lies between 0 and Wmax, so all have Wmax's sign.
+                    let sign: FloatingPointSign = stdp.spec.wMax > 0 ? .plus : .minus
+                    stdp.deliver(row: row, at: t, partition: k) { delivery in
+                        pop.receive(stdp: delivery, synapses: lo..<hi, allOfSign: sign, at: t, to: slice, into: output)
+                    }
+                }
             case .shortTerm(let shortTerm):
+                let shortTerm = shortTerm.takeUnretainedValue()
                 let efficacy = shortTerm.efficacy(row: row, at: t, partition: k)
                 if member.pointee.weights == nil {
                     // One weight for the projection: the plan holds it, no table to read.
@@ -41,11 +47,14 @@ extension Partitions {
         var n = 0
         let sign: FloatingPointSign?
         switch plastic {
+        case .none: return
         case .stdp(let stdp):
+            let stdp = stdp.takeUnretainedValue()
             n = stdp.deliver(row: row, range: synapses, owned: owned, at: t, partition: k,
                              targetsOut: partition.gatheredTargets, weightsOut: partition.gatheredReleases)
             sign = stdp.spec.wMax > 0 ? .plus : .minus
         case .shortTerm(let shortTerm):
+            let shortTerm = shortTerm.takeUnretainedValue()
             for s in synapses where owned.contains(Int(targets[s])) {
                 partition.gatheredTargets[n] = targets[s]
                 partition.gatheredReleases[n] = Double(member.pointee.weights?[s] ?? 0)

@@ -199,6 +199,22 @@ final class STDPProjection {
             let next = v - alphaLambda * power(v, muMinus) * kMinus
             return next > 0 ? next * wMax : 0
         }
+
+        /// The same with the exponents fixed by type (`STDPExponent`), for the delivery loop: the
+        /// same operations on the same values as `facilitate` and `depress`, without the tests of mu.
+        @inline(__always)
+        func facilitate<Plus: STDPExponent>(_ w: Double, _ kPlus: Double, _: Plus.Type) -> Double {
+            let v = w * inverseWMax
+            let next = v + lambda * Plus.power(1 - v, muPlus) * kPlus
+            return next < 1 ? next * wMax : wMax
+        }
+
+        @inline(__always)
+        func depress<Minus: STDPExponent>(_ w: Double, _ kMinus: Double, _: Minus.Type) -> Double {
+            let v = w * inverseWMax
+            let next = v - alphaLambda * Minus.power(v, muMinus) * kMinus
+            return next > 0 ? next * wMax : 0
+        }
     }
 
     /// The delivery at time T of row `row`'s spike (emitted at T - d) to partition `partition`'s
@@ -215,10 +231,24 @@ final class STDPProjection {
         let traces = preTrace + partition &* sourceCount
         let p = traces[row]
         let delivery = self.delivery(at: T, p: p, tPre: tPre)
-        for k in range { delivery.update(k) }
+        delivery.update(range)
         let own = exp((tPre - epoch) * inverseTauPlus)
         traces[row] = allToAll ? p + own : own
         return UnsafeBufferPointer(start: weights + range.lowerBound, count: range.count)
+    }
+
+    /// The same with the synapses' updates left to `transmit`, which updates each synapse of
+    /// `range` in order (`Delivery.update`) as it delivers its PSP (`NeuronPopulation.receive(stdp:)`):
+    /// one pass over the row instead of an update pass and a delivery pass. The row's K+ moves after.
+    /// - Complexity: O(1) plus `transmit`'s.
+    @inline(__always)
+    func deliver(row: Int, at T: Double, partition: Int, transmit: (Delivery) -> Void) {
+        let tPre = T - delay
+        let traces = preTrace + partition &* sourceCount
+        let p = traces[row]
+        transmit(self.delivery(at: T, p: p, tPre: tPre))
+        let own = exp((tPre - epoch) * inverseTauPlus)
+        traces[row] = allToAll ? p + own : own
     }
 
     /// The same for rows whose targets do not ascend (`fixed_outdegree`): the synapses of `range`
@@ -233,9 +263,8 @@ final class STDPProjection {
         let delivery = self.delivery(at: T, p: p, tPre: tPre)
         var n = 0
         for k in range where owned.contains(Int(targets[k])) {
-            delivery.update(k)
             targetsOut[n] = targets[k]
-            weightsOut[n] = weights[k]
+            weightsOut[n] = delivery.update(k, STDPAnyExponent.self, STDPAnyExponent.self)
             n += 1
         }
         if n > 0 {
@@ -261,9 +290,20 @@ final class STDPProjection {
         /// e^(-(t_pre - epoch)/tau_minus).
         let depressionScale: Double
 
-        /// Synapse k: its pending facilitations in order, then the depression by K-(t_pre-).
+        /// Synapses `range` updated in order, the loop specialised for the rule's exponents.
         @inline(__always)
-        func update(_ k: Int) {
+        func update(_ range: Range<Int>) {
+            switch (rule.muPlus, rule.muMinus) {
+            case (1, 1): for k in range { _ = update(k, STDPExponentOne.self, STDPExponentOne.self) }
+            case (0, 0): for k in range { _ = update(k, STDPExponentZero.self, STDPExponentZero.self) }
+            default: for k in range { _ = update(k, STDPAnyExponent.self, STDPAnyExponent.self) }
+            }
+        }
+
+        /// Synapse k: its pending facilitations in order, then the depression by K-(t_pre-); returns
+        /// (and stores) the new weight. `Plus` and `Minus` are mu_plus's and mu_minus's `STDPExponent`.
+        @inline(__always)
+        func update<Plus: STDPExponent, Minus: STDPExponent>(_ k: Int, _ plus: Plus.Type, _ minus: Minus.Type) -> Double {
             let j = Int(targets[k])
             var w = weights[k]
             let state = post + j
@@ -273,20 +313,22 @@ final class STDPProjection {
                 var c = n &- pending
                 if pending <= STDPPostState.recentCount {
                     repeat {
-                        w = rule.facilitate(w, p * state.recentEntry(c).pointee)
+                        w = rule.facilitate(w, p * state.recentEntry(c).pointee, plus)
                         c &+= 1
                     } while c != n
                 } else {
                     let ring = history + j &* STDPProjection.capacity
                     repeat {
-                        w = rule.facilitate(w, p * ring[Int(c & mask)])
+                        w = rule.facilitate(w, p * ring[Int(c & mask)], plus)
                         c &+= 1
                     } while c != n
                 }
                 cursor[k] = UInt8(truncatingIfNeeded: n)
             }
             let trace = state.pointee.lastEvent == T ? state.pointee.traceBefore : state.pointee.trace
-            weights[k] = rule.depress(w, trace * depressionScale)
+            let next = rule.depress(w, trace * depressionScale, minus)
+            weights[k] = next
+            return next
         }
     }
 
@@ -468,6 +510,31 @@ final class STDPProjection {
             }
         }
         epoch = end
+    }
+}
+
+/// The exponent mu of the rule's (1 - w)^mu_plus or w^mu_minus as a type, so that the delivery loop
+/// is compiled once per common rule without testing mu per synapse: `STDPExponentZero` (additive),
+/// `STDPExponentOne` (multiplicative), `STDPAnyExponent` (any mu, `STDPProjection.Constants.power`).
+/// Each returns exactly what `power` returns for its mu.
+protocol STDPExponent {
+    static func power(_ x: Double, _ mu: Double) -> Double
+}
+
+enum STDPExponentZero: STDPExponent {
+    @inline(__always) static func power(_ x: Double, _ mu: Double) -> Double { 1 }
+}
+
+enum STDPExponentOne: STDPExponent {
+    @inline(__always) static func power(_ x: Double, _ mu: Double) -> Double { x }
+}
+
+enum STDPAnyExponent: STDPExponent {
+    @inline(__always)
+    static func power(_ x: Double, _ mu: Double) -> Double {
+        if mu == 1 { return x }
+        if mu == 0 { return 1 }
+        return pow(x, mu)
     }
 }
 

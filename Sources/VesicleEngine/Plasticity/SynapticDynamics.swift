@@ -7,6 +7,29 @@ enum PlasticSynapses {
     case shortTerm(ShortTermPlasticity)
 }
 
+/// `PlasticSynapses` as the delivery loop holds it: without reference counting (the network keeps
+/// the objects alive), so that reading a member's entry copies no existential or class reference
+/// and retains nothing (`Partitions.plastic`). Not an optional of an `unowned(unsafe)` reference
+/// (Swift 6.3's unoptimised builds give such enums wrong tags: `DeliveryPlan.UnownedPopulation`).
+enum UnownedPlasticSynapses {
+    case none
+    case stdp(Unmanaged<STDPProjection>)
+    case shortTerm(Unmanaged<ShortTermPlasticity>)
+
+    init(_ plastic: PlasticSynapses?) {
+        switch plastic {
+        case .stdp(let p)?: self = .stdp(.passUnretained(p))
+        case .shortTerm(let s)?: self = .shortTerm(.passUnretained(s))
+        case nil: self = .none
+        }
+    }
+
+    var isPlastic: Bool {
+        if case .none = self { return false }
+        return true
+    }
+}
+
 /// The network's STDP projections and the postsynaptic spikes they wait for (`STDPProjection`,
 /// "How it is scheduled"). The simulator calls it at three places, each marked
 /// "Synaptic dynamics" in `Simulator.swift`: before every delivery (post events due by then), at

@@ -44,9 +44,10 @@ final class Partitions {
     /// neurons, merged by synapse (`Simulator.hand`).
     let weightSamplers: [(projection: Int, limit: Int, interval: Double)]
     /// STDP and short-term plasticity (Plasticity/SynapticDynamics.swift), and per projection its
-    /// plastic synapses (empty when the network has none).
+    /// plastic synapses (empty when the network has none), held unretained (`network` holds them) so
+    /// that the delivery loop's read of a member's entry retains and releases nothing.
     let synapticDynamics: SynapticDynamics?
-    let plastic: [PlasticSynapses?]
+    let plastic: UnsafeMutableBufferPointer<UnownedPlasticSynapses>
     /// Release slot s (delivery i, member m: i * plan.maximumMembers + m) starts at this offset of
     /// its owning partition's `releases`, when the window releases before it delivers.
     private var releaseSlots: UnsafeMutablePointer<Int>
@@ -72,7 +73,9 @@ final class Partitions {
         self.local = local ?? 0..<count
         self.weightSamplers = weightSamplers
         synapticDynamics = network.synapticDynamics
-        plastic = network.synapticDynamics == nil ? [] : network.projections.map(\.plastic)
+        let plasticCount = network.synapticDynamics == nil ? 0 : network.projections.count
+        plastic = .allocate(capacity: plasticCount)
+        for q in 0..<plasticCount { (plastic.baseAddress! + q).initialize(to: UnownedPlasticSynapses(network.projections[q].plastic)) }
         let plan = DeliveryPlan(network: network, partitions: count, local: self.local, releaseLogLimit: releaseLogLimit)
         self.plan = plan
         network.synapticDynamics?.partition(count: count, bounds: DeliveryPlan.bounds(network.populationSizes, partitions: count),
@@ -97,6 +100,7 @@ final class Partitions {
     deinit {
         threads?.stop()
         releaseSlots.deallocate()
+        plastic.deallocate()
     }
 
     /// The threads of the local partitions when there are several (`WindowThreads`), made at the
@@ -246,7 +250,7 @@ final class Partitions {
                 let member = members.baseAddress! + m
                 let synapses = member.pointee.synapses(ofRow: row)
                 if synapses.isEmpty { continue }
-                if !plastic.isEmpty, let dynamics = plastic[member.pointee.projection] {
+                if !plastic.isEmpty, case let dynamics = plastic[member.pointee.projection], dynamics.isPlastic {
                     // Synaptic dynamics: STDP or short-term plasticity (Partitions+SynapticDynamics.swift).
                     if delivers { deliverPlastic(dynamics, member, row: row, synapses, at: d.time, partition: partition, output: output) }
                     continue
