@@ -14,7 +14,7 @@ extension Partitions {
         }
         let targets = member.pointee.targets
         let owned = plan.partition(k, of: member.pointee.targetPopulation)
-        if let own = ownedSynapses(member, synapses, partition: k, owned: owned) {
+        if let own = ownedSynapses(member, synapses, ofRow: row, partition: k, owned: owned) {
             let lo = own.lowerBound, hi = own.upperBound
             if lo >= hi { return }
             output.recurrentEvents &+= hi - lo

@@ -241,11 +241,7 @@ final class Partitions {
             catchUp(before: d.time, inclusive: true)
             // Synaptic dynamics: STDP post events due by this delivery go first.
             if delivers { synapticDynamics?.applyPostEvents(through: d.time, partition: k) }
-            let g = Int(d.source)
-            let p = Int(plan.populationOfNeuron[g])
-            let row = g - plan.populationOffsets[p]
-            let ownsRow = releases && (plan.partitionCount == 1 || plan.owner(of: row, population: p) == k)
-            let members = plan.members(population: p, delayClass: Int(d.delayClass))
+            let (p, row, ownsRow, members) = rows(of: d, releases: releases, partition: k)
             for m in 0..<members.count {
                 let member = members.baseAddress! + m
                 let synapses = member.pointee.synapses(ofRow: row)
@@ -308,17 +304,27 @@ final class Partitions {
         }
     }
 
+    /// Where delivery `d`'s synapses are: its source's population and row, whether this walk releases
+    /// that row (it releases, and its partition owns the row), and the plan's members of its delay
+    /// class. One definition for the walk and its prefetch.
+    /// - Complexity: O(1).
+    @inline(__always)
+    private func rows(of d: SpikeDelivery, releases: Bool, partition k: Int)
+        -> (population: Int, row: Int, ownsRow: Bool, members: UnsafeMutableBufferPointer<DeliveryPlan.Member>) {
+        let g = Int(d.source)
+        let p = Int(plan.populationOfNeuron[g])
+        let row = g - plan.populationOffsets[p]
+        let owns = releases && (plan.partitionCount == 1 || plan.owner(of: row, population: p) == k)
+        return (p, row, owns, plan.members(population: p, delayClass: Int(d.delayClass)))
+    }
+
     /// Asks for the cache lines delivery `d` reads first, one delivery ahead: its rows' starts and, where
     /// this walk releases them, their Bayesian row state. The current delivery's stream of targets
     /// evicts them (row state alone missed at 64 % of `releaseRow`'s samples, 2026-12-03); a
     /// prefetch is a hint and changes no value.
     @inline(__always)
     private func prefetch(_ d: SpikeDelivery, releases: Bool, partition k: Int) {
-        let g = Int(d.source)
-        let p = Int(plan.populationOfNeuron[g])
-        let row = g - plan.populationOffsets[p]
-        let owns = releases && (plan.partitionCount == 1 || plan.owner(of: row, population: p) == k)
-        let members = plan.members(population: p, delayClass: Int(d.delayClass))
+        let (_, row, owns, members) = rows(of: d, releases: releases, partition: k)
         for m in 0..<members.count {
             let member = members.baseAddress! + m
             vesicle_prefetch(member.pointee.rowStart + row)
