@@ -168,17 +168,26 @@ public struct CheckpointDecoder {
         return n
     }
 
-    /// Reads `doubles` into `out`, which must have room for `expected` values.
-    public mutating func doubles(into out: UnsafeMutablePointer<Double>, expected: Int, _ what: String) throws {
+    /// Reads `doubles` into `out`, which must have room for `expected` values; with `keeping`, only
+    /// those elements of the list (a rank's own neurons, whose memory `OwnedNeuronMemory` holds for
+    /// these alone), the others skipped.
+    /// - Complexity: O(kept values).
+    public mutating func doubles(into out: UnsafeMutablePointer<Double>, expected: Int, keeping: Range<Int>? = nil,
+                                 _ what: String) throws {
         let n = try count(expected, what)
+        let kept = keeping ?? 0..<n
+        precondition(kept.clamped(to: 0..<n) == kept, "\(what): elements \(kept) of \(n)")
         let r = try take(8 * n)
+        guard !kept.isEmpty else { return }
+        let start = r.lowerBound + 8 * kept.lowerBound
         #if _endian(little)
         bytes.withUnsafeBytes { raw in
-            UnsafeMutableRawPointer(out).copyMemory(from: raw.baseAddress! + r.lowerBound, byteCount: 8 * n)
+            UnsafeMutableRawPointer(out + kept.lowerBound).copyMemory(from: raw.baseAddress! + start, byteCount: 8 * kept.count)
         }
         #else
-        offset = r.lowerBound
-        for k in 0..<n { out[k] = try double() }
+        offset = start
+        for k in kept { out[k] = try double() }
+        offset = r.upperBound
         #endif
     }
 

@@ -58,21 +58,13 @@ extension LIFDeltaPopulation: CheckpointableNeurons {
             state[j].thresholdGap = try decoder.double()
             state[j].driveStream = try state[j].driveStream.restored(from: &decoder)
         }
-        try CheckpointDecoder.require(try decoder.int(), equals: count, "lif_delta asymptotes")
-        for j in 0..<count {
-            let v = try decoder.double()
-            if owned.contains(j) { asymptote[j] = v }
-        }
+        try decoder.doubles(into: asymptote, expected: count, keeping: owned, "lif_delta asymptotes")
         try drives.restoreCheckpoint(from: &decoder)
         guard try decoder.bool() == (escapeNoise != nil) else {
             throw CheckpointError("escape noise: the checkpoint and the network disagree on whether it is on")
         }
         if let escapeNoise {
-            try CheckpointDecoder.require(try decoder.int(), equals: count, "escape noise times")
-            for j in 0..<count {
-                let v = try decoder.double()
-                if owned.contains(j) { escapeNoise.resolvedUntil[j] = v }
-            }
+            try decoder.doubles(into: escapeNoise.resolvedUntil, expected: count, keeping: owned, "escape noise times")
             for j in 0..<count {
                 let v = try decoder.u32()
                 if owned.contains(j) { escapeNoise.candidates[j] = v }

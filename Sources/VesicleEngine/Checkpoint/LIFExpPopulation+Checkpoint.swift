@@ -49,15 +49,7 @@ extension LIFExpPopulation: CheckpointableNeurons {
             state[j].predictedCrossing = try decoder.double()
             wake[j] = -.infinity
         }
-        if owned == 0..<count {
-            try decoder.doubles(into: asymptote, expected: count, "lif_exp asymptotes")
-        } else {
-            try CheckpointDecoder.require(try decoder.int(), equals: count, "lif_exp asymptotes")
-            for j in 0..<count {
-                let v = try decoder.double()
-                if owned.contains(j) { asymptote[j] = v }
-            }
-        }
+        try decoder.doubles(into: asymptote, expected: count, keeping: owned, "lif_exp asymptotes")
         try drives.restoreCheckpoint(from: &decoder)
     }
 }
