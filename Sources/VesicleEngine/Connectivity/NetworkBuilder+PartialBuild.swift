@@ -76,7 +76,7 @@ extension NetworkBuilder {
     /// every part's united (`NetworkPart.uniteDelaySteps`), so that the delay classes and the window
     /// are the whole build's. `failure`, a failed synapse build, is rethrown after every part knows.
     static func delayStepSets(_ built: [BuiltProjection], part: NetworkPart?, failure: Error?) throws -> [[UInt16]] {
-        var sets = built.map { $0.synapses.uniformDelay == nil ? Set($0.synapses.delaySteps).sorted() : [] }
+        var sets = built.map { $0.synapses.uniformDelay == nil ? $0.synapses.distinctDelaySteps : [] }
         guard let part else {
             if let failure { throw failure }
             return sets

@@ -38,7 +38,7 @@ public struct SynapseTable: Sendable {
     /// The distinct delays used by this table, ascending.
     public var distinctDelays: [Double] {
         if let d = uniformDelay { return [d] }
-        return Set(delaySteps).sorted().map { Double($0) * delayResolution }
+        return distinctDelaySteps.map { Double($0) * delayResolution }
     }
 
     /// The sub-range of row `source` whose delay is `steps` (rows are sorted by delay step).

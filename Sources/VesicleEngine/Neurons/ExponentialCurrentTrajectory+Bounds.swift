@@ -78,6 +78,17 @@ extension ExponentialCurrentTrajectory {
         return min(separable, max(v0, end.potential) + m * h * h * 0.125)
     }
 
+    /// An upper bound of V at every s >= 0 without input: the leak term (V0 - V_inf) e^{-s/tau_m}
+    /// is at most max(V0 - V_inf, 0), and a current's term (I_x0/C) H_x(s) at most (I_x0/C) H_x's
+    /// peak when I_x0 > 0 and 0 otherwise (0 <= H_x <= its peak). `excitatoryReach` and
+    /// `inhibitoryReach` are the peaks over C, rounded up (`LIFExpPopulation.excitatoryReach`). Below
+    /// theta - touchTolerance, no crossing can come before the next input, however far ahead.
+    /// - Complexity: O(1), a few operations.
+    @inline(__always)
+    func foreverBound(excitatoryReach: Double, inhibitoryReach: Double) -> Double {
+        asymptote + max(v0 - asymptote, 0) + max(iE0, 0) * excitatoryReach + max(iI0, 0) * inhibitoryReach
+    }
+
     /// The cheap conservative test: false means V stays below theta - touchTolerance on (0, end.s],
     /// so no crossing is possible before the next event; true means the rigorous search must run.
     /// `end` is the sample the update computes anyway, so the test costs a few operations: `bound`

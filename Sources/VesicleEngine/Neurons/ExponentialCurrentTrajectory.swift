@@ -65,8 +65,27 @@ struct ExponentialCurrentTrajectory {
         let decayI = tauI == tauE ? decayE : smallArgumentDecay(s / tauI, table: table)
         let hE = excitatory.value(s, decayM: decayM, decayX: decayE)
         let hI = tauI == tauE ? hE : inhibitory.value(s, decayM: decayM, decayX: decayI)
-        let v = asymptote + (v0 - asymptote) * decayM + iE0 / capacitance * hE + iI0 / capacitance * hI
-        return Sample(s: s, decayM: decayM, decayE: decayE, decayI: decayI, kernelE: hE, kernelI: hI, potential: v)
+        return Sample(s: s, decayM: decayM, decayE: decayE, decayI: decayI, kernelE: hE, kernelI: hI,
+                      potential: potential(decayM: decayM, kernelE: hE, kernelI: hI))
+    }
+
+    /// V from the decay factor of the leak and both kernels at one s: the one expression every sample
+    /// takes, so that a sample at a fixed span built from a population's precomputed shape
+    /// (`sample(_:)`) has the same bits as `sample(at:)`.
+    @inline(__always)
+    func potential(decayM: Double, kernelE: Double, kernelI: Double) -> Double {
+        asymptote + (v0 - asymptote) * decayM + iE0 / capacitance * kernelE + iI0 / capacitance * kernelI
+    }
+
+    /// The sample at `shape.s`, whose decay factors and kernels do not depend on the state: a
+    /// population computes them once for each quiet-horizon span (`LIFExpPopulation.longQuietShape`),
+    /// and a horizon then costs the bound's arithmetic and no exponential. Bit for bit `sample(at:)`.
+    /// - Complexity: O(1), five multiply-adds.
+    @inline(__always)
+    func sample(_ shape: Sample) -> Sample {
+        var s = shape
+        s.potential = potential(decayM: shape.decayM, kernelE: shape.kernelE, kernelI: shape.kernelI)
+        return s
     }
 
     /// The sample at the last event itself.

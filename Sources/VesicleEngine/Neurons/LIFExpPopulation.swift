@@ -56,6 +56,14 @@ final class LIFExpPopulation {
     /// over C, rounded up by a relative 1e-9 (the computed peak value may lie an ulp below the
     /// true maximum).
     let excitatoryReach: Double
+    /// H_i's peak over C, rounded up as `excitatoryReach`: with it, the most a unit current of either
+    /// kind can add to V at any later time (`ExponentialCurrentTrajectory.foreverBound`).
+    let inhibitoryReach: Double
+    /// The state-independent parts (decay factors, kernels) of the samples at `longQuietSpan` and
+    /// `quietSpan` after an update, computed once (`ExponentialCurrentTrajectory.sample(_:)`): a quiet
+    /// horizon then costs its bounds' arithmetic and no exponential.
+    let longQuietShape: ExponentialCurrentTrajectory.Sample
+    let quietShape: ExponentialCurrentTrajectory.Sample
     /// One Poisson drive per neuron, drive j of neuron j: arrivals are drawn and applied in the
     /// neuron's own update (`bringFused`), their count added to the partition's once per update.
     let fusedDrive: Bool
@@ -84,6 +92,12 @@ final class LIFExpPopulation {
         excitatoryKernel = SynapticCurrentKernel(tauM: parameters.tauM, tauX: parameters.tauSynExcitatory)
         inhibitoryKernel = SynapticCurrentKernel(tauM: parameters.tauM, tauX: parameters.tauSynInhibitory)
         excitatoryReach = excitatoryKernel.peakValue / parameters.capacitance * (1 + 1e-9)
+        inhibitoryReach = inhibitoryKernel.peakValue / parameters.capacitance * (1 + 1e-9)
+        let unit = ExponentialCurrentTrajectory(
+            asymptote: 0, capacitance: parameters.capacitance, excitatory: excitatoryKernel,
+            inhibitory: inhibitoryKernel, v0: 0, iE0: 0, iI0: 0)
+        longQuietShape = unit.sample(at: Self.longQuietSpan)
+        quietShape = unit.sample(at: Self.quietSpan)
         fusedDrive = drives.oneEach && !drives.isEmpty && Self.fusedDriveAllowed
         state = OwnedNeuronMemory.allocate(LIFExpState.self, owned: owned)
         asymptote = OwnedNeuronMemory.allocate(Double.self, owned: owned)
@@ -121,16 +135,23 @@ final class LIFExpPopulation {
     /// otherwise it is brought to t and a new horizon is sought with the cheap test (one sample).
     /// A neuron whose horizon is unknown (after an input) and that has no drive arrival before t is
     /// first given a horizon from where it stands; only if that does not reach t is it brought to t.
+    ///
+    /// Drive arrivals before t are applied first, and the neuron is left at the last of them when a
+    /// horizon from there covers t: with a dense background (the microcircuit: 1.6 arrivals per
+    /// window) that saves the update to the window end, which the next event would redo.
     @inline(__always)
     func advance(_ j: Int, to t: Double) {
         defer { refreshWake(j) }
-        if t <= state[j].quietUntil && state[j].nextDrive >= t { return }
-        if state[j].nextDrive >= t && state[j].quietUntil < state[j].lastUpdate {
+        if state[j].nextDrive < t {
+            if fusedDrive { bringFused(j, to: t) } else { bringThroughTable(j, to: t) }
+        }
+        // A horizon the inputs on the way left standing (`keepHorizon`) still holds.
+        if t <= state[j].quietUntil { return }
+        if state[j].quietUntil < state[j].lastUpdate {
             state[j].quietUntil = quietHorizon(j)
             if t <= state[j].quietUntil { return }
         }
-        bring(j, to: t)
-        // A horizon the inputs on the way left standing (`keepHorizon`) still holds.
+        propagate(j, to: t)
         if state[j].quietUntil < t { state[j].quietUntil = quietHorizon(j) }
     }
 
@@ -151,13 +172,20 @@ final class LIFExpPopulation {
             excitatory: excitatoryKernel, inhibitory: inhibitoryKernel,
             v0: state[j].potential, iE0: state[j].excitatoryCurrent, iI0: state[j].inhibitoryCurrent)
         let level = parameters.threshold - ExponentialCurrentTrajectory.touchTolerance
-        let long = trajectory.sample(at: Self.longQuietSpan)
+        // No crossing ever without input: the horizon is unbounded, and the neuron is idle until its
+        // next input or drive arrival (issue 14, "An idle neuron costs nothing").
+        let forever = trajectory.foreverBound(excitatoryReach: excitatoryReach, inhibitoryReach: inhibitoryReach)
+        if forever < level {
+            state[j].headroom = level - forever
+            return .infinity
+        }
+        let long = trajectory.sample(longQuietShape)
         let longUpper = trajectory.upperBound(before: long)
         if longUpper < level {
             state[j].headroom = level - longUpper
             return last + Self.longQuietSpan
         }
-        let end = trajectory.sample(at: Self.quietSpan)
+        let end = trajectory.sample(quietShape)
         let upper = trajectory.upperBound(before: end)
         if upper < level {
             state[j].headroom = level - upper

@@ -95,6 +95,10 @@ final class DeliveryPlan {
         var base: [Int] = []
         var classStarts: [Int] = []
         var widest = 0
+        // Once per projection, not once per delay-class member: a projection with per-synapse delays
+        // is a member of every delay class it spans (the microcircuit: about 50), and each check
+        // reads the whole table (it was a quarter of the microcircuit's build).
+        let sortedByTarget = network.projections.map { Self.rowsSortedByTarget($0.synapses) }
         for classes in network.delayClasses {
             base.append(classStarts.count)
             for delayClass in classes {
@@ -114,7 +118,7 @@ final class DeliveryPlan {
                         steps: m.steps, projection: m.projection, targetPopulation: projection.targetPopulation,
                         target: populations[projection.targetPopulation].map(UnownedPopulation.init),
                         bayesian: bayesian.map { Unmanaged.passUnretained($0) }, releaseSign: bayesian?.releaseSign,
-                        sortedByTarget: Self.rowsSortedByTarget(table), releaseLogLimit: releaseLogLimit[m.projection]))
+                        sortedByTarget: sortedByTarget[m.projection], releaseLogLimit: releaseLogLimit[m.projection]))
                 }
             }
             classStarts.append(members.count)
@@ -158,16 +162,23 @@ final class DeliveryPlan {
     }
 
     /// Within each row and delay, targets ascend: a partition's targets are one contiguous sub-range.
+    /// - Complexity: O(synapses).
     static func rowsSortedByTarget(_ table: SynapseTable) -> Bool {
         let perSynapseDelays = table.uniformDelay == nil
-        for row in 0..<table.sourceCount {
-            let lo = table.rowStart[row], hi = table.rowStart[row + 1]
-            if hi - lo < 2 { continue }
-            for k in (lo + 1)..<hi where table.targets[k] < table.targets[k - 1] {
-                if !perSynapseDelays || table.delaySteps[k] == table.delaySteps[k - 1] { return false }
+        return table.rowStart.withUnsafeBufferPointer { rowStart in
+            table.targets.withUnsafeBufferPointer { targets in
+                table.delaySteps.withUnsafeBufferPointer { steps in
+                    for row in 0..<table.sourceCount {
+                        let lo = rowStart[row], hi = rowStart[row + 1]
+                        if hi - lo < 2 { continue }
+                        for k in (lo + 1)..<hi where targets[k] < targets[k - 1] {
+                            if !perSynapseDelays || steps[k] == steps[k - 1] { return false }
+                        }
+                    }
+                    return true
+                }
             }
         }
-        return true
     }
 
     /// Partition k's neurons of population p.
