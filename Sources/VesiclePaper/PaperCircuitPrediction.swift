@@ -52,6 +52,8 @@ public struct PaperCircuitPrediction: PaperExperiment {
         /// bias posterior.
         public var bias: [(mu: Double, sigma2: Double)]
         public var filter: FilterSettings
+        /// The learning neuron's rate after a plastic release over its mean rate, per `responseBins`.
+        public var responseGain: [Double]
 
         public func rate(_ population: String) -> Double {
             guard let p = populationNames.firstIndex(of: population) else { return .nan }
@@ -65,11 +67,14 @@ public struct PaperCircuitPrediction: PaperExperiment {
         var spikes: [Int]
         var postSpikes: [Int]
         var sums: [Int: [SynapseSums]] = [:]
+        var postTrains: [[Double]]
+        var releases: [(time: Double, post: Int)] = []
         let from: Double
         let learning: Int
         init(populations: Int, learning: Int, learningSize: Int, from: Double, plastic: [Int: Int]) {
             spikes = Array(repeating: 0, count: populations)
             postSpikes = Array(repeating: 0, count: learningSize)
+            postTrains = Array(repeating: [], count: learningSize)
             self.from = from
             self.learning = learning
             for (q, count) in plastic { sums[q] = Array(repeating: SynapseSums(), count: count) }
@@ -77,11 +82,15 @@ public struct PaperCircuitPrediction: PaperExperiment {
         func spike(population: Int, neuron: Int, time: Double) {
             guard time >= from else { return }
             spikes[population] += 1
-            if population == learning { postSpikes[neuron] += 1 }
+            if population == learning {
+                postSpikes[neuron] += 1
+                postTrains[neuron].append(time)
+            }
         }
         func release(projection: Int, synapse: Int, pre: Int, post: Int, time: Double, amplitude: Double,
                      mu: Double, sigma2: Double) {
             guard time >= from, sums[projection] != nil else { return }
+            releases.append((time: time, post: post))
             sums[projection]![synapse].pre = pre
             sums[projection]![synapse].post = post
             sums[projection]![synapse].releases += 1
@@ -170,7 +179,9 @@ public struct PaperCircuitPrediction: PaperExperiment {
                            populationNames: network.populationNames, populationSizes: network.populationSizes,
                            postRates: collector.postSpikes.map { Double($0) / seconds }, synapses: synapses,
                            bias: biasSums.map { (mu: $0.mu / Double(max(1, samples)), sigma2: $0.sigma2 / Double(max(1, samples))) },
-                           filter: filter)
+                           filter: filter,
+                           responseGain: responseGain(releases: collector.releases, spikes: collector.postTrains.map { $0.sorted() },
+                                                      from: warmup, to: end))
     }
 
     /// What the report compares, for one projection.
@@ -292,6 +303,11 @@ public struct PaperCircuitPrediction: PaperExperiment {
         table.add(e, "model", "paper's form nu0 at the L5E rate, without the self term (PaperCircuit.predictedFit)",
                   PaperCircuit.predictedFit(gbar: post, beta: m.filter.beta, tauEpsilon: m.filter.tauEpsilon * 1000,
                                             priorVariance: m.filter.priorVariance, tau: m.filter.tau * 1000).nu0, unit: "Hz")
+        for (b, bin) in Self.responseBins.enumerated() {
+            let label = String(format: "[%g, %g) ms", bin.0, bin.1)
+            table.add(e, "response", "L5E rate after a plastic release / its mean rate, lag \(label)", m.responseGain[b])
+            table.add(e, "response", "the filter's model of it, lag \(label)", Self.modelGain(from: bin.0, to: bin.1, filter: m.filter))
+        }
         var panels: [PlotPanel] = []
         for (k, projection) in Self.plasticProjections.enumerated() {
             let c = Self.compare(m.synapses[projection] ?? [], measurement: m)

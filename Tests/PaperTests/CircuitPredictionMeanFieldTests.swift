@@ -121,6 +121,25 @@ final class CircuitPredictionMeanFieldTests: XCTestCase {
         }
     }
 
+    /// The response table on a constructed case: releases every 100 ms, and the neuron firing exactly 1 ms
+    /// after each (10 Hz over 100 s): the [0, 2) ms bin holds one spike per release against 0.01/ms x 2 ms
+    /// expected (gain 50), every other bin none (gain 0). The model's gain is 1 before the input and
+    /// e^(a + b) at lag 0 (a = beta mu_pr, b = beta^2 s2_pr / 2), within 1e-4.
+    func testResponseGainOnAConstructedTrain() {
+        let releases = (0..<1000).map { (time: 50 + 100 * Double($0), post: 0) }
+        let spikes = [releases.map { $0.time + 1 }]
+        let gain = PaperCircuitPrediction.responseGain(releases: releases, spikes: spikes, from: 0, to: 100_000)
+        let bins = PaperCircuitPrediction.responseBins
+        for (b, bin) in bins.enumerated() {
+            XCTAssertEqual(gain[b], bin.0 == 0 ? 50 : 0, accuracy: 1e-9, "\(bin)")
+        }
+        let s = PaperCircuitPrediction.FilterSettings(beta: 1.0 / 3, g0: 2.6, tauEpsilon: 0.010, priorMean: 1.76,
+                                                      priorVariance: 0.7744, tau: 20)
+        XCTAssertEqual(PaperCircuitPrediction.modelGain(from: -10, to: -5, filter: s), 1, accuracy: 1e-12)
+        XCTAssertEqual(PaperCircuitPrediction.modelGain(from: 0, to: 1e-6, filter: s),
+                       exp(1.76 / 3 + 0.7744 / 18), accuracy: 1e-4)
+    }
+
     /// Seeded clustered data like the circuit's (seed 18): 200 presynaptic neurons with rates log-uniform
     /// over [0.3, 30] Hz, each with 5 synapses onto random ones of 40 postsynaptic neurons, and
     /// y = nu^(-0.3) e^(0.3 u_pre + 0.3 u_post + 0.1 e) (standard normal effects). Over 300 data sets the
