@@ -351,7 +351,17 @@ public struct PaperCircuitPrediction: PaperExperiment {
                 yLabel: "<s2>/<m> (mV)", marks: marks,
                 note: String(format: "slope %.3f [%.3f, %.3f]; mean field %.3f (black)", c.measured.slope, c.measured.low,
                              c.measured.high, c.predictedSlope)))
+            // The posterior variance itself, without the means that drift.
+            panels.append(PlotPanel(
+                frame: PlotRect(x: Double(k) * 420, y: 450, width: 420, height: 450), xScale: rateScale,
+                yScale: AxisScale.fitting(c.variance + c.predictedVariance, kind: .log10, padding: 0.1),
+                title: "\(projection): s2 against presynaptic rate", xLabel: "presynaptic rate (Hz)",
+                yLabel: "<s2> (mV^2)",
+                marks: [.points(x: c.rates, y: c.variance, color: PlotColor.series(k).withAlpha(90), size: 2),
+                        .points(x: order.map { c.rates[$0] }, y: order.map { c.predictedVariance[$0] }, color: .black, size: 1)],
+                note: String(format: "slope %.3f [%.3f, %.3f]; mean field %.3f (black)", c.varianceSlope.slope,
+                             c.varianceSlope.low, c.varianceSlope.high, c.predictedVarianceSlope)))
         }
-        figures["circuit_prediction"] = Figure(width: 840, height: 450, panels: panels)
+        figures["circuit_prediction"] = Figure(width: 840, height: 900, panels: panels)
     }
 }
