@@ -17,7 +17,7 @@ public enum PaperRun {
     /// Every experiment of `vesicle paper`, in the order their rows appear.
     public static func experiments() -> [any PaperExperiment] {
         [PaperTracking(), PaperComparison(), PaperVariability(), PaperSynapticFilter(), PaperPairing(),
-         PaperFilterComparison(), PaperRateReadout(), PaperRobustness(), PaperCircuit()]
+         PaperFilterComparison(), PaperRateReadout(), PaperRobustness(), PaperCircuit(), PaperCircuitPrediction()]
     }
 
     /// Runs the experiments' jobs on `workers` threads and collects their reports, then adds the timing
