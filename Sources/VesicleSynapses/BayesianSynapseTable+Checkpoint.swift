@@ -37,3 +37,70 @@ extension BayesianSynapseTable where Scalar == Float {
         if share { storedRowPosterior.update(from: rowPosterior, count: rowPosterior.count) }
     }
 }
+
+// A table that is an MPI rank's part of a Bayesian projection (its own targets' synapses of every
+// row, docs/CHECKPOINT.md, On ranks) writes the one-process encoding above through rank spans that
+// rank 0 merges: each posterior list as the rank's synapses placed at their whole-build indices
+// (`rankScattered`), the row times as their largest over the ranks (a rank that holds none of a
+// row's synapses never brings it up to date at a delivery), and each row's shared posterior from
+// the one rank that holds the whole row's first synapse (`ownedRows`).
+extension BayesianSynapseTable where Scalar == Float {
+    /// Writes this rank's part: `runs` place the held synapses (in held order) in the whole build's
+    /// `wholeSynapseCount`; `ownedRows` are the runs of rows whose shared posterior this rank writes.
+    /// The ranks' tables must agree on sharing row posteriors (one initial mean for the whole
+    /// projection: `BayesianProjection`'s caller refuses the rest).
+    /// - Complexity: O(held synapses + rows + runs).
+    public func encodePart(into encoder: inout CheckpointEncoder, wholeSynapseCount: Int,
+                           runs: [(start: Int, length: Int)], ownedRows: [(start: Int, length: Int)]) {
+        encoder.int(storedRowCount)
+        for values in [storedMu, storedSigma2] {
+            encoder.int(wholeSynapseCount)
+            encoder.rankScattered(count: wholeSynapseCount, width: 4, runs: runs) {
+                $0.rawFloats(UnsafeBufferPointer(start: values, count: storedSynapseCount))
+            }
+        }
+        encoder.int(storedRowCount)
+        encoder.rankMaximum(width: 8) { $0.rawDoubles(UnsafeBufferPointer(start: storedRowTime, count: storedRowCount)) }
+        encoder.bool(storedRowsShareOnePosterior)
+        if storedRowsShareOnePosterior {
+            encoder.int(2 * storedRowCount)
+            encoder.rankScattered(count: storedRowCount, width: 8, runs: ownedRows) { encoder in
+                for run in ownedRows {
+                    encoder.rawFloats(UnsafeBufferPointer(start: storedRowPosterior + 2 * run.start, count: 2 * run.length))
+                }
+            }
+        } else {
+            encoder.int(0)
+        }
+    }
+
+    /// Reads a whole table's state (any rank count's checkpoint: the one-process encoding) and keeps
+    /// this rank's synapses, placed by `runs` as in `encodePart`, and every row's time and shared
+    /// posterior.
+    /// - Complexity: O(whole synapses + rows).
+    public func restorePart(from decoder: inout CheckpointDecoder, wholeSynapseCount: Int,
+                            runs: [(start: Int, length: Int)]) throws {
+        try CheckpointDecoder.require(try decoder.int(), equals: storedRowCount, "Bayesian table rows")
+        for (values, what) in [(storedMu, "posterior means"), (storedSigma2, "posterior variances")] {
+            let whole = try decoder.floats(expected: wholeSynapseCount, what)
+            var held = 0
+            for run in runs {
+                guard run.start >= 0, run.start + run.length <= whole.count, held + run.length <= storedSynapseCount else {
+                    throw CheckpointError("a rank's synapses \(run.start) + \(run.length) outside the checkpoint's \(whole.count)")
+                }
+                whole.withUnsafeBufferPointer { (values + held).update(from: $0.baseAddress! + run.start, count: run.length) }
+                held += run.length
+            }
+            try CheckpointDecoder.require(held, equals: storedSynapseCount, "a rank's Bayesian synapses")
+        }
+        let rowTime = try decoder.doubles(expected: storedRowCount, "posterior row times")
+        let share = try decoder.bool()
+        let rowPosterior = try decoder.floats(expected: share ? 2 * storedRowCount : 0, "shared row posteriors")
+        if share && !storedRowsShareOnePosterior {
+            throw CheckpointError("a Bayesian table shares row posteriors in the checkpoint but not on this rank")
+        }
+        storedRowTime.update(from: rowTime, count: rowTime.count)
+        storedRowsShareOnePosterior = share
+        if share { storedRowPosterior.update(from: rowPosterior, count: rowPosterior.count) }
+    }
+}

@@ -11,11 +11,13 @@ final class RankCheckpointTests: MPITestCase {
     /// Brunel's network at N = 500 (D = 1.5 ms: 180 ms are 120 windows) with a membrane sampler
     /// across the rank boundaries, a spike-time input and a current step; static or Bayesian (with a
     /// release log and posterior samplers).
-    func brunel(bayesian: Bool, seed: Int, duration: String = "160 ms") throws -> String {
+    /// `spreadDelays`: E -> E, I delays uniform in [1.5, 4] ms (a Bayesian row's parts and ordinals
+    /// per delay).
+    func brunel(bayesian: Bool, seed: Int, duration: String = "160 ms", spreadDelays: Bool = false) throws -> String {
         let synapses = bayesian ? """
             synapse be = bayesian(prior_mean = log(0.1) - 0.07448 / 2, prior_var = 0.07448, tau = 1000 s, release = posterior)
             synapse bi = bayesian(prior_mean = log(0.5) - 0.07448 / 2, prior_var = 0.07448, tau = 1000 s, release = posterior)
-            connect E -> E, I fixed_indegree(40) using be weight 0.1 mV delay 1.5 ms
+            connect E -> E, I fixed_indegree(40) using be weight 0.1 mV delay \(spreadDelays ? "uniform(1.5 ms, 4 ms)" : "1.5 ms")
             connect I -> E, I fixed_indegree(10) using bi weight -0.5 mV delay 1.5 ms
             record releases "E->E" limit 300
             record posterior "E->E" every 5 ms limit 20
@@ -36,7 +38,7 @@ final class RankCheckpointTests: MPITestCase {
             simulate \(duration) warmup 20 ms seed \(seed)
 
             """
-        let path = scratch.appendingPathComponent("brunel-\(bayesian ? "bayesian" : "static")-\(seed).vsl").path
+        let path = scratch.appendingPathComponent("brunel-\(bayesian ? "bayesian" : "static")-\(seed)\(spreadDelays ? "-spread" : "").vsl").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
@@ -121,15 +123,110 @@ final class RankCheckpointTests: MPITestCase {
         }
     }
 
-    /// Bayesian Brunel on ranks holds each rank's own targets' posteriors (Bayesian rows per rank),
-    /// whose merge into one checkpoint is not built: it is refused at --checkpoint-every with that
-    /// reason, before anything runs (one process still checkpoints it: CheckpointClassesTests).
-    func testBayesianBrunelOnRanksIsRefusedAtCheckpointEvery() throws {
-        let file = try brunel(bayesian: true, seed: 4)
-        let out = scratch.appendingPathComponent("bayesian").path
-        let result = try run(["run", file, "--out", out, "--quiet", "--checkpoint-every", "10ms"], ranks: 2)
-        XCTAssertNotEqual(result.status, 0)
-        XCTAssertTrue(result.stderr.contains("Bayesian synapses held per rank on MPI ranks"), result.stderr)
+    /// Bayesian Brunel (posterior release, one initial mean: held per rank, each rank its own targets'
+    /// synapses of every row) with a release log and posterior samplers, on seed 3 (delay 1.5 ms) and
+    /// seed 4 (E -> E, I delays spread over [1.5, 4] ms: ordinals per delay, and ranks that hold no
+    /// synapse of some delay): the checkpoints written on 2 and on 3 ranks are byte for byte the
+    /// one-process checkpoint of the same window (posteriors merged per synapse in the whole
+    /// build's order); resumed on 3 ranks, on one process with 2 threads, and the one-process
+    /// checkpoint on 2 ranks x 2 threads, every file is the uninterrupted one-process run's, and the
+    /// end-of-run checkpoints of the 3-rank and one-process resumptions are the same bytes.
+    func testBayesianBrunelCheckpointsOnRanksAndResumesOnAnyRankCount() throws {
+        for (seed, spread) in [(3, false), (4, true)] {
+            let file = try brunel(bayesian: true, seed: seed, spreadDelays: spread)
+            let full = scratch.appendingPathComponent("full-\(seed)").path
+            XCTAssertEqual(try run(["run", file, "--out", full, "--quiet"], ranks: nil).status, 0)
+            let w = window(seed: seed)
+            let name = String(format: ".checkpoint-%012d.vsck", w)
+            let plain = try stopped(file, at: w, ranks: nil, threads: 1, "plain-\(seed)")
+            let expected = try Data(contentsOf: URL(fileURLWithPath: plain + "/" + name))
+            var cut: [Int: String] = [:]
+            for ranks in [2, 3] {
+                cut[ranks] = try stopped(file, at: w, ranks: ranks, threads: 1, "ranks\(ranks)-\(seed)")
+                XCTAssertTrue(try Data(contentsOf: URL(fileURLWithPath: cut[ranks]! + "/" + name)) == expected,
+                              "seed \(seed): the \(ranks)-rank checkpoint of window \(w) is the one-process checkpoint")
+            }
+            try resume(cut[2]!, ranks: 3, threads: 1)
+            try assertSameFiles(full, cut[2]!, "seed \(seed): 2 ranks, resumed on 3", expected: ["spikes.csv", "release.csv", "traces.mu"])
+            try resume(cut[3]!, ranks: nil, threads: 1)
+            try assertSameFiles(full, cut[3]!, "seed \(seed): 3 ranks, resumed on one process", expected: ["spikes.csv", "release.csv", "traces.mu"])
+            let end = try XCTUnwrap(checkpoints(cut[2]!).last)
+            XCTAssertEqual(checkpoints(cut[3]!).last, end)
+            XCTAssertTrue(try Data(contentsOf: URL(fileURLWithPath: cut[2]! + "/" + end))
+                          == Data(contentsOf: URL(fileURLWithPath: cut[3]! + "/" + end)),
+                          "seed \(seed): the final checkpoints written on 3 ranks and on one process are the same bytes")
+            try resume(plain, ranks: 2, threads: 2)
+            try assertSameFiles(full, plain, "seed \(seed): one process, resumed on 2 ranks x 2 threads", expected: ["spikes.csv", "release.csv"])
+        }
+    }
+
+    /// lif_exp with Bayesian synapses that release their mean, start away from the prior (initial
+    /// mean 45, prior 30, tau 50 ms: every delivery relaxes and stores a row's posteriors and time)
+    /// and are sparse (indegree 3 of 90: rows without synapses, some at the end), held per rank:
+    /// stopped at window 37 on 2 and on 3 ranks, the checkpoints are the one-process one; resumed on
+    /// one process, on 2 ranks x 2 threads, and the one-process checkpoint on 3 ranks, every file is
+    /// the uninterrupted one-process run's.
+    func testMeanReleaseBayesianLIFExpCheckpointsOnRanks() throws {
+        let file = scratch.appendingPathComponent("mean.vsl").path
+        try """
+            neuron cell = lif_exp(tau_m = 10 ms, C_m = 250 pF, E_L = 0 mV, V_th = 15 mV, V_reset = 0 mV, t_ref = 2 ms)
+            population N = 90 cell { V_m = uniform(0 mV, 15 mV) }
+            input drive = current(amplitude = 300 pA) -> N
+            input ext = poisson(rate = 4 kHz) -> N weight 40 pA delay 1 ms
+            synapse bm = bayesian(prior_mean = 30, prior_var = 4, tau = 50 ms, initial_mean = 45, initial_var = 9, release = mean)
+            connect N -> N fixed_indegree(3) using bm weight 1 pA delay 1 ms
+            record spikes N
+            record posterior "N->N" every 2 ms limit 40
+            record membrane N every 0.5 ms
+            simulate 100 ms seed 5
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let full = scratch.appendingPathComponent("full").path
+        XCTAssertEqual(try run(["run", file, "--out", full, "--quiet"], ranks: nil).status, 0)
+        let w = 37, name = String(format: ".checkpoint-%012d.vsck", w)
+        let plain = try stopped(file, at: w, ranks: nil, threads: 1, "plain")
+        let expected = try Data(contentsOf: URL(fileURLWithPath: plain + "/" + name))
+        let two = try stopped(file, at: w, ranks: 2, threads: 1, "two")
+        let three = try stopped(file, at: w, ranks: 3, threads: 1, "three")
+        for (ranks, cut) in [(2, two), (3, three)] {
+            XCTAssertTrue(try Data(contentsOf: URL(fileURLWithPath: cut + "/" + name)) == expected,
+                          "the \(ranks)-rank checkpoint of window \(w) is the one-process checkpoint")
+        }
+        let traces = ["spikes.csv", "traces.mu", "traces.membrane_N"]
+        try resume(two, ranks: nil, threads: 1)
+        try assertSameFiles(full, two, "mean release: 2 ranks, resumed on one process", expected: traces)
+        try resume(three, ranks: 2, threads: 2)
+        try assertSameFiles(full, three, "mean release: 3 ranks, resumed on 2 ranks x 2 threads", expected: traces)
+        try resume(plain, ranks: 3, threads: 1)
+        try assertSameFiles(full, plain, "mean release: one process, resumed on 3 ranks", expected: traces)
+    }
+
+    /// The Bayesian rows held per rank that are not checkpointed on ranks are refused at
+    /// --checkpoint-every with their reason, before anything runs: per-synapse initial means
+    /// (whether rows share one posterior is the whole build's), and release = mean with per-synapse
+    /// delays (a rank relaxes a row only at its own delays' deliveries).
+    func testBayesianRowsOnRanksThatCannotBeCheckpointedAreRefused() throws {
+        let cases = [
+            ("initial_mean = uniform(40, 50), release = mean", "1 ms", "with per-synapse initial means"),
+            ("initial_mean = 45, release = mean", "uniform(1 ms, 3 ms)", "with release = mean and per-synapse delays"),
+        ]
+        for (k, c) in cases.enumerated() {
+            let file = scratch.appendingPathComponent("refused-\(k).vsl").path
+            try """
+                neuron cell = lif_delta(tau_m = 20 ms, C_m = 250 pF, E_L = 0 mV, V_th = 20 mV, V_reset = 10 mV, t_ref = 2 ms)
+                population N = 60 cell { V_m = uniform(0 mV, 20 mV) }
+                input ext = poisson(rate = 20 kHz) -> N weight 0.1 mV delay 1 ms
+                synapse bm = bayesian(prior_mean = 0.1, prior_var = 0.01, tau = 1 s, \(c.0))
+                connect N -> N fixed_indegree(5) using bm weight 0.1 mV delay \(c.1)
+                record spikes N
+                simulate 20 ms seed 1
+                """.write(toFile: file, atomically: true, encoding: .utf8)
+            let out = scratch.appendingPathComponent("refused-\(k)").path
+            let result = try run(["run", file, "--out", out, "--quiet", "--checkpoint-every", "10ms"], ranks: 2)
+            XCTAssertNotEqual(result.status, 0, c.2)
+            XCTAssertTrue(result.stderr.contains("Bayesian synapses held per rank \(c.2)"), result.stderr)
+            XCTAssertEqual(try run(["run", file, "--out", out + "-one", "--quiet", "--checkpoint-every", "10ms"], ranks: nil).status, 0,
+                           "\(c.2): one process checkpoints it")
+        }
     }
 
     /// lif_exp (held per rank: each rank its own block), spike-based learning

@@ -18,8 +18,21 @@ extension Simulator {
         if exchange != nil, network.synapticDynamics != nil {
             return "STDP or short-term plasticity on MPI ranks (each rank updates the synapses onto its own targets; their merge into one checkpoint is not built yet): run it on one process with --threads"
         }
-        if exchange != nil, let held = network.projections.first(where: { $0.bayesian?.layout != nil }) {
-            return "Bayesian synapses held per rank on MPI ranks (projection '\(held.name)': each rank holds only its own targets' posteriors; their merge into one checkpoint is not built yet): run it on one process with --threads"
+        if exchange != nil, let held = network.projections.first(where: {
+            guard let b = $0.bayesian, b.layout != nil, let mean = b.spec.initialMean else { return false }
+            return !mean.isConstant
+        }) {
+            // Whether every row's synapses share one posterior (a table's fast path, in the
+            // checkpoint) is then a property of the whole build's initial means, which no rank holds.
+            return "Bayesian synapses held per rank with per-synapse initial means on MPI ranks (projection '\(held.name)': whether each row's synapses share one posterior depends on every rank's initial means): run it on one process with --threads"
+        }
+        if exchange != nil, let held = network.projections.first(where: {
+            guard let b = $0.bayesian, b.layout != nil else { return false }
+            return !b.batched && $0.synapses.uniformDelay == nil
+        }) {
+            // A rank brings a row up to date only at the deliveries of the delays it holds synapses
+            // of, the whole build at every delay's: the Float posteriors then differ by rounding.
+            return "Bayesian synapses held per rank with release = mean and per-synapse delays on MPI ranks (projection '\(held.name)': a rank relaxes a row's posteriors only at the deliveries of its own synapses' delays, so they differ from one process's by rounding): run it on one process with --threads, or with one delay"
         }
         return nil
     }
@@ -32,6 +45,14 @@ extension Simulator {
         guard exchange != nil else { return 0..<n }
         let plan = partitions.plan, local = partitions.local
         return plan.partition(local.lowerBound, of: p).lowerBound..<plan.partition(local.upperBound - 1, of: p).upperBound
+    }
+
+    /// The whole build's delay steps of projection q, ascending (empty with a uniform delay): on a
+    /// rank the steps united over the ranks, which the delay classes hold.
+    /// - Complexity: O(delay classes of its source).
+    func wholeDelaySteps(of q: Int) -> [UInt16] {
+        let classes = network.delayClasses[network.projections[q].sourcePopulation]
+        return Array(Set(classes.flatMap { $0.members.filter { $0.projection == q }.compactMap(\.steps) })).sorted()
     }
 
     /// Writes the state. Call only at a window boundary (between `run` calls, or from `run`'s
@@ -61,9 +82,16 @@ extension Simulator {
             }
         }
         encoder.int(network.projections.count)
-        for projection in network.projections {
+        for (q, projection) in network.projections.enumerated() {
             encoder.bool(projection.bayesian != nil)
-            projection.bayesian?.encodeCheckpoint(into: &encoder)
+            guard let bayesian = projection.bayesian else { continue }
+            if bayesian.layout != nil {
+                // A rank's part: merged per synapse on rank 0 (BayesianProjection+Checkpoint.swift).
+                bayesian.encodePartCheckpoint(into: &encoder, synapses: projection.synapses, wholeSteps: wholeDelaySteps(of: q),
+                                              isRoot: root)
+            } else {
+                bayesian.encodeCheckpoint(into: &encoder)
+            }
         }
         encoder.bool(network.synapticDynamics != nil)
         network.synapticDynamics?.encodeCheckpoint(into: &encoder)
@@ -103,11 +131,16 @@ extension Simulator {
             }
         }
         try CheckpointDecoder.require(try decoder.int(), equals: network.projections.count, "projections")
-        for projection in network.projections {
+        for (q, projection) in network.projections.enumerated() {
             guard try decoder.bool() == (projection.bayesian != nil) else {
                 throw CheckpointError("projection '\(projection.name)': Bayesian in one of the checkpoint and the network only")
             }
-            try projection.bayesian?.restoreCheckpoint(from: &decoder)
+            guard let bayesian = projection.bayesian else { continue }
+            if bayesian.layout != nil {
+                try bayesian.restorePartCheckpoint(from: &decoder, synapses: projection.synapses, wholeSteps: wholeDelaySteps(of: q))
+            } else {
+                try bayesian.restoreCheckpoint(from: &decoder)
+            }
         }
         guard try decoder.bool() == (network.synapticDynamics != nil) else {
             throw CheckpointError("STDP or short-term plasticity in one of the checkpoint and the network only")
