@@ -39,6 +39,10 @@ void vesicle_philox_lanes(int kernel, uint32_t key0, uint32_t key1, uint32_t fir
    Bayesian releases, Cost). */
 static inline void vesicle_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
 
+/* The same for a line about to be written (the build's scatter into rows): asks for it in the state a
+   store needs, so the store does not wait for the line's ownership. */
+static inline void vesicle_prefetch_write(const void *address) { __builtin_prefetch(address, 1, 3); }
+
 /* A spin-wait hint (x86 `pause`): a thread waiting at a barrier (Swift's `SpinBarrier`) yields
    the core's resources to its sibling and leaves the loop without a memory-order flush. */
 static inline void vesicle_pause(void) {

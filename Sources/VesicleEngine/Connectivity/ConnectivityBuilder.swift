@@ -1,3 +1,4 @@
+import CVesicleVector
 import Foundation
 import VesicleModel
 import VesicleRandom
@@ -300,6 +301,17 @@ struct ConnectivityBuilder {
                         try weights.withUnsafeMutableBufferPointer { weights in
                             try steps.withUnsafeMutableBufferPointer { steps in
                                 for k in 0..<count {
+                                    // The row slots a later pair writes, asked for ahead: pairs run
+                                    // by target, so each write lands in another row, a cache miss
+                                    // the hardware cannot predict. Waiting for them one by one was
+                                    // a third of the full-scale microcircuit's build (perf,
+                                    // 2026-12-07). A prefetch is a hint and changes no value.
+                                    if k &+ Self.scatterPrefetchDistance < count {
+                                        let at = cursor[Int(sources[k &+ Self.scatterPrefetchDistance])]
+                                        vesicle_prefetch_write(targets.baseAddress! + at)
+                                        if perSynapseWeights { vesicle_prefetch_write(weights.baseAddress! + at) }
+                                        if perSynapseDelays { vesicle_prefetch_write(steps.baseAddress! + at) }
+                                    }
                                     let s = Int(sources[k]), t = Int(pairTargets[k])
                                     let at = cursor[s]
                                     cursor[s] = at + 1
@@ -352,6 +364,9 @@ struct ConnectivityBuilder {
         let floor = Double(Int(x))
         return UInt16(max(x - floor >= 0.5 ? floor + 1 : floor, 1))
     }
+
+    /// How many pairs ahead the scatter into rows prefetches its slots.
+    static let scatterPrefetchDistance = 16
 
     private func stream(_ purpose: StreamPurpose, _ neuron: Int) -> CounterStream {
         CounterKey(seed: seed, purpose: purpose, entity: UInt32(index), index: UInt32(neuron)).stream(event: 0)

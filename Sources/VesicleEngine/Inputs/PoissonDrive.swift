@@ -133,7 +133,7 @@ final class PoissonDriveTable {
     /// Consumes neuron j's earliest arrival: returns its weight and the neuron's new earliest arrival.
     @inline(__always)
     func consume(of j: Int) -> (weight: Double, next: Double) {
-        route?.output(of: j).driveArrivals &+= 1
+        route?.countDriveArrivals(1, of: j)
         if oneEach {
             return (advanceDrive(j), drives[j].next)
         }

@@ -233,7 +233,7 @@ final class LIFExpPopulation {
             propagate(j, to: arrival)
             applyInput(j, drive.pointee.weight)
         }
-        route.output(of: j).driveArrivals &+= count
+        route.countDriveArrivals(count, of: j)
     }
 
     /// Fires neuron j at its predicted crossing if that lies before t (`quietHorizon`); true if it did.

@@ -46,11 +46,21 @@ final class DeliveryPlan {
         /// nil when they are found by bisection instead.
         var splits: PartitionSplits? = nil
 
+        /// The projection's delay runs (`DeliveryPlan+DelayRuns.swift`), this member's run index in
+        /// them and their width; nil runs: the member's part of a row is found by bisection.
+        var runs: UnsafePointer<UInt16>? = nil
+        var runIndex = 0
+        var runWidth = 0
+
         /// The synapses of source `row` this member delivers (`SynapseTable.synapses(ofRow:for:)`).
         @inline(__always)
         func synapses(ofRow row: Int) -> Range<Int> {
             let whole = rowStart[row]..<rowStart[row + 1]
             guard let steps, let delaySteps else { return whole }
+            if let runs {
+                let p = runs + row * runWidth + runIndex
+                return (whole.lowerBound + Int(p[0]))..<(whole.lowerBound + Int(p[1]))
+            }
             return SynapseTable.range(in: whole, delaySteps: steps) { delaySteps[$0] }
         }
     }
@@ -85,6 +95,8 @@ final class DeliveryPlan {
     let logsPartialReleases: Bool
     /// The members' split tables, owned here (`DeliveryPlan+PartitionSplits.swift`).
     private var splitTables: [PartitionSplits] = []
+    /// The projections' delay runs, owned here (`DeliveryPlan+DelayRuns.swift`).
+    private var delayRunTables: [DelayRuns] = []
 
     init(network: Network, partitions: Int, local: Range<Int>? = nil, releaseLogLimit: [Int?]) {
         partitionCount = partitions
@@ -99,6 +111,16 @@ final class DeliveryPlan {
         // is a member of every delay class it spans (the microcircuit: about 50), and each check
         // reads the whole table (it was a quarter of the microcircuit's build).
         let sortedByTarget = network.projections.map { Self.rowsSortedByTarget($0.synapses) }
+        // Each projection's member steps (on an MPI rank the whole build's, which the delay classes
+        // hold), and the runs of its rows for them.
+        var memberSteps = [Set<UInt16>](repeating: [], count: network.projections.count)
+        for classes in network.delayClasses {
+            for delayClass in classes { for m in delayClass.members { if let st = m.steps { memberSteps[m.projection].insert(st) } } }
+        }
+        let runs = network.projections.indices.map { q in
+            memberSteps[q].isEmpty ? nil : DeliveryPlan.delayRuns(of: network.projections[q].synapses, steps: memberSteps[q].sorted())
+        }
+        delayRunTables = runs.compactMap { $0 }
         for classes in network.delayClasses {
             base.append(classStarts.count)
             for delayClass in classes {
@@ -119,6 +141,11 @@ final class DeliveryPlan {
                         target: populations[projection.targetPopulation].map(UnownedPopulation.init),
                         bayesian: bayesian.map { Unmanaged.passUnretained($0) }, releaseSign: bayesian?.releaseSign,
                         sortedByTarget: sortedByTarget[m.projection], releaseLogLimit: releaseLogLimit[m.projection]))
+                    if let st = m.steps, let r = runs[m.projection], let c = r.steps.firstIndex(of: st) {
+                        members[members.count - 1].runs = UnsafePointer(r.ends)
+                        members[members.count - 1].runIndex = c
+                        members[members.count - 1].runWidth = r.width
+                    }
                 }
             }
             classStarts.append(members.count)
@@ -149,6 +176,7 @@ final class DeliveryPlan {
 
     deinit {
         for table in splitTables { table.deallocate() }
+        for table in delayRunTables { table.deallocate() }
         memberStorage.deallocate()
         classStart.deallocate()
         populationOfNeuron.deallocate()

@@ -328,6 +328,7 @@ final class Partitions {
         for m in 0..<members.count {
             let member = members.baseAddress! + m
             vesicle_prefetch(member.pointee.rowStart + row)
+            if let runs = member.pointee.runs { vesicle_prefetch(runs + row * member.pointee.runWidth + member.pointee.runIndex) }
             if owns, let bayesian = member.pointee.bayesian {
                 bayesian._withUnsafeGuaranteedRef { $0.prefetch(row: row) }
             }
