@@ -111,7 +111,7 @@ struct BenchMicrocircuitCommand: ParsableCommand {
         let spec = try scaledSpec(printing: true)
 
         let cpuBefore = Self.processCPUSeconds()
-        let network = try NetworkBuilder.build(spec)
+        let network = try NetworkBuilder.build(spec, buildThreads: threads)
         let buildCPU = Self.processCPUSeconds() - cpuBefore
         let bytesPerSynapse = Double(network.projections.map { $0.bytesPerSynapse * $0.synapses.synapseCount }.reduce(0, +))
             / Double(max(network.synapseCount, 1))

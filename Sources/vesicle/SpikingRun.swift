@@ -35,7 +35,8 @@ struct SpikingRun {
         do {
             // A resumed run convolves each kernel projection on the path its checkpoint was written on.
             let paths = (resume?.header.kernelPaths ?? [:]).compactMapValues(KernelConvolutionPath.init(rawValue:))
-            network = try NetworkBuilder.build(spec, kernelPath: kernelPath, kernelPaths: paths, part: ranks?.part(threads: threads))
+            network = try NetworkBuilder.build(spec, kernelPath: kernelPath, kernelPaths: paths, part: ranks?.part(threads: threads),
+                                                  buildThreads: threads)
             let visible = network.populationNames.count - network.hiddenPopulationCount
             names = Array(network.populationNames.prefix(visible))
             if ranks != nil, let refusal = Simulator.rankRefusal(network) { throw CommandFailure(refusal) }

@@ -10,9 +10,11 @@ public enum NetworkBuilder {
     ///   convolves each projection as the run that wrote its checkpoint did, docs/CHECKPOINT.md).
     /// - Parameter part: build only the synapses onto this part's targets, for the projections
     ///   `NetworkSpec.wholeOnEveryRank` allows (NetworkBuilder+PartialBuild.swift); nil: the whole.
+    /// - Parameter buildThreads: threads for the synapse tables (NetworkBuilder+ParallelTables.swift):
+    ///   the same tables on any number.
     public static func build(_ spec: NetworkSpec, kernelPath: KernelConvolutionPath = .automatic,
                              kernelPaths: [String: KernelConvolutionPath] = [:],
-                             part: NetworkPart? = nil) throws -> Network {
+                             part: NetworkPart? = nil, buildThreads: Int = 1) throws -> Network {
         let started = DispatchTime.now().uptimeNanoseconds
         try validate(spec)
         let seed = spec.simulation.seed
@@ -157,16 +159,27 @@ public enum NetworkBuilder {
         var built: [BuiltProjection] = []
         var synapseFailure: Error?
         do {
-            for (q, proj) in projectionSpecs.enumerated() {
+            func builder(_ q: Int) -> ConnectivityBuilder {
+                let proj = projectionSpecs[q]
                 let s = index[proj.source.population]!, t = index[proj.target.population]!
-                let builder = ConnectivityBuilder(
+                return ConnectivityBuilder(
                     spec: proj, sourceSize: sizes[s], targetSize: sizes[t],
                     sourceRange: proj.source.range ?? 0..<sizes[s], targetRange: proj.target.range ?? 0..<sizes[t],
                     samePopulation: s == t, seed: seed, index: UInt64(q), delayResolution: spec.simulation.delayResolution)
-                // A part's own targets only (docs/DESIGN.md, Ranks): the rows' other targets belong to
-                // partitions this process never runs.
-                let inPart = part != nil && spec.wholeOnEveryRank(proj) == nil
-                let synapses = try inPart ? builder.build(targets: [part!.targets(ofPopulationOfSize: sizes[t])]) : builder.build()
+            }
+            // A part's own targets only (docs/DESIGN.md, Ranks): the rows' other targets belong to
+            // partitions this process never runs.
+            func inPart(_ q: Int) -> Bool { part != nil && spec.wholeOnEveryRank(projectionSpecs[q]) == nil }
+            // The tables, on `buildThreads` threads (NetworkBuilder+ParallelTables.swift).
+            let tables = synapseTables(count: projectionSpecs.count, threads: buildThreads) { q in
+                let t = index[projectionSpecs[q].target.population]!
+                return try inPart(q) ? builder(q).build(targets: [part!.targets(ofPopulationOfSize: sizes[t])]) : builder(q).build()
+            }
+            for (q, proj) in projectionSpecs.enumerated() {
+                let s = index[proj.source.population]!, t = index[proj.target.population]!
+                let builder = builder(q)
+                let inPart = inPart(q)
+                let synapses = try tables[q].get()
                 var bayesian: BayesianProjection?
                 if let type = spec.synapseType(named: proj.synapseType), case .bayesian(let b) = type.kind {
                     // A rank's Bayesian part also needs where its synapses sit in the whole rows
