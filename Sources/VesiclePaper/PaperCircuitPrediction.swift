@@ -105,17 +105,7 @@ public struct PaperCircuitPrediction: PaperExperiment {
     public static func spec(settings: PaperSettings, scale: Double? = nil, duration: Double? = nil,
                             warmup: Double? = nil, seed: UInt64? = nil) throws -> NetworkSpec {
         let path = (settings.networks as NSString).appendingPathComponent(file)
-        var source = try String(contentsOfFile: path, encoding: .utf8)
-        if let scale {
-            guard let range = source.range(of: "let scale = 0.02") else {
-                throw PaperError.network(path, "no line 'let scale = 0.02' to rescale")
-            }
-            source.replaceSubrange(range, with: "let scale = \(scale)")
-        }
-        let (compiled, diagnostics) = NetworkLanguage.compile(source: source, path: path)
-        guard var spec = compiled else {
-            throw PaperError.network(path, diagnostics.map(\.message).joined(separator: "; "))
-        }
+        var spec = try PaperNetworkFile.compile(path: path, scale: scale)
         if let duration { spec.simulation.duration = duration }
         if let warmup { spec.simulation.warmup = warmup }
         if let seed { spec.simulation.seed = seed }
