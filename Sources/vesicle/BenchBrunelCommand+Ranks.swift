@@ -35,9 +35,7 @@ extension BenchBrunelCommand {
         guard root else { return }
         print(String(format: "%d neurons, %d synapses; %.0f ms simulated after %.0f ms warm-up, alternating chunks of %.0f ms",
                      c.shared.neuronCount, c.shared.synapseCount, duration, warmup, Self.chunk))
-        print(String(format: "1 rank : %.3f s wall, %d events", c.wallAlone, c.eventsAlone))
-        print(String(format: "%d ranks: %.3f s wall, %d events; spikes %@ the 1-rank run's", ranks.count, c.wallTogether,
-                     c.eventsTogether, c.identicalSpikes ? "identical to" : "DIFFERENT from"))
+        c.printWallTimes(rankCount: ranks.count)
         print(String(format: "%d windows; received %.1f kB of spikes per window per rank (12 bytes a spike)",
                      Int(c.windows), c.receivedBytes / max(c.windows, 1) / 1e3))
         for r in 0..<ranks.count {
@@ -52,13 +50,7 @@ extension BenchBrunelCommand {
         json.add("synapse", synapse)
         json.add("neurons", c.shared.neuronCount)
         json.add("duration_ms", duration)
-        json.add("one_rank_wall_s", c.wallAlone)
-        json.add("ranks_wall_s", c.wallTogether)
-        json.add("rank_speedup", c.wallAlone / c.wallTogether)
-        json.add("windows", Int(c.windows))
-        json.add("compute_us_per_window", c.perWindow(c.compute.max() ?? 0))
-        json.add("wait_us_per_window", c.perWindow(c.wait.max() ?? 0))
-        json.add("exchange_us_per_window", c.perWindow(c.exchange.max() ?? 0))
+        c.addTimes(to: &json)
         json.add("identical_spikes", c.identicalSpikes ? 1 : 0)
         print(json.text)
         #endif

@@ -33,9 +33,7 @@ extension BenchMicrocircuitCommand {
         guard root else { return }
         print(String(format: "scale %g: %d neurons, %d synapses; %.0f ms simulated after %.0f ms warm-up, alternating chunks of %.0f ms",
                      scale, c.shared.neuronCount, synapses, duration, warmup, Self.chunk))
-        print(String(format: "1 rank : %.3f s wall, %d events", c.wallAlone, c.eventsAlone))
-        print(String(format: "%d ranks: %.3f s wall, %d events; spikes %@ the 1-rank run's", ranks.count, c.wallTogether,
-                     c.eventsTogether, c.identicalSpikes ? "identical to" : "DIFFERENT from"))
+        c.printWallTimes(rankCount: ranks.count)
         print(String(format: "%d windows of %.2f ms; received %.0f bytes of spikes per window per rank (12 bytes a spike)",
                      Int(c.windows), c.shared.minimumDelay ?? 0, c.receivedBytes / max(c.windows, 1)))
         for r in 0..<ranks.count {
@@ -52,13 +50,7 @@ extension BenchMicrocircuitCommand {
         json.add("neurons", c.shared.neuronCount)
         json.add("synapses", synapses)
         json.add("duration_ms", duration)
-        json.add("one_rank_wall_s", c.wallAlone)
-        json.add("ranks_wall_s", c.wallTogether)
-        json.add("rank_speedup", c.wallAlone / c.wallTogether)
-        json.add("windows", Int(c.windows))
-        json.add("compute_us_per_window", c.perWindow(c.compute.max() ?? 0))
-        json.add("wait_us_per_window", c.perWindow(c.wait.max() ?? 0))
-        json.add("exchange_us_per_window", c.perWindow(c.exchange.max() ?? 0))
+        c.addTimes(to: &json)
         for r in 0..<ranks.count {
             json.add("rank\(r)_compute_us_per_window", c.perWindow(c.compute[r]))
             json.add("rank\(r)_wait_us_per_window", c.perWindow(c.wait[r]))

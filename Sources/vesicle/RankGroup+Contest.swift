@@ -28,6 +28,25 @@ struct RankContest {
 
     /// `seconds` per window, in microseconds.
     func perWindow(_ seconds: Double) -> Double { seconds / max(windows, 1) * 1e6 }
+
+    /// Both contestants' wall time and events, the spikes compared: two lines.
+    func printWallTimes(rankCount: Int) {
+        print(String(format: "1 rank : %.3f s wall, %d events", wallAlone, eventsAlone))
+        print(String(format: "%d ranks: %.3f s wall, %d events; spikes %@ the 1-rank run's", rankCount, wallTogether,
+                     eventsTogether, identicalSpikes ? "identical to" : "DIFFERENT from"))
+    }
+
+    /// The wall times, the speed-up, the window count and the slowest rank's compute, wait and
+    /// exchange time per window, as JSON fields.
+    func addTimes(to json: inout JSONLine) {
+        json.add("one_rank_wall_s", wallAlone)
+        json.add("ranks_wall_s", wallTogether)
+        json.add("rank_speedup", wallAlone / wallTogether)
+        json.add("windows", Int(windows))
+        json.add("compute_us_per_window", perWindow(compute.max() ?? 0))
+        json.add("wait_us_per_window", perWindow(wait.max() ?? 0))
+        json.add("exchange_us_per_window", perWindow(exchange.max() ?? 0))
+    }
 }
 
 extension RankGroup {
