@@ -81,17 +81,7 @@ public struct PaperCircuit: PaperExperiment {
     public static func spec(settings: PaperSettings, scale: Double? = nil, duration: Double, warmup: Double,
                             bayesian: Bool, seed: UInt64? = nil) throws -> NetworkSpec {
         let path = (settings.networks as NSString).appendingPathComponent("circuit_bayesian.vsl")
-        var source = try String(contentsOfFile: path, encoding: .utf8)
-        if let scale {
-            guard let range = source.range(of: "let scale = 0.02") else {
-                throw PaperError.network(path, "no line 'let scale = 0.02' to rescale")
-            }
-            source.replaceSubrange(range, with: "let scale = \(scale)")
-        }
-        let (compiled, diagnostics) = NetworkLanguage.compile(source: source, path: path)
-        guard var spec = compiled else {
-            throw PaperError.network(path, diagnostics.map(\.message).joined(separator: "; "))
-        }
+        var spec = try PaperNetworkFile.compile(path: path, scale: scale)
         spec.simulation.duration = duration
         spec.simulation.warmup = warmup
         if let seed { spec.simulation.seed = seed }

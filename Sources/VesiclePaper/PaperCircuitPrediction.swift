@@ -105,17 +105,7 @@ public struct PaperCircuitPrediction: PaperExperiment {
     public static func spec(settings: PaperSettings, scale: Double? = nil, duration: Double? = nil,
                             warmup: Double? = nil, seed: UInt64? = nil) throws -> NetworkSpec {
         let path = (settings.networks as NSString).appendingPathComponent(file)
-        var source = try String(contentsOfFile: path, encoding: .utf8)
-        if let scale {
-            guard let range = source.range(of: "let scale = 0.02") else {
-                throw PaperError.network(path, "no line 'let scale = 0.02' to rescale")
-            }
-            source.replaceSubrange(range, with: "let scale = \(scale)")
-        }
-        let (compiled, diagnostics) = NetworkLanguage.compile(source: source, path: path)
-        guard var spec = compiled else {
-            throw PaperError.network(path, diagnostics.map(\.message).joined(separator: "; "))
-        }
+        var spec = try PaperNetworkFile.compile(path: path, scale: scale)
         if let duration { spec.simulation.duration = duration }
         if let warmup { spec.simulation.warmup = warmup }
         if let seed { spec.simulation.seed = seed }
@@ -319,24 +309,27 @@ public struct PaperCircuitPrediction: PaperExperiment {
                 let sorted = c.rates.sorted()
                 table.add(e, p, "presynaptic rate, median", sorted[sorted.count / 2], unit: "Hz")
             }
-            table.add(e, p, "mean posterior mean / prior mean", c.meanMuOverPrior)
-            table.add(e, p, "mean posterior variance / prior variance", c.meanSigma2OverPrior)
-            table.add(e, p, "smallest released posterior variance / prior variance", c.minimumSigma2OverPrior)
-            table.add(e, p, "measured log-log slope of s2/m against rate", c.measured.slope)
-            table.add(e, p, "measured slope, 95% interval low (two-way cluster-robust: pre, post)", c.measured.low)
-            table.add(e, p, "measured slope, 95% interval high (two-way cluster-robust: pre, post)", c.measured.high)
-            table.add(e, p, "measured slope, 95% interval low (OLS, independent synapses)", c.measuredOLS.low)
-            table.add(e, p, "measured slope, 95% interval high (OLS, independent synapses)", c.measuredOLS.high)
-            table.add(e, p, "predicted log-log slope of s2/m (mean field over the measured window, same synapses)", c.predictedSlope)
-            table.add(e, p, "predicted log-log slope of s2/m (stationary mean field)", c.stationarySlope)
-            table.add(e, p, "measured log-log slope of m against rate", c.meanSlope.slope)
-            table.add(e, p, "measured m slope, 95% interval low (two-way cluster-robust)", c.meanSlope.low)
-            table.add(e, p, "measured m slope, 95% interval high (two-way cluster-robust)", c.meanSlope.high)
-            table.add(e, p, "measured log-log slope of s2 against rate", c.varianceSlope.slope)
-            table.add(e, p, "measured s2 slope, 95% interval low (two-way cluster-robust)", c.varianceSlope.low)
-            table.add(e, p, "measured s2 slope, 95% interval high (two-way cluster-robust)", c.varianceSlope.high)
-            table.add(e, p, "predicted log-log slope of s2 (mean field)", c.predictedVarianceSlope)
-            table.add(e, p, "median over synapses of measured s2 / predicted s2", c.medianVarianceRatio)
+            let rows: [(quantity: String, value: Double)] = [
+                ("mean posterior mean / prior mean", c.meanMuOverPrior),
+                ("mean posterior variance / prior variance", c.meanSigma2OverPrior),
+                ("smallest released posterior variance / prior variance", c.minimumSigma2OverPrior),
+                ("measured log-log slope of s2/m against rate", c.measured.slope),
+                ("measured slope, 95% interval low (two-way cluster-robust: pre, post)", c.measured.low),
+                ("measured slope, 95% interval high (two-way cluster-robust: pre, post)", c.measured.high),
+                ("measured slope, 95% interval low (OLS, independent synapses)", c.measuredOLS.low),
+                ("measured slope, 95% interval high (OLS, independent synapses)", c.measuredOLS.high),
+                ("predicted log-log slope of s2/m (mean field over the measured window, same synapses)", c.predictedSlope),
+                ("predicted log-log slope of s2/m (stationary mean field)", c.stationarySlope),
+                ("measured log-log slope of m against rate", c.meanSlope.slope),
+                ("measured m slope, 95% interval low (two-way cluster-robust)", c.meanSlope.low),
+                ("measured m slope, 95% interval high (two-way cluster-robust)", c.meanSlope.high),
+                ("measured log-log slope of s2 against rate", c.varianceSlope.slope),
+                ("measured s2 slope, 95% interval low (two-way cluster-robust)", c.varianceSlope.low),
+                ("measured s2 slope, 95% interval high (two-way cluster-robust)", c.varianceSlope.high),
+                ("predicted log-log slope of s2 (mean field)", c.predictedVarianceSlope),
+                ("median over synapses of measured s2 / predicted s2", c.medianVarianceRatio),
+            ]
+            for row in rows { table.add(e, p, row.quantity, row.value) }
             let rateScale = AxisScale.fitting(c.rates, kind: .log10)
             let order = c.rates.indices.sorted { c.rates[$0] < c.rates[$1] }
             let marks: [PlotMark] = [

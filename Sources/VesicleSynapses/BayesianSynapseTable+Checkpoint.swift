@@ -8,12 +8,33 @@ import VesicleModel
 extension BayesianSynapseTable where Scalar == Float {
     /// - Complexity: O(synapses + rows).
     public func encode(into encoder: inout CheckpointEncoder) {
+        encodeLayout(into: &encoder, synapseCount: storedSynapseCount,
+                     synapses: { $0.rawFloats(UnsafeBufferPointer(start: $1, count: storedSynapseCount)) },
+                     rowTimes: { $0.rawDoubles(UnsafeBufferPointer(start: storedRowTime, count: storedRowCount)) },
+                     rowPosteriors: { $0.rawFloats(UnsafeBufferPointer(start: storedRowPosterior, count: 2 * storedRowCount)) })
+    }
+
+    /// The one encoding both `encode` and `encodePart` write: the row count; the posterior means and
+    /// the variances, each `synapseCount` then its Float32s (`synapses`, given the list); the row
+    /// count again and the row times (`rowTimes`); whether rows share one posterior, then the shared
+    /// posteriors' count (0 when they do not) and their Float32s (`rowPosteriors`, only when they do).
+    /// The closures write the elements alone, plainly (one process) or in rank spans (a rank's part),
+    /// so both write the same bytes as `floats` and `doubles` would (docs/CHECKPOINT.md).
+    /// - Complexity: O(rows + what the closures write).
+    private func encodeLayout(into encoder: inout CheckpointEncoder, synapseCount: Int,
+                              synapses: (inout CheckpointEncoder, UnsafeMutablePointer<Float>) -> Void,
+                              rowTimes: (inout CheckpointEncoder) -> Void,
+                              rowPosteriors: (inout CheckpointEncoder) -> Void) {
         encoder.int(storedRowCount)
-        encoder.floats(UnsafeBufferPointer(start: storedMu, count: storedSynapseCount))
-        encoder.floats(UnsafeBufferPointer(start: storedSigma2, count: storedSynapseCount))
-        encoder.doubles(UnsafeBufferPointer(start: storedRowTime, count: storedRowCount))
+        for values in [storedMu, storedSigma2] {
+            encoder.int(synapseCount)
+            synapses(&encoder, values)
+        }
+        encoder.int(storedRowCount)
+        rowTimes(&encoder)
         encoder.bool(storedRowsShareOnePosterior)
-        encoder.floats(UnsafeBufferPointer(start: storedRowPosterior, count: storedRowsShareOnePosterior ? 2 * storedRowCount : 0))
+        encoder.int(storedRowsShareOnePosterior ? 2 * storedRowCount : 0)
+        if storedRowsShareOnePosterior { rowPosteriors(&encoder) }
     }
 
     /// Replaces the stored state with a checkpoint's, in place; the table's structure must match.
@@ -52,26 +73,22 @@ extension BayesianSynapseTable where Scalar == Float {
     /// - Complexity: O(held synapses + rows + runs).
     public func encodePart(into encoder: inout CheckpointEncoder, wholeSynapseCount: Int,
                            runs: [(start: Int, length: Int)], ownedRows: [(start: Int, length: Int)]) {
-        encoder.int(storedRowCount)
-        for values in [storedMu, storedSigma2] {
-            encoder.int(wholeSynapseCount)
-            encoder.rankScattered(count: wholeSynapseCount, width: 4, runs: runs) {
-                $0.rawFloats(UnsafeBufferPointer(start: values, count: storedSynapseCount))
-            }
-        }
-        encoder.int(storedRowCount)
-        encoder.rankMaximum(width: 8) { $0.rawDoubles(UnsafeBufferPointer(start: storedRowTime, count: storedRowCount)) }
-        encoder.bool(storedRowsShareOnePosterior)
-        if storedRowsShareOnePosterior {
-            encoder.int(2 * storedRowCount)
-            encoder.rankScattered(count: storedRowCount, width: 8, runs: ownedRows) { encoder in
-                for run in ownedRows {
-                    encoder.rawFloats(UnsafeBufferPointer(start: storedRowPosterior + 2 * run.start, count: 2 * run.length))
-                }
-            }
-        } else {
-            encoder.int(0)
-        }
+        encodeLayout(into: &encoder, synapseCount: wholeSynapseCount,
+                     synapses: { encoder, values in
+                         encoder.rankScattered(count: wholeSynapseCount, width: 4, runs: runs) {
+                             $0.rawFloats(UnsafeBufferPointer(start: values, count: storedSynapseCount))
+                         }
+                     },
+                     rowTimes: {
+                         $0.rankMaximum(width: 8) { $0.rawDoubles(UnsafeBufferPointer(start: storedRowTime, count: storedRowCount)) }
+                     },
+                     rowPosteriors: {
+                         $0.rankScattered(count: storedRowCount, width: 8, runs: ownedRows) { encoder in
+                             for run in ownedRows {
+                                 encoder.rawFloats(UnsafeBufferPointer(start: storedRowPosterior + 2 * run.start, count: 2 * run.length))
+                             }
+                         }
+                     })
     }
 
     /// Reads a whole table's state (any rank count's checkpoint: the one-process encoding) and keeps

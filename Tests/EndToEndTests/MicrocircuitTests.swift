@@ -14,10 +14,7 @@ final class MicrocircuitTests: XCTestCase {
     /// The file with its `let scale` replaced, compiled.
     func microcircuit(_ name: String, scale: Double) throws -> NetworkSpec {
         let path = networksFolder.appendingPathComponent(name).path
-        let text = try String(contentsOfFile: path, encoding: .utf8)
-        let source = text.replacingOccurrences(of: "let scale = 0.1\n", with: "let scale = \(scale)\n")
-        XCTAssertTrue(text.contains("let scale = 0.1\n"), "the file sets 'let scale = 0.1'")
-        let (spec, diagnostics) = NetworkLanguage.compile(source: source, path: path)
+        let (spec, diagnostics) = try NetworkLanguage.compile(fileAt: path, scale: scale, written: "0.1")
         XCTAssertTrue(diagnostics.allSatisfy { $0.severity != .error }, "\(diagnostics)")
         return try XCTUnwrap(spec)
     }

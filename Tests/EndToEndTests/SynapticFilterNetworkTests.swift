@@ -7,6 +7,11 @@ import VesicleSynapses
 
 /// Spike-based learning inside the engine (docs/MODEL.md §5) against the single-neuron Synaptic Filter.
 final class SynapticFilterNetworkTests: XCTestCase {
+    /// The network file no longer has what a test changes in it: the test fails with this.
+    struct NetworkFileChanged: Error, CustomStringConvertible {
+        let description: String
+    }
+
     func compile(_ name: String) throws -> NetworkSpec { try compileNetworkFile(name) }
 
     /// Networks/paper/synaptic_filter.vsl (d = 10 Poisson inputs onto one escape-noise neuron), with
@@ -18,7 +23,7 @@ final class SynapticFilterNetworkTests: XCTestCase {
         spec.simulation.warmup = 0
         let type = try XCTUnwrap(spec.synapseTypes.firstIndex { $0.name == spec.projections[0].synapseType })
         guard case .lifDelta(var neuron) = spec.populations[1].model, case .bayesian(var synapse) = spec.synapseTypes[type].kind else {
-            throw NetworkError("synaptic_filter.vsl no longer has a lif_delta cell and a bayesian synapse type")
+            throw NetworkFileChanged(description: "synaptic_filter.vsl no longer has a lif_delta cell and a bayesian synapse type")
         }
         neuron.restingPotential = neuron.threshold
         neuron.escapeNoise = EscapeNoise(rateAtThreshold: 5, deltaV: 1)

@@ -91,6 +91,28 @@ final class RankCheckpointTests: MPITestCase {
         XCTAssertEqual(result.status, 0, "resume on \(ranks ?? 1) ranks: \(result.stdout) \(result.stderr)", line: line)
     }
 
+    /// The uninterrupted one-process run of `file` (`full<suffix>`), and `file` stopped at `window`
+    /// as one process (`plain<suffix>`) and on each of `rankCounts` ranks of one thread
+    /// (`ranks<R><suffix>`), every rank count's checkpoint asserted to be the one-process checkpoint
+    /// byte for byte; `what` starts the messages. Returns the run directories, the stops on ranks by
+    /// rank count.
+    func stoppedAlike(_ file: String, at window: Int, ranks rankCounts: [Int], _ suffix: String, _ what: String,
+                      line: UInt = #line) throws -> (full: String, plain: String, onRanks: [Int: String]) {
+        let full = scratch.appendingPathComponent("full\(suffix)").path
+        XCTAssertEqual(try run(["run", file, "--out", full, "--quiet"], ranks: nil).status, 0, what, line: line)
+        let name = String(format: ".checkpoint-%012d.vsck", window)
+        let plain = try stopped(file, at: window, ranks: nil, threads: 1, "plain\(suffix)", line: line)
+        let expected = try Data(contentsOf: URL(fileURLWithPath: plain + "/" + name))
+        var onRanks: [Int: String] = [:]
+        for ranks in rankCounts {
+            let cut = try stopped(file, at: window, ranks: ranks, threads: 1, "ranks\(ranks)\(suffix)", line: line)
+            XCTAssertTrue(try Data(contentsOf: URL(fileURLWithPath: cut + "/" + name)) == expected,
+                          "\(what): the \(ranks)-rank checkpoint of window \(window) is the one-process checkpoint", line: line)
+            onRanks[ranks] = cut
+        }
+        return (full, plain, onRanks)
+    }
+
     /// For static Brunel on seeds 1 and 2: a checkpoint written on 2 and 3 ranks is byte for byte the
     /// one-process checkpoint of the same window; resumed on 3 ranks, on one process with 2 threads,
     /// and a one-process checkpoint resumed on 2 ranks of 2 threads: every file is the uninterrupted
@@ -98,15 +120,9 @@ final class RankCheckpointTests: MPITestCase {
     func testStaticBrunelCheckpointsOnRanksAndResumesOnAnyRankCount() throws {
         for seed in [1, 2] {
             let file = try brunel(bayesian: false, seed: seed)
-            let full = scratch.appendingPathComponent("full-\(seed)").path
-            XCTAssertEqual(try run(["run", file, "--out", full, "--quiet"], ranks: nil).status, 0)
             let w = window(seed: seed)
-            let plain = try stopped(file, at: w, ranks: nil, threads: 1, "plain-\(seed)")
-            let two = try stopped(file, at: w, ranks: 2, threads: 1, "two-\(seed)")
-            let name = String(format: ".checkpoint-%012d.vsck", w)
-            let expected = try Data(contentsOf: URL(fileURLWithPath: plain + "/" + name))
-            XCTAssertTrue(try Data(contentsOf: URL(fileURLWithPath: two + "/" + name)) == expected,
-                          "seed \(seed): the 2-rank checkpoint of window \(w) is the one-process checkpoint")
+            let (full, plain, cut) = try stoppedAlike(file, at: w, ranks: [2], "-\(seed)", "seed \(seed)")
+            let two = try XCTUnwrap(cut[2])
             try resume(two, ranks: 3, threads: 1)
             try assertSameFiles(full, two, "seed \(seed): 2 ranks, resumed on 3")
             let from = try XCTUnwrap(try metadata(two)["resumed_from"] as? [[String: Any]])
@@ -134,18 +150,7 @@ final class RankCheckpointTests: MPITestCase {
     func testBayesianBrunelCheckpointsOnRanksAndResumesOnAnyRankCount() throws {
         for (seed, spread) in [(3, false), (4, true)] {
             let file = try brunel(bayesian: true, seed: seed, spreadDelays: spread)
-            let full = scratch.appendingPathComponent("full-\(seed)").path
-            XCTAssertEqual(try run(["run", file, "--out", full, "--quiet"], ranks: nil).status, 0)
-            let w = window(seed: seed)
-            let name = String(format: ".checkpoint-%012d.vsck", w)
-            let plain = try stopped(file, at: w, ranks: nil, threads: 1, "plain-\(seed)")
-            let expected = try Data(contentsOf: URL(fileURLWithPath: plain + "/" + name))
-            var cut: [Int: String] = [:]
-            for ranks in [2, 3] {
-                cut[ranks] = try stopped(file, at: w, ranks: ranks, threads: 1, "ranks\(ranks)-\(seed)")
-                XCTAssertTrue(try Data(contentsOf: URL(fileURLWithPath: cut[ranks]! + "/" + name)) == expected,
-                              "seed \(seed): the \(ranks)-rank checkpoint of window \(w) is the one-process checkpoint")
-            }
+            let (full, plain, cut) = try stoppedAlike(file, at: window(seed: seed), ranks: [2, 3], "-\(seed)", "seed \(seed)")
             try resume(cut[2]!, ranks: 3, threads: 1)
             try assertSameFiles(full, cut[2]!, "seed \(seed): 2 ranks, resumed on 3", expected: ["spikes.csv", "release.csv", "traces.mu"])
             try resume(cut[3]!, ranks: nil, threads: 1)
@@ -180,17 +185,8 @@ final class RankCheckpointTests: MPITestCase {
             record membrane N every 0.5 ms
             simulate 100 ms seed 5
             """.write(toFile: file, atomically: true, encoding: .utf8)
-        let full = scratch.appendingPathComponent("full").path
-        XCTAssertEqual(try run(["run", file, "--out", full, "--quiet"], ranks: nil).status, 0)
-        let w = 37, name = String(format: ".checkpoint-%012d.vsck", w)
-        let plain = try stopped(file, at: w, ranks: nil, threads: 1, "plain")
-        let expected = try Data(contentsOf: URL(fileURLWithPath: plain + "/" + name))
-        let two = try stopped(file, at: w, ranks: 2, threads: 1, "two")
-        let three = try stopped(file, at: w, ranks: 3, threads: 1, "three")
-        for (ranks, cut) in [(2, two), (3, three)] {
-            XCTAssertTrue(try Data(contentsOf: URL(fileURLWithPath: cut + "/" + name)) == expected,
-                          "the \(ranks)-rank checkpoint of window \(w) is the one-process checkpoint")
-        }
+        let (full, plain, cut) = try stoppedAlike(file, at: 37, ranks: [2, 3], "", "mean release")
+        let two = try XCTUnwrap(cut[2]), three = try XCTUnwrap(cut[3])
         let traces = ["spikes.csv", "traces.mu", "traces.membrane_N"]
         try resume(two, ranks: nil, threads: 1)
         try assertSameFiles(full, two, "mean release: 2 ranks, resumed on one process", expected: traces)

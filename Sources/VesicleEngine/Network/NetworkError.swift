@@ -24,10 +24,6 @@ public enum NetworkError: Error, Equatable, CustomStringConvertible {
     /// give new checks a case.
     case unclassified(String)
 
-    /// The message form of before; new code throws a case.
-    @available(*, deprecated, message: "throw a NetworkError case naming the cause")
-    public init(_ description: String) { self = .unclassified(description) }
-
     public enum SimulationProblem: Equatable, Sendable {
         case durationNotPositive(Double)
         case warmupNegative(Double)

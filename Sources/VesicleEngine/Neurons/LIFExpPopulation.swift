@@ -129,16 +129,13 @@ final class LIFExpPopulation {
     static let quietSpan = 1.0
     static let longQuietSpan = 4.0
 
-    /// Makes sure every spike of neuron j before t has been emitted (the window end). A neuron whose
-    /// quiet horizon covers t and whose next drive arrival is not before t cannot fire before t, so
-    /// its state is left exact at `lastUpdate` and is brought forward later in one closed-form step;
-    /// otherwise it is brought to t and a new horizon is sought with the cheap test (one sample).
-    /// A neuron whose horizon is unknown (after an input) and that has no drive arrival before t is
-    /// first given a horizon from where it stands; only if that does not reach t is it brought to t.
-    ///
-    /// Drive arrivals before t are applied first, and the neuron is left at the last of them when a
-    /// horizon from there covers t: with a dense background (the microcircuit: 1.6 arrivals per
-    /// window) that saves the update to the window end, which the next event would redo.
+    /// Makes sure every spike of neuron j before t (the window end) has been emitted. Drive arrivals
+    /// before t are applied first. A neuron whose quiet horizon then covers t cannot fire before t: it
+    /// is left exact where it stands (`lastUpdate`, the last arrival or earlier) and brought forward
+    /// later in one closed-form step, which with a dense background (the microcircuit: 1.6 arrivals
+    /// per window) saves an update to the window end that the next event would redo. An unknown
+    /// horizon (after an input) is first sought from where the neuron stands; only when no horizon
+    /// covers t is the neuron brought to t and a new horizon sought (`quietHorizon`).
     @inline(__always)
     func advance(_ j: Int, to t: Double) {
         defer { refreshWake(j) }
