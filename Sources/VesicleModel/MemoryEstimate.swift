@@ -191,6 +191,12 @@ public struct MemoryEstimate: Sendable, Equatable {
                 bayesianRows += rowBytes
                 resident += rowBytes
             }
+            if !projection.delay.isConstant && projection.kernel == nil {
+                // The delivery plan's delay runs (DeliveryPlan+DelayRuns.swift): per row, a 2-byte
+                // offset per delay step the projection spans, and one more.
+                let rows = Double(projection.source.range?.count ?? spec.population(named: projection.source.population)?.size ?? 0)
+                resident += rows * 2 * (Self.delaySlots(of: projection, in: spec, synapsesPerRow: .infinity) + 1)
+            }
             // ConnectivityBuilder: the pairs (8 bytes, 12 while a Bernoulli draw grows its arrays
             // by doubling) next to the sorted targets (4); a Bayesian table is then made from
             // Double initial means (8) next to its Float posteriors (8).
