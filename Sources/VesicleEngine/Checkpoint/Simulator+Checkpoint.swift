@@ -26,14 +26,6 @@ extension Simulator {
             // checkpoint) is then a property of the whole build's initial means, which no rank holds.
             return "Bayesian synapses held per rank with per-synapse initial means on MPI ranks (projection '\(held.name)': whether each row's synapses share one posterior depends on every rank's initial means): run it on one process with --threads"
         }
-        if exchange != nil, let held = network.projections.first(where: {
-            guard let b = $0.bayesian, b.layout != nil else { return false }
-            return !b.batched && $0.synapses.uniformDelay == nil
-        }) {
-            // A rank brings a row up to date only at the deliveries of the delays it holds synapses
-            // of, the whole build at every delay's: the Float posteriors then differ by rounding.
-            return "Bayesian synapses held per rank with release = mean and per-synapse delays on MPI ranks (projection '\(held.name)': a rank relaxes a row's posteriors only at the deliveries of its own synapses' delays, so they differ from one process's by rounding): run it on one process with --threads, or with one delay"
-        }
         return nil
     }
 
