@@ -291,13 +291,83 @@ final class RankCheckpointTests: MPITestCase {
         try assertSameFiles(full, out, "SIGTERM on the launcher, resumed on 2 ranks")
     }
 
-    /// STDP on ranks holds each synapse's state on its target's rank, whose merge is not built: it
-    /// is refused at --checkpoint-every with that reason, before anything runs.
-    func testPlasticNetworkOnRanksIsRefusedAtCheckpointEvery() throws {
-        let out = scratch.appendingPathComponent("plastic").path
-        let result = try run(["run", network("plastic_ei.vsl"), "--out", out, "--quiet", "--duration", "50ms",
-                              "--checkpoint-every", "10ms"], ranks: 2)
-        XCTAssertNotEqual(result.status, 0)
-        XCTAssertTrue(result.stderr.contains("STDP or short-term plasticity on MPI ranks"), result.stderr)
+    /// An STDP network (E -> E all-to-all with sampled weights, fixed_indegree: one run of a rank's
+    /// synapses per row; I -> E nearest-neighbour by fixed_outdegree: rows not sorted by target, so
+    /// a rank's synapses are scattered one by one) and a Tsodyks-Markram network (facilitating E ->
+    /// E with per-synapse weights, depressing E -> I with one weight; sparse, so some rows have no
+    /// synapses). Each is stopped at a seeded window on one process, on 2 and 3 ranks and on 2 ranks
+    /// x 2 threads: every checkpoint is the one-process checkpoint byte for byte (each rank's
+    /// synapses, rows, post states and post events merged); resumed on 3 ranks, on one process with
+    /// 2 threads, on 2 ranks x 2 threads and on 2 ranks, every output file is the uninterrupted
+    /// one-process run's, and the end-of-run checkpoints are the same bytes.
+    func testPlasticNetworksCheckpointOnRanksAndResumeOnAnyRankCount() throws {
+        let stdp = """
+            population E = 300 lif_delta
+            population I = 75 lif_delta
+            input drive = poisson(rate = 12 kHz) -> E, I weight 0.15 mV delay 1 ms
+            synapse hebb = stdp(tau_plus = 16.8 ms, tau_minus = 33.7 ms, lambda = 0.01, alpha = 1.05,
+                                mu_plus = 0, mu_minus = 1, Wmax = 0.5 mV, pairing = all_to_all)
+            synapse near = stdp(tau_plus = 20 ms, tau_minus = 20 ms, lambda = 0.02, alpha = 1.0,
+                                mu_plus = 1, mu_minus = 1, Wmax = -1.2 mV, pairing = nearest)
+            connect E -> E fixed_indegree(30) using hebb weight uniform(0.05 mV, 0.3 mV) delay 1.5 ms
+            connect E -> I fixed_indegree(30) weight 0.3 mV delay 1 ms
+            connect I -> E fixed_outdegree(40) using near weight uniform(-1 mV, -0.4 mV) delay 2 ms
+            record weights "E->E" every 10 ms limit 3000
+            record weights "I->E" every 10 ms limit 3000
+            record spikes E, I
+            simulate 200 ms seed 21
+            """
+        let tsodyks = """
+            population E = 240 lif_delta
+            population I = 60 lif_delta
+            input drive = poisson(rate = 14 kHz) -> E, I weight 0.15 mV delay 1 ms
+            synapse facilitating = tsodyks(U = 0.2, tau_rec = 150 ms, tau_fac = 400 ms)
+            synapse depressing = tsodyks(U = 0.5, tau_rec = 800 ms, tau_fac = 0 ms)
+            connect E -> E fixed_indegree(2) using facilitating weight uniform(0.2 mV, 0.6 mV) delay 1.5 ms
+            connect E -> I fixed_indegree(40) using depressing weight 0.4 mV delay 1 ms
+            connect I -> E fixed_indegree(10) weight -0.8 mV delay 1 ms
+            record spikes E, I
+            record membrane E[0:40] every 1 ms
+            simulate 200 ms seed 22
+            """
+        for (name, text, seed, expected) in [("stdp", stdp, 31, ["spikes.csv", "traces.weights_E_to_E", "traces.weights_I_to_E"]),
+                                            ("tsodyks", tsodyks, 32, ["spikes.csv", "traces.membrane_E"])] {
+            let file = scratch.appendingPathComponent("\(name).vsl").path
+            try text.write(toFile: file, atomically: true, encoding: .utf8)
+            let full = scratch.appendingPathComponent("full-\(name)").path
+            let reference = try run(["run", file, "--out", full, "--quiet"], ranks: nil)
+            XCTAssertEqual(reference.status, 0, reference.stderr)
+            // 200 ms in 1 ms windows: a window in 5 ..< 115 (`window(seed:)`).
+            let w = window(seed: seed), checkpoint = String(format: ".checkpoint-%012d.vsck", w)
+            // The header records --threads (informative): each cut is compared with the one-process
+            // checkpoint of the same thread count.
+            let plain = try stopped(file, at: w, ranks: nil, threads: 1, "plain-\(name)")
+            let plain2 = try stopped(file, at: w, ranks: nil, threads: 2, "plain2-\(name)")
+            var cut: [String: String] = [:]
+            for (ranks, threads) in [(2, 1), (3, 1), (2, 2)] {
+                let key = "\(ranks)x\(threads)"
+                cut[key] = try stopped(file, at: w, ranks: ranks, threads: threads, "\(key)-\(name)")
+                let one = try Data(contentsOf: URL(fileURLWithPath: (threads == 1 ? plain : plain2) + "/" + checkpoint))
+                XCTAssertTrue(try Data(contentsOf: URL(fileURLWithPath: cut[key]! + "/" + checkpoint)) == one,
+                              "\(name): the checkpoint of window \(w) on \(ranks) ranks x \(threads) threads is the one-process checkpoint")
+            }
+            try resume(cut["2x1"]!, ranks: 3, threads: 1)
+            try assertSameFiles(full, cut["2x1"]!, "\(name): 2 ranks, resumed on 3", expected: expected)
+            try resume(cut["3x1"]!, ranks: nil, threads: 2)
+            try assertSameFiles(full, cut["3x1"]!, "\(name): 3 ranks, resumed on one process x 2 threads", expected: expected)
+            try resume(cut["2x2"]!, ranks: 2, threads: 1)
+            try assertSameFiles(full, cut["2x2"]!, "\(name): 2 ranks x 2 threads, resumed on 2 ranks", expected: expected)
+            try resume(plain, ranks: 2, threads: 2)
+            try assertSameFiles(full, plain, "\(name): one process, resumed on 2 ranks x 2 threads", expected: expected)
+            // The end-of-run checkpoints of resumptions on the same thread count: on 3 ranks and on
+            // 2 ranks (1 thread); on one process and on 2 ranks (2 threads).
+            let end = try XCTUnwrap(checkpoints(plain).last)
+            for (a, b) in [(cut["2x1"]!, cut["2x2"]!), (cut["3x1"]!, plain)] {
+                XCTAssertEqual(checkpoints(a).last, end, name)
+                XCTAssertEqual(checkpoints(b).last, end, name)
+                XCTAssertTrue(try Data(contentsOf: URL(fileURLWithPath: a + "/" + end)) == Data(contentsOf: URL(fileURLWithPath: b + "/" + end)),
+                              "\(name): the end-of-run checkpoints of \(a) and \(b) are the same bytes")
+            }
+        }
     }
 }

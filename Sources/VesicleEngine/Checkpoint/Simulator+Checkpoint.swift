@@ -15,9 +15,6 @@ extension Simulator {
                 return "population '\(network.populationNames[p])': its neuron model is not checkpointed yet"
             }
         }
-        if exchange != nil, network.synapticDynamics != nil {
-            return "STDP or short-term plasticity on MPI ranks (each rank updates the synapses onto its own targets; their merge into one checkpoint is not built yet): run it on one process with --threads"
-        }
         if exchange != nil, let held = network.projections.first(where: {
             guard let b = $0.bayesian, b.layout != nil, let mean = b.spec.initialMean else { return false }
             return !mean.isConstant
@@ -86,7 +83,8 @@ extension Simulator {
             }
         }
         encoder.bool(network.synapticDynamics != nil)
-        network.synapticDynamics?.encodeCheckpoint(into: &encoder)
+        // On ranks each rank writes its own targets' synapses and post state (SynapticDynamics+Checkpoint.swift).
+        network.synapticDynamics?.encodeCheckpoint(into: &encoder, onRanks: exchange != nil, isRoot: root)
         encoder.bool(network.plasticity != nil)
         network.plasticity?.encodeCheckpoint(into: &encoder)
         encoder.bool(network.kernelCurrents != nil)

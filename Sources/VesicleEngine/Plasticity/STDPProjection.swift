@@ -108,8 +108,11 @@ final class STDPProjection {
     var partitionCount: Int { pending.count }
     /// The partitions this process runs (all but on ranks); post events of others are not kept.
     @exclusivity(unchecked) private(set) var localPartitions = 0..<1
-    /// Synapses swept (brought up to date for a full history ring), for the cost figures.
+    /// Synapses swept (brought up to date for a full history ring), for the cost figures; on an MPI
+    /// rank this rank's own targets' sweeps, plus the whole run's count a checkpoint restored
+    /// (`sweptAtRestore`, which a rank other than 0 leaves out of its share).
     var sweptSynapses = 0
+    var sweptAtRestore = 0
 
     init(name: String, projection: Int, sourcePopulation: Int, targetPopulation: Int, spec: STDPSynapseSpec,
          synapses table: SynapseTable, delay: Double, targetCount: Int, initialWeights: [Double]) {
@@ -369,22 +372,60 @@ final class STDPProjection {
         }
     }
 
-    /// Every partition's pending post events, in synapse-time order (a checkpoint's, partition-free).
+    /// Every partition's pending post events, in synapse-time order (to schedule them again).
     var pendingEvents: [(s: Double, neuron: UInt32)] {
         var events: [(s: Double, neuron: UInt32)] = []
         for queue in pending { events += queue.remaining }
-        events.sort { $0.s < $1.s }
+        events.sort { ($0.s, $0.neuron) < ($1.s, $1.neuron) }
         return events
     }
 
-    /// A checkpoint's K+ per row into every partition's copy, and its pending post events into
-    /// their targets' partitions (those this process runs).
-    /// - Complexity: O(partitions x sourceCount + events).
+    /// The same by target, then synapse time: a checkpoint's order, in which the ranks' events
+    /// (each rank its own block of targets) follow one another in rank order. Events of different
+    /// targets at one synapse time act on different targets' state only, so the order they are
+    /// applied in does not matter, and a restore schedules them by time again.
+    var pendingEventsByTarget: [(s: Double, neuron: UInt32)] {
+        var events: [(s: Double, neuron: UInt32)] = []
+        for queue in pending { events += queue.remaining }
+        events.sort { ($0.neuron, $0.s) < ($1.neuron, $1.s) }
+        return events
+    }
+
+    /// A checkpoint's K+ per row into every partition's copy, and its pending post events (in any
+    /// order) into their targets' partitions (those this process runs), by synapse time.
+    /// - Complexity: O(partitions x sourceCount + events log events).
     func restore(preTraces: [Double], pending events: [(s: Double, neuron: UInt32)]) {
         precondition(preTraces.count == sourceCount)
         for k in 0..<partitionCount { (preTrace + k * sourceCount).update(from: preTraces, count: sourceCount) }
         pending = Array(repeating: PostEventQueue(), count: partitionCount)
-        for e in events { schedule(synapseTime: e.s, neuron: e.neuron) }
+        for e in events.sorted(by: { ($0.s, $0.neuron) < ($1.s, $1.neuron) }) { schedule(synapseTime: e.s, neuron: e.neuron) }
+    }
+
+    /// The targets this process's partitions own (all but on an MPI rank: its block).
+    var heldTargets: Range<Int> { targetBounds[localPartitions.lowerBound]..<targetBounds[localPartitions.upperBound] }
+
+    /// The synapses onto `heldTargets`, as runs of consecutive synapse ids (ascending).
+    /// - Complexity: O(synapses).
+    func heldSynapseRuns() -> [(start: Int, length: Int)] {
+        let held = heldTargets
+        var runs: [(start: Int, length: Int)] = []
+        for k in 0..<synapseCount where held.contains(Int(targets[k])) {
+            if let last = runs.last, last.start + last.length == k { runs[runs.count - 1].length += 1 } else { runs.append((k, 1)) }
+        }
+        return runs
+    }
+
+    /// The rows whose K+ this process holds as the row's value (`canonicalPreTraces`: the row's first
+    /// synapse's target is one of `heldTargets`; a row without synapses is partition 0's), as runs.
+    /// - Complexity: O(sourceCount).
+    func heldRowRuns() -> [(start: Int, length: Int)] {
+        var runs: [(start: Int, length: Int)] = []
+        for r in 0..<sourceCount {
+            let k = rowStart[r] < rowStart[r + 1] ? owner(ofTarget: Int(targets[rowStart[r]])) : 0
+            guard localPartitions.contains(k) else { continue }
+            if let last = runs.last, last.start + last.length == r { runs[runs.count - 1].length += 1 } else { runs.append((r, 1)) }
+        }
+        return runs
     }
 
     /// The partition that owns target j.
