@@ -293,7 +293,8 @@ final class RankCheckpointTests: MPITestCase {
 
     /// An STDP network (E -> E all-to-all with sampled weights, fixed_indegree: one run of a rank's
     /// synapses per row; I -> E nearest-neighbour by fixed_outdegree: rows not sorted by target, so
-    /// a rank's synapses are scattered one by one) and a Tsodyks-Markram network (facilitating E ->
+    /// a rank's synapses are scattered one by one; S -> H from rare sources onto fast neurons, whose
+    /// full post histories sweep the synapses) and a Tsodyks-Markram network (facilitating E ->
     /// E with per-synapse weights, depressing E -> I with one weight; sparse, so some rows have no
     /// synapses). Each is stopped at a seeded window on one process, on 2 and 3 ranks and on 2 ranks
     /// x 2 threads: every checkpoint is the one-process checkpoint byte for byte (each rank's
@@ -304,7 +305,10 @@ final class RankCheckpointTests: MPITestCase {
         let stdp = """
             population E = 300 lif_delta
             population I = 75 lif_delta
+            population S = 40 poisson_source(rate = 1 Hz)
+            population H = 30 lif_delta
             input drive = poisson(rate = 12 kHz) -> E, I weight 0.15 mV delay 1 ms
+            input strong = poisson(rate = 100 kHz) -> H weight 0.3 mV delay 1 ms
             synapse hebb = stdp(tau_plus = 16.8 ms, tau_minus = 33.7 ms, lambda = 0.01, alpha = 1.05,
                                 mu_plus = 0, mu_minus = 1, Wmax = 0.5 mV, pairing = all_to_all)
             synapse near = stdp(tau_plus = 20 ms, tau_minus = 20 ms, lambda = 0.02, alpha = 1.0,
@@ -312,10 +316,12 @@ final class RankCheckpointTests: MPITestCase {
             connect E -> E fixed_indegree(30) using hebb weight uniform(0.05 mV, 0.3 mV) delay 1.5 ms
             connect E -> I fixed_indegree(30) weight 0.3 mV delay 1 ms
             connect I -> E fixed_outdegree(40) using near weight uniform(-1 mV, -0.4 mV) delay 2 ms
+            connect S -> H fixed_indegree(20) using hebb weight uniform(0.05 mV, 0.3 mV) delay 1 ms
             record weights "E->E" every 10 ms limit 3000
             record weights "I->E" every 10 ms limit 3000
-            record spikes E, I
-            simulate 200 ms seed 21
+            record weights "S->H" every 10 ms limit 600
+            record spikes E, I, H
+            simulate 300 ms seed 21
             """
         let tsodyks = """
             population E = 240 lif_delta
@@ -328,17 +334,20 @@ final class RankCheckpointTests: MPITestCase {
             connect I -> E fixed_indegree(10) weight -0.8 mV delay 1 ms
             record spikes E, I
             record membrane E[0:40] every 1 ms
-            simulate 200 ms seed 22
+            simulate 300 ms seed 22
             """
-        for (name, text, seed, expected) in [("stdp", stdp, 31, ["spikes.csv", "traces.weights_E_to_E", "traces.weights_I_to_E"]),
+        for (name, text, seed, expected) in [("stdp", stdp, 31, ["spikes.csv", "traces.weights_E_to_E", "traces.weights_I_to_E", "traces.weights_S_to_H"]),
                                             ("tsodyks", tsodyks, 32, ["spikes.csv", "traces.membrane_E"])] {
             let file = scratch.appendingPathComponent("\(name).vsl").path
             try text.write(toFile: file, atomically: true, encoding: .utf8)
             let full = scratch.appendingPathComponent("full-\(name)").path
             let reference = try run(["run", file, "--out", full, "--quiet"], ranks: nil)
             XCTAssertEqual(reference.status, 0, reference.stderr)
-            // 200 ms in 1 ms windows: a window in 5 ..< 115 (`window(seed:)`).
-            let w = window(seed: seed), checkpoint = String(format: ".checkpoint-%012d.vsck", w)
+            // 300 ms in 1 ms windows: a window in 190 ..< 250, after H's neurons (about 400 Hz)
+            // have filled their 64-entry post histories and swept S -> H's synapses (599 of them
+            // by window 190 on seed 21: the sweep count is a sum over the ranks), before the
+            // epoch moves (at 16 tau = 269 ms).
+            let w = 190 + window(seed: seed) % 60, checkpoint = String(format: ".checkpoint-%012d.vsck", w)
             // The header records --threads (informative): each cut is compared with the one-process
             // checkpoint of the same thread count.
             let plain = try stopped(file, at: w, ranks: nil, threads: 1, "plain-\(name)")
