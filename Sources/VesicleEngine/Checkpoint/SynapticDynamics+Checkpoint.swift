@@ -86,8 +86,7 @@ extension STDPProjection {
         let found = try decoder.string()
         guard found == name else { throw CheckpointError("STDP projection '\(found)' where this network has '\(name)'") }
         epoch = try decoder.double()
-        sweptSynapses = try decoder.int()
-        sweptAtRestore = sweptSynapses
+        restoreSweptCount(try decoder.int())
         try decoder.doubles(into: weights, expected: synapseCount, "\(name) weights")
         try decoder.u8s(into: cursor, expected: synapseCount, "\(name) cursors")
         let traces = try decoder.doubles("\(name) presynaptic traces")

@@ -108,11 +108,26 @@ final class STDPProjection {
     var partitionCount: Int { pending.count }
     /// The partitions this process runs (all but on ranks); post events of others are not kept.
     @exclusivity(unchecked) private(set) var localPartitions = 0..<1
-    /// Synapses swept (brought up to date for a full history ring), for the cost figures; on an MPI
-    /// rank this rank's own targets' sweeps, plus the whole run's count a checkpoint restored
-    /// (`sweptAtRestore`, which a rank other than 0 leaves out of its share).
-    var sweptSynapses = 0
-    var sweptAtRestore = 0
+    /// Synapses swept (brought up to date for a full history ring), for the cost figures: the count
+    /// before the partitioning (or a restored checkpoint's, `sweptAtRestore`, which on an MPI rank
+    /// other than 0 is left out of its share) and each partition's since; on a rank, its own
+    /// targets' sweeps. Partitions sweep concurrently, so each counts in its own cache line
+    /// (`sweptByPartition`, entry k * 8): one shared count lost increments on several threads.
+    var sweptSynapses: Int {
+        var total = sweptBefore
+        for k in 0..<partitionCount { total += sweptByPartition[k * 8] }
+        return total
+    }
+    private var sweptBefore = 0
+    @exclusivity(unchecked) private var sweptByPartition: UnsafeMutablePointer<Int>
+    private(set) var sweptAtRestore = 0
+
+    /// Sets the sweep count to a checkpoint's.
+    func restoreSweptCount(_ count: Int) {
+        for k in 0..<partitionCount { sweptByPartition[k * 8] = 0 }
+        sweptBefore = count
+        sweptAtRestore = count
+    }
 
     init(name: String, projection: Int, sourcePopulation: Int, targetPopulation: Int, spec: STDPSynapseSpec,
          synapses table: SynapseTable, delay: Double, targetCount: Int, initialWeights: [Double]) {
@@ -148,6 +163,8 @@ final class STDPProjection {
         history = .allocate(capacity: max(targetCount, 1) * Self.capacity)
         history.initialize(repeating: 0, count: max(targetCount, 1) * Self.capacity)
         incoming = IncomingSynapseIndex(table, targetCount: targetCount)
+        sweptByPartition = .allocate(capacity: 8)
+        sweptByPartition.initialize(repeating: 0, count: 8)
     }
 
     deinit {
@@ -158,6 +175,7 @@ final class STDPProjection {
         post.deinitialize(count: max(targetCount, 1))
         UnsafeMutableRawPointer(post).deallocate()
         history.deallocate()
+        sweptByPartition.deallocate()
     }
 
     /// Bytes per plastic synapse: weight, cursor, and the transpose index used by the sweeps.
@@ -352,6 +370,7 @@ final class STDPProjection {
         precondition(bounds.count == count + 1 && bounds.first == 0 && bounds.last == targetCount)
         let canonical = canonicalPreTraces()
         let events = pendingEvents
+        let swept = sweptSynapses
         preTrace.deallocate()
         preTrace = .allocate(capacity: max(count * sourceCount, 1))
         for k in 0..<count { (preTrace + k * sourceCount).initialize(from: canonical, count: sourceCount) }
@@ -359,6 +378,10 @@ final class STDPProjection {
         localPartitions = local ?? 0..<count
         pending = Array(repeating: PostEventQueue(), count: count)
         for e in events { schedule(synapseTime: e.s, neuron: e.neuron) }
+        sweptBefore = swept
+        sweptByPartition.deallocate()
+        sweptByPartition = .allocate(capacity: 8 * count)
+        sweptByPartition.initialize(repeating: 0, count: 8 * count)
     }
 
     /// Each row's K+: the copy of the partition that owns the target of the row's first synapse
@@ -494,7 +517,7 @@ final class STDPProjection {
             } while c != n
             weights[k] = w
             cursor[k] = UInt8(truncatingIfNeeded: n)
-            sweptSynapses += 1
+            sweptByPartition[partition &* 8] &+= 1
         }
         post[j].base = n
     }
