@@ -30,8 +30,10 @@ public enum CheckpointFile {
     public static let magic: [UInt8] = Array("VSCKPT\r\n".utf8)
     /// Version 2: docs/CHECKPOINT.md (against version 1: NumPy and HDF5 positions, every network class,
     /// Bayesian rows' spike ordinals and counter-keyed drive streams). Version 3: noise currents drawn
-    /// during the run, a `noise` section with each input's next step. A reader refuses any other.
-    public static let formatVersion: UInt32 = 3
+    /// during the run, a `noise` section with each input's next step. Version 4: an STDP
+    /// projection's pending post events by target, then synapse time (was synapse time), so that
+    /// MPI ranks' parts follow one another. A reader refuses any other.
+    public static let formatVersion: UInt32 = 4
     static let headerSize = 24
     static let digestSize = 32
     /// Checkpoints in a run directory are `.checkpoint-<window, 12 digits>.vsck`: hidden, so that

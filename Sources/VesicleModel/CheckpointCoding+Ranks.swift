@@ -107,6 +107,12 @@ extension CheckpointEncoder {
         #endif
     }
 
+    /// Bytes as they are, without a count (inside a rank span, after the whole list's count).
+    /// - Complexity: O(values.count).
+    public mutating func rawBytes(_ values: UnsafeBufferPointer<UInt8>) {
+        bytes.append(contentsOf: values)
+    }
+
     /// Floats (their 32-bit patterns) without a count (inside a rank span, after the whole list's count).
     /// - Complexity: O(values.count).
     public mutating func rawFloats(_ values: UnsafeBufferPointer<Float>) {

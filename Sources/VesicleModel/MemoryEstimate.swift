@@ -118,9 +118,23 @@ public struct MemoryEstimate: Sendable, Equatable {
     /// (`BayesianProjection`): the spike ordinal of each distinct delay (4 bytes each, docs/DESIGN.md,
     /// Randomness, Bayesian releases), the row's time and shared posterior (8 + 8), and three copies
     /// of its row start (the synapse table's, the posterior table's and the projection's, 8 each);
-    /// on a rank's part, its place in the whole rows (`BayesianRowLayout`: 12 bytes per delay and 8).
-    public static func bayesianRowBytes(delays: Double, inPart: Bool) -> Double {
-        4 * delays + 16 + 24 + (inPart ? 12 * delays + 8 : 0)
+    /// on a rank's part, its place in the whole rows (`BayesianRowLayout`: 12 bytes per delay and 8),
+    /// and `wholeDelayBits` bits (`release = mean` with per-synapse delays: a bit per delay step up
+    /// to the largest, whether the whole row has a synapse of it).
+    public static func bayesianRowBytes(delays: Double, inPart: Bool, wholeDelayBits: Double = 0) -> Double {
+        4 * delays + 16 + 24 + (inPart ? 12 * delays + 8 + wholeDelayBits / 8 : 0)
+    }
+
+    /// The delay grid's largest step of `projection` plus 1 (10 ms when unbounded): the bits per row
+    /// of a rank's `BayesianRowLayout` that records the whole rows' delays.
+    static func delayStepWidth(of projection: ProjectionSpec, in spec: NetworkSpec) -> Double {
+        let resolution = spec.simulation.delayResolution
+        switch projection.delay {
+        case .constant: return 0
+        case .uniform(_, let hi): return (hi / resolution).rounded() + 1
+        case .boundedNormal(_, _, _, let hi) where hi.isFinite: return (hi / resolution).rounded() + 1
+        default: return (10 / resolution).rounded() + 1
+        }
     }
 
     /// The distinct delays a row of `projection` can hold: 1 for a constant delay, else the delay
@@ -182,12 +196,13 @@ public struct MemoryEstimate: Sendable, Equatable {
             let share = inPart ? 1 / Double(ranks) : 1
             let count = expectedSynapseCount(of: projection, in: spec) * share
             var resident = count * Double(bytesPerSynapse(of: projection, in: spec))
-            if case .bayesian? = spec.synapseType(named: projection.synapseType)?.kind {
+            if case .bayesian(let b)? = spec.synapseType(named: projection.synapseType)?.kind {
                 // Every rank holds every row's ordinals and row state (a row per source).
                 let rows = Double(projection.source.range?.count ?? spec.population(named: projection.source.population)?.size ?? 0)
                 let perRow = rows > 0 ? expectedSynapseCount(of: projection, in: spec) / rows : 0
+                let bits = b.release != .posterior ? Self.delayStepWidth(of: projection, in: spec) : 0
                 let rowBytes = rows * Self.bayesianRowBytes(delays: Self.delaySlots(of: projection, in: spec, synapsesPerRow: perRow),
-                                                            inPart: inPart)
+                                                            inPart: inPart, wholeDelayBits: bits)
                 bayesianRows += rowBytes
                 resident += rowBytes
             }

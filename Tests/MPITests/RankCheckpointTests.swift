@@ -167,43 +167,47 @@ final class RankCheckpointTests: MPITestCase {
 
     /// lif_exp with Bayesian synapses that release their mean, start away from the prior (initial
     /// mean 45, prior 30, tau 50 ms: every delivery relaxes and stores a row's posteriors and time)
-    /// and are sparse (indegree 3 of 90: rows without synapses, some at the end), held per rank:
+    /// and are sparse (indegree 3 of 90: rows without synapses, some at the end), held per rank,
+    /// with one delay and with per-synapse delays (uniform in [1, 3] ms: a rank often holds none of
+    /// a row's synapses of a delay the whole row has, and relaxes the row there all the same):
     /// stopped at window 37 on 2 and on 3 ranks, the checkpoints are the one-process one; resumed on
     /// one process, on 2 ranks x 2 threads, and the one-process checkpoint on 3 ranks, every file is
     /// the uninterrupted one-process run's.
     func testMeanReleaseBayesianLIFExpCheckpointsOnRanks() throws {
-        let file = scratch.appendingPathComponent("mean.vsl").path
-        try """
-            neuron cell = lif_exp(tau_m = 10 ms, C_m = 250 pF, E_L = 0 mV, V_th = 15 mV, V_reset = 0 mV, t_ref = 2 ms)
-            population N = 90 cell { V_m = uniform(0 mV, 15 mV) }
-            input drive = current(amplitude = 300 pA) -> N
-            input ext = poisson(rate = 4 kHz) -> N weight 40 pA delay 1 ms
-            synapse bm = bayesian(prior_mean = 30, prior_var = 4, tau = 50 ms, initial_mean = 45, initial_var = 9, release = mean)
-            connect N -> N fixed_indegree(3) using bm weight 1 pA delay 1 ms
-            record spikes N
-            record posterior "N->N" every 2 ms limit 40
-            record membrane N every 0.5 ms
-            simulate 100 ms seed 5
-            """.write(toFile: file, atomically: true, encoding: .utf8)
-        let (full, plain, cut) = try stoppedAlike(file, at: 37, ranks: [2, 3], "", "mean release")
-        let two = try XCTUnwrap(cut[2]), three = try XCTUnwrap(cut[3])
-        let traces = ["spikes.csv", "traces.mu", "traces.membrane_N"]
-        try resume(two, ranks: nil, threads: 1)
-        try assertSameFiles(full, two, "mean release: 2 ranks, resumed on one process", expected: traces)
-        try resume(three, ranks: 2, threads: 2)
-        try assertSameFiles(full, three, "mean release: 3 ranks, resumed on 2 ranks x 2 threads", expected: traces)
-        try resume(plain, ranks: 3, threads: 1)
-        try assertSameFiles(full, plain, "mean release: one process, resumed on 3 ranks", expected: traces)
+        for (k, delay) in ["1 ms", "uniform(1 ms, 3 ms)"].enumerated() {
+            let file = scratch.appendingPathComponent("mean-\(k).vsl").path
+            try """
+                neuron cell = lif_exp(tau_m = 10 ms, C_m = 250 pF, E_L = 0 mV, V_th = 15 mV, V_reset = 0 mV, t_ref = 2 ms)
+                population N = 90 cell { V_m = uniform(0 mV, 15 mV) }
+                input drive = current(amplitude = 300 pA) -> N
+                input ext = poisson(rate = 4 kHz) -> N weight 40 pA delay 1 ms
+                synapse bm = bayesian(prior_mean = 30, prior_var = 4, tau = 50 ms, initial_mean = 45, initial_var = 9, release = mean)
+                connect N -> N fixed_indegree(3) using bm weight 1 pA delay \(delay)
+                record spikes N
+                record releases "N->N"
+                record posterior "N->N" every 2 ms limit 40
+                record membrane N every 0.5 ms
+                simulate 100 ms seed 5
+                """.write(toFile: file, atomically: true, encoding: .utf8)
+            let (full, plain, cut) = try stoppedAlike(file, at: 37, ranks: [2, 3], "-\(k)", "mean release, delay \(delay)")
+            let two = try XCTUnwrap(cut[2]), three = try XCTUnwrap(cut[3])
+            let traces = ["spikes.csv", "release.csv", "traces.mu", "traces.membrane_N"]
+            try resume(two, ranks: nil, threads: 1)
+            try assertSameFiles(full, two, "mean release, delay \(delay): 2 ranks, resumed on one process", expected: traces)
+            try resume(three, ranks: 2, threads: 2)
+            try assertSameFiles(full, three, "mean release, delay \(delay): 3 ranks, resumed on 2 ranks x 2 threads", expected: traces)
+            try resume(plain, ranks: 3, threads: 1)
+            try assertSameFiles(full, plain, "mean release, delay \(delay): one process, resumed on 3 ranks", expected: traces)
+        }
     }
 
     /// The Bayesian rows held per rank that are not checkpointed on ranks are refused at
     /// --checkpoint-every with their reason, before anything runs: per-synapse initial means
-    /// (whether rows share one posterior is the whole build's), and release = mean with per-synapse
-    /// delays (a rank relaxes a row only at its own delays' deliveries).
+    /// (whether rows share one posterior is the whole build's). (`release = mean` with per-synapse
+    /// delays is checkpointed: `testMeanReleaseBayesianLIFExpCheckpointsOnRanks`.)
     func testBayesianRowsOnRanksThatCannotBeCheckpointedAreRefused() throws {
         let cases = [
             ("initial_mean = uniform(40, 50), release = mean", "1 ms", "with per-synapse initial means"),
-            ("initial_mean = 45, release = mean", "uniform(1 ms, 3 ms)", "with release = mean and per-synapse delays"),
         ]
         for (k, c) in cases.enumerated() {
             let file = scratch.appendingPathComponent("refused-\(k).vsl").path
@@ -283,13 +287,92 @@ final class RankCheckpointTests: MPITestCase {
         try assertSameFiles(full, out, "SIGTERM on the launcher, resumed on 2 ranks")
     }
 
-    /// STDP on ranks holds each synapse's state on its target's rank, whose merge is not built: it
-    /// is refused at --checkpoint-every with that reason, before anything runs.
-    func testPlasticNetworkOnRanksIsRefusedAtCheckpointEvery() throws {
-        let out = scratch.appendingPathComponent("plastic").path
-        let result = try run(["run", network("plastic_ei.vsl"), "--out", out, "--quiet", "--duration", "50ms",
-                              "--checkpoint-every", "10ms"], ranks: 2)
-        XCTAssertNotEqual(result.status, 0)
-        XCTAssertTrue(result.stderr.contains("STDP or short-term plasticity on MPI ranks"), result.stderr)
+    /// An STDP network (E -> E all-to-all with sampled weights, fixed_indegree: one run of a rank's
+    /// synapses per row; I -> E nearest-neighbour by fixed_outdegree: rows not sorted by target, so
+    /// a rank's synapses are scattered one by one; S -> H from rare sources onto fast neurons, whose
+    /// full post histories sweep the synapses) and a Tsodyks-Markram network (facilitating E ->
+    /// E with per-synapse weights, depressing E -> I with one weight; sparse, so some rows have no
+    /// synapses). Each is stopped at a seeded window on one process, on 2 and 3 ranks and on 2 ranks
+    /// x 2 threads: every checkpoint is the one-process checkpoint byte for byte (each rank's
+    /// synapses, rows, post states and post events merged); resumed on 3 ranks, on one process with
+    /// 2 threads, on 2 ranks x 2 threads and on 2 ranks, every output file is the uninterrupted
+    /// one-process run's, and the end-of-run checkpoints are the same bytes.
+    func testPlasticNetworksCheckpointOnRanksAndResumeOnAnyRankCount() throws {
+        let stdp = """
+            population E = 300 lif_delta
+            population I = 75 lif_delta
+            population S = 40 poisson_source(rate = 1 Hz)
+            population H = 30 lif_delta
+            input drive = poisson(rate = 12 kHz) -> E, I weight 0.15 mV delay 1 ms
+            input strong = poisson(rate = 100 kHz) -> H weight 0.3 mV delay 1 ms
+            synapse hebb = stdp(tau_plus = 16.8 ms, tau_minus = 33.7 ms, lambda = 0.01, alpha = 1.05,
+                                mu_plus = 0, mu_minus = 1, Wmax = 0.5 mV, pairing = all_to_all)
+            synapse near = stdp(tau_plus = 20 ms, tau_minus = 20 ms, lambda = 0.02, alpha = 1.0,
+                                mu_plus = 1, mu_minus = 1, Wmax = -1.2 mV, pairing = nearest)
+            connect E -> E fixed_indegree(30) using hebb weight uniform(0.05 mV, 0.3 mV) delay 1.5 ms
+            connect E -> I fixed_indegree(30) weight 0.3 mV delay 1 ms
+            connect I -> E fixed_outdegree(40) using near weight uniform(-1 mV, -0.4 mV) delay 2 ms
+            connect S -> H fixed_indegree(20) using hebb weight uniform(0.05 mV, 0.3 mV) delay 1 ms
+            record weights "E->E" every 10 ms limit 3000
+            record weights "I->E" every 10 ms limit 3000
+            record weights "S->H" every 10 ms limit 600
+            record spikes E, I, H
+            simulate 300 ms seed 21
+            """
+        let tsodyks = """
+            population E = 240 lif_delta
+            population I = 60 lif_delta
+            input drive = poisson(rate = 14 kHz) -> E, I weight 0.15 mV delay 1 ms
+            synapse facilitating = tsodyks(U = 0.2, tau_rec = 150 ms, tau_fac = 400 ms)
+            synapse depressing = tsodyks(U = 0.5, tau_rec = 800 ms, tau_fac = 0 ms)
+            connect E -> E fixed_indegree(2) using facilitating weight uniform(0.2 mV, 0.6 mV) delay 1.5 ms
+            connect E -> I fixed_indegree(40) using depressing weight 0.4 mV delay 1 ms
+            connect I -> E fixed_indegree(10) weight -0.8 mV delay 1 ms
+            record spikes E, I
+            record membrane E[0:40] every 1 ms
+            simulate 300 ms seed 22
+            """
+        for (name, text, seed, expected) in [("stdp", stdp, 31, ["spikes.csv", "traces.weights_E_to_E", "traces.weights_I_to_E", "traces.weights_S_to_H"]),
+                                            ("tsodyks", tsodyks, 32, ["spikes.csv", "traces.membrane_E"])] {
+            let file = scratch.appendingPathComponent("\(name).vsl").path
+            try text.write(toFile: file, atomically: true, encoding: .utf8)
+            let full = scratch.appendingPathComponent("full-\(name)").path
+            let reference = try run(["run", file, "--out", full, "--quiet"], ranks: nil)
+            XCTAssertEqual(reference.status, 0, reference.stderr)
+            // 300 ms in 1 ms windows: a window in 190 ..< 250, after H's neurons (about 400 Hz)
+            // have filled their 64-entry post histories and swept S -> H's synapses (599 of them
+            // by window 190 on seed 21: the sweep count is a sum over the ranks), before the
+            // epoch moves (at 16 tau = 269 ms).
+            let w = 190 + window(seed: seed) % 60, checkpoint = String(format: ".checkpoint-%012d.vsck", w)
+            // The header records --threads (informative): each cut is compared with the one-process
+            // checkpoint of the same thread count.
+            let plain = try stopped(file, at: w, ranks: nil, threads: 1, "plain-\(name)")
+            let plain2 = try stopped(file, at: w, ranks: nil, threads: 2, "plain2-\(name)")
+            var cut: [String: String] = [:]
+            for (ranks, threads) in [(2, 1), (3, 1), (2, 2)] {
+                let key = "\(ranks)x\(threads)"
+                cut[key] = try stopped(file, at: w, ranks: ranks, threads: threads, "\(key)-\(name)")
+                let one = try Data(contentsOf: URL(fileURLWithPath: (threads == 1 ? plain : plain2) + "/" + checkpoint))
+                XCTAssertTrue(try Data(contentsOf: URL(fileURLWithPath: cut[key]! + "/" + checkpoint)) == one,
+                              "\(name): the checkpoint of window \(w) on \(ranks) ranks x \(threads) threads is the one-process checkpoint")
+            }
+            try resume(cut["2x1"]!, ranks: 3, threads: 1)
+            try assertSameFiles(full, cut["2x1"]!, "\(name): 2 ranks, resumed on 3", expected: expected)
+            try resume(cut["3x1"]!, ranks: nil, threads: 2)
+            try assertSameFiles(full, cut["3x1"]!, "\(name): 3 ranks, resumed on one process x 2 threads", expected: expected)
+            try resume(cut["2x2"]!, ranks: 2, threads: 1)
+            try assertSameFiles(full, cut["2x2"]!, "\(name): 2 ranks x 2 threads, resumed on 2 ranks", expected: expected)
+            try resume(plain, ranks: 2, threads: 2)
+            try assertSameFiles(full, plain, "\(name): one process, resumed on 2 ranks x 2 threads", expected: expected)
+            // The end-of-run checkpoints of resumptions on the same thread count: on 3 ranks and on
+            // 2 ranks (1 thread); on one process and on 2 ranks (2 threads).
+            let end = try XCTUnwrap(checkpoints(plain).last)
+            for (a, b) in [(cut["2x1"]!, cut["2x2"]!), (cut["3x1"]!, plain)] {
+                XCTAssertEqual(checkpoints(a).last, end, name)
+                XCTAssertEqual(checkpoints(b).last, end, name)
+                XCTAssertTrue(try Data(contentsOf: URL(fileURLWithPath: a + "/" + end)) == Data(contentsOf: URL(fileURLWithPath: b + "/" + end)),
+                              "\(name): the end-of-run checkpoints of \(a) and \(b) are the same bytes")
+            }
+        }
     }
 }

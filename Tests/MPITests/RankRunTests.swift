@@ -108,6 +108,28 @@ final class RankRunTests: MPITestCase {
         try assertByteIdenticalOnRanks(file, [], minimumFiles: 9)
     }
 
+    /// A Bayesian projection held in part with `release = mean` and per-synapse delays (uniform in
+    /// [1, 3] ms: 21 steps, about 5 synapses per row, so a rank often holds none of a row's delay),
+    /// starting away from its prior (tau 50 ms), so that every relaxation of a row's stored Float
+    /// posteriors rounds: each rank must bring a row up to date at exactly the one-process run's
+    /// deliveries (those of every delay the whole row has, `BayesianRowLayout.wholeParts`), or the
+    /// posterior traces and release log differ in their last bits.
+    func testMeanReleaseBayesianPartsWithRandomDelaysAreByteIdenticalOnRanks() throws {
+        let file = try write("""
+            neuron cell = lif_exp(tau_m = 10 ms, C_m = 250 pF, E_L = 0 mV, V_th = 15 mV, V_reset = 0 mV, t_ref = 2 ms)
+            population X = 97 cell { V_m = uniform(0 mV, 15 mV) }
+            synapse m = bayesian(prior_mean = 30, prior_var = 4, tau = 50 ms, initial_mean = 45, initial_var = 9, release = mean)
+            input drive = current(amplitude = 300 pA) -> X
+            input ext = poisson(rate = 4 kHz) -> X weight 40 pA delay 1 ms
+            connect X -> X fixed_indegree(5) using m weight 1 pA delay uniform(1 ms, 3 ms) as "XX"
+            record spikes X
+            record releases "XX"
+            record posterior "XX" every 1 ms limit 1000
+            simulate 100 ms seed 13
+            """, "mean-delays.vsl")
+        try assertByteIdenticalOnRanks(file, [], minimumFiles: 7)
+    }
+
     /// lif_exp with a constant current, Poisson drive, recurrent synapses and a membrane trace.
     func testLIFExpNetworkIsByteIdenticalOnRanks() throws {
         let file = try write("""

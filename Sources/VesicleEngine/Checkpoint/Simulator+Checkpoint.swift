@@ -15,9 +15,6 @@ extension Simulator {
                 return "population '\(network.populationNames[p])': its neuron model is not checkpointed yet"
             }
         }
-        if exchange != nil, network.synapticDynamics != nil {
-            return "STDP or short-term plasticity on MPI ranks (each rank updates the synapses onto its own targets; their merge into one checkpoint is not built yet): run it on one process with --threads"
-        }
         if exchange != nil, let held = network.projections.first(where: {
             guard let b = $0.bayesian, b.layout != nil, let mean = b.spec.initialMean else { return false }
             return !mean.isConstant
@@ -25,14 +22,6 @@ extension Simulator {
             // Whether every row's synapses share one posterior (a table's fast path, in the
             // checkpoint) is then a property of the whole build's initial means, which no rank holds.
             return "Bayesian synapses held per rank with per-synapse initial means on MPI ranks (projection '\(held.name)': whether each row's synapses share one posterior depends on every rank's initial means): run it on one process with --threads"
-        }
-        if exchange != nil, let held = network.projections.first(where: {
-            guard let b = $0.bayesian, b.layout != nil else { return false }
-            return !b.batched && $0.synapses.uniformDelay == nil
-        }) {
-            // A rank brings a row up to date only at the deliveries of the delays it holds synapses
-            // of, the whole build at every delay's: the Float posteriors then differ by rounding.
-            return "Bayesian synapses held per rank with release = mean and per-synapse delays on MPI ranks (projection '\(held.name)': a rank relaxes a row's posteriors only at the deliveries of its own synapses' delays, so they differ from one process's by rounding): run it on one process with --threads, or with one delay"
         }
         return nil
     }
@@ -94,7 +83,8 @@ extension Simulator {
             }
         }
         encoder.bool(network.synapticDynamics != nil)
-        network.synapticDynamics?.encodeCheckpoint(into: &encoder)
+        // On ranks each rank writes its own targets' synapses and post state (SynapticDynamics+Checkpoint.swift).
+        network.synapticDynamics?.encodeCheckpoint(into: &encoder, onRanks: exchange != nil, isRoot: root)
         encoder.bool(network.plasticity != nil)
         network.plasticity?.encodeCheckpoint(into: &encoder)
         encoder.bool(network.kernelCurrents != nil)

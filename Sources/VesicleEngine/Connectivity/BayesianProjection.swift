@@ -58,6 +58,11 @@ final class BayesianProjection {
     /// The whole build's synapse count (the held table's unless this is a rank's part).
     var wholeSynapseCount: Int { layout?.wholeSynapseCount ?? table.synapseCount }
 
+    /// A rank's part whose releases bring a row's stored posteriors up to date (not batched, not
+    /// learning: `release = mean`) with per-synapse delays: it must relax a row also at deliveries
+    /// of delays it holds none of the row's synapses of (`relaxWithoutHeldPart`).
+    let relaxesAtWholeParts: Bool
+
     init(spec: BayesianSynapseSpec, synapses: SynapseTable, weight: Distribution, seed: UInt64, projection: Int,
          name: String, layout: BayesianRowLayout? = nil) throws {
         switch spec.rule {
@@ -99,6 +104,7 @@ final class BayesianProjection {
         // The batch relaxes the stored posteriors to the spike; a learner's are already current.
         batched = table.releasesInBatches && !learnsFromSpikes
         releaseSign = batched && spec.link == .log ? (sign < 0 ? .minus : .plus) : nil
+        relaxesAtWholeParts = !batched && !learnsFromSpikes && (layout?.knowsWholeRowDelays ?? false)
         releaseKey = CounterKey(seed: seed, purpose: .bayesianRelease, entity: UInt32(projection))
         let steps = synapses.uniformDelay == nil ? Array(Set(synapses.delaySteps)).sorted() : []
         delaySlots = max(steps.count, 1)
@@ -158,6 +164,18 @@ final class BayesianProjection {
         precondition(event != .max, "a Bayesian row's spike ordinal reached 2^32 - 1 (its counter space is used up)")
         ordinal.pointee = event &+ 1
         return releaseAmplitudes(row: row, range: range, ordinal: event, slot: slot, at: t, into: out)
+    }
+
+    /// A delivery of `row` through delay step `delaySteps` holding none of this rank's synapses (a
+    /// part with `relaxesAtWholeParts`): brings the row's stored posteriors to t when the whole
+    /// build's row has synapses of that delay, as one process's release of them does
+    /// (`releaseAmplitudes`), so that every rank relaxes each row at the one process's times and its
+    /// Float posteriors round alike (docs/DESIGN.md, Ranks, Bayesian rows). Touches row `row` only.
+    /// - Complexity: O(held synapses of the row).
+    @inline(never)
+    func relaxWithoutHeldPart(row: Int, delaySteps: UInt16?, at t: Double) {
+        guard let delaySteps, let layout, layout.wholeRowHasSynapses(row, delaySteps: delaySteps) else { return }
+        table.bringRow(row, to: t)
     }
 
     /// Asks for the cache lines a release of `row` reads first (its ordinals, its state in the table),

@@ -22,6 +22,18 @@ final class BayesianRowLayout {
     let partLength: UnsafeMutablePointer<Int32>
     let slots: Int
     let rowCount: Int
+    /// With `wholeDelays` (a projection whose releases bring a row's stored posteriors up to date,
+    /// `release = mean`, with per-synapse delays), bit row * wholeStepWidth + e (in 64-bit words)
+    /// says whether the whole build's row has a synapse of delay step e, held by any rank: one
+    /// process brings the row up to date at exactly those deliveries of it, so a rank does too, also
+    /// at those where it holds none of that delay's synapses (`BayesianProjection.relaxWithoutHeldPart`);
+    /// nil otherwise.
+    private let wholeDelayBits: UnsafeMutablePointer<UInt64>?
+    /// The largest delay step of the whole build plus 1 (0 without `wholeDelayBits`).
+    private let wholeStepWidth: Int
+
+    /// Whether the layout knows the whole rows' delays (`wholeDelayBits`).
+    var knowsWholeRowDelays: Bool { wholeDelayBits != nil }
 
     /// The whole build's synapse count.
     var wholeSynapseCount: Int { wholeRowStart.last ?? 0 }
@@ -30,13 +42,27 @@ final class BayesianRowLayout {
     /// and an 8-byte start per row (for `vesicle check --ranks`, `MemoryEstimate`).
     static func bytes(rows: Int, slots: Int) -> Int { 12 * rows * slots + 8 * (rows + 1) }
 
+    /// Whether the whole build's `row` has a synapse of delay step `step` (only with
+    /// `knowsWholeRowDelays`).
+    /// - Complexity: O(1).
+    @inline(__always)
+    func wholeRowHasSynapses(_ row: Int, delaySteps step: UInt16) -> Bool {
+        let e = Int(step)
+        guard let bits = wholeDelayBits, e < wholeStepWidth else { return false }
+        let bit = row &* wholeStepWidth &+ e
+        return bits[bit >> 6] & (1 &<< UInt64(bit & 63)) != 0
+    }
+
     /// The layout of `table`, the synapses of `builder`'s projection onto `own` (one contiguous block
     /// of target indices, as `NetworkBuilder` built it): the other targets' synapses are drawn again
     /// in blocks of `own`'s size, each counted and dropped, so the build holds at most one other
     /// block at a time (they are the whole build's, from the same per-target keys).
+    /// `wholeDelays`: also record which delay steps each whole row has (`wholeDelayBits`; only with
+    /// per-synapse delays).
     /// - Complexity: O(all synapses of the projection) time (`fixed_outdegree`: O(all) per block),
-    ///   O(sources x delays + one block's synapses) memory.
-    init(builder: ConnectivityBuilder, own: Range<Int>, table: SynapseTable) throws {
+    ///   O(sources x delays + one block's synapses) memory, and O(sources x largest delay step)
+    ///   bits with `wholeDelays`.
+    init(builder: ConnectivityBuilder, own: Range<Int>, table: SynapseTable, wholeDelays: Bool = false) throws {
         let steps = table.uniformDelay == nil ? Array(Set(table.delaySteps)).sorted() : []
         let slots = max(steps.count, 1), rows = table.sourceCount
         self.slots = slots
@@ -47,8 +73,32 @@ final class BayesianRowLayout {
         // A synapse of step e precedes, in its row, every part of a larger step: + 1 at the first
         // such slot, summed over the slots below.
         var earlier = [Int32](repeating: 0, count: rows * (slots + 1))
+        // The whole rows' delay steps, rows x width bits, widened when a block holds a larger step.
+        let recordsDelays = wholeDelays && table.uniformDelay == nil
+        var delayBits: [UInt64] = [], width = 0
+        func record(_ t: SynapseTable) {
+            guard recordsDelays, !t.delaySteps.isEmpty, let largest = t.delaySteps.max() else { return }
+            if Int(largest) >= width {
+                let wider = Int(largest) + 1
+                var next = [UInt64](repeating: 0, count: (rows * wider + 63) / 64)
+                for row in 0..<rows {
+                    for e in 0..<width where delayBits[(row * width + e) >> 6] & (1 << UInt64((row * width + e) & 63)) != 0 {
+                        next[(row * wider + e) >> 6] |= 1 << UInt64((row * wider + e) & 63)
+                    }
+                }
+                delayBits = next
+                width = wider
+            }
+            for row in 0..<rows {
+                for k in t.rowStart[row]..<t.rowStart[row + 1] {
+                    let bit = row * width + Int(t.delaySteps[k])
+                    delayBits[bit >> 6] |= 1 << UInt64(bit & 63)
+                }
+            }
+        }
         func count(_ t: SynapseTable, before: Bool) {
             precondition(t.sourceCount == rows, "every block's rows are the projection's sources")
+            record(t)
             for row in 0..<rows {
                 let lo = t.rowStart[row], hi = t.rowStart[row + 1]
                 rowLength[row] += hi - lo
@@ -109,11 +159,21 @@ final class BayesianRowLayout {
             partSkip.initialize(to: 0)
             partLength.initialize(to: 0)
         }
+        if recordsDelays {
+            let bits = UnsafeMutablePointer<UInt64>.allocate(capacity: max(delayBits.count, 1))
+            if delayBits.isEmpty { bits.initialize(to: 0) } else { bits.initialize(from: delayBits, count: delayBits.count) }
+            wholeDelayBits = bits
+            wholeStepWidth = width
+        } else {
+            wholeDelayBits = nil
+            wholeStepWidth = 0
+        }
     }
 
     deinit {
         partOffset.deallocate()
         partSkip.deallocate()
         partLength.deallocate()
+        wholeDelayBits?.deallocate()
     }
 }

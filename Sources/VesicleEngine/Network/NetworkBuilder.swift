@@ -183,9 +183,10 @@ public enum NetworkBuilder {
                 var bayesian: BayesianProjection?
                 if let type = spec.synapseType(named: proj.synapseType), case .bayesian(let b) = type.kind {
                     // A rank's Bayesian part also needs where its synapses sit in the whole rows
-                    // (docs/DESIGN.md, Ranks, Bayesian rows).
+                    // (docs/DESIGN.md, Ranks, Bayesian rows), and, when its releases bring rows up
+                    // to date (not batched: `release = mean`), which delays each whole row has.
                     let layout = try inPart ? BayesianRowLayout(builder: builder, own: part!.targets(ofPopulationOfSize: sizes[t]),
-                                                                table: synapses) : nil
+                                                                table: synapses, wholeDelays: b.release != .posterior) : nil
                     bayesian = try BayesianProjection(spec: b, synapses: synapses, weight: proj.weight, seed: seed,
                                                       projection: q, name: proj.name, layout: layout)
                 }

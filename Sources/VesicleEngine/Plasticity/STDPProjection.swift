@@ -108,8 +108,26 @@ final class STDPProjection {
     var partitionCount: Int { pending.count }
     /// The partitions this process runs (all but on ranks); post events of others are not kept.
     @exclusivity(unchecked) private(set) var localPartitions = 0..<1
-    /// Synapses swept (brought up to date for a full history ring), for the cost figures.
-    var sweptSynapses = 0
+    /// Synapses swept (brought up to date for a full history ring), for the cost figures: the count
+    /// before the partitioning (or a restored checkpoint's, `sweptAtRestore`, which on an MPI rank
+    /// other than 0 is left out of its share) and each partition's since; on a rank, its own
+    /// targets' sweeps. Partitions sweep concurrently, so each counts in its own cache line
+    /// (`sweptByPartition`, entry k * 8): one shared count lost increments on several threads.
+    var sweptSynapses: Int {
+        var total = sweptBefore
+        for k in 0..<partitionCount { total += sweptByPartition[k * 8] }
+        return total
+    }
+    private var sweptBefore = 0
+    @exclusivity(unchecked) private var sweptByPartition: UnsafeMutablePointer<Int>
+    private(set) var sweptAtRestore = 0
+
+    /// Sets the sweep count to a checkpoint's.
+    func restoreSweptCount(_ count: Int) {
+        for k in 0..<partitionCount { sweptByPartition[k * 8] = 0 }
+        sweptBefore = count
+        sweptAtRestore = count
+    }
 
     init(name: String, projection: Int, sourcePopulation: Int, targetPopulation: Int, spec: STDPSynapseSpec,
          synapses table: SynapseTable, delay: Double, targetCount: Int, initialWeights: [Double]) {
@@ -145,6 +163,8 @@ final class STDPProjection {
         history = .allocate(capacity: max(targetCount, 1) * Self.capacity)
         history.initialize(repeating: 0, count: max(targetCount, 1) * Self.capacity)
         incoming = IncomingSynapseIndex(table, targetCount: targetCount)
+        sweptByPartition = .allocate(capacity: 8)
+        sweptByPartition.initialize(repeating: 0, count: 8)
     }
 
     deinit {
@@ -155,6 +175,7 @@ final class STDPProjection {
         post.deinitialize(count: max(targetCount, 1))
         UnsafeMutableRawPointer(post).deallocate()
         history.deallocate()
+        sweptByPartition.deallocate()
     }
 
     /// Bytes per plastic synapse: weight, cursor, and the transpose index used by the sweeps.
@@ -349,6 +370,7 @@ final class STDPProjection {
         precondition(bounds.count == count + 1 && bounds.first == 0 && bounds.last == targetCount)
         let canonical = canonicalPreTraces()
         let events = pendingEvents
+        let swept = sweptSynapses
         preTrace.deallocate()
         preTrace = .allocate(capacity: max(count * sourceCount, 1))
         for k in 0..<count { (preTrace + k * sourceCount).initialize(from: canonical, count: sourceCount) }
@@ -356,6 +378,10 @@ final class STDPProjection {
         localPartitions = local ?? 0..<count
         pending = Array(repeating: PostEventQueue(), count: count)
         for e in events { schedule(synapseTime: e.s, neuron: e.neuron) }
+        sweptBefore = swept
+        sweptByPartition.deallocate()
+        sweptByPartition = .allocate(capacity: 8 * count)
+        sweptByPartition.initialize(repeating: 0, count: 8 * count)
     }
 
     /// Each row's K+: the copy of the partition that owns the target of the row's first synapse
@@ -369,22 +395,60 @@ final class STDPProjection {
         }
     }
 
-    /// Every partition's pending post events, in synapse-time order (a checkpoint's, partition-free).
+    /// Every partition's pending post events, in synapse-time order (to schedule them again).
     var pendingEvents: [(s: Double, neuron: UInt32)] {
         var events: [(s: Double, neuron: UInt32)] = []
         for queue in pending { events += queue.remaining }
-        events.sort { $0.s < $1.s }
+        events.sort { ($0.s, $0.neuron) < ($1.s, $1.neuron) }
         return events
     }
 
-    /// A checkpoint's K+ per row into every partition's copy, and its pending post events into
-    /// their targets' partitions (those this process runs).
-    /// - Complexity: O(partitions x sourceCount + events).
+    /// The same by target, then synapse time: a checkpoint's order, in which the ranks' events
+    /// (each rank its own block of targets) follow one another in rank order. Events of different
+    /// targets at one synapse time act on different targets' state only, so the order they are
+    /// applied in does not matter, and a restore schedules them by time again.
+    var pendingEventsByTarget: [(s: Double, neuron: UInt32)] {
+        var events: [(s: Double, neuron: UInt32)] = []
+        for queue in pending { events += queue.remaining }
+        events.sort { ($0.neuron, $0.s) < ($1.neuron, $1.s) }
+        return events
+    }
+
+    /// A checkpoint's K+ per row into every partition's copy, and its pending post events (in any
+    /// order) into their targets' partitions (those this process runs), by synapse time.
+    /// - Complexity: O(partitions x sourceCount + events log events).
     func restore(preTraces: [Double], pending events: [(s: Double, neuron: UInt32)]) {
         precondition(preTraces.count == sourceCount)
         for k in 0..<partitionCount { (preTrace + k * sourceCount).update(from: preTraces, count: sourceCount) }
         pending = Array(repeating: PostEventQueue(), count: partitionCount)
-        for e in events { schedule(synapseTime: e.s, neuron: e.neuron) }
+        for e in events.sorted(by: { ($0.s, $0.neuron) < ($1.s, $1.neuron) }) { schedule(synapseTime: e.s, neuron: e.neuron) }
+    }
+
+    /// The targets this process's partitions own (all but on an MPI rank: its block).
+    var heldTargets: Range<Int> { targetBounds[localPartitions.lowerBound]..<targetBounds[localPartitions.upperBound] }
+
+    /// The synapses onto `heldTargets`, as runs of consecutive synapse ids (ascending).
+    /// - Complexity: O(synapses).
+    func heldSynapseRuns() -> [(start: Int, length: Int)] {
+        let held = heldTargets
+        var runs: [(start: Int, length: Int)] = []
+        for k in 0..<synapseCount where held.contains(Int(targets[k])) {
+            if let last = runs.last, last.start + last.length == k { runs[runs.count - 1].length += 1 } else { runs.append((k, 1)) }
+        }
+        return runs
+    }
+
+    /// The rows whose K+ this process holds as the row's value (`canonicalPreTraces`: the row's first
+    /// synapse's target is one of `heldTargets`; a row without synapses is partition 0's), as runs.
+    /// - Complexity: O(sourceCount).
+    func heldRowRuns() -> [(start: Int, length: Int)] {
+        var runs: [(start: Int, length: Int)] = []
+        for r in 0..<sourceCount {
+            let k = rowStart[r] < rowStart[r + 1] ? owner(ofTarget: Int(targets[rowStart[r]])) : 0
+            guard localPartitions.contains(k) else { continue }
+            if let last = runs.last, last.start + last.length == r { runs[runs.count - 1].length += 1 } else { runs.append((r, 1)) }
+        }
+        return runs
     }
 
     /// The partition that owns target j.
@@ -453,7 +517,7 @@ final class STDPProjection {
             } while c != n
             weights[k] = w
             cursor[k] = UInt8(truncatingIfNeeded: n)
-            sweptSynapses += 1
+            sweptByPartition[partition &* 8] &+= 1
         }
         post[j].base = n
     }

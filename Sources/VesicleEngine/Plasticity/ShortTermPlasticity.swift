@@ -31,6 +31,8 @@ final class ShortTermPlasticity {
     private(set) var partitionCount = 1
     /// Per row: the partition whose copy is the row's value (it holds the row's first synapse).
     private var rowOwner: [Int]
+    /// The partitions this process runs (all but on an MPI rank): only their copies are current.
+    private(set) var localPartitions = 0..<1
     /// Per partition: scratch amplitudes for rows with per-synapse weights.
     @exclusivity(unchecked) private var scratch: [UnsafeMutablePointer<Double>] = [.allocate(capacity: 1)]
     @exclusivity(unchecked) private var scratchCapacity = [1]
@@ -62,10 +64,21 @@ final class ShortTermPlasticity {
         (0..<rowCount).map { p[rowOwner[$0] * rowCount + $0] }
     }
 
+    /// The rows whose value this process holds (`rowOwner` among `localPartitions`), as runs.
+    /// - Complexity: O(rowCount).
+    func heldRowRuns() -> [(start: Int, length: Int)] {
+        var runs: [(start: Int, length: Int)] = []
+        for r in 0..<rowCount where localPartitions.contains(rowOwner[r]) {
+            if let last = runs.last, last.start + last.length == r { runs[runs.count - 1].length += 1 } else { runs.append((r, 1)) }
+        }
+        return runs
+    }
+
     /// Copies the state into `count` partitions, each row's value into every copy;
-    /// `owners[r]` holds row r's first synapse from now on (`SynapticDynamics.partition`).
+    /// `owners[r]` holds row r's first synapse from now on (`SynapticDynamics.partition`); `local`
+    /// are the partitions this process runs.
     /// - Complexity: O(count x rowCount).
-    func partition(count: Int, owners: [Int]) {
+    func partition(count: Int, owners: [Int], local: Range<Int>? = nil) {
         precondition(owners.count == rowCount)
         func spread(_ p: inout UnsafeMutablePointer<Double>) {
             let values = canonical(p)
@@ -82,6 +95,7 @@ final class ShortTermPlasticity {
         scratchCapacity = Array(repeating: 1, count: count)
         partitionCount = count
         rowOwner = owners
+        localPartitions = local ?? 0..<count
     }
 
     /// u_n x_n of the row's spike delivered at time t: the factor its synapses' weights are scaled by

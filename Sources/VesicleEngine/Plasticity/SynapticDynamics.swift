@@ -74,7 +74,7 @@ final class SynapticDynamics {
                 while k + 2 < starts.count && j >= starts[k + 1] { k += 1 }
                 return k
             }
-            s.partition(count: count, owners: owners)
+            s.partition(count: count, owners: owners, local: local)
         }
         nextEventTime = (0..<count).map { k in stdp.map { $0.nextEventTime(partition: k) }.min() ?? .infinity }
     }

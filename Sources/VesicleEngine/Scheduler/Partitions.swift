@@ -245,7 +245,12 @@ final class Partitions {
             for m in 0..<members.count {
                 let member = members.baseAddress! + m
                 let synapses = member.pointee.synapses(ofRow: row)
-                if synapses.isEmpty { continue }
+                if synapses.isEmpty {
+                    // A rank's part of a row may lack a delay the whole row has; one process's release
+                    // of it brings the row up to date, so this rank's does too.
+                    if _slowPath(ownsRow && member.pointee.bayesian != nil) { relaxWithoutHeldPart(member, row: row, at: d.time) }
+                    continue
+                }
                 if !plastic.isEmpty, case let dynamics = plastic[member.pointee.projection], dynamics.isPlastic {
                     // Synaptic dynamics: STDP or short-term plasticity (Partitions+SynapticDynamics.swift).
                     if delivers { deliverPlastic(dynamics, member, row: row, synapses, at: d.time, partition: partition, output: output) }
@@ -302,6 +307,17 @@ final class Partitions {
         for (p, dynamics) in network.dynamics.enumerated() {
             dynamics.neurons?.advance(plan.partition(k, of: p), before: work.end, into: output)
         }
+    }
+
+    /// A delivery of `row` through Bayesian `member` that holds none of this process's synapses of
+    /// the row: a rank's part with `relaxesAtWholeParts` relaxes the row where one process's release
+    /// relaxes it (`BayesianProjection.relaxWithoutHeldPart`). Out of line: static members never
+    /// call it, and Bayesian ones only for rows without synapses of the delay.
+    @inline(never)
+    private func relaxWithoutHeldPart(_ member: UnsafeMutablePointer<DeliveryPlan.Member>, row: Int, at t: Double) {
+        let bayesian = member.pointee.bayesian!.takeUnretainedValue()
+        guard bayesian.relaxesAtWholeParts else { return }
+        bayesian.relaxWithoutHeldPart(row: row, delaySteps: member.pointee.steps, at: t)
     }
 
     /// Where delivery `d`'s synapses are: its source's population and row, whether this walk releases
