@@ -237,7 +237,8 @@ final class Partitions {
                 return
             }
             let d = work.deliveries[i]
-            if i + 1 < work.deliveries.count { prefetch(work.deliveries[i + 1], releases: releases, partition: k) }
+            if i + 2 < work.deliveries.count { prefetch(work.deliveries[i + 2], releases: releases, partition: k) }
+            if i + 1 < work.deliveries.count { prefetchSynapses(work.deliveries[i + 1], releases: releases, partition: k) }
             catchUp(before: d.time, inclusive: true)
             // Synaptic dynamics: STDP post events due by this delivery go first.
             if delivers { synapticDynamics?.applyPostEvents(through: d.time, partition: k) }
@@ -334,7 +335,8 @@ final class Partitions {
         return (p, row, owns, plan.members(population: p, delayClass: Int(d.delayClass)))
     }
 
-    /// Asks for the cache lines delivery `d` reads first, one delivery ahead: its rows' starts and, where
+    /// Asks for the cache lines delivery `d` reads first, two deliveries ahead: its rows' starts (and
+    /// delay runs) and, where
     /// this walk releases them, their Bayesian row state. The current delivery's stream of targets
     /// evicts them (row state alone missed at 64 % of `releaseRow`'s samples, 2026-12-03); a
     /// prefetch is a hint and changes no value.
@@ -348,6 +350,22 @@ final class Partitions {
             if owns, let bayesian = member.pointee.bayesian {
                 bayesian._withUnsafeGuaranteedRef { $0.prefetch(row: row) }
             }
+        }
+    }
+
+    /// Asks for the first lines of the targets and weights delivery `d` reads, one delivery ahead; its
+    /// rows' starts and delay runs were asked for one delivery earlier (`prefetch`), so reading them
+    /// here mostly hits. A member's part of a row lies anywhere in its table, so its first target and
+    /// weight loads were misses (at full scale a fifth of `lif_exp`'s `receive` samples, perf
+    /// 2026-12-07). A hint: no value changes.
+    @inline(__always)
+    private func prefetchSynapses(_ d: SpikeDelivery, releases: Bool, partition k: Int) {
+        let (_, row, _, members) = rows(of: d, releases: releases, partition: k)
+        for m in 0..<members.count {
+            let member = members.baseAddress! + m
+            let first = member.pointee.synapses(ofRow: row).lowerBound
+            vesicle_prefetch(member.pointee.targets + first)
+            if let weights = member.pointee.weights { vesicle_prefetch(weights + first) }
         }
     }
 
