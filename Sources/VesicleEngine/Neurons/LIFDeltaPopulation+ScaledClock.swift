@@ -115,8 +115,9 @@ extension LIFDeltaPopulation {
                                                           testsThreshold: Bool) {
             var next = target
             for k in range {
-                let weight = delivery.update(k, plus, minus)
-                receiveOnClock(Int(next.pointee), state: state, masks: masks, increment: weight * scale,
+                let j = Int(next.pointee)
+                let weight = delivery.update(k, target: j, plus, minus)
+                receiveOnClock(j, state: state, masks: masks, increment: weight * scale,
                                excitatory: excitatory, testsThreshold: testsThreshold, at: t, scale: scale, into: output)
                 next += 1
             }
