@@ -202,11 +202,15 @@ final class STDPProjection {
 
         /// The same with the exponents fixed by type (`STDPExponent`), for the delivery loop: the
         /// same operations on the same values as `facilitate` and `depress`, without the tests of mu.
+        /// The bound is taken before the scaling, min(next, 1) * Wmax (a minimum and a product, not
+        /// a product, a comparison and a blend): the same bits, since next < 1 gives next * Wmax
+        /// either way and otherwise 1 * Wmax is Wmax exactly (a NaN next, which finite traces never
+        /// give, also gives Wmax both ways: the comparison fails).
         @inline(__always)
         func facilitate<Plus: STDPExponent>(_ w: Double, _ kPlus: Double, _: Plus.Type) -> Double {
             let v = w * inverseWMax
             let next = v + lambda * Plus.power(1 - v, muPlus) * kPlus
-            return next < 1 ? next * wMax : wMax
+            return (next < 1 ? next : 1) * wMax
         }
 
         @inline(__always)
