@@ -2,6 +2,7 @@ import Foundation
 import VesicleAnalysis
 import VesicleEngine
 import VesicleModel
+import VesiclePaper
 
 extension BenchBrunelCommand {
     /// One network under measurement. With more than one in a run (`--synapse bayesian`,
@@ -15,6 +16,9 @@ extension BenchBrunelCommand {
         let collector: SpikeCollector
         let bytesPerSynapse: Double
         var wall = 0.0
+        /// CPU time of the simulating thread over the same chunks: on a loaded machine the wall
+        /// time also counts the chunks' waits for a core, which fall on the contestants unevenly.
+        var cpu = 0.0
         var before: SimulationCounters?
 
         init(_ spec: NetworkSpec, label: String, queue: EventQueueKind, threads: Int) throws {
@@ -55,7 +59,9 @@ extension BenchBrunelCommand {
         }
 
         func simulate(until end: Double) {
+            let cpuStart = PaperJobRunner.threadCPUSeconds()
             wall += BenchmarkMachine.seconds(ContinuousClock().measure { simulator.run(until: end, observer: collector) })
+            cpu += PaperJobRunner.threadCPUSeconds() - cpuStart
         }
 
         func measurement(warmup: Double, duration: Double) -> Measurement {

@@ -92,6 +92,26 @@ final class STDPFusedDeliveryTests: XCTestCase {
         let post = collector.times[1]
         let between = post.map { $0.filter { $0 > 20 && $0 + 2 * Self.delay < 980 }.count }
         XCTAssertGreaterThan(between.min() ?? 0, STDPProjection.capacity, "more post spikes between source 0's two than a ring holds")
+        // Every way the loop takes a synapse's pending post events must occur: none, one or two
+        // (kept by a choice without a branch), three or four (the target's recent entries) and more
+        // (its history ring). Counted here from the trains: the post events a delivery at
+        // T = t_pre + d takes are those applied after the row's previous delivery and by T (queue
+        // time t_post + 2d, post events first at equal times). Source 0 is left out: its second
+        // delivery comes after sweeps, which take part of its pending events.
+        var ways = Set<Int>()
+        for i in 1..<preCount {
+            let deliveries = trains[i].map { $0 + Self.delay }.filter { $0 < end }
+            for j in 0..<postCount {
+                let queued = post[j].map { $0 + 2 * Self.delay }
+                var previous = -Double.infinity
+                for T in deliveries {
+                    let pending = queued.filter { $0 > previous && $0 <= T }.count
+                    ways.insert(pending == 0 ? 0 : pending <= 2 ? 1 : pending <= STDPPostState.recentCount ? 2 : 3)
+                    previous = T
+                }
+            }
+        }
+        XCTAssertEqual(ways, [0, 1, 2, 3], "deliveries with 0, 1-2, 3-4 and more pending post events")
         let table = network.projections[0].synapses
         for i in 0..<preCount {
             for k in table.rowStart[i]..<table.rowStart[i + 1] {

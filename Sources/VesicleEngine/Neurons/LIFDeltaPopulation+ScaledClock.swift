@@ -1,3 +1,4 @@
+import CVesicleVector
 import Foundation
 import VesicleRandom
 
@@ -114,9 +115,15 @@ extension LIFDeltaPopulation {
         func each<Plus: STDPExponent, Minus: STDPExponent>(_ plus: Plus.Type, _ minus: Minus.Type, excitatory: Int,
                                                           testsThreshold: Bool) {
             var next = target
+            let end = target + range.count
             for k in range {
-                let weight = delivery.update(k, plus, minus)
-                receiveOnClock(Int(next.pointee), state: state, masks: masks, increment: weight * scale,
+                let j = Int(next.pointee)
+                // The STDP post state of the target `stdpPrefetchDistance` synapses on, asked for
+                // now: a line per target at random, which the update would otherwise wait for.
+                let later = next + Self.stdpPrefetchDistance
+                if later < end { vesicle_prefetch(delivery.post + Int(later.pointee)) }
+                let weight = delivery.update(k, target: j, plus, minus)
+                receiveOnClock(j, state: state, masks: masks, increment: weight * scale,
                                excitatory: excitatory, testsThreshold: testsThreshold, at: t, scale: scale, into: output)
                 next += 1
             }
@@ -132,6 +139,10 @@ extension LIFDeltaPopulation {
         // As `deliverOnClock(amplitudes:)` with a sign: inhibition skips the threshold test.
         if sign == .plus { exponents(excitatory: 1, testsThreshold: true) } else { exponents(excitatory: 0, testsThreshold: false) }
     }
+
+    /// How many synapses ahead the fused STDP loop prefetches its targets' post states: a few
+    /// iterations cover a miss to the last-level cache.
+    static let stdpPrefetchDistance = 8
 
     /// One input of `increment` (amplitude times `scale`) to fused-drive neuron j at time t, after its
     /// pending arrivals and drift; `excitatory` is 1 when the amplitude is positive, else 0. `state` and

@@ -223,11 +223,15 @@ final class STDPProjection {
 
         /// The same with the exponents fixed by type (`STDPExponent`), for the delivery loop: the
         /// same operations on the same values as `facilitate` and `depress`, without the tests of mu.
+        /// The bound is taken before the scaling, min(next, 1) * Wmax (a minimum and a product, not
+        /// a product, a comparison and a blend): the same bits, since next < 1 gives next * Wmax
+        /// either way and otherwise 1 * Wmax is Wmax exactly (a NaN next, which finite traces never
+        /// give, also gives Wmax both ways: the comparison fails).
         @inline(__always)
         func facilitate<Plus: STDPExponent>(_ w: Double, _ kPlus: Double, _: Plus.Type) -> Double {
             let v = w * inverseWMax
             let next = v + lambda * Plus.power(1 - v, muPlus) * kPlus
-            return next < 1 ? next * wMax : wMax
+            return (next < 1 ? next : 1) * wMax
         }
 
         @inline(__always)
@@ -310,6 +314,8 @@ final class STDPProjection {
         let p: Double
         /// e^(-(t_pre - epoch)/tau_minus).
         let depressionScale: Double
+        /// `STDPPendingMasks.values`, read once per row.
+        let pendingMasks: UnsafePointer<UInt64>
 
         /// Synapses `range` updated in order, the loop specialised for the rule's exponents.
         @inline(__always)
@@ -325,12 +331,33 @@ final class STDPProjection {
         /// (and stores) the new weight. `Plus` and `Minus` are mu_plus's and mu_minus's `STDPExponent`.
         @inline(__always)
         func update<Plus: STDPExponent, Minus: STDPExponent>(_ k: Int, _ plus: Plus.Type, _ minus: Minus.Type) -> Double {
-            let j = Int(targets[k])
+            update(k, target: Int(targets[k]), plus, minus)
+        }
+
+        /// The same with the synapse's target j given (the caller's copy of `targets[k]`, so that a
+        /// loop reading the row's targets for the PSPs does not read them a second time here).
+        ///
+        /// Without a branch on how many post events are pending when there are at most two (about
+        /// 7 in 8 deliveries when pre and post rates are equal; the count is as likely 0 as not, so a
+        /// branch on it mispredicts at random, and it waits on the target's post-state line): both
+        /// candidate facilitations, by the entries n - 2 and n - 1, are computed and each is kept or
+        /// dropped by a mask (`STDPPendingMasks`). The kept values are those of the loop, the same
+        /// operations in the same order, so the weights are the same bits; a dropped one may be
+        /// computed from a stale `recent` slot and is never stored.
+        @inline(__always)
+        func update<Plus: STDPExponent, Minus: STDPExponent>(_ k: Int, target j: Int, _ plus: Plus.Type,
+                                                            _ minus: Minus.Type) -> Double {
             var w = weights[k]
             let state = post + j
             let n = state.pointee.count
             let pending = UInt32(UInt8(truncatingIfNeeded: n) &- cursor[k])
-            if pending != 0 {
+            if _fastPath(pending <= 2) {
+                let keep = pendingMasks + Int(pending &* 2)
+                let first = rule.facilitate(w, p * state.recentEntry(n &- 2).pointee, plus)
+                w = Double(bitPattern: (first.bitPattern & keep[0]) | (w.bitPattern & ~keep[0]))
+                let second = rule.facilitate(w, p * state.recentEntry(n &- 1).pointee, plus)
+                w = Double(bitPattern: (second.bitPattern & keep[1]) | (w.bitPattern & ~keep[1]))
+            } else {
                 var c = n &- pending
                 if pending <= STDPPostState.recentCount {
                     repeat {
@@ -344,8 +371,8 @@ final class STDPProjection {
                         c &+= 1
                     } while c != n
                 }
-                cursor[k] = UInt8(truncatingIfNeeded: n)
             }
+            cursor[k] = UInt8(truncatingIfNeeded: n)
             let trace = state.pointee.lastEvent == T ? state.pointee.traceBefore : state.pointee.trace
             let next = rule.depress(w, trace * depressionScale, minus)
             weights[k] = next
@@ -356,7 +383,8 @@ final class STDPProjection {
     @inline(__always)
     private func delivery(at T: Double, p: Double, tPre: Double) -> Delivery {
         Delivery(weights: weights, cursor: cursor, post: post, targets: targets, history: history, mask: mask,
-                 rule: constants, T: T, p: p, depressionScale: exp(-(tPre - epoch) * inverseTauMinus))
+                 rule: constants, T: T, p: p, depressionScale: exp(-(tPre - epoch) * inverseTauMinus),
+                 pendingMasks: STDPPendingMasks.values)
     }
 
     // MARK: Partitions
@@ -600,6 +628,19 @@ enum STDPAnyExponent: STDPExponent {
         if mu == 0 { return 1 }
         return pow(x, mu)
     }
+}
+
+/// The masks `STDPProjection.Delivery.update` keeps its two candidate facilitations by, two per
+/// pending count 0, 1, 2: (keep the one by entry n - 2, keep the one by entry n - 1), all ones to
+/// keep. A table rather than masks computed from the count, which the compiler turns back into a
+/// branch (as `DeliveryMasks`).
+enum STDPPendingMasks {
+    // Written once by the lazy initialiser, read-only afterwards, so sharing across threads is safe.
+    nonisolated(unsafe) static let values: UnsafePointer<UInt64> = {
+        let masks = UnsafeMutablePointer<UInt64>.allocate(capacity: 6)
+        masks.initialize(from: [0, 0, 0, ~0, ~0, ~0], count: 6)
+        return UnsafePointer(masks)
+    }()
 }
 
 /// One partition's post events of an STDP projection waiting for their queue time S + d, in the
