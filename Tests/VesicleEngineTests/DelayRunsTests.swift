@@ -7,7 +7,7 @@ final class DelayRunsTests: XCTestCase {
     /// Random rows (seeded), each sorted by step, with steps drawn from a few values, empty rows and
     /// steps absent from some rows included: every (row, step) run agrees with the bisection's.
     func testRunsAreTheBisectionsRuns() throws {
-        var rng = SplitMix(seed: 20261207)
+        var rng = TestRandom(state: 20261207)
         let memberSteps: [UInt16] = [1, 2, 5, 9, 10, 40]
         var rowStart = [0], targets: [UInt32] = [], delaySteps: [UInt16] = []
         for _ in 0..<500 {
@@ -44,18 +44,5 @@ final class DelayRunsTests: XCTestCase {
         let uniform = SynapseTable(rowStart: [0, 2], targets: [0, 1], uniformWeight: 1, weights: [],
                                    uniformDelay: 1, delaySteps: [], delayResolution: 0.1)
         XCTAssertNil(DeliveryPlan.delayRuns(of: uniform, steps: [10]))
-    }
-}
-
-/// A small seeded generator for the test's random rows (SplitMix64, Steele et al. 2014).
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
     }
 }
