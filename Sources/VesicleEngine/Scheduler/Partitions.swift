@@ -335,11 +335,10 @@ final class Partitions {
         return (p, row, owns, plan.members(population: p, delayClass: Int(d.delayClass)))
     }
 
-    /// Asks for the cache lines delivery `d` reads first, two deliveries ahead: its rows' starts (and
-    /// delay runs) and, where
-    /// this walk releases them, their Bayesian row state. The current delivery's stream of targets
-    /// evicts them (row state alone missed at 64 % of `releaseRow`'s samples, 2026-12-03); a
-    /// prefetch is a hint and changes no value.
+    /// Asks for the cache lines delivery `d` reads first, two deliveries ahead: its rows' starts and
+    /// delay runs and, where this walk releases them, their Bayesian row state. The current
+    /// delivery's stream of targets evicts them (row state alone missed at 64 % of `releaseRow`'s
+    /// samples, 2026-12-03); a prefetch is a hint and changes no value.
     @inline(__always)
     private func prefetch(_ d: SpikeDelivery, releases: Bool, partition k: Int) {
         let (_, row, owns, members) = rows(of: d, releases: releases, partition: k)
