@@ -206,27 +206,23 @@ final class RankCheckpointTests: MPITestCase {
     /// (whether rows share one posterior is the whole build's). (`release = mean` with per-synapse
     /// delays is checkpointed: `testMeanReleaseBayesianLIFExpCheckpointsOnRanks`.)
     func testBayesianRowsOnRanksThatCannotBeCheckpointedAreRefused() throws {
-        let cases = [
-            ("initial_mean = uniform(40, 50), release = mean", "1 ms", "with per-synapse initial means"),
-        ]
-        for (k, c) in cases.enumerated() {
-            let file = scratch.appendingPathComponent("refused-\(k).vsl").path
-            try """
-                neuron cell = lif_delta(tau_m = 20 ms, C_m = 250 pF, E_L = 0 mV, V_th = 20 mV, V_reset = 10 mV, t_ref = 2 ms)
-                population N = 60 cell { V_m = uniform(0 mV, 20 mV) }
-                input ext = poisson(rate = 20 kHz) -> N weight 0.1 mV delay 1 ms
-                synapse bm = bayesian(prior_mean = 0.1, prior_var = 0.01, tau = 1 s, \(c.0))
-                connect N -> N fixed_indegree(5) using bm weight 0.1 mV delay \(c.1)
-                record spikes N
-                simulate 20 ms seed 1
-                """.write(toFile: file, atomically: true, encoding: .utf8)
-            let out = scratch.appendingPathComponent("refused-\(k)").path
-            let result = try run(["run", file, "--out", out, "--quiet", "--checkpoint-every", "10ms"], ranks: 2)
-            XCTAssertNotEqual(result.status, 0, c.2)
-            XCTAssertTrue(result.stderr.contains("Bayesian synapses held per rank \(c.2)"), result.stderr)
-            XCTAssertEqual(try run(["run", file, "--out", out + "-one", "--quiet", "--checkpoint-every", "10ms"], ranks: nil).status, 0,
-                           "\(c.2): one process checkpoints it")
-        }
+        let reason = "with per-synapse initial means"
+        let file = scratch.appendingPathComponent("refused.vsl").path
+        try """
+            neuron cell = lif_delta(tau_m = 20 ms, C_m = 250 pF, E_L = 0 mV, V_th = 20 mV, V_reset = 10 mV, t_ref = 2 ms)
+            population N = 60 cell { V_m = uniform(0 mV, 20 mV) }
+            input ext = poisson(rate = 20 kHz) -> N weight 0.1 mV delay 1 ms
+            synapse bm = bayesian(prior_mean = 0.1, prior_var = 0.01, tau = 1 s, initial_mean = uniform(40, 50), release = mean)
+            connect N -> N fixed_indegree(5) using bm weight 0.1 mV delay 1 ms
+            record spikes N
+            simulate 20 ms seed 1
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let out = scratch.appendingPathComponent("refused").path
+        let result = try run(["run", file, "--out", out, "--quiet", "--checkpoint-every", "10ms"], ranks: 2)
+        XCTAssertNotEqual(result.status, 0, reason)
+        XCTAssertTrue(result.stderr.contains("Bayesian synapses held per rank \(reason)"), result.stderr)
+        XCTAssertEqual(try run(["run", file, "--out", out + "-one", "--quiet", "--checkpoint-every", "10ms"], ranks: nil).status, 0,
+                       "\(reason): one process checkpoints it")
     }
 
     /// lif_exp (held per rank: each rank its own block), spike-based learning

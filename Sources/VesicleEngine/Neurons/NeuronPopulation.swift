@@ -71,22 +71,24 @@ struct PartitionRoute {
     let outputs: UnsafePointer<Unmanaged<PartitionOutput>>
     let partitionCount: Int
 
-    /// The output of the partition that owns local neuron j.
+    /// The partition that owns local neuron j.
     @inline(__always)
-    func output(of j: Int) -> PartitionOutput {
+    func partition(of j: Int) -> Int {
         var k = 0
         while k + 1 < partitionCount && j >= bounds[k + 1] { k += 1 }
-        return outputs[k].takeUnretainedValue()
+        return k
     }
+
+    /// The output of the partition that owns local neuron j.
+    @inline(__always)
+    func output(of j: Int) -> PartitionOutput { outputs[partition(of: j)].takeUnretainedValue() }
 
     /// Adds `count` drive arrivals to the output of the partition that owns local neuron j, without
     /// retaining it: `output(of:)` returns a strong reference, and its retain and release at every
     /// fused update were 4 % of the 0.1-scale microcircuit's run (perf, 2026-12-07).
     @inline(__always)
     func countDriveArrivals(_ count: Int, of j: Int) {
-        var k = 0
-        while k + 1 < partitionCount && j >= bounds[k + 1] { k += 1 }
-        outputs[k]._withUnsafeGuaranteedRef { $0.driveArrivals &+= count }
+        outputs[partition(of: j)]._withUnsafeGuaranteedRef { $0.driveArrivals &+= count }
     }
 }
 
